@@ -1,0 +1,76 @@
+// Passwords (scrypt), opaque bearer tokens (only their SHA-256 is stored) and the request hooks
+// that say who is calling and whether their role may do what they ask.
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/client';
+import { findUserByTokenHash, type UserView } from '../db/users';
+import type { Role } from '../domain/vocabulary';
+import { ApiError, forbidden } from './errors';
+
+const scryptParams = { N: 16384, r: 8, p: 1, keylen: 64 };
+
+function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+/** `scrypt$N$r$p$salt$key`, all that is needed to verify later even if the defaults change. */
+export async function hashPassword(password: string): Promise<string> {
+  const { N, r, p, keylen } = scryptParams;
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, keylen, { N, r, p });
+  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, N, r, p, salt, key] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64url');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(N), r: Number(r), p: Number(p) });
+  return timingSafeEqual(actual, expected);
+}
+
+export function newToken(): { token: string; hash: string } {
+  const token = `mesa_${randomBytes(32).toString('base64url')}`;
+  return { token, hash: tokenHash(token) };
+}
+
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: UserView | null;
+  }
+}
+
+/** onRequest hook: a valid bearer token, or 401 before anything else is looked at. */
+export function authenticate(db: Db) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new ApiError(401, 'unauthorized', 'Falta el encabezado Authorization: Bearer <token>. Obtenga un token en POST /api/v1/auth/token.');
+    const user = await findUserByTokenHash(db, tokenHash(match[1]!));
+    if (!user) throw new ApiError(401, 'unauthorized', 'El token no es válido o ha vencido. Inicie sesión de nuevo.');
+    request.user = user;
+  };
+}
+
+const roleNames: Record<Role, string> = {
+  secretaria: 'la Secretaría Técnica', miembro: 'las instituciones miembro', observador: 'los observadores',
+  apoyo: 'los organismos de apoyo', osc: 'las organizaciones de la sociedad civil', admin: 'los administradores',
+};
+
+/** onRequest hook after authenticate: 403 unless the caller holds one of the roles. */
+export function requireRole(...allowed: Role[]) {
+  return async (request: FastifyRequest) => {
+    const roles = request.user?.roles ?? [];
+    if (!allowed.some((r) => roles.includes(r))) {
+      throw forbidden(`Solo ${allowed.map((r) => roleNames[r]).join(' o ')} pueden hacer esto.`);
+    }
+  };
+}
+
+export function currentUser(request: FastifyRequest): UserView {
+  if (!request.user) throw new ApiError(401, 'unauthorized', 'Inicie sesión.');
+  return request.user;
+}

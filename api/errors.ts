@@ -1,0 +1,76 @@
+// The API's one error shape: {"error": {"code", "message", "details"}}, messages in Spanish.
+// 4xx say what the client should fix; 5xx are masked, so no stack trace ever reaches a client.
+import { ServiceError } from '@temporalio/client';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { describeSchemaError, fieldOf, type SchemaError } from './validation';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+export const notFound = (message: string) => new ApiError(404, 'not_found', message);
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** A dependency (workflow service, database) that is down or unreachable: 503, retry later. */
+function isUnavailable(error: unknown): boolean {
+  if (error instanceof ServiceError) return true;
+  const e = error as { code?: string; name?: string; errno?: number };
+  if (e?.name === 'TransportError' || e?.name === 'ConnectionError') return true;
+  const code = String(e?.code ?? '');
+  // Node socket errors, and PostgreSQL's connection (08…) and shutdown (57P…) classes.
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT']
+    .includes(code) || /^08|^57P/.test(code);
+}
+
+const fastifyCodes: Record<string, [string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'El cuerpo de la petición es demasiado grande.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'El cuerpo debe enviarse como application/json.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_body', 'El cuerpo JSON está vacío.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_body', 'El cuerpo no es JSON válido.'],
+};
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError & { validation?: SchemaError[]; validationContext?: string }, request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
+    }
+    if (error.validation?.[0]) {
+      const first = error.validation[0];
+      const where = error.validationContext === 'querystring' ? 'El parámetro' : 'El campo';
+      return reply.code(400).send(errorBody(
+        error.validationContext === 'querystring' ? 'invalid_query' : 'invalid_body',
+        describeSchemaError(first, where),
+        { field: fieldOf(first), in: error.validationContext ?? 'body' },
+      ));
+    }
+    const known = error.code ? fastifyCodes[error.code] : undefined;
+    if (known) return reply.code(error.statusCode ?? 400).send(errorBody(known[0], known[1]));
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send(errorBody('bad_request', 'La petición no es válida.'));
+    }
+    if (isUnavailable(error)) {
+      request.log.warn({ err: error }, 'dependency unavailable');
+      return reply.code(503).header('retry-after', '5').send(errorBody(
+        'service_unavailable', 'El servicio no está disponible en este momento. Inténtelo de nuevo en unos segundos.',
+      ));
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return reply.code(500).send(errorBody('internal_error', `Error interno. Referencia: ${request.id}.`));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody('not_found', `No existe la ruta ${request.method} ${request.url.split('?')[0]}.`));
+  });
+}

@@ -1,0 +1,57 @@
+// Idempotency-Key on every POST: a retry with the same key and body gets the original answer and
+// changes nothing; the same key with another body is a 409. Handlers also receive the key, so the
+// ids they create (workflow ids, update ids) can be derived from it: then even two retries racing
+// each other reach the same workflow and record one thing.
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/client';
+import { findIdempotentAnswer, saveIdempotentAnswer } from '../db/users';
+import { currentUser } from './auth';
+import { ApiError } from './errors';
+
+export interface Answer { statusCode: number; body: unknown }
+
+/** Same value for the same JSON, whatever the order of its keys. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A stable id for what a keyed request creates, e.g. `prop_…` for one proposal per key. */
+export function idFromKey(prefix: string, userId: string, route: string, key: string): string {
+  return `${prefix}_${sha256(`${userId}\n${route}\n${key}`).slice(0, 24)}`;
+}
+
+export async function idempotent(
+  db: Db, request: FastifyRequest, reply: FastifyReply,
+  run: (key: string | null) => Promise<Answer>,
+): Promise<FastifyReply> {
+  const header = request.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  if (key === undefined) {
+    const answer = await run(null);
+    return reply.code(answer.statusCode).send(answer.body);
+  }
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new ApiError(400, 'invalid_idempotency_key', 'El encabezado Idempotency-Key debe tener entre 1 y 200 caracteres visibles, sin espacios.');
+  }
+  const userId = currentUser(request).id;
+  const route = `${request.method} ${request.url.split('?')[0]}`;
+  const requestHash = sha256(canonicalJson(request.body ?? null));
+  const earlier = await findIdempotentAnswer(db, userId, route, key);
+  if (earlier) {
+    if (earlier.requestHash !== requestHash) {
+      throw new ApiError(409, 'idempotency_conflict', 'Esta Idempotency-Key ya se usó con otro cuerpo. Use una clave nueva para una petición distinta.');
+    }
+    return reply.code(earlier.statusCode).header('idempotent-replayed', 'true').send(earlier.response);
+  }
+  const answer = await run(key);
+  await saveIdempotentAnswer(db, { userId, route, key, requestHash, statusCode: answer.statusCode, response: answer.body });
+  return reply.code(answer.statusCode).send(answer.body);
+}

@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { registryView } from '../../db/registry';
+import { getProposal, listProposals, type ProposalCursor } from '../../db/proposals';
+import { launchProblems, withDefaults } from '../../domain/proposal';
+import { launchRecordedUpdate, proposalWorkflowId } from '../../workflows/messages';
+import type { proposalWorkflow } from '../../workflows/proposal';
+import type { AppDeps } from '../app';
+import { currentUser, requireRole } from '../auth';
+import { ApiError, notFound } from '../errors';
+import { idempotent, idFromKey } from '../idempotency';
+import { IdParams, ProposalLaunchBody, ProposalListQuery } from '../schemas';
+
+const encodeCursor = (c: ProposalCursor) => Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
+
+function decodeCursor(text: string): ProposalCursor {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [string, string];
+    if (typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
+  } catch { /* answered below */ }
+  throw new ApiError(400, 'invalid_query', 'El parámetro «cursor» no es válido: use el nextCursor de la página anterior.', { field: 'cursor', in: 'querystring' });
+}
+
+export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.post('/proposals', {
+    onRequest: requireRole('secretaria'),
+    schema: { summary: 'Lanza una propuesta (Secretaría Técnica).', body: ProposalLaunchBody },
+  }, async (request, reply) => idempotent(deps.db, request, reply, async (key) => {
+    const problems = launchProblems(request.body, await registryView(deps.db));
+    if (problems[0]) {
+      throw new ApiError(400, 'invalid_body', problems[0].message, { field: problems[0].field, problems });
+    }
+    const user = currentUser(request);
+    // With a key, the id comes from it: two racing retries start one workflow, not two.
+    const proposalId = key
+      ? idFromKey('prop', user.id, 'POST /api/v1/proposals', key)
+      : `prop_${randomBytes(12).toString('hex')}`;
+    await deps.temporal.workflow.executeUpdateWithStart(launchRecordedUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof proposalWorkflow>('proposalWorkflow', {
+        workflowId: proposalWorkflowId(proposalId),
+        taskQueue: deps.taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [{ proposalId, plan: withDefaults(request.body), launchedBy: { userId: user.id, institution: user.institution.code } }],
+      }),
+    });
+    const proposal = await getProposal(deps.db, proposalId);
+    return { statusCode: 201, body: proposal };
+  }));
+
+  app.get('/proposals', {
+    schema: { summary: 'Lista de propuestas, las más recientes primero.', querystring: ProposalListQuery },
+  }, async (request) => {
+    const { cursor, ...filters } = request.query;
+    const page = await listProposals(deps.db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
+    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+  });
+
+  app.get('/proposals/:id', {
+    schema: { summary: 'Una propuesta completa.', params: IdParams },
+  }, async (request) => {
+    const proposal = await getProposal(deps.db, request.params.id);
+    if (!proposal) throw notFound(`No existe la propuesta «${request.params.id}».`);
+    return proposal;
+  });
+};

@@ -1,0 +1,90 @@
+// TypeBox schemas: the single source of the API's request and response shapes, validated by
+// fastify and published in /openapi.json.
+import Type, { type Static } from 'typebox';
+import type { ProposalLaunch } from '../domain/proposal';
+import {
+  decisionRules, institutionKinds, migrationStages, pnmObjectives, populations, priorities, processStages,
+  proposalStatuses, silencePolicies,
+} from '../domain/vocabulary';
+
+const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description });
+const Enum = <const T extends string[]>(values: readonly [...T], description?: string) =>
+  Type.Enum<T>(values, { description });
+const Code = Type.String({ minLength: 1, maxLength: 40, description: 'Código de institución o de grupo (p. ej. MINSA, GT3).' });
+const IsoDuration = Type.String({ minLength: 2, maxLength: 40, description: 'Duración ISO 8601, p. ej. P10D o PT30S.' });
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
+});
+
+export const TokenRequest = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 320 }),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+}, { additionalProperties: false });
+
+export const UserBody = Type.Object({
+  id: Type.String(), name: Type.String(), email: Type.String(),
+  institution: Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), kind: Enum(institutionKinds) }),
+  roles: Type.Array(Type.String()),
+});
+
+export const TokenResponse = Type.Object({ token: Type.String(), expiresAt: Type.String(), user: UserBody });
+
+export const InstitutionBody = Type.Object({
+  id: Type.String(), code: Type.String(), name: Type.String(), kind: Enum(institutionKinds),
+  workingGroups: Type.Array(Type.String()), commissions: Type.Array(Type.String()),
+  active: Type.Boolean(), unconfirmed: Type.Boolean({ description: 'La fuente no nombra esta institución: dato por confirmar.' }),
+});
+
+export const GroupBody = Type.Object({
+  code: Type.String(), name: Type.String(), population: Type.Union([Type.String(), Type.Null()]),
+  coordinator: Type.Union([Type.String(), Type.Null()]), members: Type.Array(Type.String()),
+  unconfirmed: Type.Boolean(),
+});
+
+export const PlannedActionBody = Type.Object({
+  title: Text(300),
+  responsible: Type.Array(Code, { minItems: 1, maxItems: 22 }),
+  dueIn: IsoDuration,
+  deliverable: Text(1000),
+}, { additionalProperties: false });
+
+export const ProposalLaunchBody = Type.Object({
+  title: Text(300, 'Título de la propuesta.'),
+  summary: Text(3000, 'Resumen.'),
+  text: Text(200_000, 'Texto en Markdown, con párrafos numerados.'),
+  objectives: Type.Array(Enum(pnmObjectives), { minItems: 1, uniqueItems: true, description: 'Objetivos específicos de la PNM.' }),
+  populations: Type.Array(Enum(populations), { minItems: 1, uniqueItems: true }),
+  leadWorkingGroup: Code,
+  workingGroups: Type.Optional(Type.Array(Code, { uniqueItems: true, maxItems: 4 })),
+  migrationStages: Type.Optional(Type.Array(Enum(migrationStages), { uniqueItems: true })),
+  priority: Type.Optional(Enum(priorities)),
+  stages: Type.Optional(Type.Array(Enum(processStages), { minItems: 1, maxItems: 4, uniqueItems: true })),
+  deadlines: Type.Optional(Type.Object({
+    grupo_de_trabajo: Type.Optional(IsoDuration), consulta: Type.Optional(IsoDuration),
+    revision: Type.Optional(IsoDuration), conformidad: Type.Optional(IsoDuration),
+  }, { additionalProperties: false })),
+  decisionRule: Type.Optional(Enum(decisionRules)),
+  quorum: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Fracción de miembros que debe responder (por defecto 0.5).' })),
+  silencePolicy: Type.Optional(Enum(silencePolicies)),
+  extension: Type.Optional(IsoDuration),
+  reminders: Type.Optional(Type.Array(IsoDuration, { maxItems: 10 })),
+  actions: Type.Optional(Type.Array(PlannedActionBody, { maxItems: 100 })),
+}, { additionalProperties: false });
+
+// The schema and the domain type must describe the same body.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const launchSchemaMatchesDomain: Same<Static<typeof ProposalLaunchBody>, ProposalLaunch> = true;
+
+export const ProposalListQuery = Type.Object({
+  stage: Type.Optional(Enum([...processStages, 'cerrada'] as const)),
+  status: Type.Optional(Enum(proposalStatuses)),
+  objective: Type.Optional(Enum(pnmObjectives)),
+  workingGroup: Type.Optional(Code),
+  pendingFor: Type.Optional(Code),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false });
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });

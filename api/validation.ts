@@ -1,0 +1,43 @@
+// Turns JSON-schema errors (fastify's ajv, TypeBox's Value.Errors: the same shape) into one
+// Spanish sentence that names the field, for the API's 400s and for configuration errors alike.
+
+export interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** `/actions/0/title` → `actions[0].title`; a missing property is named by its parent + name. */
+export function fieldOf(e: SchemaError): string {
+  const parts = e.instancePath.split('/').filter(Boolean);
+  if (e.keyword === 'required') parts.push(String(e.params.missingProperty ?? (e.params.requiredProperties as string[] | undefined)?.[0]));
+  if (e.keyword === 'additionalProperties') parts.push(String(e.params.additionalProperty ?? (e.params.additionalProperties as string[] | undefined)?.[0]));
+  return parts.reduce((path, p) => (/^\d+$/.test(p) ? `${path}[${p}]` : path ? `${path}.${p}` : p), '');
+}
+
+const typeNames: Record<string, string> = {
+  string: 'un texto', number: 'un número', integer: 'un número entero', boolean: 'verdadero o falso',
+  array: 'una lista', object: 'un objeto',
+};
+
+export function describeSchemaError(e: SchemaError, where = 'El campo'): string {
+  const f = `${where} «${fieldOf(e)}»`;
+  const p = e.params;
+  switch (e.keyword) {
+    case 'required': return `Falta ${where.toLowerCase()} obligatorio «${fieldOf(e)}».`;
+    case 'additionalProperties': return `${f} no está permitido.`;
+    case 'type': return `${f} debe ser ${typeNames[String(p.type)] ?? String(p.type)}.`;
+    case 'enum': return `${f} debe ser uno de: ${(p.allowedValues as unknown[]).join(', ')}.`;
+    case 'const': return `${f} debe ser ${String(p.allowedValue)}.`;
+    case 'minLength': return Number(p.limit) <= 1 ? `${f} no puede estar vacío.` : `${f} debe tener al menos ${String(p.limit)} caracteres.`;
+    case 'maxLength': return `${f} admite como máximo ${String(p.limit)} caracteres.`;
+    case 'minItems': return `${f} debe tener al menos ${String(p.limit)} elemento(s).`;
+    case 'maxItems': return `${f} admite como máximo ${String(p.limit)} elementos.`;
+    case 'uniqueItems': return `${f} no puede repetir elementos.`;
+    case 'minimum': case 'exclusiveMinimum': return `${f} debe ser ${e.keyword === 'minimum' ? 'mayor o igual' : 'mayor'} que ${String(p.limit)}.`;
+    case 'maximum': case 'exclusiveMaximum': return `${f} debe ser ${e.keyword === 'maximum' ? 'menor o igual' : 'menor'} que ${String(p.limit)}.`;
+    case 'pattern': case 'format': return `${f} no tiene el formato esperado.`;
+    default: return `${f} no es válido${e.message ? ` (${e.message})` : ''}.`;
+  }
+}

@@ -1,0 +1,59 @@
+// One way to open the database: PostgreSQL when a URL is given, PGlite (embedded, in a data
+// folder or in memory) otherwise. Both speak the same drizzle API, so nothing above this file
+// knows which one it has.
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  /** Applies the committed drizzle-kit migrations that are not applied yet. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Any fixed number, the same in every process of the Mesa. */
+const migrationLock = 7_041_2017;
+
+const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export type DatabaseTarget = { url: string } | { pgliteDir: string | null };
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if ('url' in target) {
+    const sql = postgres(target.url, { max: 10, onnotice: () => {} });
+    const db = drizzlePostgres(sql, { schema });
+    return {
+      db: db as unknown as Db,
+      // Several API and worker processes may start together: an advisory lock lets one of them
+      // migrate while the others wait, instead of racing to create the same tables.
+      migrate: async () => {
+        const session = await sql.reserve();
+        try {
+          await session`select pg_advisory_lock(${migrationLock})`;
+          await migratePostgres(drizzlePostgres(session), { migrationsFolder });
+        } finally {
+          await session`select pg_advisory_unlock(${migrationLock})`.catch(() => {});
+          session.release();
+        }
+      },
+      close: () => sql.end({ timeout: 5 }),
+    };
+  }
+  const client = target.pgliteDir ? new PGlite(target.pgliteDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema });
+  return {
+    db: db as unknown as Db,
+    migrate: () => migratePglite(db, { migrationsFolder }),
+    close: () => client.close(),
+  };
+}

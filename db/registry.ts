@@ -1,0 +1,135 @@
+// Loads the Mesa's registry from its editable seed file. Idempotent: every start upserts the
+// same rows, so editing the file and restarting is how the secretariat's IT staff change it.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { and, eq, isNull, lte, or, gte, sql } from 'drizzle-orm';
+import type { GroupKind, InstitutionKind, Population } from '../domain/vocabulary';
+import type { Db } from './client';
+import { groups, institutions, memberships } from './schema';
+
+export interface RegistrySeed {
+  institutions: Array<{
+    code: string; name: string; kind: InstitutionKind; validFrom: string;
+    validTo?: string; unconfirmed?: boolean; note?: string;
+  }>;
+  groups: Array<{
+    code: string; kind: GroupKind; name: string; population?: Population; coordinator?: string;
+    members: string[]; validFrom: string; validTo?: string; unconfirmed?: boolean;
+  }>;
+}
+
+export const defaultSeedPath = fileURLToPath(new URL('./registry.seed.json', import.meta.url));
+
+export const institutionId = (code: string) => `inst_${code.toLowerCase()}`;
+
+export async function readRegistrySeed(path = defaultSeedPath): Promise<RegistrySeed> {
+  return JSON.parse(await readFile(path, 'utf8')) as RegistrySeed;
+}
+
+export async function loadRegistry(db: Db, seed: RegistrySeed): Promise<void> {
+  const codes = new Set(seed.institutions.map((i) => i.code));
+  for (const g of seed.groups) {
+    for (const code of [...g.members, ...(g.coordinator ? [g.coordinator] : [])]) {
+      if (!codes.has(code)) throw new Error(`Registro: el grupo ${g.code} nombra a «${code}», que no es una institución del registro.`);
+    }
+  }
+  await db.transaction(async (tx) => {
+    for (const i of seed.institutions) {
+      const row = {
+        id: institutionId(i.code), code: i.code, name: i.name, kind: i.kind,
+        unconfirmed: i.unconfirmed ?? false, note: i.note ?? null,
+        validFrom: i.validFrom, validTo: i.validTo ?? null,
+      };
+      await tx.insert(institutions).values(row).onConflictDoUpdate({ target: institutions.id, set: row });
+    }
+    for (const g of seed.groups) {
+      const row = {
+        code: g.code, kind: g.kind, name: g.name, population: g.population ?? null,
+        coordinatorId: g.coordinator ? institutionId(g.coordinator) : null,
+        unconfirmed: g.unconfirmed ?? false, validFrom: g.validFrom, validTo: g.validTo ?? null,
+      };
+      await tx.insert(groups).values(row).onConflictDoUpdate({ target: groups.code, set: row });
+      // The seed lists a group's members as they stand; memberships it no longer lists are
+      // closed (never deleted), so the history of who belonged when is kept.
+      const current = new Set(g.members.map(institutionId));
+      const open = await tx.select().from(memberships)
+        .where(and(eq(memberships.groupCode, g.code), isNull(memberships.validTo)));
+      for (const m of open) {
+        if (!current.has(m.institutionId)) {
+          await tx.update(memberships).set({ validTo: sql`current_date` })
+            .where(and(eq(memberships.groupCode, g.code), eq(memberships.institutionId, m.institutionId), isNull(memberships.validTo)));
+        }
+      }
+      for (const id of current) {
+        if (open.some((m) => m.institutionId === id)) continue;
+        await tx.insert(memberships).values({
+          groupCode: g.code, institutionId: id, unconfirmed: g.unconfirmed ?? false,
+          validFrom: g.validFrom, validTo: null,
+        }).onConflictDoUpdate({
+          target: [memberships.groupCode, memberships.institutionId, memberships.validFrom],
+          set: { validTo: null },
+        });
+      }
+    }
+  });
+}
+
+/** Rows valid today: validFrom ≤ today and (no validTo or validTo ≥ today). */
+export const activeInstitution = and(
+  lte(institutions.validFrom, sql`current_date`),
+  or(isNull(institutions.validTo), gte(institutions.validTo, sql`current_date`)),
+);
+export const activeMembership = and(
+  lte(memberships.validFrom, sql`current_date`),
+  or(isNull(memberships.validTo), gte(memberships.validTo, sql`current_date`)),
+);
+
+export interface InstitutionView {
+  id: string; code: string; name: string; kind: InstitutionKind;
+  workingGroups: string[]; commissions: string[]; active: boolean; unconfirmed: boolean;
+}
+
+export async function listInstitutions(db: Db): Promise<InstitutionView[]> {
+  const [rows, links] = await Promise.all([
+    db.select({
+      id: institutions.id, code: institutions.code, name: institutions.name, kind: institutions.kind,
+      unconfirmed: institutions.unconfirmed, active: sql<boolean>`coalesce(${activeInstitution}, false)`,
+    }).from(institutions).orderBy(institutions.kind, institutions.code),
+    db.select({ institutionId: memberships.institutionId, code: groups.code, kind: groups.kind })
+      .from(memberships).innerJoin(groups, eq(groups.code, memberships.groupCode))
+      .where(activeMembership).orderBy(groups.code),
+  ]);
+  return rows.map((r) => ({
+    ...r,
+    workingGroups: links.filter((l) => l.institutionId === r.id && l.kind === 'grupo_de_trabajo').map((l) => l.code),
+    commissions: links.filter((l) => l.institutionId === r.id && l.kind === 'comision').map((l) => l.code),
+  }));
+}
+
+export interface GroupView {
+  code: string; name: string; population: string | null; coordinator: string | null;
+  members: string[]; unconfirmed: boolean;
+}
+
+export async function listGroups(db: Db, kind: GroupKind): Promise<GroupView[]> {
+  const [rows, links] = await Promise.all([
+    db.select({
+      code: groups.code, name: groups.name, population: groups.population,
+      coordinator: institutions.code, unconfirmed: groups.unconfirmed,
+    }).from(groups).leftJoin(institutions, eq(institutions.id, groups.coordinatorId))
+      .where(eq(groups.kind, kind)).orderBy(groups.code),
+    db.select({ groupCode: memberships.groupCode, code: institutions.code })
+      .from(memberships).innerJoin(institutions, eq(institutions.id, memberships.institutionId))
+      .where(activeMembership).orderBy(institutions.code),
+  ]);
+  return rows.map((g) => ({ ...g, members: links.filter((l) => l.groupCode === g.code).map((l) => l.code) }));
+}
+
+/** The registry as the launch rules need it (domain/proposal.ts). */
+export async function registryView(db: Db) {
+  const [gts, members] = await Promise.all([
+    db.select({ code: groups.code }).from(groups).where(eq(groups.kind, 'grupo_de_trabajo')),
+    db.select({ code: institutions.code }).from(institutions).where(and(eq(institutions.kind, 'miembro'), activeInstitution)),
+  ]);
+  return { workingGroups: new Set(gts.map((g) => g.code)), members: new Set(members.map((m) => m.code)) };
+}

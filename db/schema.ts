@@ -1,0 +1,119 @@
+// The database: the Mesa's registry, users, and the projection that workflows keep of every
+// proposal. Workflows are the source of truth for a process; these tables are what reads use.
+import { sql } from 'drizzle-orm';
+import {
+  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp,
+} from 'drizzle-orm/pg-core';
+import type { GroupKind, InstitutionKind, ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
+import type { ProposalPlan } from '../domain/proposal';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const institutions = pgTable('institutions', {
+  id: text('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  kind: text('kind').$type<InstitutionKind>().notNull(),
+  unconfirmed: boolean('unconfirmed').notNull().default(false),
+  note: text('note'),
+  validFrom: date('valid_from').notNull(),
+  validTo: date('valid_to'),
+});
+
+/** Working groups and coordination commissions. */
+export const groups = pgTable('groups', {
+  code: text('code').primaryKey(),
+  kind: text('kind').$type<GroupKind>().notNull(),
+  name: text('name').notNull(),
+  population: text('population'),
+  coordinatorId: text('coordinator_id').references(() => institutions.id),
+  unconfirmed: boolean('unconfirmed').notNull().default(false),
+  validFrom: date('valid_from').notNull(),
+  validTo: date('valid_to'),
+});
+
+export const memberships = pgTable('memberships', {
+  groupCode: text('group_code').notNull().references(() => groups.code),
+  institutionId: text('institution_id').notNull().references(() => institutions.id),
+  unconfirmed: boolean('unconfirmed').notNull().default(false),
+  validFrom: date('valid_from').notNull(),
+  validTo: date('valid_to'),
+}, (t) => [primaryKey({ columns: [t.groupCode, t.institutionId, t.validFrom] })]);
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  /** Always stored in lower case, so the unique index is case-insensitive. */
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  institutionId: text('institution_id').notNull().references(() => institutions.id),
+  passwordHash: text('password_hash').notNull(),
+  admin: boolean('admin').notNull().default(false),
+  demo: boolean('demo').notNull().default(false),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+/** Bearer tokens: only their SHA-256 is stored, so a database leak yields no usable token. */
+export const tokens = pgTable('tokens', {
+  hash: text('hash').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id),
+  createdAt: at('created_at').notNull().defaultNow(),
+  expiresAt: at('expires_at').notNull(),
+}, (t) => [index('tokens_user').on(t.userId)]);
+
+/** Answers already given to POSTs that carried an Idempotency-Key, replayed on retry. */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  userId: text('user_id').notNull(),
+  route: text('route').notNull(),
+  key: text('key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  statusCode: integer('status_code').notNull(),
+  response: jsonb('response').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.userId, t.route, t.key] })]);
+
+export const proposals = pgTable('proposals', {
+  id: text('id').primaryKey(),
+  number: text('number'),
+  title: text('title').notNull(),
+  summary: text('summary').notNull(),
+  status: text('status').$type<ProposalStatus>().notNull(),
+  stage: text('stage').$type<ProposalStage>().notNull(),
+  objectives: text('objectives').array().notNull(),
+  populations: text('populations').array().notNull(),
+  leadWorkingGroup: text('lead_working_group').notNull(),
+  workingGroups: text('working_groups').array().notNull(),
+  /** The launch with its defaults filled in: rules, deadlines, planned actions. */
+  plan: jsonb('plan').$type<ProposalPlan>().notNull(),
+  currentVersion: integer('current_version').notNull(),
+  /** When each stage is due, as the workflow computed it. */
+  deadlines: jsonb('deadlines').$type<Partial<Record<ProcessStage, string>>>().notNull(),
+  /** Institution codes whose action the proposal is waiting for (e.g. sign-offs). */
+  pendingFor: text('pending_for').array().notNull().default(sql`'{}'::text[]`),
+  launchedBy: text('launched_by').notNull(),
+  launchedByInstitution: text('launched_by_institution').notNull(),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+}, (t) => [
+  index('proposals_created').on(t.createdAt, t.id),
+  index('proposals_stage').on(t.stage, t.createdAt),
+  index('proposals_status').on(t.status, t.createdAt),
+  index('proposals_pending_for').using('gin', t.pendingFor),
+  index('proposals_objectives').using('gin', t.objectives),
+]);
+
+export const proposalVersions = pgTable('proposal_versions', {
+  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  number: integer('number').notNull(),
+  text: text('text').notNull(),
+  changeSummary: text('change_summary').notNull(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.proposalId, t.number] })]);
+
+/** What happened to a proposal, stage by stage; `seq` is given by the workflow. */
+export const proposalTimeline = pgTable('proposal_timeline', {
+  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  seq: integer('seq').notNull(),
+  at: at('at').notNull(),
+  stage: text('stage').$type<ProposalStage>().notNull(),
+  event: text('event').notNull(),
+}, (t) => [primaryKey({ columns: [t.proposalId, t.seq] })]);

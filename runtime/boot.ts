@@ -1,0 +1,42 @@
+// The steps every way of starting Mesa shares: open and migrate the database, load the registry,
+// connect to Temporal.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { openDatabase, type Database, type DatabaseTarget } from '../db/client';
+import { loadRegistry, readRegistrySeed } from '../db/registry';
+import type { Config } from './config';
+import { ensureDemoUsers } from './demo';
+
+export async function openMesaDatabase(target: DatabaseTarget, demoPassword: string | null): Promise<Database> {
+  const database = await openDatabase(target);
+  try {
+    await database.migrate();
+    const seed = await readRegistrySeed();
+    await loadRegistry(database.db, seed);
+    if (demoPassword !== null) await ensureDemoUsers(database.db, seed, demoPassword);
+    return database;
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
+
+export interface TemporalConnections {
+  client: Client;
+  native: NativeConnection;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(config: Config['temporal'], address: string): Promise<TemporalConnections> {
+  const options = { ...config.connect.connectionOptions, address };
+  const connection = await Connection.connect(options);
+  const native = await NativeConnection.connect(options);
+  return {
+    client: new Client({ connection, namespace: config.namespace }),
+    native,
+    close: async () => {
+      await connection.close();
+      await native.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// All configuration, parsed once at boot by one schema into a frozen object. A wrong value stops
+// the start with a sentence naming the variable. Nothing else reads process.env.
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+import { describeSchemaError, type SchemaError } from '../api/validation';
+import { isDuration } from '../domain/durations';
+
+const Env = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'Puerto HTTP de la API y la web.' }),
+  HOST: Type.Optional(Type.String({ minLength: 1, description: 'Interfaz donde escucha la API (embebido: 127.0.0.1; producción: 0.0.0.0).' })),
+  MESA_DATA_DIR: Type.String({ minLength: 1, default: 'data', description: 'Carpeta de datos del modo embebido.' }),
+  MESA_DEMO_PASSWORD: Type.String({ minLength: 8, default: 'mesa-demo-2026', description: 'Contraseña de los usuarios de demostración (solo modo embebido).' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL; sin ella, el modo embebido usa PGlite.' })),
+  TEMPORAL_ADDRESS: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d+$', description: 'Servicio de Temporal (host:puerto); sin ella, el modo embebido arranca uno.' })),
+  TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'mesa', description: 'Cola de tareas de los workers.' }),
+  TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1, description: 'Ruta a un Temporal CLI ya instalado.' })),
+  MESA_TOKEN_TTL: Type.String({ default: 'PT12H', description: 'Vigencia de una sesión (duración ISO 8601).' }),
+  MESA_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Tamaño máximo de un cuerpo de petición, en bytes.' }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+});
+
+export type Mode = 'embedded' | 'production';
+
+export interface Config {
+  mode: Mode;
+  port: number;
+  host: string;
+  dataDir: string;
+  demoPassword: string;
+  databaseUrl: string | undefined;
+  temporal: { address: string | undefined; namespace: string; taskQueue: string; connect: ClientConnectConfig; cliPath: string | undefined };
+  tokenTtl: string;
+  bodyLimit: number;
+  logLevel: Static<typeof Env>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Variables and their descriptions, for the README's configuration table. */
+export const configVariables = Object.entries(Env.properties).map(([name, s]) => ({
+  name, description: (s as { description?: string }).description ?? '', default: (s as { default?: unknown }).default,
+}));
+
+export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(Object.keys(Env.properties).flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+  const v = Value.Default(Env, Value.Convert(Env, raw)) as Static<typeof Env>;
+  const errors = [...Value.Errors(Env, v)] as SchemaError[];
+  if (errors[0]) throw new ConfigError(`Configuración inválida: ${describeSchemaError(errors[0], 'La variable')}`);
+  if (!isDuration(v.MESA_TOKEN_TTL)) throw new ConfigError('Configuración inválida: la variable «MESA_TOKEN_TTL» debe ser una duración ISO 8601 (por ejemplo PT12H).');
+  if (mode === 'production' && !v.DATABASE_URL) throw new ConfigError('Configuración inválida: en producción la variable «DATABASE_URL» es obligatoria.');
+  if (mode === 'production' && !v.TEMPORAL_ADDRESS) throw new ConfigError('Configuración inválida: en producción la variable «TEMPORAL_ADDRESS» es obligatoria.');
+
+  let connect: ClientConnectConfig;
+  try {
+    // TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* and profiles, read the standard way.
+    connect = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
+  } catch (e) {
+    throw new ConfigError(`Configuración de Temporal inválida: ${(e as Error).message}`);
+  }
+  return Object.freeze({
+    mode,
+    port: v.PORT,
+    host: v.HOST ?? (mode === 'embedded' ? '127.0.0.1' : '0.0.0.0'),
+    dataDir: v.MESA_DATA_DIR,
+    demoPassword: v.MESA_DEMO_PASSWORD,
+    databaseUrl: v.DATABASE_URL,
+    temporal: Object.freeze({
+      address: v.TEMPORAL_ADDRESS,
+      namespace: connect.namespace ?? 'default',
+      taskQueue: v.TEMPORAL_TASK_QUEUE,
+      connect,
+      cliPath: v.TEMPORAL_CLI_PATH,
+    }),
+    tokenTtl: v.MESA_TOKEN_TTL,
+    bodyLimit: v.MESA_BODY_LIMIT,
+    logLevel: v.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,24 @@
+// Demo users for the embedded mode: one per institution, `<code>@demo.mesa.test`, all with the
+// password of MESA_DEMO_PASSWORD. They are never created in production mode.
+import { hashPassword } from '../api/auth';
+import type { Db } from '../db/client';
+import { institutionId, type RegistrySeed } from '../db/registry';
+import { upsertUser } from '../db/users';
+
+export const demoEmail = (code: string) => `${code.toLowerCase()}@demo.mesa.test`;
+
+export async function ensureDemoUsers(db: Db, seed: RegistrySeed, password: string): Promise<void> {
+  // One hash serves every demo user: they share the password anyway, and scrypt is slow on purpose.
+  const passwordHash = await hashPassword(password);
+  for (const i of seed.institutions) {
+    await upsertUser(db, {
+      id: `user_demo_${i.code.toLowerCase()}`,
+      email: demoEmail(i.code),
+      name: `Usuario de demostración — ${i.code}`,
+      institutionId: institutionId(i.code),
+      passwordHash,
+      admin: i.kind === 'secretaria',
+      demo: true,
+    });
+  }
+}

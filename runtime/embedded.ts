@@ -1,0 +1,101 @@
+// `npm start`: the whole Mesa on one machine with no server to install. It finds or builds the
+// Temporal CLI, runs a Temporal dev server that keeps its state in the data folder, opens PGlite
+// in the same folder (or PostgreSQL with DATABASE_URL), and runs the worker and the API together.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { buildApp } from '../api/app';
+import { connectTemporal, openMesaDatabase } from './boot';
+import { loadConfig } from './config';
+import { demoEmail } from './demo';
+import { lockDataDir } from './lock';
+import { resolveTemporalCli } from './temporal-cli';
+import { startDevServer, type DevServer } from './temporal-server';
+import { createWorker } from './worker';
+
+const say = (line: string) => console.log(line);
+
+async function main(): Promise<void> {
+  const config = loadConfig('embedded');
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  const stops: Array<() => Promise<unknown> | unknown> = [unlock];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch((e) => console.error(e));
+  };
+
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`\n${signal}: deteniendo Mesa…`);
+    void stopAll().then(() => {
+      say('Mesa detenida.');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    let devServer: DevServer | null = null;
+    let address = config.temporal.address;
+    if (!address) {
+      const cli = await resolveTemporalCli(say);
+      say('Iniciando el servidor de Temporal…');
+      devServer = await startDevServer({ cliPath: cli, dbFile: join(dataDir, 'temporal.db'), ui: true, namespace: config.temporal.namespace });
+      stops.push(() => devServer?.stop());
+      address = devServer.address;
+    }
+
+    say(config.databaseUrl ? 'Abriendo PostgreSQL…' : `Abriendo la base de datos embebida en ${join(dataDir, 'pglite')}…`);
+    const database = await openMesaDatabase(
+      config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dataDir, 'pglite') },
+      config.demoPassword,
+    );
+    stops.push(() => database.close());
+
+    const temporal = await connectTemporal(config.temporal, address);
+    stops.push(() => temporal.close());
+
+    say('Preparando el worker…');
+    const worker = await createWorker({
+      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db,
+    });
+    const workerDone = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerDone;
+    });
+
+    const app = await buildApp({
+      db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
+      tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
+    });
+    stops.push(() => app.close());
+    await app.listen({ port: config.port, host: config.host });
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(app.server.address() as { port: number }).port}`;
+
+    say('');
+    say(`Mesa está lista en ${url}`);
+    say(`  API y documentación:  ${url}/docs`);
+    if (devServer?.uiUrl) say(`  Temporal Web UI:      ${devServer.uiUrl}`);
+    say(`  Datos:                ${dataDir}`);
+    say(`  Usuarios de demostración (contraseña: ${config.demoPassword}):`);
+    say(`    Secretaría Técnica  ${demoEmail('SECRETARIA')}`);
+    say(`    Ministerio (MINSA)  ${demoEmail('MINSA')}   — uno por institución: <código>@demo.mesa.test`);
+    say('Ctrl-C para detener.');
+  } catch (e) {
+    console.error(`\nNo se pudo iniciar Mesa: ${(e as Error).message}`);
+    await stopAll();
+    process.exit(1);
+  }
+}
+
+main().catch((e: Error) => {
+  // Configuration errors and a second start on the same data folder land here.
+  console.error(`\nNo se pudo iniciar Mesa: ${e.message}`);
+  process.exit(1);
+});

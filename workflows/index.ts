@@ -1,0 +1,2 @@
+// The worker loads every workflow from this file.
+export { proposalWorkflow } from './proposal';
