@@ -36,13 +36,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       // Several API and worker processes may start together: an advisory lock lets one of them
       // migrate while the others wait, instead of racing to create the same tables.
       migrate: async () => {
-        const session = await sql.reserve();
+        // One connection, so the lock and the migration share a session.
+        const session = postgres(target.url, { max: 1, onnotice: () => {} });
         try {
           await session`select pg_advisory_lock(${migrationLock})`;
           await migratePostgres(drizzlePostgres(session), { migrationsFolder });
         } finally {
-          await session`select pg_advisory_unlock(${migrationLock})`.catch(() => {});
-          session.release();
+          await session.end({ timeout: 5 });
         }
       },
       close: () => sql.end({ timeout: 5 }),

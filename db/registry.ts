@@ -2,7 +2,7 @@
 // same rows, so editing the file and restarting is how the secretariat's IT staff change it.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { and, eq, isNull, lte, or, gte, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { GroupKind, InstitutionKind, Population } from '../domain/vocabulary';
 import type { Db } from './client';
 import { groups, institutions, memberships } from './schema';
@@ -74,14 +74,14 @@ export async function loadRegistry(db: Db, seed: RegistrySeed): Promise<void> {
   });
 }
 
-/** Rows valid today: validFrom ≤ today and (no validTo or validTo ≥ today). */
+/** Rows valid today: validFrom ≤ today < validTo (validTo is the first day it no longer holds). */
 export const activeInstitution = and(
   lte(institutions.validFrom, sql`current_date`),
-  or(isNull(institutions.validTo), gte(institutions.validTo, sql`current_date`)),
+  or(isNull(institutions.validTo), gt(institutions.validTo, sql`current_date`)),
 );
 export const activeMembership = and(
   lte(memberships.validFrom, sql`current_date`),
-  or(isNull(memberships.validTo), gte(memberships.validTo, sql`current_date`)),
+  or(isNull(memberships.validTo), gt(memberships.validTo, sql`current_date`)),
 );
 
 export interface InstitutionView {

@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     say('');
     say(`Mesa está lista en ${url}`);
     say(`  API y documentación:  ${url}/docs`);
+    say(`  Temporal:             ${address} (espacio de nombres «${config.temporal.namespace}»)`);
     if (devServer?.uiUrl) say(`  Temporal Web UI:      ${devServer.uiUrl}`);
     say(`  Datos:                ${dataDir}`);
     say(`  Usuarios de demostración (contraseña: ${config.demoPassword}):`);

@@ -29,7 +29,8 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
   }, async (request, reply) => idempotent(deps.db, request, reply, async (key) => {
     const problems = launchProblems(request.body, await registryView(deps.db));
     if (problems[0]) {
-      throw new ApiError(400, 'invalid_body', problems[0].message, { field: problems[0].field, problems });
+      const { field, message } = problems[0];
+      throw new ApiError(400, 'invalid_body', `El campo «${field}» no es válido: ${message}`, { field, problems });
     }
     const user = currentUser(request);
     // With a key, the id comes from it: two racing retries start one workflow, not two.

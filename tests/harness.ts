@@ -1,0 +1,108 @@
+// A whole Mesa for one test file: its own database (a fresh PostgreSQL database when
+// TEST_DATABASE_URL is set, in-memory PGlite otherwise), its own task queue and worker on the
+// run's Temporal dev server, and the HTTP app called through inject.
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { buildApp, type App } from '../api/app';
+import type { Database, DatabaseTarget } from '../db/client';
+import { openMesaDatabase } from '../runtime/boot';
+import { demoEmail } from '../runtime/demo';
+import { createWorker } from '../runtime/worker';
+
+export const demoPassword = 'contraseña-de-prueba';
+
+/** A fresh, empty PostgreSQL database for this file, dropped at the end. */
+async function freshPostgres(baseUrl: string): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
+  const name = `mesa_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    target: { url: url.toString() },
+    drop: async () => {
+      const again = postgres(baseUrl, { max: 1, onnotice: () => {} });
+      await again.unsafe(`drop database if exists ${name} with (force)`);
+      await again.end();
+    },
+  };
+}
+
+export interface Mesa {
+  app: App;
+  database: Database;
+  client: Client;
+  taskQueue: string;
+  /** A bearer token for the demo user of the institution with this code. */
+  login(code: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startMesa(): Promise<Mesa> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const pg = process.env.TEST_DATABASE_URL ? await freshPostgres(process.env.TEST_DATABASE_URL) : null;
+  const database = await openMesaDatabase(pg?.target ?? { pgliteDir: null }, demoPassword).catch(async (e: unknown) => {
+    await pg?.drop();
+    throw e;
+  });
+  const address = inject('temporalAddress');
+  const connection = await Connection.connect({ address });
+  const native = await NativeConnection.connect({ address });
+  const client = new Client({ connection });
+  const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+  const worker = await createWorker({
+    connection: native, namespace: 'default', taskQueue, db: database.db,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  const workerDone = worker.run();
+  const app = await buildApp({
+    db: database.db, temporal: client, taskQueue, tokenTtl: 'PT1H', bodyLimit: 1_048_576, logLevel: 'silent',
+  });
+  const tokens = new Map<string, string>();
+
+  return {
+    app, database, client, taskQueue,
+    async login(code) {
+      const known = tokens.get(code);
+      if (known) return known;
+      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { email: demoEmail(code), password: demoPassword } });
+      if (res.statusCode !== 200) throw new Error(`login ${code}: ${res.statusCode} ${res.body}`);
+      const token = res.json<{ token: string }>().token;
+      tokens.set(code, token);
+      return token;
+    },
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await workerDone;
+      await connection.close();
+      await native.close();
+      await database.close();
+      await pg?.drop();
+    },
+  };
+}
+
+/** A launch body that passes every rule; tests override what they are about. */
+export function launchBody(overrides: Record<string, unknown> = {}) {
+  return {
+    title: 'Protocolo de atención a retornantes en aeropuertos',
+    summary: 'Atención coordinada a peruanos retornantes desde su llegada.',
+    text: '1. La Superintendencia Nacional de Migraciones habilita un módulo.\n\n2. RREE informa a los consulados.',
+    objectives: ['OE4'],
+    populations: ['retornantes'],
+    leadWorkingGroup: 'GT3',
+    workingGroups: ['GT2'],
+    actions: [{ title: 'Módulo de atención en el aeropuerto Jorge Chávez', responsible: ['MIGRACIONES', 'RREE'], dueIn: 'P90D', deliverable: 'Módulo operativo' }],
+    ...overrides,
+  };
+}
