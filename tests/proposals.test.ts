@@ -132,7 +132,7 @@ describe('listing proposals', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await get(`/api/v1/proposals?limit=2${cursor ? `&cursor=${cursor}` : ''}`, token)).json();
+      const page: { items: Array<{ id: string }>; nextCursor: string | null } = (await get(`/api/v1/proposals?limit=2${cursor ? `&cursor=${cursor}` : ''}`, token)).json();
       seen.push(...page.items.map((p: { id: string }) => p.id));
       cursor = page.nextCursor;
     } while (cursor);

@@ -1,0 +1,22 @@
+// `npm run api`: the HTTP API alone, against an existing Temporal service and PostgreSQL
+// (production mode). Run as many as needed behind a load balancer.
+import { buildApp } from '../api/app';
+import { connectTemporal, openMesaDatabase } from './boot';
+import { loadConfig } from './config';
+import { runUntilSignal } from './process';
+
+await runUntilSignal('API', async () => {
+  const config = loadConfig('production');
+  const database = await openMesaDatabase({ url: config.databaseUrl! }, null);
+  const temporal = await connectTemporal(config.temporal, config.temporal.address!);
+  const app = await buildApp({
+    db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
+    tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  return async () => {
+    await app.close();
+    await temporal.close();
+    await database.close();
+  };
+});

@@ -1,0 +1,25 @@
+// `npm run worker`: one Temporal worker against an existing Temporal service and PostgreSQL
+// (production mode). Several may run at once: Temporal spreads the work among them.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { connectTemporal, openMesaDatabase } from './boot';
+import { loadConfig } from './config';
+import { runUntilSignal } from './process';
+import { createWorker } from './worker';
+
+await runUntilSignal('worker', async () => {
+  const config = loadConfig('production');
+  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO') });
+  const database = await openMesaDatabase({ url: config.databaseUrl! }, null);
+  const temporal = await connectTemporal(config.temporal, config.temporal.address!);
+  const worker = await createWorker({
+    connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db,
+  });
+  const done = worker.run();
+  console.log(`Worker de Mesa en ${config.temporal.address}, cola «${config.temporal.taskQueue}».`);
+  return async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await done;
+    await temporal.close();
+    await database.close();
+  };
+});
