@@ -9,7 +9,9 @@ import type { Db } from '../db/client';
 import { authenticate } from './auth';
 import { installErrorHandlers } from './errors';
 import { authRoutes, meRoutes } from './routes/auth';
+import { proposalActionRoutes } from './routes/proposal-actions';
 import { proposalRoutes } from './routes/proposals';
+import { inboxRoutes } from './routes/inbox';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
 
@@ -56,6 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(meRoutes, { deps });
     await scope.register(registryRoutes, { deps });
     await scope.register(proposalRoutes, { deps });
+    await scope.register(proposalActionRoutes, { deps });
+    await scope.register(inboxRoutes, { deps });
   }, { prefix: '/api/v1' });
   return app;
 }

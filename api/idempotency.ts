@@ -6,20 +6,11 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client';
 import { findIdempotentAnswer, saveIdempotentAnswer } from '../db/users';
+import { canonicalJson } from '../domain/canonical-json';
 import { currentUser } from './auth';
 import { ApiError } from './errors';
 
 export interface Answer { statusCode: number; body: unknown }
-
-/** Same value for the same JSON, whatever the order of its keys. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -1,6 +1,8 @@
 // TypeBox schemas: the single source of the API's request and response shapes, validated by
 // fastify and published in /openapi.json.
 import Type, { type Static } from 'typebox';
+import { positions } from '../domain/decision';
+import { inputDecisions, inputKinds, workingGroupDecisions } from '../domain/events';
 import type { ProposalLaunch } from '../domain/proposal';
 import {
   decisionRules, institutionKinds, migrationStages, pnmObjectives, populations, priorities, processStages,
@@ -88,3 +90,40 @@ export const ProposalListQuery = Type.Object({
 }, { additionalProperties: false });
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+const Reason = (description: string) => Type.String({ minLength: 1, maxLength: 5000, description });
+
+export const WorkingGroupDecisionBody = Type.Object({
+  decision: Enum(workingGroupDecisions),
+  reason: Type.Optional(Type.String({ maxLength: 5000, description: 'Obligatorio para devolver y rechazar.' })),
+}, { additionalProperties: false });
+
+export const InputBody = Type.Object({
+  kind: Enum(inputKinds, 'comentario (general) o cambio (a un párrafo).'),
+  text: Text(20_000),
+  paragraph: Type.Optional(Type.Integer({ minimum: 1, description: 'Párrafo de la versión vigente (obligatorio para un cambio).' })),
+}, { additionalProperties: false });
+
+export const AnswerBody = Type.Object({
+  decision: Enum(inputDecisions),
+  reason: Reason('Por qué se acoge o no el aporte.'),
+}, { additionalProperties: false });
+
+export const VersionBody = Type.Object({
+  text: Text(200_000, 'Texto completo de la nueva versión, en Markdown.'),
+  changeSummary: Reason('Resumen de los cambios.'),
+}, { additionalProperties: false });
+
+export const EmptyBody = Type.Object({}, { additionalProperties: false });
+
+export const SignoffBody = Type.Object({
+  position: Enum(positions),
+  comment: Type.Optional(Type.String({ maxLength: 20_000, description: 'Obligatorio con aprueba_con_observaciones y objeta.' })),
+  institution: Type.Optional(Type.String({ maxLength: 40, description: 'Si se envía, debe ser la institución de quien llama.' })),
+}, { additionalProperties: false });
+
+export const CommentBody = Type.Object({ text: Text(20_000) }, { additionalProperties: false });
+
+export const WithdrawBody = Type.Object({ reason: Reason('Motivo del retiro.') }, { additionalProperties: false });
+
+export const InputParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), inputId: Type.String({ minLength: 1, maxLength: 120 }) });

@@ -1,51 +1,129 @@
 // Queries on the proposal projection. One function per query, taking the database first, so
 // activities (which write) and routes (which read) share them without knowing about each other.
-import { and, arrayContains, asc, desc, eq, ilike, lt, or, type SQL } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, arrayContains, asc, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { canonicalJson } from '../domain/canonical-json';
+import type { ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 import type { Db } from './client';
-import { proposals, proposalTimeline, proposalVersions } from './schema';
+import {
+  proposalAudit, proposalComments, proposalInputs, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
+} from './schema';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface ProposalLaunchedRecord {
   proposalId: string;
   plan: ProposalPlan;
   launchedBy: { userId: string; institution: string };
   at: string;
-  stage: ProcessStage;
-  deadlines: Partial<Record<ProcessStage, string>>;
+  snapshot: ProposalSnapshot;
 }
 
-/** Writes a launched proposal, its first version and first timeline entry; once only. */
+/** Writes a launched proposal with its first version, timeline entry and audit entry; once. */
 export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord): Promise<void> {
   const at = new Date(r.at);
   await db.transaction(async (tx) => {
-    const inserted = await tx.insert(proposals).values({
-      id: r.proposalId,
-      title: r.plan.title,
-      summary: r.plan.summary,
-      status: 'en_curso',
-      stage: r.stage,
-      objectives: r.plan.objectives,
-      populations: r.plan.populations,
-      leadWorkingGroup: r.plan.leadWorkingGroup,
-      workingGroups: r.plan.workingGroups,
-      plan: r.plan,
-      currentVersion: 1,
-      deadlines: r.deadlines,
-      launchedBy: r.launchedBy.userId,
-      launchedByInstitution: r.launchedBy.institution,
-      createdAt: at,
-      updatedAt: at,
-    }).onConflictDoNothing().returning({ id: proposals.id });
-    if (inserted.length === 0) return; // already recorded by an earlier attempt
-    await tx.insert(proposalVersions).values({
-      proposalId: r.proposalId, number: 1, text: r.plan.text, changeSummary: 'Versión inicial', at,
-    });
-    await tx.insert(proposalTimeline).values({
-      proposalId: r.proposalId, seq: 1, at, stage: r.stage, event: 'lanzada',
+    await tx.insert(proposals).values({
+      id: r.proposalId, title: r.plan.title, summary: r.plan.summary,
+      objectives: r.plan.objectives, populations: r.plan.populations,
+      leadWorkingGroup: r.plan.leadWorkingGroup, workingGroups: r.plan.workingGroups, plan: r.plan,
+      launchedBy: r.launchedBy.userId, launchedByInstitution: r.launchedBy.institution,
+      createdAt: at, updatedAt: at, ...snapshotColumns(r.snapshot), stateSeq: 0,
+    }).onConflictDoNothing();
+    await appendEvent(tx, {
+      proposalId: r.proposalId, seq: 1, at: r.at, actor: { userId: r.launchedBy.userId, institution: r.launchedBy.institution },
+      action: 'lanzada', data: { title: r.plan.title, stage: r.snapshot.stage },
+      effects: [
+        { kind: 'version', number: 1, text: r.plan.text, changeSummary: 'Versión inicial' },
+        { kind: 'timeline', stage: r.snapshot.stage, event: 'lanzada' },
+      ],
+      snapshot: r.snapshot,
     });
   });
 }
+
+export async function recordProposalEvent(db: Db, e: ProposalEventRecord): Promise<void> {
+  await db.transaction((tx) => appendEvent(tx, e));
+}
+
+function snapshotColumns(s: ProposalSnapshot) {
+  return {
+    status: s.status, stage: s.stage, currentVersion: s.currentVersion, deadlines: s.deadlines, pendingFor: s.pendingFor,
+    round: s.round, consultationOpen: s.consultationOpen, number: s.number, decision: s.decision, tasks: s.tasks,
+  };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The hash of an audit entry, chained to the one before it. */
+export function auditHash(prevHash: string, e: { seq: number; at: string; actor: string | null; institution: string | null; action: string; data: unknown }): string {
+  return sha256(`${prevHash}\n${canonicalJson(e)}`);
+}
+
+const genesis = '0'.repeat(64);
+
+/**
+ * One event, in one transaction: its rows, the proposal's new state and its audit entry. The
+ * proposal row is locked first, so concurrent events take their places in the chain one by one;
+ * an event already in the audit trail (a retried activity) changes nothing.
+ */
+async function appendEvent(tx: Tx, e: ProposalEventRecord): Promise<void> {
+  await tx.execute(sql`select 1 from ${proposals} where ${proposals.id} = ${e.proposalId} for update`);
+  const [done] = await tx.select({ seq: proposalAudit.seq }).from(proposalAudit)
+    .where(and(eq(proposalAudit.proposalId, e.proposalId), eq(proposalAudit.eventSeq, e.seq)));
+  if (done) return;
+
+  const at = new Date(e.at);
+  for (const effect of e.effects) await applyEffect(tx, e, effect, at);
+  await tx.update(proposals).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
+    .where(and(eq(proposals.id, e.proposalId), lt(proposals.stateSeq, e.seq)));
+
+  const [last] = await tx.select({ seq: proposalAudit.seq, hash: proposalAudit.hash }).from(proposalAudit)
+    .where(eq(proposalAudit.proposalId, e.proposalId)).orderBy(desc(proposalAudit.seq)).limit(1);
+  const entry = {
+    seq: (last?.seq ?? 0) + 1, at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution,
+    action: e.action, data: { ...e.data, version: e.snapshot.currentVersion },
+  };
+  const prevHash = last?.hash ?? genesis;
+  await tx.insert(proposalAudit).values({
+    proposalId: e.proposalId, eventSeq: e.seq, ...entry, at, prevHash, hash: auditHash(prevHash, entry),
+  });
+}
+
+async function applyEffect(tx: Tx, e: ProposalEventRecord, f: ProposalEffect, at: Date): Promise<void> {
+  const proposalId = e.proposalId;
+  switch (f.kind) {
+    case 'version':
+      await tx.insert(proposalVersions).values({ proposalId, number: f.number, text: f.text, changeSummary: f.changeSummary, at }).onConflictDoNothing();
+      return;
+    case 'timeline':
+      await tx.insert(proposalTimeline).values({ proposalId, seq: e.seq, at, stage: f.stage, event: f.event }).onConflictDoNothing();
+      return;
+    case 'input':
+      await tx.insert(proposalInputs).values({
+        id: f.id, proposalId, institution: f.institution, kind: f.inputKind, text: f.text, paragraph: f.paragraph, version: f.version, at,
+      }).onConflictDoNothing();
+      return;
+    case 'answer':
+      await tx.update(proposalInputs).set({ answerDecision: f.decision, answerReason: f.reason, answeredAt: at })
+        .where(and(eq(proposalInputs.id, f.inputId), eq(proposalInputs.proposalId, proposalId)));
+      return;
+    case 'signoff':
+      await tx.insert(proposalSignoffs).values({
+        proposalId, eventSeq: e.seq, institution: f.institution, round: f.round, version: f.version,
+        position: f.position, comment: f.comment, tacit: f.tacit, at,
+      }).onConflictDoNothing();
+      return;
+    case 'comment':
+      await tx.insert(proposalComments).values({
+        id: f.id, proposalId, institution: f.institution, userId: f.userId, text: f.text, version: f.version, at,
+      }).onConflictDoNothing();
+  }
+}
+
+// ---- reads -------------------------------------------------------------------------------
 
 export interface ProposalSummary {
   id: string;
@@ -61,75 +139,86 @@ export interface ProposalSummary {
   currentVersion: number;
   deadlines: Partial<Record<ProcessStage, string>>;
   pendingFor: string[];
+  round: number;
+  consultationOpen: boolean;
   createdAt: string;
   updatedAt: string;
-}
-
-export interface ProposalWhole extends Omit<ProposalSummary, 'pendingFor'> {
-  migrationStages: string[];
-  priority: string;
-  rules: Pick<ProposalPlan, 'stages' | 'decisionRule' | 'quorum' | 'silencePolicy' | 'reminders'>;
-  actions: ProposalPlan['actions'];
-  launchedBy: { userId: string; institution: string };
-  versions: Array<{ number: number; text: string; changeSummary: string; at: string }>;
-  inputs: unknown[];
-  signoffs: unknown[];
-  pendingSignoffs: string[];
-  decision?: unknown;
-  comments: unknown[];
-  tasks: string[];
-  timeline: Array<{ at: string; stage: ProposalStage; event: string }>;
 }
 
 type ProposalRow = typeof proposals.$inferSelect;
 
 function toSummary(row: ProposalRow): ProposalSummary {
   return {
-    id: row.id,
-    number: row.number,
-    title: row.title,
-    summary: row.summary,
-    status: row.status,
-    stage: row.stage,
-    objectives: row.objectives,
-    populations: row.populations,
-    leadWorkingGroup: row.leadWorkingGroup,
-    workingGroups: row.workingGroups,
-    currentVersion: row.currentVersion,
-    deadlines: row.deadlines,
-    pendingFor: row.pendingFor,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    id: row.id, number: row.number, title: row.title, summary: row.summary, status: row.status, stage: row.stage,
+    objectives: row.objectives, populations: row.populations, leadWorkingGroup: row.leadWorkingGroup,
+    workingGroups: row.workingGroups, currentVersion: row.currentVersion, deadlines: row.deadlines,
+    pendingFor: row.pendingFor, round: row.round, consultationOpen: row.consultationOpen,
+    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-export async function getProposal(db: Db, id: string): Promise<ProposalWhole | null> {
+export async function getProposalRow(db: Db, id: string): Promise<ProposalRow | null> {
   const [row] = await db.select().from(proposals).where(eq(proposals.id, id));
+  return row ?? null;
+}
+
+export async function getProposal(db: Db, id: string) {
+  const row = await getProposalRow(db, id);
   if (!row) return null;
-  const [versions, timeline] = await Promise.all([
+  const [versions, timeline, inputs, signoffs, comments] = await Promise.all([
     db.select().from(proposalVersions).where(eq(proposalVersions.proposalId, id)).orderBy(asc(proposalVersions.number)),
     db.select().from(proposalTimeline).where(eq(proposalTimeline.proposalId, id)).orderBy(asc(proposalTimeline.seq)),
+    db.select().from(proposalInputs).where(eq(proposalInputs.proposalId, id)).orderBy(asc(proposalInputs.at), asc(proposalInputs.id)),
+    db.select().from(proposalSignoffs).where(eq(proposalSignoffs.proposalId, id)).orderBy(asc(proposalSignoffs.eventSeq)),
+    db.select().from(proposalComments).where(eq(proposalComments.proposalId, id)).orderBy(asc(proposalComments.at), asc(proposalComments.id)),
   ]);
-  const { pendingFor: _pending, ...summary } = toSummary(row);
   const plan = row.plan;
+  const signoffView = (s: typeof signoffs[number]) => ({
+    institution: s.institution, position: s.position, comment: s.comment, version: s.version, round: s.round,
+    at: s.at.toISOString(), tacit: s.tacit,
+  });
+  // The current position of each institution in the latest round; earlier ones stay in history.
+  const latest = new Map<string, ReturnType<typeof signoffView>>();
+  for (const s of signoffs) if (s.round === row.round) latest.set(s.institution, signoffView(s));
   return {
-    ...summary,
+    ...toSummary(row),
     migrationStages: plan.migrationStages,
     priority: plan.priority,
     rules: {
       stages: plan.stages, decisionRule: plan.decisionRule, quorum: plan.quorum,
-      silencePolicy: plan.silencePolicy, reminders: plan.reminders,
+      silencePolicy: plan.silencePolicy, reminders: plan.reminders, extension: plan.extension,
     },
     actions: plan.actions,
     launchedBy: { userId: row.launchedBy, institution: row.launchedByInstitution },
     versions: versions.map((v) => ({ number: v.number, text: v.text, changeSummary: v.changeSummary, at: v.at.toISOString() })),
-    inputs: [],
-    signoffs: [],
+    inputs: inputs.map((i) => ({
+      id: i.id, institution: i.institution, kind: i.kind, text: i.text, paragraph: i.paragraph, version: i.version, at: i.at.toISOString(),
+      ...(i.answerDecision ? { answer: { decision: i.answerDecision, reason: i.answerReason, at: i.answeredAt?.toISOString() } } : {}),
+    })),
+    signoffs: [...latest.values()],
+    signoffHistory: signoffs.map(signoffView),
     pendingSignoffs: row.stage === 'conformidad' ? row.pendingFor : [],
-    comments: [],
-    tasks: [],
+    ...(row.decision ? { decision: row.decision } : {}),
+    comments: comments.map((c) => ({ id: c.id, institution: c.institution, text: c.text, version: c.version, at: c.at.toISOString() })),
+    tasks: row.tasks,
     timeline: timeline.map((t) => ({ at: t.at.toISOString(), stage: t.stage, event: t.event })),
   };
+}
+
+export type ProposalWhole = NonNullable<Awaited<ReturnType<typeof getProposal>>>;
+
+/** The audit trail, with the chain recomputed from the stored entries. */
+export async function getAudit(db: Db, id: string) {
+  const rows = await db.select().from(proposalAudit).where(eq(proposalAudit.proposalId, id)).orderBy(asc(proposalAudit.seq));
+  let prev = genesis;
+  let verified = true;
+  const events = rows.map((r) => {
+    const entry = { seq: r.seq, at: r.at.toISOString(), actor: r.actor, institution: r.institution, action: r.action, data: r.data };
+    if (r.prevHash !== prev || auditHash(prev, entry) !== r.hash) verified = false;
+    prev = r.hash;
+    return { ...entry, hash: r.hash, prevHash: r.prevHash };
+  });
+  return { events, verified };
 }
 
 export interface ProposalFilters {
@@ -168,4 +257,19 @@ export async function listProposals(db: Db, f: ProposalFilters): Promise<{ items
   const items = rows.slice(0, f.limit).map(toSummary);
   const last = items.at(-1);
   return { items, next: rows.length > f.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+export async function getInput(db: Db, proposalId: string, id: string) {
+  const whole = await getProposal(db, proposalId);
+  return whole?.inputs.find((i) => i.id === id) ?? null;
+}
+
+export async function getComment(db: Db, id: string) {
+  const [c] = await db.select().from(proposalComments).where(eq(proposalComments.id, id));
+  return c ? { id: c.id, institution: c.institution, text: c.text, version: c.version, at: c.at.toISOString() } : null;
+}
+
+export async function getVersion(db: Db, proposalId: string, number: number) {
+  const [v] = await db.select().from(proposalVersions).where(and(eq(proposalVersions.proposalId, proposalId), eq(proposalVersions.number, number)));
+  return v ? { number: v.number, text: v.text, changeSummary: v.changeSummary, at: v.at.toISOString() } : null;
 }

@@ -133,3 +133,27 @@ export async function registryView(db: Db) {
   ]);
   return { workingGroups: new Set(gts.map((g) => g.code)), members: new Set(members.map((m) => m.code)) };
 }
+
+/** Who takes part in a proposal, as the workflow needs to know at each stage. */
+export async function proposalParticipants(db: Db, p: { leadWorkingGroup: string; workingGroups: string[] }) {
+  const [all, links] = await Promise.all([
+    db.select({ code: institutions.code, kind: institutions.kind }).from(institutions).where(activeInstitution).orderBy(institutions.code),
+    db.select({ groupCode: memberships.groupCode, code: institutions.code }).from(memberships)
+      .innerJoin(institutions, eq(institutions.id, memberships.institutionId)).where(activeMembership),
+  ]);
+  const [lead] = await db.select({ coordinator: institutions.code }).from(groups)
+    .leftJoin(institutions, eq(institutions.id, groups.coordinatorId)).where(eq(groups.code, p.leadWorkingGroup));
+  const of = (kind: InstitutionKind) => all.filter((i) => i.kind === kind).map((i) => i.code);
+  const inGroups = new Set([p.leadWorkingGroup, ...p.workingGroups]);
+  const oscCommission = new Set(links.filter((l) => l.groupCode === 'CC-OSC').map((l) => l.code));
+  return {
+    members: of('miembro'),
+    // OSC take part through the commission with civil society.
+    oscs: of('osc').filter((c) => oscCommission.has(c)),
+    observers: of('observador'),
+    support: of('apoyo'),
+    secretariat: of('secretaria'),
+    coordinators: lead?.coordinator ? [lead.coordinator] : [],
+    groupMembers: [...new Set(links.filter((l) => inGroups.has(l.groupCode)).map((l) => l.code))].sort(),
+  };
+}

@@ -2,9 +2,11 @@
 // proposal. Workflows are the source of truth for a process; these tables are what reads use.
 import { sql } from 'drizzle-orm';
 import {
-  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp,
+  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { GroupKind, InstitutionKind, ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
+import type { Position } from '../domain/decision';
+import type { DecisionRecord, InputDecision, InputKind } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -89,6 +91,12 @@ export const proposals = pgTable('proposals', {
   deadlines: jsonb('deadlines').$type<Partial<Record<ProcessStage, string>>>().notNull(),
   /** Institution codes whose action the proposal is waiting for (e.g. sign-offs). */
   pendingFor: text('pending_for').array().notNull().default(sql`'{}'::text[]`),
+  round: integer('round').notNull().default(0),
+  consultationOpen: boolean('consultation_open').notNull().default(false),
+  decision: jsonb('decision').$type<DecisionRecord>(),
+  tasks: text('tasks').array().notNull().default(sql`'{}'::text[]`),
+  /** The workflow event this row reflects: an older event arriving late never overwrites it. */
+  stateSeq: integer('state_seq').notNull().default(0),
   launchedBy: text('launched_by').notNull(),
   launchedByInstitution: text('launched_by_institution').notNull(),
   createdAt: at('created_at').notNull(),
@@ -117,3 +125,101 @@ export const proposalTimeline = pgTable('proposal_timeline', {
   stage: text('stage').$type<ProposalStage>().notNull(),
   event: text('event').notNull(),
 }, (t) => [primaryKey({ columns: [t.proposalId, t.seq] })]);
+
+/**
+ * The append-only audit trail: each entry holds the hash of the one before it, so any edit or
+ * deletion breaks the chain. `seq` is the chain's order; `eventSeq` the workflow's event, which
+ * makes a retried write a no-op.
+ */
+export const proposalAudit = pgTable('proposal_audit', {
+  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  seq: integer('seq').notNull(),
+  eventSeq: integer('event_seq').notNull(),
+  at: at('at').notNull(),
+  actor: text('actor'),
+  institution: text('institution'),
+  action: text('action').notNull(),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  hash: text('hash').notNull(),
+  prevHash: text('prev_hash').notNull(),
+}, (t) => [primaryKey({ columns: [t.proposalId, t.seq] }), uniqueIndex('proposal_audit_event').on(t.proposalId, t.eventSeq)]);
+
+export const proposalInputs = pgTable('proposal_inputs', {
+  id: text('id').primaryKey(),
+  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  institution: text('institution').notNull(),
+  kind: text('kind').$type<InputKind>().notNull(),
+  text: text('text').notNull(),
+  paragraph: integer('paragraph'),
+  version: integer('version').notNull(),
+  at: at('at').notNull(),
+  answerDecision: text('answer_decision').$type<InputDecision>(),
+  answerReason: text('answer_reason'),
+  answeredAt: at('answered_at'),
+}, (t) => [index('proposal_inputs_proposal').on(t.proposalId, t.at)]);
+
+/** Every position ever given, including changes and tacit approvals; the latest per round counts. */
+export const proposalSignoffs = pgTable('proposal_signoffs', {
+  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  eventSeq: integer('event_seq').notNull(),
+  institution: text('institution').notNull(),
+  round: integer('round').notNull(),
+  version: integer('version').notNull(),
+  position: text('position').$type<Position>().notNull(),
+  comment: text('comment'),
+  tacit: boolean('tacit').notNull(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.proposalId, t.eventSeq, t.institution] }), index('proposal_signoffs_round').on(t.proposalId, t.round, t.institution)]);
+
+export const proposalComments = pgTable('proposal_comments', {
+  id: text('id').primaryKey(),
+  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  institution: text('institution').notNull(),
+  userId: text('user_id').notNull(),
+  text: text('text').notNull(),
+  version: integer('version').notNull(),
+  at: at('at').notNull(),
+}, (t) => [index('proposal_comments_proposal').on(t.proposalId, t.at)]);
+
+/** Agreement numbers, ACUERDO-<year>-<nnn>, one per adopted proposal. */
+export const agreements = pgTable('agreements', {
+  proposalId: text('proposal_id').primaryKey().references(() => proposals.id),
+  year: integer('year').notNull(),
+  seq: integer('seq').notNull(),
+  number: text('number').notNull().unique(),
+}, (t) => [uniqueIndex('agreements_year_seq').on(t.year, t.seq)]);
+
+export const tasks = pgTable('tasks', {
+  id: text('id').primaryKey(),
+  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  agreementNumber: text('agreement_number').notNull(),
+  index: integer('index').notNull(),
+  title: text('title').notNull(),
+  deliverable: text('deliverable').notNull(),
+  responsible: text('responsible').array().notNull(),
+  accepted: text('accepted').array().notNull().default(sql`'{}'::text[]`),
+  status: text('status').notNull(),
+  dueAt: at('due_at').notNull(),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+}, (t) => [index('tasks_proposal').on(t.proposalId), index('tasks_responsible').using('gin', t.responsible)]);
+
+export const taskEvents = pgTable('task_events', {
+  taskId: text('task_id').notNull().references(() => tasks.id),
+  seq: integer('seq').notNull(),
+  at: at('at').notNull(),
+  institution: text('institution'),
+  action: text('action').notNull(),
+}, (t) => [primaryKey({ columns: [t.taskId, t.seq] })]);
+
+/** What each institution was told, and when; one row per event and recipient. */
+export const inboxItems = pgTable('inbox_items', {
+  id: text('id').primaryKey(),
+  institution: text('institution').notNull(),
+  at: at('at').notNull(),
+  kind: text('kind').notNull(),
+  title: text('title').notNull(),
+  proposalId: text('proposal_id'),
+  taskId: text('task_id'),
+  read: boolean('read').notNull().default(false),
+}, (t) => [index('inbox_items_institution').on(t.institution, t.at)]);

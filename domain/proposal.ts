@@ -125,3 +125,8 @@ export function launchProblems(launch: ProposalLaunch, registry: RegistryView): 
   });
   return problems;
 }
+
+/** Paragraphs of a proposal text: blocks separated by blank lines, numbered from 1. */
+export function countParagraphs(text: string): number {
+  return text.split(/\n\s*\n/).filter((p) => p.trim() !== '').length;
+}

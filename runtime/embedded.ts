@@ -10,7 +10,7 @@ import { loadConfig } from './config';
 import { demoEmail } from './demo';
 import { lockDataDir } from './lock';
 import { resolveTemporalCli } from './temporal-cli';
-import { startDevServer, type DevServer } from './temporal-server';
+import { recommendedSettings, startDevServer, type DevServer } from './temporal-server';
 import { createWorker } from './worker';
 
 const say = (line: string) => console.log(line);
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     if (!address) {
       const cli = await resolveTemporalCli(say);
       say('Iniciando el servidor de Temporal…');
-      devServer = await startDevServer({ cliPath: cli, dbFile: join(dataDir, 'temporal.db'), ui: true, namespace: config.temporal.namespace });
+      devServer = await startDevServer({ cliPath: cli, dbFile: join(dataDir, 'temporal.db'), ui: true, namespace: config.temporal.namespace, settings: recommendedSettings });
       stops.push(() => devServer?.stop());
       address = devServer.address;
     }

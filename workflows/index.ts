@@ -1,2 +1,3 @@
 // The worker loads every workflow from this file.
 export { proposalWorkflow } from './proposal';
+export { taskWorkflow } from './task';

@@ -1,8 +1,17 @@
 // The proposal workflow's messages, declared once and shared by the workflow and its callers
 // (api/), so a name or a type can never drift between the two sides.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Position } from '../domain/decision';
+import type { InputDecision, InputKind, WorkingGroupDecision } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
-import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
+import type { InstitutionKind, ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
+
+/** Who acts: the API passes the authenticated user; the workflow decides what they may do. */
+export interface Actor {
+  userId: string;
+  institution: string;
+  kind: InstitutionKind;
+}
 
 export interface ProposalInput {
   proposalId: string;
@@ -18,6 +27,8 @@ export interface ProposalState {
   deadlines: Partial<Record<ProcessStage, string>>;
   /** True once the launch is in the database, i.e. visible to every reader. */
   recorded: boolean;
+  round: number;
+  pendingFor: string[];
 }
 
 export const proposalWorkflowId = (proposalId: string) => `proposal-${proposalId}`;
@@ -30,4 +41,22 @@ export const proposalWorkflowId = (proposalId: string) => `proposal-${proposalId
  */
 export const launchRecordedUpdate = defineUpdate<ProposalState>('launchRecorded');
 
+/** Every action below answers once its event is in the database: `seq` is that event. */
+export interface Recorded { seq: number }
+
+export const workingGroupDecisionUpdate = defineUpdate<Recorded, [{ actor: Actor; decision: WorkingGroupDecision; reason: string }]>('workingGroupDecision');
+export const submitInputUpdate = defineUpdate<Recorded & { inputId: string }, [{ actor: Actor; kind: InputKind; text: string; paragraph?: number }]>('submitInput');
+export const answerInputUpdate = defineUpdate<Recorded, [{ actor: Actor; inputId: string; decision: InputDecision; reason: string }]>('answerInput');
+export const publishVersionUpdate = defineUpdate<Recorded & { number: number }, [{ actor: Actor; text: string; changeSummary: string }]>('publishVersion');
+export const advanceUpdate = defineUpdate<Recorded, [{ actor: Actor }]>('advance');
+export const signoffUpdate = defineUpdate<Recorded & { institution: string; position: Position; comment: string | null; version: number; at: string }, [{ actor: Actor; position: Position; comment?: string }]>('signoff');
+export const commentUpdate = defineUpdate<Recorded & { commentId: string }, [{ actor: Actor; text: string }]>('comment');
+export const withdrawUpdate = defineUpdate<Recorded, [{ actor: Actor; reason: string }]>('withdraw');
+
 export const stateQuery = defineQuery<ProposalState>('state');
+
+/**
+ * Why an action is refused, as ApplicationFailure types: the API maps them to HTTP statuses
+ * (403, 409, 422) and shows the message as it is.
+ */
+export const refusals = { forbidden: 'Forbidden', conflict: 'Conflict', rule: 'BusinessRule', notFound: 'NotFound' } as const;

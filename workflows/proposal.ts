@@ -1,51 +1,511 @@
-// One durable workflow per proposal (DOMAIN.md, Process 1). Deterministic code only: every
-// side effect is an activity, every clock read is the workflow's own.
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+// One durable workflow per proposal (DOMAIN.md, Process 1). Deterministic code only: every side
+// effect is an activity, every clock read is the workflow's own.
+//
+// Every action is an Update with a validator: a refused action never enters history, and an
+// accepted one answers only after its event is in the database, so "200" means "recorded and
+// visible". Timers (reminders, deadlines) run in the main loop; state lives in one `Memory`
+// object that continue-as-new carries over, which keeps each run's history short.
+import {
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, ParentClosePolicy, proxyActivities,
+  setHandler, startChild, workflowInfo,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { addDuration } from '../domain/durations';
-import { launchRecordedUpdate, stateQuery, type ProposalInput, type ProposalState } from './messages';
+import { applySilence, decideRound, positionsNeedingComment, tacitComment, type CastPosition } from '../domain/decision';
+import { addDuration, subtractDuration } from '../domain/durations';
+import type { DecisionRecord, ProposalEffect, ProposalSnapshot } from '../domain/events';
+import { countParagraphs } from '../domain/proposal';
+import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
+import {
+  advanceUpdate, answerInputUpdate, commentUpdate, launchRecordedUpdate, publishVersionUpdate, refusals,
+  signoffUpdate, stateQuery, submitInputUpdate, withdrawUpdate, workingGroupDecisionUpdate,
+  type Actor, type ProposalInput, type ProposalState,
+} from './messages';
+import { taskWorkflow, taskWorkflowId } from './task';
 
-const { recordProposalLaunched } = proposalActivities();
+const activities = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  // Projection writes are idempotent, so retrying them forever is safe: a database outage
+  // delays the proposal, it never loses what was acknowledged.
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
 
-function proposalActivities() {
-  return proxyActivities<ReturnType<typeof createActivities>>({
-    startToCloseTimeout: '30 seconds',
-    // Projection writes are idempotent, so retrying them forever is safe: a database outage
-    // delays the proposal, it never loses it.
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+/** Updates per run before continue-as-new: far below the server's 2,000 per run. */
+const updatesPerRun = 500;
+
+interface Round {
+  number: number;
+  version: number;
+  members: string[];
+  cast: Record<string, CastPosition & { comment: string | null; at: string }>;
+  extended: boolean;
+  closing: boolean;
 }
 
-export async function proposalWorkflow(input: ProposalInput): Promise<ProposalState> {
-  const { plan } = input;
-  const firstStage = plan.stages[0]!;
-  const launchedAt = new Date(workflowInfo().startTime);
-  const state: ProposalState = {
-    status: 'en_curso',
-    stage: firstStage,
-    currentVersion: 1,
-    deadlines: { [firstStage]: addDuration(launchedAt, plan.deadlines[firstStage]).toISOString() },
-    recorded: false,
+type Participants = Awaited<ReturnType<ReturnType<typeof createActivities>['proposalParticipants']>>;
+
+/** Everything the proposal needs to go on; carried whole into the next run. */
+interface Memory {
+  input: ProposalInput;
+  recorded: boolean;
+  status: ProposalStatus;
+  stage: ProposalStage;
+  /** Index in plan.stages of the planned stage reached last. */
+  stageIndex: number;
+  /** In an unplanned revision (after `devolver` or `observada`): where the proposal goes back to. */
+  returnTo: ProcessStage | null;
+  needsNewVersion: boolean;
+  currentVersion: number;
+  paragraphs: number;
+  deadlines: Partial<Record<ProcessStage, string>>;
+  stageOpenedAt: string;
+  consultationOpen: boolean;
+  inputs: Record<string, { institution: string; answered: boolean }>;
+  round: Round | null;
+  roundNumber: number;
+  participants: Participants;
+  seq: number;
+  firedTimers: string[];
+  number: string | null;
+  decision: DecisionRecord | null;
+  tasks: string[];
+}
+
+export type ProposalWorkflowArgs = ProposalInput | { resume: Memory };
+
+const refuse = (type: string, message: string) => {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+};
+
+export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<ProposalState> {
+  const m: Memory = 'resume' in args ? args.resume : {
+    input: args, recorded: false, status: 'en_curso', stage: args.plan.stages[0]!, stageIndex: 0, returnTo: null,
+    needsNewVersion: false, currentVersion: 1, paragraphs: countParagraphs(args.plan.text), deadlines: {},
+    stageOpenedAt: new Date(workflowInfo().startTime).toISOString(), consultationOpen: false, inputs: {}, round: null,
+    roundNumber: 0, participants: { members: [], oscs: [], observers: [], support: [], coordinators: [], groupMembers: [], secretariat: [] },
+    seq: 0, firedTimers: [], number: null, decision: null, tasks: [],
+  };
+  const { plan, proposalId } = m.input;
+  let updatesThisRun = 0;
+  /** True while a stage change is being recorded: other stage changes wait their turn. */
+  let transitioning = false;
+
+  const now = () => new Date();
+  const state = (): ProposalState => ({
+    status: m.status, stage: m.stage, currentVersion: m.currentVersion, deadlines: m.deadlines, recorded: m.recorded,
+    round: m.roundNumber, pendingFor: pendingFor(),
+  });
+
+  function pendingFor(): string[] {
+    switch (m.stage) {
+      case 'grupo_de_trabajo': return m.participants.coordinators;
+      case 'consulta': return Object.values(m.inputs).some((i) => !i.answered) ? m.participants.secretariat : [];
+      case 'revision': return m.participants.secretariat;
+      case 'conformidad': return m.round ? m.round.members.filter((i) => !m.round!.cast[i]) : [];
+      case 'cerrada': return [];
+    }
+  }
+
+  function snapshot(): ProposalSnapshot {
+    return {
+      status: m.status, stage: m.stage, currentVersion: m.currentVersion, deadlines: { ...m.deadlines },
+      pendingFor: pendingFor(), round: m.roundNumber, consultationOpen: m.consultationOpen,
+      number: m.number, decision: m.decision, tasks: m.tasks,
+    };
+  }
+
+  /** Numbers the event now (so its place is fixed), then waits until it is in the database. */
+  async function record(actor: Actor | null, action: string, data: Record<string, unknown>, effects: ProposalEffect[] = []): Promise<number> {
+    const seq = ++m.seq;
+    await activities.recordProposalEvent({
+      proposalId, seq, at: now().toISOString(), action, data, effects, snapshot: snapshot(),
+      actor: { userId: actor?.userId ?? null, institution: actor?.institution ?? null },
+    });
+    return seq;
+  }
+
+  async function notify(kind: string, recipients: string[], title: string) {
+    if (recipients.length === 0) return;
+    await activities.notify({ key: `${proposalId}:${m.seq}:${kind}`, recipients: [...new Set(recipients)], kind, title, proposalId });
+  }
+
+  // ---- stages ----------------------------------------------------------------------------
+
+  /** Changes the stage in memory, synchronously, so validators see it at once. */
+  function enterStage(stage: ProcessStage) {
+    m.stage = stage;
+    m.stageOpenedAt = now().toISOString();
+    m.deadlines[stage] = addDuration(now(), plan.deadlines[stage]).toISOString();
+    m.firedTimers = [];
+    m.consultationOpen = stage === 'consulta';
+    const planned = plan.stages.indexOf(stage);
+    if (planned >= 0 && !(stage === 'revision' && m.returnTo)) m.stageIndex = planned;
+    if (stage === 'conformidad') {
+      m.roundNumber += 1;
+      m.round = { number: m.roundNumber, version: m.currentVersion, members: [...m.participants.members], cast: {}, extended: false, closing: false };
+    }
+  }
+
+  async function announceStage() {
+    const title = plan.title;
+    switch (m.stage) {
+      case 'grupo_de_trabajo':
+        return notify('revision_grupo', m.participants.groupMembers, `Revisión en grupo de trabajo: ${title}`);
+      case 'consulta':
+        return notify('consulta_abierta', [...m.participants.oscs, ...m.participants.support], `Consulta abierta: ${title}`);
+      case 'revision':
+        return notify('revision', m.participants.secretariat, `Revisión pendiente: ${title}`);
+      case 'conformidad':
+        await notify('conformidad_solicitada', m.round!.members, `Se solicita su conformidad (ronda ${m.roundNumber}, versión ${m.currentVersion}): ${title}`);
+        return notify('informacion', [...m.participants.observers, ...m.participants.support], `Ronda de conformidad abierta: ${title}`);
+      default:
+    }
+  }
+
+  /** Moves to `stage` (refreshing who takes part first), records it and tells those concerned. */
+  async function openStage(stage: ProcessStage, actor: Actor | null, event: string, data: Record<string, unknown> = {}) {
+    m.participants = await activities.proposalParticipants({ leadWorkingGroup: plan.leadWorkingGroup, workingGroups: plan.workingGroups });
+    if (m.status === 'observada') m.status = 'en_curso';
+    enterStage(stage);
+    const seq = await record(actor, event, { ...data, stage }, [{ kind: 'timeline', stage, event }]);
+    await announceStage();
+    return seq;
+  }
+
+  function nextStage(): ProcessStage | null {
+    if (m.stage === 'revision' && m.returnTo) return m.returnTo;
+    return plan.stages[m.stageIndex + 1] ?? null;
+  }
+
+  async function close(status: 'adoptada' | 'rechazada' | 'retirada', actor: Actor | null, event: string, data: Record<string, unknown>) {
+    m.status = status;
+    m.stage = 'cerrada';
+    m.consultationOpen = false;
+    return record(actor, event, data, [{ kind: 'timeline', stage: 'cerrada', event }]);
+  }
+
+  async function sendBackForRevision(actor: Actor | null, event: string, returnTo: ProcessStage, data: Record<string, unknown>) {
+    m.returnTo = returnTo;
+    m.needsNewVersion = true;
+    enterStage('revision');
+    const seq = await record(actor, event, data, [{ kind: 'timeline', stage: 'revision', event }]);
+    await announceStage();
+    return seq;
+  }
+
+  /** Closes the sign-off round: decision, then adoption, revision or rejection. */
+  async function closeRound() {
+    const round = m.round!;
+    round.closing = true;
+    const decision = decideRound(plan.decisionRule, plan.quorum, round.members, round.cast);
+    m.decision = { ...decision, rule: plan.decisionRule, round: round.number, version: round.version, at: now().toISOString() };
+    const everyone = [...m.participants.members, ...m.participants.observers, ...m.participants.support, ...m.participants.secretariat];
+    if (decision.outcome === 'adoptada') {
+      m.number = await activities.assignAgreementNumber({ proposalId, at: now().toISOString() });
+      for (const [i, action] of plan.actions.entries()) {
+        const taskId = `${proposalId}-t${i + 1}`;
+        await startChild(taskWorkflow, {
+          workflowId: taskWorkflowId(taskId),
+          // Tasks outlive the proposal: its workflow ends here, theirs go on.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          args: [{ taskId, proposalId, agreementNumber: m.number, index: i + 1, action, adoptedAt: now().toISOString() }],
+        });
+        m.tasks.push(taskId);
+      }
+      await close('adoptada', null, 'adoptada', { decision: m.decision, number: m.number, tasks: m.tasks });
+      await notify('decision', everyone, `Propuesta adoptada como ${m.number}: ${plan.title}`);
+    } else if (decision.outcome === 'observada') {
+      m.status = 'observada';
+      await sendBackForRevision(null, 'observada', 'conformidad', { decision: m.decision });
+      await notify('decision', everyone, `Propuesta observada (${decision.reason}): ${plan.title}`);
+    } else {
+      await close('rechazada', null, 'rechazada', { decision: m.decision });
+      await notify('decision', everyone, `Propuesta rechazada (${decision.reason}): ${plan.title}`);
+    }
+  }
+
+  const roundComplete = () => m.stage === 'conformidad' && !!m.round && !m.round.closing
+    && m.round.members.length > 0 && m.round.members.every((i) => m.round!.cast[i]);
+
+  // ---- timers ----------------------------------------------------------------------------
+
+  interface Timer { key: string; at: Date; kind: 'reminder' | 'deadline' }
+
+  function nextTimer(): Timer | null {
+    if (m.stage === 'cerrada') return null;
+    const deadlineText = m.deadlines[m.stage];
+    if (!deadlineText) return null;
+    const deadline = new Date(deadlineText);
+    const base = `${m.stage}|${m.roundNumber}|${deadlineText}`;
+    const opened = Date.parse(m.stageOpenedAt);
+    const timers: Timer[] = plan.reminders
+      .map((r) => ({ key: `${base}|${r}`, at: subtractDuration(deadline, r), kind: 'reminder' as const }))
+      .filter((t) => t.at.getTime() > opened);
+    timers.push({ key: `${base}|plazo`, at: deadline, kind: 'deadline' });
+    return timers.filter((t) => !m.firedTimers.includes(t.key)).sort((a, b) => a.at.getTime() - b.at.getTime())[0] ?? null;
+  }
+
+  /** Who has not acted yet, for reminders and escalations. */
+  function silent(): string[] {
+    switch (m.stage) {
+      case 'consulta': {
+        const gave = new Set(Object.values(m.inputs).map((i) => i.institution));
+        return m.consultationOpen ? m.participants.oscs.filter((o) => !gave.has(o)) : m.participants.secretariat;
+      }
+      default: return pendingFor();
+    }
+  }
+
+  async function fire(timer: Timer) {
+    m.firedTimers.push(timer.key);
+    const title = plan.title;
+    if (timer.kind === 'reminder') {
+      await notify('recordatorio', silent(), `Recordatorio: el plazo vence el ${m.deadlines[m.stage as ProcessStage]}: ${title}`);
+      return;
+    }
+    switch (m.stage) {
+      case 'consulta':
+        m.consultationOpen = false;
+        await record(null, 'consulta_cerrada', {}, [{ kind: 'timeline', stage: 'consulta', event: 'consulta_cerrada' }]);
+        if (Object.values(m.inputs).every((i) => i.answered)) await openStage(nextStage()!, null, 'etapa_abierta');
+        else await notify('escalamiento', m.participants.secretariat, `La consulta cerró con aportes sin responder: ${title}`);
+        return;
+      case 'conformidad': {
+        const round = m.round!;
+        const silence = applySilence(plan.silencePolicy, round.members, round.cast, round.extended);
+        if (silence.extend) {
+          round.extended = true;
+          m.deadlines.conformidad = addDuration(new Date(m.deadlines.conformidad!), plan.extension).toISOString();
+          await record(null, 'prorroga', { deadline: m.deadlines.conformidad }, [{ kind: 'timeline', stage: 'conformidad', event: 'prorroga' }]);
+          await notify('escalamiento', [...pendingFor(), ...m.participants.secretariat], `Plazo prorrogado hasta el ${m.deadlines.conformidad}: ${title}`);
+          return;
+        }
+        const unanswered = round.members.filter((i) => !round.cast[i]);
+        round.closing = true; // no late sign-off may slip in while silence is recorded
+        const at = now().toISOString();
+        for (const institution of silence.tacit) {
+          round.cast[institution] = { position: 'aprueba', tacit: true, comment: tacitComment, at };
+        }
+        if (silence.tacit.length > 0) {
+          await record(null, 'conformidad_tacita', { institutions: silence.tacit }, silence.tacit.map((institution) => ({
+            kind: 'signoff' as const, round: round.number, version: round.version, institution, position: 'aprueba' as const, comment: tacitComment, tacit: true,
+          })));
+        }
+        await notify('escalamiento', [...unanswered, ...m.participants.secretariat], `Sin respuesta en el plazo de la ronda ${round.number}: ${title}`);
+        await closeRound();
+        return;
+      }
+      default:
+        await record(null, 'plazo_vencido', { stage: m.stage }, [{ kind: 'timeline', stage: m.stage, event: 'plazo_vencido' }]);
+        await notify('escalamiento', [...silent(), ...m.participants.secretariat], `Plazo vencido en la etapa ${m.stage}: ${title}`);
+    }
+  }
+
+  // ---- handlers --------------------------------------------------------------------------
+
+  const isSecretariat = (a: Actor) => a.kind === 'secretaria';
+  const open = () => {
+    if (m.stage === 'cerrada') refuse(refusals.conflict, `La propuesta está cerrada (${m.status}).`);
+  };
+  const changingStage = () => {
+    open();
+    if (transitioning) refuse(refusals.conflict, 'Otra acción está cambiando la etapa de esta propuesta; inténtelo de nuevo en unos segundos.');
+  };
+  /** Runs a stage-changing handler with the others held back until it is recorded. */
+  async function exclusively<T>(body: () => Promise<T>): Promise<T> {
+    transitioning = true;
+    try {
+      return await body();
+    } finally {
+      transitioning = false;
+    }
+  }
+  const counted = <A extends unknown[], R>(handler: (...args: A) => Promise<R>) => (...args: A) => {
+    updatesThisRun += 1;
+    return handler(...args);
   };
 
-  setHandler(stateQuery, () => state);
+  setHandler(stateQuery, state);
   setHandler(launchRecordedUpdate, async () => {
-    await condition(() => state.recorded);
-    return state;
+    await condition(() => m.recorded);
+    return state();
   });
 
-  await recordProposalLaunched({
-    proposalId: input.proposalId,
-    plan,
-    launchedBy: input.launchedBy,
-    at: launchedAt.toISOString(),
-    stage: firstStage,
-    deadlines: state.deadlines,
+  setHandler(workingGroupDecisionUpdate, counted(async ({ actor, decision, reason }) => exclusively(async () => {
+    const data = { decision, reason };
+    if (decision === 'avanzar') return openStage(nextStage()!, actor, 'grupo_avanza', data).then((seq) => ({ seq }));
+    if (decision === 'devolver') return { seq: await sendBackForRevision(actor, 'grupo_devuelve', 'grupo_de_trabajo', data) };
+    return { seq: await close('rechazada', actor, 'grupo_rechaza', data) };
+  })), {
+    validator: ({ actor, decision, reason }) => {
+      changingStage();
+      if (!isSecretariat(actor) && !m.participants.coordinators.includes(actor.institution)) {
+        refuse(refusals.forbidden, `Solo la Secretaría Técnica o la coordinación del grupo ${plan.leadWorkingGroup} deciden en el grupo de trabajo.`);
+      }
+      if (m.stage !== 'grupo_de_trabajo') refuse(refusals.conflict, `La propuesta no está en revisión del grupo de trabajo (etapa actual: ${m.stage}).`);
+      if (decision !== 'avanzar' && !reason.trim()) refuse(refusals.rule, 'Devolver o rechazar una propuesta requiere un motivo («reason»).');
+    },
   });
-  state.recorded = true;
 
-  // The stages after launch (working group, consultation, revision, sign-off round) come next;
-  // until then the proposal waits in its first stage.
-  await condition(() => state.stage === 'cerrada');
-  return state;
+  setHandler(submitInputUpdate, counted(async ({ actor, kind, text, paragraph }) => {
+    const seq = m.seq + 1;
+    const inputId = `${proposalId}-a${seq}`;
+    m.inputs[inputId] = { institution: actor.institution, answered: false };
+    await record(actor, 'aporte', { inputId, kind, paragraph: paragraph ?? null }, [
+      { kind: 'input', id: inputId, institution: actor.institution, inputKind: kind, text, paragraph: paragraph ?? null, version: m.currentVersion },
+    ]);
+    return { seq, inputId };
+  }), {
+    validator: ({ actor, kind, paragraph }) => {
+      open();
+      if (actor.kind === 'osc') {
+        if (!m.participants.oscs.includes(actor.institution)) refuse(refusals.forbidden, 'Su organización no integra la comisión de coordinación con la sociedad civil.');
+        if (m.stage !== 'consulta' || !m.consultationOpen) refuse(refusals.conflict, 'La consulta de esta propuesta no está abierta: solo se reciben aportes durante la consulta.');
+      } else if (actor.kind !== 'apoyo') {
+        refuse(refusals.forbidden, 'Solo las organizaciones de la sociedad civil y los organismos de apoyo envían aportes.');
+      }
+      if (kind === 'cambio' && paragraph === undefined) refuse(refusals.rule, 'Un cambio propuesto debe indicar el párrafo («paragraph»).');
+      if (paragraph !== undefined && (paragraph < 1 || paragraph > m.paragraphs)) {
+        refuse(refusals.rule, `El párrafo ${paragraph} no existe: la versión ${m.currentVersion} tiene ${m.paragraphs} párrafos.`);
+      }
+    },
+  });
+
+  setHandler(answerInputUpdate, counted(async ({ actor, inputId, decision, reason }) => {
+    const input = m.inputs[inputId]!;
+    input.answered = true;
+    const seq = await record(actor, 'aporte_respondido', { inputId, decision, reason }, [{ kind: 'answer', inputId, decision, reason }]);
+    await notify('aporte_respondido', [input.institution], `Su aporte fue respondido (${decision}): ${plan.title}`);
+    return { seq };
+  }), {
+    validator: ({ actor, inputId, reason }) => {
+      open();
+      if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica responde los aportes.');
+      if (!m.inputs[inputId]) refuse(refusals.notFound, `No existe el aporte «${inputId}» en esta propuesta.`);
+      if (!reason.trim()) refuse(refusals.rule, 'La respuesta a un aporte requiere un motivo.');
+    },
+  });
+
+  setHandler(publishVersionUpdate, counted(async ({ actor, text, changeSummary }) => exclusively(async () => {
+    m.currentVersion += 1;
+    m.paragraphs = countParagraphs(text);
+    m.needsNewVersion = false;
+    const number = m.currentVersion;
+    const seq = await record(actor, 'nueva_version', { number, changeSummary }, [
+      { kind: 'version', number, text, changeSummary },
+      { kind: 'timeline', stage: m.stage, event: `version_${number}` },
+    ]);
+    return { seq, number };
+  })), {
+    validator: ({ actor, changeSummary }) => {
+      changingStage();
+      if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica publica nuevas versiones.');
+      if (m.stage === 'conformidad') refuse(refusals.conflict, 'Durante la ronda de conformidad el texto no cambia: espere su cierre.');
+      if (!changeSummary.trim()) refuse(refusals.rule, 'Una nueva versión requiere un resumen de cambios.');
+    },
+  });
+
+  setHandler(advanceUpdate, counted(async ({ actor }) => exclusively(async () => {
+    if (m.stage === 'consulta' && m.consultationOpen) {
+      m.consultationOpen = false;
+      await record(actor, 'consulta_cerrada', {}, [{ kind: 'timeline', stage: 'consulta', event: 'consulta_cerrada' }]);
+    }
+    return { seq: await openStage(nextStage()!, actor, 'etapa_abierta') };
+  })), {
+    validator: ({ actor }) => {
+      changingStage();
+      if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica hace avanzar una propuesta.');
+      if (m.stage === 'conformidad') refuse(refusals.conflict, 'La ronda de conformidad se cierra cuando todos los miembros responden o al vencer su plazo.');
+      const unanswered = Object.values(m.inputs).filter((i) => !i.answered).length;
+      if (m.stage === 'consulta' && unanswered > 0) {
+        refuse(refusals.rule, `Faltan responder ${unanswered} aporte(s) de la consulta antes de pasar a la siguiente etapa.`);
+      }
+      if (m.stage === 'revision' && m.needsNewVersion) refuse(refusals.rule, 'Publique una nueva versión del texto antes de continuar.');
+      if (!nextStage()) refuse(refusals.conflict, 'No hay una etapa siguiente.');
+    },
+  });
+
+  setHandler(signoffUpdate, counted(async ({ actor, position, comment }) => {
+    const round = m.round!;
+    const at = now().toISOString();
+    const previous = round.cast[actor.institution];
+    round.cast[actor.institution] = { position, tacit: false, comment: comment ?? null, at };
+    const seq = await record(actor, previous ? 'conformidad_cambiada' : 'conformidad', { round: round.number, version: round.version, position, comment: comment ?? null }, [
+      { kind: 'signoff', round: round.number, version: round.version, institution: actor.institution, position, comment: comment ?? null, tacit: false },
+    ]);
+    return { seq, institution: actor.institution, position, comment: comment ?? null, version: round.version, at };
+  }), {
+    validator: ({ actor, position, comment }) => {
+      open();
+      if (actor.kind !== 'miembro') refuse(refusals.forbidden, 'Solo las instituciones miembro dan su conformidad; observadores y organismos de apoyo pueden comentar.');
+      if (m.stage !== 'conformidad' || !m.round || m.round.closing) refuse(refusals.conflict, 'La ronda de conformidad no está abierta.');
+      if (!m.round!.members.includes(actor.institution)) refuse(refusals.forbidden, `${actor.institution} no es miembro activo en esta ronda.`);
+      if (positionsNeedingComment.includes(position) && !comment?.trim()) {
+        refuse(refusals.rule, position === 'objeta' ? 'Una objeción requiere un motivo («comment»).' : 'Las observaciones requieren un texto («comment»).');
+      }
+    },
+  });
+
+  setHandler(commentUpdate, counted(async ({ actor, text }) => {
+    const seq = m.seq + 1;
+    const commentId = `${proposalId}-c${seq}`;
+    await record(actor, 'comentario', { commentId }, [
+      { kind: 'comment', id: commentId, institution: actor.institution, userId: actor.userId, text, version: m.currentVersion },
+    ]);
+    return { seq, commentId };
+  }), {
+    validator: ({ actor }) => {
+      open();
+      if (actor.kind === 'osc') refuse(refusals.forbidden, 'Las organizaciones de la sociedad civil participan con aportes durante la consulta, no con comentarios.');
+    },
+  });
+
+  setHandler(withdrawUpdate, counted(async ({ actor, reason }) => exclusively(async () => {
+    const seq = await close('retirada', actor, 'retirada', { reason });
+    await notify('decision', [...m.participants.members, ...m.participants.observers, ...m.participants.support], `Propuesta retirada: ${plan.title}`);
+    return { seq };
+  })), {
+    validator: ({ actor, reason }) => {
+      changingStage();
+      if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica retira una propuesta.');
+      if (!reason.trim()) refuse(refusals.rule, 'El retiro requiere un motivo.');
+    },
+  });
+
+  // ---- main loop -------------------------------------------------------------------------
+
+  if (!m.recorded) {
+    m.participants = await activities.proposalParticipants({ leadWorkingGroup: plan.leadWorkingGroup, workingGroups: plan.workingGroups });
+    enterStage(m.stage as ProcessStage);
+    m.seq = 1;
+    await activities.recordProposalLaunched({
+      proposalId, plan, launchedBy: m.input.launchedBy, at: m.stageOpenedAt, snapshot: snapshot(),
+    });
+    m.recorded = true;
+    await announceStage();
+  }
+
+  while (m.stage !== 'cerrada') {
+    if (updatesThisRun >= updatesPerRun || workflowInfo().continueAsNewSuggested) {
+      // Let every accepted update finish (and answer its caller) before handing over.
+      await condition(allHandlersFinished);
+      if ((m.stage as ProposalStage) === 'cerrada') break;
+      await continueAsNew<typeof proposalWorkflow>({ resume: m });
+    }
+    const key = `${m.stage}|${m.roundNumber}|${m.deadlines[m.stage as ProcessStage] ?? ''}|${m.firedTimers.length}`;
+    const timer = nextTimer();
+    await condition(
+      () => `${m.stage}|${m.roundNumber}|${m.deadlines[m.stage as ProcessStage] ?? ''}|${m.firedTimers.length}` !== key
+        || roundComplete() || updatesThisRun >= updatesPerRun,
+      timer ? Math.max(timer.at.getTime() - Date.now(), 1) : undefined,
+    );
+    // A stage change under way finishes first; then what is due is looked at afresh.
+    await condition(() => !transitioning);
+    if (roundComplete()) {
+      await exclusively(closeRound);
+    } else if (timer && timer.key === nextTimer()?.key && timer.at.getTime() <= Date.now()) {
+      await exclusively(() => fire(timer));
+    }
+  }
+  await condition(allHandlersFinished);
+  return state();
 }

@@ -1,0 +1,120 @@
+// The proposal's actions (DOMAIN.md, Process 1): each one an Update on its workflow, answered
+// with what the database now shows.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { getAudit, getComment, getInput, getProposal, getVersion } from '../../db/proposals';
+import {
+  advanceUpdate, answerInputUpdate, commentUpdate, publishVersionUpdate, signoffUpdate, submitInputUpdate,
+  withdrawUpdate, workingGroupDecisionUpdate,
+} from '../../workflows/messages';
+import type { AppDeps } from '../app';
+import { currentUser, requireRole } from '../auth';
+import { forbidden, notFound } from '../errors';
+import { idempotent, idFromKey } from '../idempotency';
+import { actorOf, updateProposal } from '../proposal-actions';
+import {
+  AnswerBody, CommentBody, EmptyBody, IdParams, InputBody, InputParams, SignoffBody, VersionBody, WithdrawBody,
+  WorkingGroupDecisionBody,
+} from '../schemas';
+
+export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  const { db, temporal } = deps;
+  const updateIdFor = (request: FastifyRequest, key: string | null) =>
+    key ? idFromKey('upd', currentUser(request).id, `${request.method} ${request.url.split('?')[0]}`, key) : undefined;
+  const whole = async (id: string) => ({ statusCode: 200, body: await getProposal(db, id) });
+
+  app.post('/proposals/:id/working-group-decision', {
+    onRequest: requireRole('secretaria', 'miembro'),
+    schema: { summary: 'Decisión del grupo de trabajo: avanzar, devolver o rechazar.', params: IdParams, body: WorkingGroupDecisionBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+    const { id } = request.params;
+    await updateProposal(db, temporal, id, workingGroupDecisionUpdate, {
+      actor: actorOf(currentUser(request)), decision: request.body.decision, reason: request.body.reason ?? '',
+    }, updateIdFor(request, key));
+    return whole(id);
+  }));
+
+  app.post('/proposals/:id/inputs', {
+    onRequest: requireRole('osc', 'apoyo'),
+    schema: { summary: 'Aporte de una OSC (durante la consulta) o de un organismo de apoyo.', params: IdParams, body: InputBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+    const { id } = request.params;
+    const { inputId } = await updateProposal(db, temporal, id, submitInputUpdate, {
+      actor: actorOf(currentUser(request)), ...request.body,
+    }, updateIdFor(request, key));
+    return { statusCode: 201, body: await getInput(db, id, inputId) };
+  }));
+
+  app.post('/proposals/:id/inputs/:inputId/answer', {
+    onRequest: requireRole('secretaria'),
+    schema: { summary: 'Respuesta de la Secretaría Técnica a un aporte.', params: InputParams, body: AnswerBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+    const { id, inputId } = request.params;
+    await updateProposal(db, temporal, id, answerInputUpdate, {
+      actor: actorOf(currentUser(request)), inputId, ...request.body,
+    }, updateIdFor(request, key));
+    return { statusCode: 200, body: await getInput(db, id, inputId) };
+  }));
+
+  app.post('/proposals/:id/versions', {
+    onRequest: requireRole('secretaria'),
+    schema: { summary: 'Nueva versión del texto.', params: IdParams, body: VersionBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+    const { id } = request.params;
+    const { number } = await updateProposal(db, temporal, id, publishVersionUpdate, {
+      actor: actorOf(currentUser(request)), ...request.body,
+    }, updateIdFor(request, key));
+    return { statusCode: 201, body: await getVersion(db, id, number) };
+  }));
+
+  app.post('/proposals/:id/advance', {
+    onRequest: requireRole('secretaria'),
+    schema: { summary: 'Cierra la etapa actual antes de su plazo y abre la siguiente.', params: IdParams, body: EmptyBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+    const { id } = request.params;
+    await updateProposal(db, temporal, id, advanceUpdate, { actor: actorOf(currentUser(request)) }, updateIdFor(request, key));
+    return whole(id);
+  }));
+
+  app.post('/proposals/:id/signoffs', {
+    onRequest: requireRole('miembro'),
+    schema: { summary: 'Posición de una institución miembro en la ronda de conformidad.', params: IdParams, body: SignoffBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+    const user = currentUser(request);
+    const { position, comment, institution } = request.body;
+    if (institution !== undefined && institution !== user.institution.code) {
+      throw forbidden(`Solo puede dar la conformidad de su propia institución (${user.institution.code}).`);
+    }
+    const r = await updateProposal(db, temporal, request.params.id, signoffUpdate, {
+      actor: actorOf(user), position, ...(comment !== undefined ? { comment } : {}),
+    }, updateIdFor(request, key));
+    return { statusCode: 200, body: { institution: r.institution, position: r.position, comment: r.comment, version: r.version, at: r.at } };
+  }));
+
+  app.post('/proposals/:id/comments', {
+    onRequest: requireRole('secretaria', 'miembro', 'observador', 'apoyo'),
+    schema: { summary: 'Comentario sobre la propuesta (todas las instituciones salvo las OSC).', params: IdParams, body: CommentBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+    const { commentId } = await updateProposal(db, temporal, request.params.id, commentUpdate, {
+      actor: actorOf(currentUser(request)), text: request.body.text,
+    }, updateIdFor(request, key));
+    return { statusCode: 201, body: await getComment(db, commentId) };
+  }));
+
+  app.post('/proposals/:id/withdraw', {
+    onRequest: requireRole('secretaria'),
+    schema: { summary: 'Retira la propuesta (motivo obligatorio).', params: IdParams, body: WithdrawBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+    const { id } = request.params;
+    await updateProposal(db, temporal, id, withdrawUpdate, { actor: actorOf(currentUser(request)), reason: request.body.reason }, updateIdFor(request, key));
+    return whole(id);
+  }));
+
+  app.get('/proposals/:id/audit', {
+    schema: { summary: 'Registro de auditoría encadenado y su verificación.', params: IdParams },
+  }, async (request) => {
+    const audit = await getAudit(db, request.params.id);
+    if (audit.events.length === 0) throw notFound(`No existe la propuesta «${request.params.id}».`);
+    return audit;
+  });
+};

@@ -1,0 +1,64 @@
+// What the proposal workflow tells the database: one event per state change, with the rows it
+// adds and the proposal's state after it. Pure types, shared by the workflow and the activities.
+import type { Decision, Position } from './decision';
+import type { ProcessStage, ProposalStage, ProposalStatus } from './vocabulary';
+
+export const inputKinds = ['comentario', 'cambio'] as const;
+export type InputKind = (typeof inputKinds)[number];
+
+export const inputDecisions = ['acogida', 'parcialmente_acogida', 'no_acogida'] as const;
+export type InputDecision = (typeof inputDecisions)[number];
+
+export const workingGroupDecisions = ['avanzar', 'devolver', 'rechazar'] as const;
+export type WorkingGroupDecision = (typeof workingGroupDecisions)[number];
+
+export interface DecisionRecord extends Decision {
+  rule: string;
+  round: number;
+  version: number;
+  at: string;
+}
+
+/** The proposal row after an event: applied only if no later event was applied first. */
+export interface ProposalSnapshot {
+  status: ProposalStatus;
+  stage: ProposalStage;
+  currentVersion: number;
+  deadlines: Partial<Record<ProcessStage, string>>;
+  pendingFor: string[];
+  round: number;
+  consultationOpen: boolean;
+  number: string | null;
+  decision: DecisionRecord | null;
+  tasks: string[];
+}
+
+export type ProposalEffect =
+  | { kind: 'version'; number: number; text: string; changeSummary: string }
+  | { kind: 'input'; id: string; institution: string; inputKind: InputKind; text: string; paragraph: number | null; version: number }
+  | { kind: 'answer'; inputId: string; decision: InputDecision; reason: string }
+  | { kind: 'signoff'; round: number; version: number; institution: string; position: Position; comment: string | null; tacit: boolean }
+  | { kind: 'comment'; id: string; institution: string; userId: string; text: string; version: number }
+  | { kind: 'timeline'; stage: ProposalStage; event: string };
+
+export interface ProposalEventRecord {
+  proposalId: string;
+  /** The workflow's own count of events: the event's identity, so a retry never writes twice. */
+  seq: number;
+  at: string;
+  actor: { userId: string | null; institution: string | null };
+  action: string;
+  data: Record<string, unknown>;
+  effects: ProposalEffect[];
+  snapshot: ProposalSnapshot;
+}
+
+export interface Notification {
+  /** Unique per event: with the recipient, what makes a delivery happen once. */
+  key: string;
+  recipients: string[];
+  kind: string;
+  title: string;
+  proposalId?: string;
+  taskId?: string;
+}
