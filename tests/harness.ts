@@ -39,6 +39,10 @@ export interface Mesa {
   taskQueue: string;
   /** A bearer token for the demo user of the institution with this code. */
   login(code: string): Promise<string>;
+  /** An API call as the demo user of that institution: status and parsed body. */
+  call(code: string, method: 'GET' | 'POST', url: string, payload?: object, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,31 +63,49 @@ export async function startMesa(): Promise<Mesa> {
   const native = await NativeConnection.connect({ address });
   const client = new Client({ connection });
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
-  const worker = await createWorker({
-    connection: native, namespace: 'default', taskQueue, db: database.db,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  const workerDone = worker.run();
+  const newWorker = async () => {
+    const w = await createWorker({
+      connection: native, namespace: 'default', taskQueue, db: database.db,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    return { worker: w, done: w.run() };
+  };
+  let running: Awaited<ReturnType<typeof newWorker>> | null = await newWorker();
+  const stopWorker = async () => {
+    if (!running) return;
+    running.worker.shutdown();
+    await running.done;
+    running = null;
+  };
   const app = await buildApp({
     db: database.db, temporal: client, taskQueue, tokenTtl: 'PT1H', bodyLimit: 1_048_576, logLevel: 'silent',
   });
   const tokens = new Map<string, string>();
 
+  const call = async (code: string, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) => {
+    const token = await login(code);
+    const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...headers }, ...(payload ? { payload } : {}) });
+    return { status: res.statusCode, body: res.body ? res.json() : null };
+  };
+  async function login(code: string) {
+    const known = tokens.get(code);
+    if (known) return known;
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { email: demoEmail(code), password: demoPassword } });
+    if (res.statusCode !== 200) throw new Error(`login ${code}: ${res.statusCode} ${res.body}`);
+    const token = res.json<{ token: string }>().token;
+    tokens.set(code, token);
+    return token;
+  }
+
   return {
-    app, database, client, taskQueue,
-    async login(code) {
-      const known = tokens.get(code);
-      if (known) return known;
-      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { email: demoEmail(code), password: demoPassword } });
-      if (res.statusCode !== 200) throw new Error(`login ${code}: ${res.statusCode} ${res.body}`);
-      const token = res.json<{ token: string }>().token;
-      tokens.set(code, token);
-      return token;
+    app, database, client, taskQueue, login, call,
+    stopWorker,
+    async startWorker() {
+      if (!running) running = await newWorker();
     },
     async close() {
       await app.close();
-      worker.shutdown();
-      await workerDone;
+      await stopWorker();
       await connection.close();
       await native.close();
       await database.close();
@@ -106,3 +128,20 @@ export function launchBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** Waits until `check` returns a value that is not undefined/false, polling every 100 ms. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The 22 member institutions of the seed, in code order. */
+export const memberCodes = [
+  'INEI', 'INPE', 'MEF', 'MIDIS', 'MIGRACIONES', 'MIMP', 'MINCETUR', 'MINCUL', 'MINEDU', 'MININTER', 'MINJUSDH',
+  'MINSA', 'MPFN', 'MTPE', 'MVCS', 'ONP', 'PCM', 'PRODUCE', 'RENIEC', 'RREE', 'SUNAT', 'SUNEDU',
+];

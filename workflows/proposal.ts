@@ -9,10 +9,11 @@ import {
   allHandlersFinished, ApplicationFailure, condition, continueAsNew, ParentClosePolicy, proxyActivities,
   setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import { applySilence, decideRound, positionsNeedingComment, tacitComment, type CastPosition } from '../domain/decision';
 import { addDuration, subtractDuration } from '../domain/durations';
-import type { DecisionRecord, ProposalEffect, ProposalSnapshot } from '../domain/events';
+import type { DecisionRecord, Notification, ProposalEffect, ProposalSnapshot } from '../domain/events';
 import { countParagraphs } from '../domain/proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 import {
@@ -68,9 +69,13 @@ interface Memory {
   number: string | null;
   decision: DecisionRecord | null;
   tasks: string[];
+  /** Notifications decided but not yet handed to the notify activity (sent by the main loop). */
+  outbox: Notification[];
 }
 
 export type ProposalWorkflowArgs = ProposalInput | { resume: Memory };
+
+type ArgOf<U> = U extends UpdateDefinition<any, [infer A], any> ? A : never;
 
 const refuse = (type: string, message: string) => {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -82,7 +87,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     needsNewVersion: false, currentVersion: 1, paragraphs: countParagraphs(args.plan.text), deadlines: {},
     stageOpenedAt: new Date(workflowInfo().startTime).toISOString(), consultationOpen: false, inputs: {}, round: null,
     roundNumber: 0, participants: { members: [], oscs: [], observers: [], support: [], coordinators: [], groupMembers: [], secretariat: [] },
-    seq: 0, firedTimers: [], number: null, decision: null, tasks: [],
+    seq: 0, firedTimers: [], number: null, decision: null, tasks: [], outbox: [],
   };
   const { plan, proposalId } = m.input;
   let updatesThisRun = 0;
@@ -123,9 +128,20 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     return seq;
   }
 
-  async function notify(kind: string, recipients: string[], title: string) {
+  /**
+   * Queues a notification; the main loop delivers it. So an action answers as soon as it is
+   * recorded, and a slow channel never holds up the process.
+   */
+  function notify(kind: string, recipients: string[], title: string) {
     if (recipients.length === 0) return;
-    await activities.notify({ key: `${proposalId}:${m.seq}:${kind}`, recipients: [...new Set(recipients)], kind, title, proposalId });
+    m.outbox.push({ key: `${proposalId}:${m.seq}:${kind}`, recipients: [...new Set(recipients)], kind, title, proposalId });
+  }
+
+  async function deliverOutbox() {
+    while (m.outbox.length > 0) {
+      await activities.notify(m.outbox[0]!);
+      m.outbox.shift();
+    }
   }
 
   // ---- stages ----------------------------------------------------------------------------
@@ -145,7 +161,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     }
   }
 
-  async function announceStage() {
+  function announceStage() {
     const title = plan.title;
     switch (m.stage) {
       case 'grupo_de_trabajo':
@@ -155,7 +171,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
       case 'revision':
         return notify('revision', m.participants.secretariat, `Revisión pendiente: ${title}`);
       case 'conformidad':
-        await notify('conformidad_solicitada', m.round!.members, `Se solicita su conformidad (ronda ${m.roundNumber}, versión ${m.currentVersion}): ${title}`);
+        notify('conformidad_solicitada', m.round!.members, `Se solicita su conformidad (ronda ${m.roundNumber}, versión ${m.currentVersion}): ${title}`);
         return notify('informacion', [...m.participants.observers, ...m.participants.support], `Ronda de conformidad abierta: ${title}`);
       default:
     }
@@ -167,7 +183,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     if (m.status === 'observada') m.status = 'en_curso';
     enterStage(stage);
     const seq = await record(actor, event, { ...data, stage }, [{ kind: 'timeline', stage, event }]);
-    await announceStage();
+    announceStage();
     return seq;
   }
 
@@ -188,7 +204,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     m.needsNewVersion = true;
     enterStage('revision');
     const seq = await record(actor, event, data, [{ kind: 'timeline', stage: 'revision', event }]);
-    await announceStage();
+    announceStage();
     return seq;
   }
 
@@ -212,14 +228,14 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
         m.tasks.push(taskId);
       }
       await close('adoptada', null, 'adoptada', { decision: m.decision, number: m.number, tasks: m.tasks });
-      await notify('decision', everyone, `Propuesta adoptada como ${m.number}: ${plan.title}`);
+      notify('decision', everyone, `Propuesta adoptada como ${m.number}: ${plan.title}`);
     } else if (decision.outcome === 'observada') {
       m.status = 'observada';
       await sendBackForRevision(null, 'observada', 'conformidad', { decision: m.decision });
-      await notify('decision', everyone, `Propuesta observada (${decision.reason}): ${plan.title}`);
+      notify('decision', everyone, `Propuesta observada (${decision.reason}): ${plan.title}`);
     } else {
       await close('rechazada', null, 'rechazada', { decision: m.decision });
-      await notify('decision', everyone, `Propuesta rechazada (${decision.reason}): ${plan.title}`);
+      notify('decision', everyone, `Propuesta rechazada (${decision.reason}): ${plan.title}`);
     }
   }
 
@@ -259,7 +275,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     m.firedTimers.push(timer.key);
     const title = plan.title;
     if (timer.kind === 'reminder') {
-      await notify('recordatorio', silent(), `Recordatorio: el plazo vence el ${m.deadlines[m.stage as ProcessStage]}: ${title}`);
+      notify('recordatorio', silent(), `Recordatorio: el plazo vence el ${m.deadlines[m.stage as ProcessStage]}: ${title}`);
       return;
     }
     switch (m.stage) {
@@ -267,7 +283,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
         m.consultationOpen = false;
         await record(null, 'consulta_cerrada', {}, [{ kind: 'timeline', stage: 'consulta', event: 'consulta_cerrada' }]);
         if (Object.values(m.inputs).every((i) => i.answered)) await openStage(nextStage()!, null, 'etapa_abierta');
-        else await notify('escalamiento', m.participants.secretariat, `La consulta cerró con aportes sin responder: ${title}`);
+        else notify('escalamiento', m.participants.secretariat, `La consulta cerró con aportes sin responder: ${title}`);
         return;
       case 'conformidad': {
         const round = m.round!;
@@ -276,7 +292,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
           round.extended = true;
           m.deadlines.conformidad = addDuration(new Date(m.deadlines.conformidad!), plan.extension).toISOString();
           await record(null, 'prorroga', { deadline: m.deadlines.conformidad }, [{ kind: 'timeline', stage: 'conformidad', event: 'prorroga' }]);
-          await notify('escalamiento', [...pendingFor(), ...m.participants.secretariat], `Plazo prorrogado hasta el ${m.deadlines.conformidad}: ${title}`);
+          notify('escalamiento', [...pendingFor(), ...m.participants.secretariat], `Plazo prorrogado hasta el ${m.deadlines.conformidad}: ${title}`);
           return;
         }
         const unanswered = round.members.filter((i) => !round.cast[i]);
@@ -290,13 +306,13 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
             kind: 'signoff' as const, round: round.number, version: round.version, institution, position: 'aprueba' as const, comment: tacitComment, tacit: true,
           })));
         }
-        await notify('escalamiento', [...unanswered, ...m.participants.secretariat], `Sin respuesta en el plazo de la ronda ${round.number}: ${title}`);
+        notify('escalamiento', [...unanswered, ...m.participants.secretariat], `Sin respuesta en el plazo de la ronda ${round.number}: ${title}`);
         await closeRound();
         return;
       }
       default:
         await record(null, 'plazo_vencido', { stage: m.stage }, [{ kind: 'timeline', stage: m.stage, event: 'plazo_vencido' }]);
-        await notify('escalamiento', [...silent(), ...m.participants.secretariat], `Plazo vencido en la etapa ${m.stage}: ${title}`);
+        notify('escalamiento', [...silent(), ...m.participants.secretariat], `Plazo vencido en la etapa ${m.stage}: ${title}`);
     }
   }
 
@@ -306,12 +322,13 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   const open = () => {
     if (m.stage === 'cerrada') refuse(refusals.conflict, `La propuesta está cerrada (${m.status}).`);
   };
-  const changingStage = () => {
-    open();
-    if (transitioning) refuse(refusals.conflict, 'Otra acción está cambiando la etapa de esta propuesta; inténtelo de nuevo en unos segundos.');
-  };
-  /** Runs a stage-changing handler with the others held back until it is recorded. */
-  async function exclusively<T>(body: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a stage change once any other one has been recorded. `recheck` is the action's validator,
+   * run again then: in the rare case the other change made this one impossible, it fails.
+   */
+  async function exclusively<T>(recheck: () => void, body: () => Promise<T>): Promise<T> {
+    await condition(() => !transitioning);
+    recheck();
     transitioning = true;
     try {
       return await body();
@@ -324,27 +341,55 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     return handler(...args);
   };
 
+  // Validators: run before an update is admitted (a refusal never enters history), and the
+  // stage-changing ones again just before they act.
+  function canDecideInGroup({ actor, decision, reason }: { actor: Actor; decision: string; reason: string }) {
+    open();
+    if (!isSecretariat(actor) && !m.participants.coordinators.includes(actor.institution)) {
+      refuse(refusals.forbidden, `Solo la Secretaría Técnica o la coordinación del grupo ${plan.leadWorkingGroup} deciden en el grupo de trabajo.`);
+    }
+    if (m.stage !== 'grupo_de_trabajo') refuse(refusals.conflict, `La propuesta no está en revisión del grupo de trabajo (etapa actual: ${m.stage}).`);
+    if (decision !== 'avanzar' && !reason.trim()) refuse(refusals.rule, 'Devolver o rechazar una propuesta requiere un motivo («reason»).');
+  }
+
+  function canPublishVersion({ actor, changeSummary }: { actor: Actor; changeSummary: string }) {
+    open();
+    if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica publica nuevas versiones.');
+    if (m.stage === 'conformidad') refuse(refusals.conflict, 'Durante la ronda de conformidad el texto no cambia: espere su cierre.');
+    if (!changeSummary.trim()) refuse(refusals.rule, 'Una nueva versión requiere un resumen de cambios.');
+  }
+
+  function canAdvance({ actor }: { actor: Actor }) {
+    open();
+    if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica hace avanzar una propuesta.');
+    if (m.stage === 'conformidad') refuse(refusals.conflict, 'La ronda de conformidad se cierra cuando todos los miembros responden o al vencer su plazo.');
+    const unanswered = Object.values(m.inputs).filter((i) => !i.answered).length;
+    if (m.stage === 'consulta' && unanswered > 0) {
+      refuse(refusals.rule, `Faltan responder ${unanswered} aporte(s) de la consulta antes de pasar a la siguiente etapa.`);
+    }
+    if (m.stage === 'revision' && m.needsNewVersion) refuse(refusals.rule, 'Publique una nueva versión del texto antes de continuar.');
+    if (!nextStage()) refuse(refusals.conflict, 'No hay una etapa siguiente.');
+  }
+
+  function canWithdraw({ actor, reason }: { actor: Actor; reason: string }) {
+    open();
+    if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica retira una propuesta.');
+    if (!reason.trim()) refuse(refusals.rule, 'El retiro requiere un motivo.');
+  }
+
   setHandler(stateQuery, state);
   setHandler(launchRecordedUpdate, async () => {
     await condition(() => m.recorded);
     return state();
   });
 
-  setHandler(workingGroupDecisionUpdate, counted(async ({ actor, decision, reason }) => exclusively(async () => {
+  setHandler(workingGroupDecisionUpdate, counted(async (arg: ArgOf<typeof workingGroupDecisionUpdate>) => exclusively(() => canDecideInGroup(arg), async () => {
+    const { actor, decision, reason } = arg;
     const data = { decision, reason };
     if (decision === 'avanzar') return openStage(nextStage()!, actor, 'grupo_avanza', data).then((seq) => ({ seq }));
     if (decision === 'devolver') return { seq: await sendBackForRevision(actor, 'grupo_devuelve', 'grupo_de_trabajo', data) };
     return { seq: await close('rechazada', actor, 'grupo_rechaza', data) };
-  })), {
-    validator: ({ actor, decision, reason }) => {
-      changingStage();
-      if (!isSecretariat(actor) && !m.participants.coordinators.includes(actor.institution)) {
-        refuse(refusals.forbidden, `Solo la Secretaría Técnica o la coordinación del grupo ${plan.leadWorkingGroup} deciden en el grupo de trabajo.`);
-      }
-      if (m.stage !== 'grupo_de_trabajo') refuse(refusals.conflict, `La propuesta no está en revisión del grupo de trabajo (etapa actual: ${m.stage}).`);
-      if (decision !== 'avanzar' && !reason.trim()) refuse(refusals.rule, 'Devolver o rechazar una propuesta requiere un motivo («reason»).');
-    },
-  });
+  })), { validator: canDecideInGroup });
 
   setHandler(submitInputUpdate, counted(async ({ actor, kind, text, paragraph }) => {
     const seq = m.seq + 1;
@@ -374,7 +419,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     const input = m.inputs[inputId]!;
     input.answered = true;
     const seq = await record(actor, 'aporte_respondido', { inputId, decision, reason }, [{ kind: 'answer', inputId, decision, reason }]);
-    await notify('aporte_respondido', [input.institution], `Su aporte fue respondido (${decision}): ${plan.title}`);
+    notify('aporte_respondido', [input.institution], `Su aporte fue respondido (${decision}): ${plan.title}`);
     return { seq };
   }), {
     validator: ({ actor, inputId, reason }) => {
@@ -385,7 +430,8 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     },
   });
 
-  setHandler(publishVersionUpdate, counted(async ({ actor, text, changeSummary }) => exclusively(async () => {
+  setHandler(publishVersionUpdate, counted(async (arg: ArgOf<typeof publishVersionUpdate>) => exclusively(() => canPublishVersion(arg), async () => {
+    const { actor, text, changeSummary } = arg;
     m.currentVersion += 1;
     m.paragraphs = countParagraphs(text);
     m.needsNewVersion = false;
@@ -395,34 +441,16 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
       { kind: 'timeline', stage: m.stage, event: `version_${number}` },
     ]);
     return { seq, number };
-  })), {
-    validator: ({ actor, changeSummary }) => {
-      changingStage();
-      if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica publica nuevas versiones.');
-      if (m.stage === 'conformidad') refuse(refusals.conflict, 'Durante la ronda de conformidad el texto no cambia: espere su cierre.');
-      if (!changeSummary.trim()) refuse(refusals.rule, 'Una nueva versión requiere un resumen de cambios.');
-    },
-  });
+  })), { validator: canPublishVersion });
 
-  setHandler(advanceUpdate, counted(async ({ actor }) => exclusively(async () => {
+  setHandler(advanceUpdate, counted(async (arg: ArgOf<typeof advanceUpdate>) => exclusively(() => canAdvance(arg), async () => {
+    const { actor } = arg;
     if (m.stage === 'consulta' && m.consultationOpen) {
       m.consultationOpen = false;
       await record(actor, 'consulta_cerrada', {}, [{ kind: 'timeline', stage: 'consulta', event: 'consulta_cerrada' }]);
     }
     return { seq: await openStage(nextStage()!, actor, 'etapa_abierta') };
-  })), {
-    validator: ({ actor }) => {
-      changingStage();
-      if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica hace avanzar una propuesta.');
-      if (m.stage === 'conformidad') refuse(refusals.conflict, 'La ronda de conformidad se cierra cuando todos los miembros responden o al vencer su plazo.');
-      const unanswered = Object.values(m.inputs).filter((i) => !i.answered).length;
-      if (m.stage === 'consulta' && unanswered > 0) {
-        refuse(refusals.rule, `Faltan responder ${unanswered} aporte(s) de la consulta antes de pasar a la siguiente etapa.`);
-      }
-      if (m.stage === 'revision' && m.needsNewVersion) refuse(refusals.rule, 'Publique una nueva versión del texto antes de continuar.');
-      if (!nextStage()) refuse(refusals.conflict, 'No hay una etapa siguiente.');
-    },
-  });
+  })), { validator: canAdvance });
 
   setHandler(signoffUpdate, counted(async ({ actor, position, comment }) => {
     const round = m.round!;
@@ -459,17 +487,12 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     },
   });
 
-  setHandler(withdrawUpdate, counted(async ({ actor, reason }) => exclusively(async () => {
+  setHandler(withdrawUpdate, counted(async (arg: ArgOf<typeof withdrawUpdate>) => exclusively(() => canWithdraw(arg), async () => {
+    const { actor, reason } = arg;
     const seq = await close('retirada', actor, 'retirada', { reason });
-    await notify('decision', [...m.participants.members, ...m.participants.observers, ...m.participants.support], `Propuesta retirada: ${plan.title}`);
+    notify('decision', [...m.participants.members, ...m.participants.observers, ...m.participants.support], `Propuesta retirada: ${plan.title}`);
     return { seq };
-  })), {
-    validator: ({ actor, reason }) => {
-      changingStage();
-      if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica retira una propuesta.');
-      if (!reason.trim()) refuse(refusals.rule, 'El retiro requiere un motivo.');
-    },
-  });
+  })), { validator: canWithdraw });
 
   // ---- main loop -------------------------------------------------------------------------
 
@@ -481,8 +504,9 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
       proposalId, plan, launchedBy: m.input.launchedBy, at: m.stageOpenedAt, snapshot: snapshot(),
     });
     m.recorded = true;
-    await announceStage();
+    announceStage();
   }
+  await deliverOutbox();
 
   while (m.stage !== 'cerrada') {
     if (updatesThisRun >= updatesPerRun || workflowInfo().continueAsNewSuggested) {
@@ -495,17 +519,19 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     const timer = nextTimer();
     await condition(
       () => `${m.stage}|${m.roundNumber}|${m.deadlines[m.stage as ProcessStage] ?? ''}|${m.firedTimers.length}` !== key
-        || roundComplete() || updatesThisRun >= updatesPerRun,
+        || roundComplete() || updatesThisRun >= updatesPerRun || m.outbox.length > 0,
       timer ? Math.max(timer.at.getTime() - Date.now(), 1) : undefined,
     );
     // A stage change under way finishes first; then what is due is looked at afresh.
     await condition(() => !transitioning);
     if (roundComplete()) {
-      await exclusively(closeRound);
+      await exclusively(() => {}, closeRound);
     } else if (timer && timer.key === nextTimer()?.key && timer.at.getTime() <= Date.now()) {
-      await exclusively(() => fire(timer));
+      await exclusively(() => {}, () => fire(timer));
     }
+    await deliverOutbox();
   }
   await condition(allHandlersFinished);
+  await deliverOutbox();
   return state();
 }
