@@ -2,6 +2,11 @@
 // TEST_DATABASE_URL is set, in-memory PGlite otherwise), its own task queue and worker on the
 // run's Temporal dev server, and the HTTP app called through inject.
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import postgres from 'postgres';
@@ -145,3 +150,21 @@ export const memberCodes = [
   'INEI', 'INPE', 'MEF', 'MIDIS', 'MIGRACIONES', 'MIMP', 'MINCETUR', 'MINCUL', 'MINEDU', 'MININTER', 'MINJUSDH',
   'MINSA', 'MPFN', 'MTPE', 'MVCS', 'ONP', 'PCM', 'PRODUCE', 'RENIEC', 'RREE', 'SUNAT', 'SUNEDU',
 ];
+
+/**
+ * With MESA_RECORD_HISTORIES=1, keeps the workflow's history in tests/histories/, where the
+ * replay test checks that changed workflow code still replays it. Without it, does nothing.
+ */
+export async function keepHistory(mesa: Mesa, name: string, workflowId: string): Promise<void> {
+  if (process.env.MESA_RECORD_HISTORIES !== '1') return;
+  // The CLI writes the standard JSON form of a history, the one replay reads.
+  const { stdout } = await execFileAsync(inject('temporalCliPath'), [
+    'workflow', 'show', '--workflow-id', workflowId, '--address', inject('temporalAddress'), '--output', 'json',
+  ], { maxBuffer: 64 * 1024 * 1024 });
+  await mkdir(historiesDir, { recursive: true });
+  await writeFile(join(historiesDir, `${name}.json`), stdout);
+}
+
+const execFileAsync = promisify(execFile);
+
+export const historiesDir = fileURLToPath(new URL('./histories', import.meta.url));

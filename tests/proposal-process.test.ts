@@ -3,7 +3,8 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalAudit, proposalInputs, proposalSignoffs, tasks } from '../db/schema';
 import { taskWorkflowId } from '../workflows/task';
-import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
+import { proposalWorkflowId } from '../workflows/messages';
+import { eventually, keepHistory, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
 beforeAll(async () => { mesa = await startMesa(); });
@@ -88,6 +89,7 @@ describe('a proposal from launch to agreement', () => {
     ]));
     await eventually(async () => (await mesa.call('MTPE', 'GET', '/api/v1/inbox')).body.items.some((i: { kind: string }) => i.kind === 'tarea_asignada'));
 
+    await keepHistory(mesa, 'proposal-adopted-after-consultation', proposalWorkflowId(id));
     const audit = (await mesa.call('DEFENSORIA', 'GET', `/api/v1/proposals/${id}/audit`)).body;
     expect(audit.verified).toBe(true);
     expect(audit.events[0]).toMatchObject({ seq: 1, action: 'lanzada', institution: 'SECRETARIA', prevHash: '0'.repeat(64) });
@@ -129,6 +131,7 @@ describe('a proposal from launch to agreement', () => {
     expect(adopted.signoffs.every((s: { version: number; round: number }) => s.version === 2 && s.round === 2)).toBe(true);
     expect(adopted.signoffHistory).toHaveLength(44);
     expect(adopted.versions.map((v: { number: number }) => v.number)).toEqual([1, 2]);
+    await keepHistory(mesa, 'proposal-objected-then-adopted', proposalWorkflowId(id));
   });
 
   it('refuses what the rules forbid, and records nothing', async () => {
@@ -201,5 +204,6 @@ describe('withdrawal', () => {
       expect(res.status).toBe(409);
       expect(res.body.error.message).toMatch(/cerrada/);
     }
+    await keepHistory(mesa, `proposal-withdrawn-in-${stage}`, proposalWorkflowId(id));
   });
 });

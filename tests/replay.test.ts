@@ -1,0 +1,24 @@
+// Workflow code must stay replay-safe: the recorded histories of the main paths (kept in
+// tests/histories/, recorded with MESA_RECORD_HISTORIES=1 npm test) must replay without a
+// nondeterminism error on the code as it is now.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { historiesDir } from './harness';
+
+const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.json')).sort();
+
+describe('recorded workflow histories', () => {
+  it('are kept for the main paths', () => {
+    expect(files).toEqual(expect.arrayContaining([
+      'proposal-adopted-after-consultation.json', 'proposal-objected-then-adopted.json', 'round-with-tacit-approval.json',
+    ]));
+  });
+
+  it.each(files)('%s replays on the current workflow code', async (file) => {
+    const history = historyFromJSON(JSON.parse(await readFile(join(historiesDir, file), 'utf8')));
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history)).resolves.toBeUndefined();
+  });
+});
