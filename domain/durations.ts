@@ -50,3 +50,10 @@ export function subtractDuration(to: Date, text: string): Date {
   if (d.years || d.months) at.setUTCMonth(at.getUTCMonth() - d.years * 12 - d.months);
   return at;
 }
+
+const limaFormat = new Intl.DateTimeFormat('es-PE', { timeZone: 'America/Lima', dateStyle: 'long', timeStyle: 'short' });
+
+/** An instant as people in the Mesa read it: Lima time, in Spanish ("5 de diciembre de 2026, 10:30"). */
+export function inLimaTime(iso: string): string {
+  return limaFormat.format(new Date(iso));
+}

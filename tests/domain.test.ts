@@ -49,3 +49,10 @@ describe('launch rules', () => {
     ]);
   });
 });
+
+describe('dates for people', () => {
+  it('are shown in Lima time, in Spanish', async () => {
+    const { inLimaTime } = await import('../domain/durations');
+    expect(inLimaTime('2026-12-05T15:30:00Z')).toMatch(/^5 de diciembre de 2026\D+10:30/);
+  });
+});

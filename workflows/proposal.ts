@@ -12,7 +12,7 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import { applySilence, decideRound, positionsNeedingComment, tacitComment, type CastPosition } from '../domain/decision';
-import { addDuration, subtractDuration } from '../domain/durations';
+import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
 import type { DecisionRecord, Notification, ProposalEffect, ProposalSnapshot } from '../domain/events';
 import { countParagraphs } from '../domain/proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
@@ -275,7 +275,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     m.firedTimers.push(timer.key);
     const title = plan.title;
     if (timer.kind === 'reminder') {
-      notify('recordatorio', silent(), `Recordatorio: el plazo vence el ${m.deadlines[m.stage as ProcessStage]}: ${title}`);
+      notify('recordatorio', silent(), `Recordatorio: el plazo vence el ${inLimaTime(m.deadlines[m.stage as ProcessStage]!)} (hora de Lima): ${title}`);
       return;
     }
     switch (m.stage) {
@@ -292,7 +292,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
           round.extended = true;
           m.deadlines.conformidad = addDuration(new Date(m.deadlines.conformidad!), plan.extension).toISOString();
           await record(null, 'prorroga', { deadline: m.deadlines.conformidad }, [{ kind: 'timeline', stage: 'conformidad', event: 'prorroga' }]);
-          notify('escalamiento', [...pendingFor(), ...m.participants.secretariat], `Plazo prorrogado hasta el ${m.deadlines.conformidad}: ${title}`);
+          notify('escalamiento', [...pendingFor(), ...m.participants.secretariat], `Plazo prorrogado hasta el ${inLimaTime(m.deadlines.conformidad!)} (hora de Lima): ${title}`);
           return;
         }
         const unanswered = round.members.filter((i) => !round.cast[i]);
