@@ -41,6 +41,8 @@ const fastifyCodes: Record<string, [string, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_body', 'El cuerpo no es JSON válido.'],
 };
 
+const validationCodes: Record<string, string> = { body: 'invalid_body', querystring: 'invalid_query', params: 'invalid_path' };
+
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { validation?: SchemaError[]; validationContext?: string }, request, reply) => {
     if (error instanceof ApiError) {
@@ -48,9 +50,9 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     if (error.validation?.[0]) {
       const first = error.validation[0];
-      const where = error.validationContext === 'querystring' ? 'El parámetro' : 'El campo';
+      const where = error.validationContext === 'body' ? 'El campo' : 'El parámetro';
       return reply.code(400).send(errorBody(
-        error.validationContext === 'querystring' ? 'invalid_query' : 'invalid_body',
+        validationCodes[error.validationContext ?? 'body'] ?? 'invalid_request',
         describeSchemaError(first, where),
         { field: fieldOf(first), in: error.validationContext ?? 'body' },
       ));

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
 
     const app = await buildApp({
       db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
+      // This console is read by a person: a line per request would bury the addresses printed below.
       tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
     });
     stops.push(() => app.close());

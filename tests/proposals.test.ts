@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
-import { proposals } from '../db/schema';
+import { idempotencyKeys, proposals } from '../db/schema';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
 import { launchBody, startMesa, type Mesa } from './harness';
 
@@ -71,6 +71,24 @@ describe('launching a proposal', () => {
     expect(ids.size).toBe(1);
     expect(again.json()).toEqual(answers[0]!.json());
     expect(await proposalCount()).toBe(before + 1);
+  });
+
+  it('never starts a second workflow for a keyed launch, even when retried after the proposal closed', async () => {
+    const body = launchBody({ title: 'Retirada antes del reintento' });
+    const headers = { 'idempotency-key': 'lanzamiento-cerrado-1' };
+    const first = (await launch(body, headers)).json();
+    const withdrawn = await mesa.app.inject({
+      method: 'POST', url: `/api/v1/proposals/${first.id}/withdraw`, payload: { reason: 'Duplicada.' }, headers: { authorization: `Bearer ${secretaria}` },
+    });
+    expect(withdrawn.statusCode).toBe(200);
+    // As if the stored answer had been lost: the retry reaches Temporal again.
+    await mesa.database.db.delete(idempotencyKeys);
+    const before = await proposalCount();
+    const retry = await launch(body, headers);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toMatchObject({ id: first.id, status: 'retirada' });
+    expect(await proposalCount()).toBe(before);
+    expect((await mesa.client.workflow.getHandle(proposalWorkflowId(first.id)).describe()).status.name).toBe('COMPLETED');
   });
 
   it('answers 409 when an Idempotency-Key is reused with another body, and changes nothing', async () => {

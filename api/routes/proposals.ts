@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { registryView } from '../../db/registry';
 import { getProposal, listProposals, type ProposalCursor } from '../../db/proposals';
@@ -37,14 +37,22 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     const proposalId = key
       ? idFromKey('prop', user.id, 'POST /api/v1/proposals', key)
       : `prop_${randomBytes(12).toString('hex')}`;
-    await deps.temporal.workflow.executeUpdateWithStart(launchRecordedUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation<typeof proposalWorkflow>('proposalWorkflow', {
-        workflowId: proposalWorkflowId(proposalId),
-        taskQueue: deps.taskQueue,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ proposalId, plan: withDefaults(request.body), launchedBy: { userId: user.id, institution: user.institution.code } }],
-      }),
-    });
+    try {
+      await deps.temporal.workflow.executeUpdateWithStart(launchRecordedUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof proposalWorkflow>('proposalWorkflow', {
+          workflowId: proposalWorkflowId(proposalId),
+          taskQueue: deps.taskQueue,
+          // A retry joins the running workflow; it never starts a second one, even after the
+          // first has closed.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          args: [{ proposalId, plan: withDefaults(request.body), launchedBy: { userId: user.id, institution: user.institution.code } }],
+        }),
+      });
+    } catch (e) {
+      // The proposal was launched and has already closed: the retry gets it as it stands.
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    }
     const proposal = await getProposal(deps.db, proposalId);
     return { statusCode: 201, body: proposal };
   }));
