@@ -5,8 +5,9 @@ import type { Db } from '../db/client';
 import { deliverToInbox } from '../db/inbox';
 import { recordProposalEvent, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
 import { proposalParticipants } from '../db/registry';
-import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord, type TaskEventRecord } from '../db/tasks';
+import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
 import type { Notification, ProposalEventRecord } from '../domain/events';
+import type { TaskEventRecord } from '../domain/tasks';
 
 export interface ActivityDeps {
   db: Db;

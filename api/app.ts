@@ -12,6 +12,7 @@ import { authRoutes, meRoutes } from './routes/auth';
 import { proposalActionRoutes } from './routes/proposal-actions';
 import { proposalRoutes } from './routes/proposals';
 import { inboxRoutes } from './routes/inbox';
+import { taskRoutes } from './routes/tasks';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
 
@@ -60,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(proposalRoutes, { deps });
     await scope.register(proposalActionRoutes, { deps });
     await scope.register(inboxRoutes, { deps });
+    await scope.register(taskRoutes, { deps });
   }, { prefix: '/api/v1' });
   return app;
 }

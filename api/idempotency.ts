@@ -19,6 +19,11 @@ export function idFromKey(prefix: string, userId: string, route: string, key: st
   return `${prefix}_${sha256(`${userId}\n${route}\n${key}`).slice(0, 24)}`;
 }
 
+/** The Temporal update id for a keyed action: a retried request is the same update. */
+export function updateIdFor(request: FastifyRequest, key: string | null): string | undefined {
+  return key ? idFromKey('upd', currentUser(request).id, `${request.method} ${request.url.split('?')[0]}`, key) : undefined;
+}
+
 export async function idempotent(
   db: Db, request: FastifyRequest, reply: FastifyReply,
   run: (key: string | null) => Promise<Answer>,

@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox';
 import { positions } from '../domain/decision';
 import { inputDecisions, inputKinds, workingGroupDecisions } from '../domain/events';
 import type { ProposalLaunch } from '../domain/proposal';
+import { taskStatuses } from '../domain/tasks';
 import {
   decisionRules, institutionKinds, migrationStages, pnmObjectives, populations, priorities, processStages,
   proposalStatuses, silencePolicies,
@@ -49,6 +50,7 @@ export const PlannedActionBody = Type.Object({
   responsible: Type.Array(Code, { minItems: 1, maxItems: 22 }),
   dueIn: IsoDuration,
   deliverable: Text(1000),
+  reminders: Type.Optional(Type.Array(IsoDuration, { maxItems: 10, description: 'Recordatorios antes del vencimiento (por defecto P7D y P1D).' })),
 }, { additionalProperties: false });
 
 export const ProposalLaunchBody = Type.Object({
@@ -127,3 +129,39 @@ export const CommentBody = Type.Object({ text: Text(20_000) }, { additionalPrope
 export const WithdrawBody = Type.Object({ reason: Reason('Motivo del retiro.') }, { additionalProperties: false });
 
 export const InputParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), inputId: Type.String({ minLength: 1, maxLength: 120 }) });
+
+export const TaskListQuery = Type.Object({
+  institution: Type.Optional(Code),
+  status: Type.Optional(Enum(taskStatuses)),
+  proposal: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  overdue: Type.Optional(Type.Boolean()),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false });
+
+const IsoDate = Type.String({ format: 'date-time', description: 'Fecha y hora ISO 8601, p. ej. 2027-03-31T17:00:00-05:00.' });
+const Url = Type.String({ format: 'uri', maxLength: 2000, description: 'Enlace a la evidencia.' });
+
+export const ChangeRequestBody = Type.Object({
+  reason: Reason('Por qué se pide la reasignación o la nueva fecha.'),
+  proposedDueDate: Type.Optional(IsoDate),
+}, { additionalProperties: false });
+
+export const ChangeDecisionBody = Type.Object({
+  granted: Type.Boolean(),
+  comment: Reason('Motivo de la decisión.'),
+  responsible: Type.Optional(Type.Array(Code, { minItems: 1, maxItems: 22, uniqueItems: true, description: 'Nuevas instituciones responsables, al conceder una reasignación.' })),
+}, { additionalProperties: false });
+
+export const ProgressBody = Type.Object({
+  percent: Type.Integer({ minimum: 0, maximum: 100 }),
+  note: Type.Optional(Type.String({ maxLength: 20_000, description: 'Obligatoria si el avance baja.' })),
+  evidenceUrl: Type.Optional(Url),
+}, { additionalProperties: false });
+
+export const CompletionBody = Type.Object({ summary: Text(20_000, 'Resultado obtenido.'), evidenceUrl: Type.Optional(Url) }, { additionalProperties: false });
+
+export const VerificationBody = Type.Object({
+  accepted: Type.Boolean(),
+  comment: Type.String({ maxLength: 20_000, description: 'Observaciones; obligatorias al devolver.' }),
+}, { additionalProperties: false });

@@ -1,17 +1,15 @@
 // Queries on the proposal projection. One function per query, taking the database first, so
 // activities (which write) and routes (which read) share them without knowing about each other.
-import { createHash } from 'node:crypto';
 import { and, arrayContains, asc, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import { canonicalJson } from '../domain/canonical-json';
 import type { ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
+import { appendAudit, audited, proposalTrail, readAudit, type Tx } from './audit';
 import type { Db } from './client';
 import {
-  proposalAudit, proposalComments, proposalInputs, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
+  proposalComments, proposalInputs, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
 } from './schema';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface ProposalLaunchedRecord {
   proposalId: string;
@@ -55,15 +53,6 @@ function snapshotColumns(s: ProposalSnapshot) {
   };
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** The hash of an audit entry, chained to the one before it. */
-export function auditHash(prevHash: string, e: { seq: number; at: string; actor: string | null; institution: string | null; action: string; data: unknown }): string {
-  return sha256(`${prevHash}\n${canonicalJson(e)}`);
-}
-
-const genesis = '0'.repeat(64);
-
 /**
  * One event, in one transaction: its rows, the proposal's new state and its audit entry. The
  * proposal row is locked first, so concurrent events take their places in the chain one by one;
@@ -71,24 +60,16 @@ const genesis = '0'.repeat(64);
  */
 async function appendEvent(tx: Tx, e: ProposalEventRecord): Promise<void> {
   await tx.execute(sql`select 1 from ${proposals} where ${proposals.id} = ${e.proposalId} for update`);
-  const [done] = await tx.select({ seq: proposalAudit.seq }).from(proposalAudit)
-    .where(and(eq(proposalAudit.proposalId, e.proposalId), eq(proposalAudit.eventSeq, e.seq)));
-  if (done) return;
+  if (await audited(tx, proposalTrail, e.proposalId, e.seq)) return;
 
   const at = new Date(e.at);
   for (const effect of e.effects) await applyEffect(tx, e, effect, at);
   await tx.update(proposals).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
     .where(and(eq(proposals.id, e.proposalId), lt(proposals.stateSeq, e.seq)));
 
-  const [last] = await tx.select({ seq: proposalAudit.seq, hash: proposalAudit.hash }).from(proposalAudit)
-    .where(eq(proposalAudit.proposalId, e.proposalId)).orderBy(desc(proposalAudit.seq)).limit(1);
-  const entry = {
-    seq: (last?.seq ?? 0) + 1, at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution,
-    action: e.action, data: { ...e.data, version: e.snapshot.currentVersion },
-  };
-  const prevHash = last?.hash ?? genesis;
-  await tx.insert(proposalAudit).values({
-    proposalId: e.proposalId, eventSeq: e.seq, ...entry, at, prevHash, hash: auditHash(prevHash, entry),
+  await appendAudit(tx, proposalTrail, e.proposalId, e.seq, {
+    at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action,
+    data: { ...e.data, version: e.snapshot.currentVersion },
   });
 }
 
@@ -208,18 +189,7 @@ export async function getProposal(db: Db, id: string) {
 export type ProposalWhole = NonNullable<Awaited<ReturnType<typeof getProposal>>>;
 
 /** The audit trail, with the chain recomputed from the stored entries. */
-export async function getAudit(db: Db, id: string) {
-  const rows = await db.select().from(proposalAudit).where(eq(proposalAudit.proposalId, id)).orderBy(asc(proposalAudit.seq));
-  let prev = genesis;
-  let verified = true;
-  const events = rows.map((r) => {
-    const entry = { seq: r.seq, at: r.at.toISOString(), actor: r.actor, institution: r.institution, action: r.action, data: r.data };
-    if (r.prevHash !== prev || auditHash(prev, entry) !== r.hash) verified = false;
-    prev = r.hash;
-    return { ...entry, hash: r.hash, prevHash: r.prevHash };
-  });
-  return { events, verified };
-}
+export const getAudit = (db: Db, id: string) => readAudit(db, proposalTrail, id);
 
 export interface ProposalFilters {
   stage?: ProposalStage;

@@ -8,6 +8,7 @@ import type { GroupKind, InstitutionKind, ProcessStage, ProposalStage, ProposalS
 import type { Position } from '../domain/decision';
 import type { DecisionRecord, InputDecision, InputKind } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
+import type { TaskStatus } from '../domain/tasks';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -198,19 +199,53 @@ export const tasks = pgTable('tasks', {
   deliverable: text('deliverable').notNull(),
   responsible: text('responsible').array().notNull(),
   accepted: text('accepted').array().notNull().default(sql`'{}'::text[]`),
-  status: text('status').notNull(),
+  status: text('status').$type<TaskStatus>().notNull(),
   dueAt: at('due_at').notNull(),
+  overdue: boolean('overdue').notNull().default(false),
+  percent: integer('percent').notNull().default(0),
+  pendingFor: text('pending_for').array().notNull().default(sql`'{}'::text[]`),
+  /** The workflow event this row reflects: an older event arriving late never overwrites it. */
+  stateSeq: integer('state_seq').notNull().default(0),
   createdAt: at('created_at').notNull(),
   updatedAt: at('updated_at').notNull(),
-}, (t) => [index('tasks_proposal').on(t.proposalId), index('tasks_responsible').using('gin', t.responsible)]);
+}, (t) => [
+  index('tasks_proposal').on(t.proposalId),
+  index('tasks_responsible').using('gin', t.responsible),
+  index('tasks_status_due').on(t.status, t.dueAt),
+]);
 
-export const taskEvents = pgTable('task_events', {
+/** Each responsible institution's part of a task. */
+export const taskLines = pgTable('task_lines', {
+  taskId: text('task_id').notNull().references(() => tasks.id),
+  institution: text('institution').notNull(),
+  accepted: boolean('accepted').notNull().default(false),
+  completed: boolean('completed').notNull().default(false),
+  percent: integer('percent').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.taskId, t.institution] })]);
+
+export const taskProgress = pgTable('task_progress', {
+  taskId: text('task_id').notNull().references(() => tasks.id),
+  eventSeq: integer('event_seq').notNull(),
+  institution: text('institution').notNull(),
+  percent: integer('percent').notNull(),
+  note: text('note'),
+  evidenceUrl: text('evidence_url'),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.taskId, t.eventSeq, t.institution] })]);
+
+/** The task's audit trail, chained like the proposals' (db/audit.ts). */
+export const taskAudit = pgTable('task_audit', {
   taskId: text('task_id').notNull().references(() => tasks.id),
   seq: integer('seq').notNull(),
+  eventSeq: integer('event_seq').notNull(),
   at: at('at').notNull(),
+  actor: text('actor'),
   institution: text('institution'),
   action: text('action').notNull(),
-}, (t) => [primaryKey({ columns: [t.taskId, t.seq] })]);
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  hash: text('hash').notNull(),
+  prevHash: text('prev_hash').notNull(),
+}, (t) => [primaryKey({ columns: [t.taskId, t.seq] }), uniqueIndex('task_audit_event').on(t.taskId, t.eventSeq)]);
 
 /** What each institution was told, and when; one row per event and recipient. */
 export const inboxItems = pgTable('inbox_items', {

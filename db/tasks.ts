@@ -1,8 +1,10 @@
-// Agreements and their tasks, as the task workflows record them.
-import { and, eq, sql } from 'drizzle-orm';
+// Agreements and their tasks, as the task workflows record them, and the reads the API makes.
+import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { PlannedAction } from '../domain/proposal';
+import type { TaskEffect, TaskEventRecord, TaskSnapshot, TaskStatus } from '../domain/tasks';
+import { appendAudit, audited, readAudit, taskTrail, type Tx } from './audit';
 import type { Db } from './client';
-import { agreements, taskEvents, tasks } from './schema';
+import { agreements, taskLines, taskProgress, tasks } from './schema';
 
 /** ACUERDO-<year>-<nnn>: the next number of the year, or the one this proposal already has. */
 export async function assignAgreementNumber(db: Db, proposalId: string, at: Date): Promise<string> {
@@ -12,44 +14,133 @@ export async function assignAgreementNumber(db: Db, proposalId: string, at: Date
     if (existing) return existing.number;
     // Serializes numbering within the year; a concurrent adoption waits here rather than collide.
     await tx.execute(sql`select pg_advisory_xact_lock(${year})`);
-    const [{ next }] = await tx.select({ next: sql<number>`coalesce(max(${agreements.seq}), 0) + 1` }).from(agreements).where(eq(agreements.year, year)) as [{ next: number }];
+    const [row] = await tx.select({ next: sql<number>`coalesce(max(${agreements.seq}), 0) + 1` }).from(agreements).where(eq(agreements.year, year));
+    const next = Number(row!.next);
     const number = `ACUERDO-${year}-${String(next).padStart(3, '0')}`;
-    await tx.insert(agreements).values({ proposalId, year, seq: Number(next), number });
+    await tx.insert(agreements).values({ proposalId, year, seq: next, number });
     return number;
   });
 }
 
 export interface TaskAssignedRecord {
-  taskId: string; proposalId: string; agreementNumber: string; index: number; action: PlannedAction; adoptedAt: string; dueAt: string;
+  taskId: string; proposalId: string; agreementNumber: string; index: number; action: PlannedAction; adoptedAt: string;
+  dueAt: string; snapshot: TaskSnapshot;
 }
 
+const snapshotColumns = (s: TaskSnapshot) => ({
+  status: s.status, dueAt: new Date(s.dueAt), responsible: s.responsible, accepted: s.accepted,
+  overdue: s.overdue, percent: s.percent, pendingFor: s.pendingFor,
+});
+
+/** The task as assigned: its row, one line per responsible institution, the first audit entry. */
 export async function recordTaskAssigned(db: Db, r: TaskAssignedRecord): Promise<void> {
   const at = new Date(r.adoptedAt);
   await db.transaction(async (tx) => {
-    const inserted = await tx.insert(tasks).values({
+    await tx.insert(tasks).values({
       id: r.taskId, proposalId: r.proposalId, agreementNumber: r.agreementNumber, index: r.index,
-      title: r.action.title, deliverable: r.action.deliverable, responsible: r.action.responsible,
-      status: 'asignada', dueAt: new Date(r.dueAt), createdAt: at, updatedAt: at,
-    }).onConflictDoNothing().returning({ id: tasks.id });
-    if (inserted.length) await tx.insert(taskEvents).values({ taskId: r.taskId, seq: 1, at, institution: null, action: 'asignada' });
+      title: r.action.title, deliverable: r.action.deliverable, createdAt: at, updatedAt: at, stateSeq: 1, ...snapshotColumns(r.snapshot),
+    }).onConflictDoNothing();
+    await tx.execute(sql`select 1 from ${tasks} where ${tasks.id} = ${r.taskId} for update`);
+    if (await audited(tx, taskTrail, r.taskId, 1)) return;
+    await tx.insert(taskLines).values(r.action.responsible.map((institution) => ({ taskId: r.taskId, institution }))).onConflictDoNothing();
+    await appendAudit(tx, taskTrail, r.taskId, 1, {
+      at: at.toISOString(), actor: null, institution: null, action: 'asignada',
+      data: { agreementNumber: r.agreementNumber, title: r.action.title, responsible: r.action.responsible, dueAt: r.dueAt },
+    });
   });
 }
 
-export interface TaskEventRecord { taskId: string; seq: number; at: string; institution: string; action: string; status: string }
-
+/** One task event, in one transaction, once: its rows, the task's new state, its audit entry. */
 export async function recordTaskEvent(db: Db, e: TaskEventRecord): Promise<void> {
   await db.transaction(async (tx) => {
-    const inserted = await tx.insert(taskEvents).values({ taskId: e.taskId, seq: e.seq, at: new Date(e.at), institution: e.institution, action: e.action })
-      .onConflictDoNothing().returning({ seq: taskEvents.seq });
-    if (!inserted.length) return;
-    await tx.update(tasks).set({
-      status: e.status, updatedAt: new Date(e.at),
-      ...(e.action === 'aceptada' ? { accepted: sql`array_append(${tasks.accepted}, ${e.institution})` } : {}),
-    }).where(and(eq(tasks.id, e.taskId)));
+    await tx.execute(sql`select 1 from ${tasks} where ${tasks.id} = ${e.taskId} for update`);
+    if (await audited(tx, taskTrail, e.taskId, e.seq)) return;
+    const at = new Date(e.at);
+    for (const effect of e.effects) await applyEffect(tx, e, effect, at);
+    await tx.update(tasks).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
+      .where(and(eq(tasks.id, e.taskId), lt(tasks.stateSeq, e.seq)));
+    await appendAudit(tx, taskTrail, e.taskId, e.seq, { at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action, data: e.data });
   });
+}
+
+async function applyEffect(tx: Tx, e: TaskEventRecord, f: TaskEffect, at: Date): Promise<void> {
+  const line = and(eq(taskLines.taskId, e.taskId), eq(taskLines.institution, 'institution' in f ? f.institution : ''));
+  switch (f.kind) {
+    case 'line':
+      await tx.update(taskLines).set({
+        ...(f.accepted !== undefined ? { accepted: f.accepted } : {}),
+        ...(f.completed !== undefined ? { completed: f.completed } : {}),
+      }).where(line);
+      return;
+    case 'progress':
+      await tx.insert(taskProgress).values({
+        taskId: e.taskId, eventSeq: e.seq, institution: f.institution, percent: f.percent, note: f.note, evidenceUrl: f.evidenceUrl, at,
+      }).onConflictDoNothing();
+      await tx.update(taskLines).set({ percent: f.percent }).where(line);
+      return;
+    case 'responsible':
+      await tx.delete(taskLines).where(and(eq(taskLines.taskId, e.taskId), notInArray(taskLines.institution, f.responsible)));
+      await tx.insert(taskLines).values(f.responsible.map((institution) => ({ taskId: e.taskId, institution }))).onConflictDoNothing();
+  }
+}
+
+// ---- reads -------------------------------------------------------------------------------
+
+type TaskRow = typeof tasks.$inferSelect;
+
+const summary = (t: TaskRow) => ({
+  id: t.id, proposalId: t.proposalId, agreementNumber: t.agreementNumber, index: t.index, title: t.title,
+  deliverable: t.deliverable, responsible: t.responsible, accepted: t.accepted, status: t.status,
+  dueAt: t.dueAt.toISOString(), overdue: t.overdue, percent: t.percent, pendingFor: t.pendingFor,
+  createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString(),
+});
+
+export async function getTaskRow(db: Db, id: string): Promise<TaskRow | null> {
+  const [row] = await db.select().from(tasks).where(eq(tasks.id, id));
+  return row ?? null;
 }
 
 export async function getTask(db: Db, id: string) {
-  const [row] = await db.select().from(tasks).where(eq(tasks.id, id));
-  return row ?? null;
+  const row = await getTaskRow(db, id);
+  if (!row) return null;
+  const [lines, progress] = await Promise.all([
+    db.select().from(taskLines).where(eq(taskLines.taskId, id)).orderBy(asc(taskLines.institution)),
+    db.select().from(taskProgress).where(eq(taskProgress.taskId, id)).orderBy(asc(taskProgress.eventSeq)),
+  ]);
+  return {
+    ...summary(row),
+    lines: lines.map((l) => ({ institution: l.institution, accepted: l.accepted, completed: l.completed, percent: l.percent })),
+    progress: progress.map((p) => ({ institution: p.institution, percent: p.percent, note: p.note, evidenceUrl: p.evidenceUrl, at: p.at.toISOString() })),
+  };
+}
+
+export const getTaskAudit = (db: Db, id: string) => readAudit(db, taskTrail, id);
+
+export interface TaskFilters {
+  institution?: string;
+  status?: TaskStatus;
+  proposal?: string;
+  overdue?: boolean;
+  limit: number;
+  cursor?: { createdAt: string; id: string };
+}
+
+export async function listTasks(db: Db, f: TaskFilters) {
+  const where: SQL[] = [];
+  if (f.institution) where.push(arrayContains(tasks.responsible, [f.institution]));
+  if (f.status) where.push(eq(tasks.status, f.status));
+  if (f.proposal) where.push(eq(tasks.proposalId, f.proposal));
+  if (f.overdue !== undefined) {
+    // Overdue: past its due date and not yet completed or verified, whatever the timers have done.
+    const late = and(lt(tasks.dueAt, sql`now()`), inArray(tasks.status, ['asignada', 'en_ejecucion']))!;
+    where.push(f.overdue ? late : sql`not (${late})`);
+  }
+  if (f.cursor) {
+    const at = new Date(f.cursor.createdAt);
+    where.push(or(lt(tasks.createdAt, at), and(eq(tasks.createdAt, at), lt(tasks.id, f.cursor.id)))!);
+  }
+  const rows = await db.select().from(tasks).where(and(...where)).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit + 1);
+  const items = rows.slice(0, f.limit).map(summary);
+  const last = items.at(-1);
+  return { items, next: rows.length > f.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
 }

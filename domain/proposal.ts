@@ -13,6 +13,8 @@ export interface PlannedAction {
   /** ISO 8601 duration from adoption to the task's due date. */
   dueIn: string;
   deliverable: string;
+  /** Reminders before the due date (ISO 8601 durations); P7D and P1D when absent. */
+  reminders?: string[];
 }
 
 /** The launch body of POST /api/v1/proposals; every field after leadWorkingGroup is optional. */
@@ -114,6 +116,9 @@ export function launchProblems(launch: ProposalLaunch, registry: RegistryView): 
   }
   (launch.actions ?? []).forEach((action, i) => {
     if (!isDuration(action.dueIn)) add(`actions[${i}].dueIn`, `«${action.dueIn}» no es una duración ISO 8601 (por ejemplo P90D).`);
+    (action.reminders ?? []).forEach((r, j) => {
+      if (!isDuration(r)) add(`actions[${i}].reminders[${j}]`, `«${r}» no es una duración ISO 8601 (por ejemplo P7D).`);
+    });
     action.responsible.forEach((code, j) => {
       if (!registry.members.has(code)) {
         add(`actions[${i}].responsible[${j}]`, `«${code}» no es una institución miembro activa de la Mesa.`);

@@ -1,26 +1,36 @@
 // The proposal's actions (DOMAIN.md, Process 1): each one an Update on its workflow, answered
 // with what the database now shows.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { getAudit, getComment, getInput, getProposal, getVersion } from '../../db/proposals';
+import { getAudit, getComment, getInput, getProposal, getProposalRow, getVersion } from '../../db/proposals';
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Db } from '../../db/client';
 import {
   advanceUpdate, answerInputUpdate, commentUpdate, publishVersionUpdate, signoffUpdate, submitInputUpdate,
-  withdrawUpdate, workingGroupDecisionUpdate,
+  proposalWorkflowId, withdrawUpdate, workingGroupDecisionUpdate,
 } from '../../workflows/messages';
 import type { AppDeps } from '../app';
 import { currentUser, requireRole } from '../auth';
-import { forbidden, notFound } from '../errors';
-import { idempotent, idFromKey } from '../idempotency';
-import { actorOf, updateProposal } from '../proposal-actions';
+import { ApiError, forbidden, notFound } from '../errors';
+import { idempotent, updateIdFor } from '../idempotency';
+import { actorOf, updateWorkflow } from '../workflow-updates';
 import {
   AnswerBody, CommentBody, EmptyBody, IdParams, InputBody, InputParams, SignoffBody, VersionBody, WithdrawBody,
   WorkingGroupDecisionBody,
 } from '../schemas';
 
+/** An action on a proposal that exists and is still open. */
+async function updateProposal<Ret, Arg>(db: Db, temporal: Client, proposalId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId?: string) {
+  const row = await getProposalRow(db, proposalId);
+  if (!row) throw notFound(`No existe la propuesta «${proposalId}».`);
+  if (['adoptada', 'rechazada', 'retirada'].includes(row.status)) {
+    throw new ApiError(409, 'conflict', `La propuesta está cerrada (${row.status}): ya no admite acciones.`);
+  }
+  return updateWorkflow(temporal, proposalWorkflowId(proposalId), update, arg, updateId);
+}
+
 export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db, temporal } = deps;
-  const updateIdFor = (request: FastifyRequest, key: string | null) =>
-    key ? idFromKey('upd', currentUser(request).id, `${request.method} ${request.url.split('?')[0]}`, key) : undefined;
   const whole = async (id: string) => ({ statusCode: 200, body: await getProposal(db, id) });
 
   app.post('/proposals/:id/working-group-decision', {

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { registryView } from '../../db/registry';
-import { getProposal, listProposals, type ProposalCursor } from '../../db/proposals';
+import { getProposal, listProposals } from '../../db/proposals';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { launchProblems, withDefaults } from '../../domain/proposal';
 import { launchRecordedUpdate, proposalWorkflowId } from '../../workflows/messages';
 import type { proposalWorkflow } from '../../workflows/proposal';
@@ -11,16 +12,6 @@ import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent, idFromKey } from '../idempotency';
 import { IdParams, ProposalLaunchBody, ProposalListQuery } from '../schemas';
-
-const encodeCursor = (c: ProposalCursor) => Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
-
-function decodeCursor(text: string): ProposalCursor {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [string, string];
-    if (typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
-  } catch { /* answered below */ }
-  throw new ApiError(400, 'invalid_query', 'El parámetro «cursor» no es válido: use el nextCursor de la página anterior.', { field: 'cursor', in: 'querystring' });
-}
 
 export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/proposals', {

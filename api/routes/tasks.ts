@@ -1,0 +1,100 @@
+// Tasks of adopted agreements (DOMAIN.md, Process 2): reads from the projection, actions as
+// Updates on each task's workflow.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { UpdateDefinition } from '@temporalio/common';
+import { getTask, getTaskAudit, getTaskRow, listTasks } from '../../db/tasks';
+import {
+  acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId, verifyTaskUpdate,
+} from '../../workflows/task';
+import type { AppDeps } from '../app';
+import { currentUser, requireRole } from '../auth';
+import { ApiError, notFound } from '../errors';
+import { idempotent, updateIdFor } from '../idempotency';
+import {
+  ChangeDecisionBody, ChangeRequestBody, CompletionBody, EmptyBody, IdParams, ProgressBody, TaskListQuery, VerificationBody,
+} from '../schemas';
+import { actorOf, updateWorkflow } from '../workflow-updates';
+import { decodeCursor, encodeCursor } from '../cursor';
+
+export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  const { db, temporal } = deps;
+
+  /** An action on a task that exists and is not closed; answered with the task as it now is. */
+  async function act<Arg>(id: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string | undefined) {
+    const row = await getTaskRow(db, id);
+    if (!row) throw notFound(`No existe la tarea «${id}».`);
+    if (row.status === 'verificada') throw new ApiError(409, 'conflict', 'La tarea ya fue verificada y cerrada.');
+    await updateWorkflow(temporal, taskWorkflowId(id), update, arg, updateId);
+    return getTask(db, id);
+  }
+
+  app.get('/tasks', {
+    schema: { summary: 'Tareas de los acuerdos, las más recientes primero.', querystring: TaskListQuery },
+  }, async (request) => {
+    const { cursor, ...filters } = request.query;
+    const page = await listTasks(db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
+    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+  });
+
+  app.get('/tasks/:id', { schema: { summary: 'Una tarea, con el avance de cada institución.', params: IdParams } }, async (request) => {
+    const task = await getTask(db, request.params.id);
+    if (!task) throw notFound(`No existe la tarea «${request.params.id}».`);
+    return task;
+  });
+
+  app.get('/tasks/:id/audit', { schema: { summary: 'Registro de auditoría de la tarea y su verificación.', params: IdParams } }, async (request) => {
+    const audit = await getTaskAudit(db, request.params.id);
+    if (audit.events.length === 0) throw notFound(`No existe la tarea «${request.params.id}».`);
+    return audit;
+  });
+
+  app.post('/tasks/:id/accept', {
+    onRequest: requireRole('miembro'),
+    schema: { summary: 'La institución responsable aprueba (acepta) la tarea.', params: IdParams, body: EmptyBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
+    statusCode: 200,
+    body: await act(request.params.id, acceptTaskUpdate, { actor: actorOf(currentUser(request)) }, updateIdFor(request, key)),
+  })));
+
+  app.post('/tasks/:id/reassignment-request', {
+    onRequest: requireRole('miembro'),
+    schema: { summary: 'Pide reasignar la tarea o, con proposedDueDate, una nueva fecha.', params: IdParams, body: ChangeRequestBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
+    statusCode: 200,
+    body: await act(request.params.id, requestChangeUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
+  })));
+
+  app.post('/tasks/:id/reassignment-decision', {
+    onRequest: requireRole('secretaria'),
+    schema: { summary: 'La Secretaría Técnica concede o deniega la solicitud pendiente.', params: IdParams, body: ChangeDecisionBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
+    statusCode: 200,
+    body: await act(request.params.id, decideRequestUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
+  })));
+
+  app.post('/tasks/:id/progress', {
+    onRequest: requireRole('miembro'),
+    schema: { summary: 'Informe de avance de una institución responsable.', params: IdParams, body: ProgressBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+    const user = currentUser(request);
+    const task = await act(request.params.id, reportProgressUpdate, { actor: actorOf(user), ...request.body }, updateIdFor(request, key));
+    const entry = task!.progress.filter((p) => p.institution === user.institution.code).at(-1);
+    return { statusCode: 201, body: entry };
+  }));
+
+  app.post('/tasks/:id/completion', {
+    onRequest: requireRole('miembro'),
+    schema: { summary: 'Una institución responsable entrega el resultado de su parte.', params: IdParams, body: CompletionBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
+    statusCode: 200,
+    body: await act(request.params.id, completeTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
+  })));
+
+  app.post('/tasks/:id/verification', {
+    onRequest: requireRole('secretaria'),
+    schema: { summary: 'La Secretaría Técnica verifica (cierra) o devuelve la tarea.', params: IdParams, body: VerificationBody },
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
+    statusCode: 200,
+    body: await act(request.params.id, verifyTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
+  })));
+};

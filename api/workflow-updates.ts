@@ -1,0 +1,38 @@
+// Sends one action to a workflow as an Update and turns the workflow's refusals into HTTP
+// answers. The workflow is the authority on every rule; this file only carries messages.
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { UserView } from '../db/users';
+import { refusals, type Actor } from '../workflows/messages';
+import { ApiError } from './errors';
+
+const statusOf: Record<string, [number, string]> = {
+  [refusals.forbidden]: [403, 'forbidden'],
+  [refusals.conflict]: [409, 'conflict'],
+  [refusals.rule]: [422, 'business_rule'],
+  [refusals.notFound]: [404, 'not_found'],
+};
+
+export const actorOf = (user: UserView): Actor => ({ userId: user.id, institution: user.institution.code, kind: user.institution.kind });
+
+/**
+ * Runs `update` on the workflow. `updateId` (from the Idempotency-Key) lets Temporal recognise a
+ * retried action and answer it once. Updates refused because too many are in flight are retried
+ * with backoff by the Temporal client itself before this returns.
+ */
+export async function updateWorkflow<Ret, Arg>(
+  temporal: Client, workflowId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId?: string,
+): Promise<Ret> {
+  try {
+    return await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg], updateId });
+  } catch (e) {
+    if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) {
+      const [status, code] = statusOf[e.cause.type ?? ''] ?? [409, 'conflict'];
+      throw new ApiError(status, code, e.cause.message);
+    }
+    // The workflow ended between the caller's read and the update (e.g. a round just closed it).
+    if (e instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', 'Ya está cerrada: no admite más acciones.');
+    throw e;
+  }
+}

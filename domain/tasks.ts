@@ -1,0 +1,32 @@
+// What the task workflow tells the database. Pure types, shared by the workflow and the activities.
+
+export const taskStatuses = ['asignada', 'en_ejecucion', 'completada', 'verificada'] as const;
+export type TaskStatus = (typeof taskStatuses)[number];
+
+/** The task row after an event: applied only if no later event was applied first. */
+export interface TaskSnapshot {
+  status: TaskStatus;
+  dueAt: string;
+  responsible: string[];
+  accepted: string[];
+  overdue: boolean;
+  /** Average of the responsible institutions' progress, 0–100. */
+  percent: number;
+  pendingFor: string[];
+}
+
+export type TaskEffect =
+  | { kind: 'line'; institution: string; accepted?: boolean; completed?: boolean }
+  | { kind: 'progress'; institution: string; percent: number; note: string | null; evidenceUrl: string | null }
+  | { kind: 'responsible'; responsible: string[] };
+
+export interface TaskEventRecord {
+  taskId: string;
+  seq: number;
+  at: string;
+  actor: { userId: string | null; institution: string | null };
+  action: string;
+  data: Record<string, unknown>;
+  effects: TaskEffect[];
+  snapshot: TaskSnapshot;
+}

@@ -1,0 +1,132 @@
+// Process 2: an adopted agreement's tasks, through the HTTP API on real Temporal.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
+
+let mesa: Mesa;
+beforeAll(async () => { mesa = await startMesa(); });
+afterAll(() => mesa?.close());
+
+/** Launches a proposal with these planned actions and has all 22 members approve it. */
+async function adoptWith(actions: object[]): Promise<string[]> {
+  const launched = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ stages: ['conformidad'], actions }));
+  const id = launched.body.id as string;
+  await Promise.all(memberCodes.map((code) => mesa.call(code, 'POST', `/api/v1/proposals/${id}/signoffs`, { position: 'aprueba' })));
+  return eventually(async () => {
+    const page = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks?proposal=${id}`)).body;
+    return page.items.length === actions.length ? page.items.map((t: { id: string }) => t.id).sort() : undefined;
+  });
+}
+const task = async (id: string) => (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks/${id}`)).body;
+const post = (code: string, id: string, action: string, body: object = {}) => mesa.call(code, 'POST', `/api/v1/tasks/${id}/${action}`, body);
+const action = (responsible: string[], extra: object = {}) => ({ title: 'Guía para retornantes', responsible, dueIn: 'P60D', deliverable: 'Guía publicada', ...extra });
+
+describe('a task of an adopted agreement', () => {
+  it('is accepted, reported on, completed and verified', async () => {
+    const [id] = await adoptWith([action(['MTPE'])]);
+    expect(await task(id!)).toMatchObject({ status: 'asignada', responsible: ['MTPE'], pendingFor: ['MTPE'], percent: 0 });
+    await eventually(async () => (await mesa.call('MTPE', 'GET', '/api/v1/inbox')).body.items.some((i: { kind: string; taskId: string }) => i.kind === 'tarea_asignada' && i.taskId === id));
+
+    expect((await post('MTPE', id!, 'progress', { percent: 10, note: 'x' })).status).toBe(409); // not accepted yet
+    expect((await post('MTPE', id!, 'accept')).body).toMatchObject({ status: 'en_ejecucion', accepted: ['MTPE'] });
+    const progress = await post('MTPE', id!, 'progress', { percent: 40, note: 'Borrador listo.', evidenceUrl: 'https://www.gob.pe/mtpe/borrador' });
+    expect(progress.status).toBe(201);
+    expect(progress.body).toMatchObject({ institution: 'MTPE', percent: 40, note: 'Borrador listo.' });
+    const back = await post('MTPE', id!, 'progress', { percent: 30 });
+    expect(back.status).toBe(422);
+    expect(back.body.error.message).toMatch(/note/);
+    expect((await post('MTPE', id!, 'progress', { percent: 30, note: 'Se rehízo un capítulo.' })).status).toBe(201);
+
+    expect((await post('MTPE', id!, 'completion', { summary: 'Guía publicada en gob.pe.' })).body).toMatchObject({ status: 'completada', percent: 100, pendingFor: ['SECRETARIA'] });
+    expect((await post('MTPE', id!, 'verification', { accepted: true, comment: '' })).status).toBe(403);
+    expect((await post('SECRETARIA', id!, 'verification', { accepted: true, comment: 'Conforme.' })).body).toMatchObject({ status: 'verificada', pendingFor: [] });
+    expect((await post('MTPE', id!, 'progress', { percent: 100, note: 'x' })).status).toBe(409);
+
+    const audit = (await mesa.call('MINSA', 'GET', `/api/v1/tasks/${id}/audit`)).body;
+    expect(audit.verified).toBe(true);
+    expect(audit.events.map((e: { action: string }) => e.action)).toEqual(['asignada', 'aceptada', 'avance', 'avance', 'completada', 'verificada']);
+  });
+
+  it('is returned with observations, reopened, and then accepted', async () => {
+    const [id] = await adoptWith([action(['MINEDU'])]);
+    await post('MINEDU', id!, 'accept');
+    await post('MINEDU', id!, 'completion', { summary: 'Primera entrega.' });
+    expect((await post('SECRETARIA', id!, 'verification', { accepted: false, comment: '' })).status).toBe(422);
+    const returned = await post('SECRETARIA', id!, 'verification', { accepted: false, comment: 'Falta la versión en quechua.' });
+    expect(returned.body).toMatchObject({ status: 'en_ejecucion', pendingFor: ['MINEDU'] });
+    await eventually(async () => (await mesa.call('MINEDU', 'GET', '/api/v1/inbox')).body.items.some((i: { kind: string; title: string }) => i.kind === 'tarea_devuelta' && /quechua/.test(i.title)));
+    await post('MINEDU', id!, 'completion', { summary: 'Con versión en quechua.' });
+    expect((await post('SECRETARIA', id!, 'verification', { accepted: true, comment: 'Conforme.' })).body.status).toBe('verificada');
+  });
+
+  it('with two institutions needs both to accept and both to complete', async () => {
+    const [id] = await adoptWith([action(['MIGRACIONES', 'RREE'])]);
+    expect((await post('MIGRACIONES', id!, 'accept')).body).toMatchObject({ status: 'asignada', pendingFor: ['RREE'] });
+    expect((await post('MIGRACIONES', id!, 'completion', { summary: 'x' })).status).toBe(409);
+    expect((await post('RREE', id!, 'accept')).body.status).toBe('en_ejecucion');
+    await post('MIGRACIONES', id!, 'progress', { percent: 50, note: 'Módulo instalado.' });
+    await post('RREE', id!, 'progress', { percent: 20, note: 'Consulados informados.' });
+    const t = await task(id!);
+    expect(t.lines).toEqual([
+      { institution: 'MIGRACIONES', accepted: true, completed: false, percent: 50 },
+      { institution: 'RREE', accepted: true, completed: false, percent: 20 },
+    ]);
+    expect(t.percent).toBe(35);
+    expect((await post('MIGRACIONES', id!, 'completion', { summary: 'Listo.' })).body.status).toBe('en_ejecucion');
+    expect((await post('RREE', id!, 'completion', { summary: 'Listo.' })).body.status).toBe('completada');
+  });
+
+  it('cannot be reported on by another ministry, and nothing is recorded', async () => {
+    const [id] = await adoptWith([action(['MTPE'])]);
+    await post('MTPE', id!, 'accept');
+    const before = (await mesa.call('MTPE', 'GET', `/api/v1/tasks/${id}/audit`)).body.events.length;
+    const res = await post('MINSA', id!, 'progress', { percent: 90, note: 'Intento ajeno.' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/MINSA no es responsable/);
+    expect((await post('AFAMIPER', id!, 'progress', { percent: 90, note: 'x' })).status).toBe(403);
+    expect((await task(id!)).progress).toEqual([]);
+    expect((await mesa.call('MTPE', 'GET', `/api/v1/tasks/${id}/audit`)).body.events.length).toBe(before);
+  });
+});
+
+describe('requests to change a task', () => {
+  it('grants a new due date, and refuses a reassignment, which returns the task to the institution', async () => {
+    const [dateTask, reassignTask] = await adoptWith([action(['PRODUCE']), action(['SUNAT'], { title: 'Beneficios tributarios' })]);
+    const due = '2030-06-30T17:00:00.000Z';
+    expect((await post('PRODUCE', dateTask!, 'reassignment-request', { reason: 'Requiere presupuesto 2030.', proposedDueDate: due })).body.pendingFor).toEqual(['SECRETARIA']);
+    expect((await post('PRODUCE', dateTask!, 'accept')).status).toBe(409);
+    const granted = await post('SECRETARIA', dateTask!, 'reassignment-decision', { granted: true, comment: 'Se concede.' });
+    expect(granted.body).toMatchObject({ dueAt: due, status: 'asignada', pendingFor: ['PRODUCE'] });
+
+    await post('SUNAT', reassignTask!, 'reassignment-request', { reason: 'Corresponde al MEF.' });
+    const refused = await post('SECRETARIA', reassignTask!, 'reassignment-decision', { granted: false, comment: 'SUNAT tiene la competencia.' });
+    expect(refused.body).toMatchObject({ responsible: ['SUNAT'], status: 'asignada', pendingFor: ['SUNAT'] });
+    expect((await post('SUNAT', reassignTask!, 'accept')).body.status).toBe('en_ejecucion');
+  });
+
+  it('grants a reassignment to the institutions the secretariat names', async () => {
+    const [id] = await adoptWith([action(['SUNAT'])]);
+    await post('SUNAT', id!, 'reassignment-request', { reason: 'Corresponde al MEF.' });
+    expect((await post('SECRETARIA', id!, 'reassignment-decision', { granted: true, comment: 'Se reasigna.' })).status).toBe(422);
+    const moved = await post('SECRETARIA', id!, 'reassignment-decision', { granted: true, comment: 'Se reasigna.', responsible: ['MEF'] });
+    expect(moved.body).toMatchObject({ responsible: ['MEF'], status: 'asignada', pendingFor: ['MEF'] });
+    expect((await post('SUNAT', id!, 'accept')).status).toBe(403);
+    expect((await post('MEF', id!, 'accept')).body.status).toBe('en_ejecucion');
+  });
+});
+
+describe('deadlines', () => {
+  it('reminds before the due date and escalates when overdue, to the institution and the secretariat', async () => {
+    const [id] = await adoptWith([action(['MIMP'], { dueIn: 'PT4S', reminders: ['PT2S'] })]);
+    await post('MIMP', id!, 'accept');
+    const overdue = await eventually(async () => {
+      const t = await task(id!);
+      return t.overdue ? t : undefined;
+    });
+    expect(overdue.status).toBe('en_ejecucion');
+    expect((await mesa.call('MIMP', 'GET', `/api/v1/tasks?overdue=true&institution=MIMP`)).body.items.map((t: { id: string }) => t.id)).toContain(id);
+    const kinds = async (code: string) => (await mesa.call(code, 'GET', '/api/v1/inbox')).body.items
+      .filter((i: { taskId?: string }) => i.taskId === id).map((i: { kind: string }) => i.kind).sort();
+    await eventually(async () => (await kinds('SECRETARIA')).includes('tarea_vencida'));
+    expect(await kinds('MIMP')).toEqual(['tarea_asignada', 'tarea_por_vencer', 'tarea_vencida']);
+  });
+});
