@@ -2,6 +2,7 @@
 // injects its database and tests inject theirs. Each one is idempotent: Temporal retries an
 // activity after a crash at any point, and a retry must never write twice.
 import type { Db } from '../db/client';
+import { monthlyComplianceReport, weeklyDigests } from '../db/digests';
 import { deliverToInbox } from '../db/inbox';
 import { recordProposalEvent, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
 import { proposalParticipants } from '../db/registry';
@@ -32,6 +33,12 @@ export function createActivities({ db }: ActivityDeps) {
     },
     async recordTaskEvent(event: TaskEventRecord): Promise<void> {
       await recordTaskEvent(db, event);
+    },
+    async weeklyDigests({ key }: { key: string }): Promise<Notification[]> {
+      return weeklyDigests(db, key);
+    },
+    async monthlyComplianceReport({ key }: { key: string }): Promise<Notification> {
+      return monthlyComplianceReport(db, key);
     },
     /** The one way a workflow tells institutions something; channels sit behind it. */
     async notify(n: Notification): Promise<void> {

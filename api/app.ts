@@ -12,6 +12,8 @@ import { authRoutes, meRoutes } from './routes/auth';
 import { proposalActionRoutes } from './routes/proposal-actions';
 import { proposalRoutes } from './routes/proposals';
 import { inboxRoutes } from './routes/inbox';
+import { calendarRoutes } from './routes/calendar';
+import { reportRoutes } from './routes/reports';
 import { taskRoutes } from './routes/tasks';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
@@ -54,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(systemRoutes, { deps });
   await app.register(authRoutes, { deps, prefix: '/api/v1' });
+  await app.register(calendarRoutes, { deps });
   await app.register(async (scope) => {
     scope.addHook('onRequest', authenticate(deps.db));
     await scope.register(meRoutes, { deps });
@@ -62,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(proposalActionRoutes, { deps });
     await scope.register(inboxRoutes, { deps });
     await scope.register(taskRoutes, { deps });
+    await scope.register(reportRoutes, { deps });
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { canonicalJson } from '../domain/canonical-json';
-import type { Db } from './client';
+import { rowsOf, type Db } from './client';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -17,10 +17,6 @@ export interface AuditEntry { seq: number; at: string; actor: string | null; ins
 const genesis = '0'.repeat(64);
 const hashOf = (prevHash: string, e: AuditEntry) => createHash('sha256').update(`${prevHash}\n${canonicalJson(e)}`).digest('hex');
 
-/** postgres.js returns rows as the result itself, PGlite under `.rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
-}
 
 const t = (trail: Trail) => sql.identifier(trail.table);
 const subject = (trail: Trail) => sql.identifier(trail.subject);

@@ -7,7 +7,7 @@ import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/voca
 import { appendAudit, audited, proposalTrail, readAudit, type Tx } from './audit';
 import type { Db } from './client';
 import {
-  proposalComments, proposalInputs, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
+  proposalComments, proposalInputs, proposalRounds, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
 } from './schema';
 
 
@@ -17,6 +17,8 @@ export interface ProposalLaunchedRecord {
   launchedBy: { userId: string; institution: string };
   at: string;
   snapshot: ProposalSnapshot;
+  /** Rows beyond the first version, e.g. the round when the process starts with it. */
+  effects: ProposalEffect[];
 }
 
 /** Writes a launched proposal with its first version, timeline entry and audit entry; once. */
@@ -36,6 +38,7 @@ export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord):
       effects: [
         { kind: 'version', number: 1, text: r.plan.text, changeSummary: 'Versión inicial' },
         { kind: 'timeline', stage: r.snapshot.stage, event: 'lanzada' },
+        ...r.effects,
       ],
       snapshot: r.snapshot,
     });
@@ -95,6 +98,11 @@ async function applyEffect(tx: Tx, e: ProposalEventRecord, f: ProposalEffect, at
       await tx.insert(proposalSignoffs).values({
         proposalId, eventSeq: e.seq, institution: f.institution, round: f.round, version: f.version,
         position: f.position, comment: f.comment, tacit: f.tacit, at,
+      }).onConflictDoNothing();
+      return;
+    case 'round':
+      await tx.insert(proposalRounds).values({
+        proposalId, round: f.round, version: f.version, members: f.members, openedAt: at, deadline: new Date(f.deadline),
       }).onConflictDoNothing();
       return;
     case 'comment':

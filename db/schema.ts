@@ -172,6 +172,16 @@ export const proposalSignoffs = pgTable('proposal_signoffs', {
   at: at('at').notNull(),
 }, (t) => [primaryKey({ columns: [t.proposalId, t.eventSeq, t.institution] }), index('proposal_signoffs_round').on(t.proposalId, t.round, t.institution)]);
 
+/** Each sign-off round: when it opened, for whom, until when. */
+export const proposalRounds = pgTable('proposal_rounds', {
+  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  round: integer('round').notNull(),
+  version: integer('version').notNull(),
+  members: text('members').array().notNull(),
+  openedAt: at('opened_at').notNull(),
+  deadline: at('deadline').notNull(),
+}, (t) => [primaryKey({ columns: [t.proposalId, t.round] })]);
+
 export const proposalComments = pgTable('proposal_comments', {
   id: text('id').primaryKey(),
   proposalId: text('proposal_id').notNull().references(() => proposals.id),
@@ -258,3 +268,10 @@ export const inboxItems = pgTable('inbox_items', {
   taskId: text('task_id'),
   read: boolean('read').notNull().default(false),
 }, (t) => [index('inbox_items_institution').on(t.institution, t.at)]);
+
+/** Secret addresses of the institutions' calendar feeds; only a hash of each is kept. */
+export const calendarTokens = pgTable('calendar_tokens', {
+  institution: text('institution').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: at('created_at').notNull().defaultNow(),
+});

@@ -39,7 +39,8 @@ export type ProposalEffect =
   | { kind: 'answer'; inputId: string; decision: InputDecision; reason: string }
   | { kind: 'signoff'; round: number; version: number; institution: string; position: Position; comment: string | null; tacit: boolean }
   | { kind: 'comment'; id: string; institution: string; userId: string; text: string; version: number }
-  | { kind: 'timeline'; stage: ProposalStage; event: string };
+  | { kind: 'timeline'; stage: ProposalStage; event: string }
+  | { kind: 'round'; round: number; version: number; members: string[]; deadline: string };
 
 export interface ProposalEventRecord {
   proposalId: string;

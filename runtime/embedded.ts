@@ -11,6 +11,7 @@ import { demoEmail } from './demo';
 import { lockDataDir } from './lock';
 import { resolveTemporalCli } from './temporal-cli';
 import { recommendedSettings, startDevServer, type DevServer } from './temporal-server';
+import { ensureSchedules } from './schedules';
 import { createWorker } from './worker';
 
 const say = (line: string) => console.log(line);
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db,
     });
     const workerDone = worker.run();
+    await ensureSchedules(temporal.client, config.temporal.taskQueue);
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerDone;

@@ -4,6 +4,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectTemporal, openMesaDatabase } from './boot';
 import { loadConfig } from './config';
 import { runUntilSignal } from './process';
+import { ensureSchedules } from './schedules';
 import { createWorker } from './worker';
 
 await runUntilSignal('worker', async () => {
@@ -15,6 +16,7 @@ await runUntilSignal('worker', async () => {
     connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db,
   });
   const done = worker.run();
+  await ensureSchedules(temporal.client, config.temporal.taskQueue);
   console.log(`Worker de Mesa en ${config.temporal.address}, cola «${config.temporal.taskQueue}».`);
   return async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

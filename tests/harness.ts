@@ -168,3 +168,14 @@ export async function keepHistory(mesa: Mesa, name: string, workflowId: string):
 const execFileAsync = promisify(execFile);
 
 export const historiesDir = fileURLToPath(new URL('./histories', import.meta.url));
+
+/** Launches a proposal with these planned actions, has all 22 members approve it, and returns its task ids. */
+export async function adoptWith(mesa: Mesa, actions: object[], overrides: Record<string, unknown> = {}): Promise<string[]> {
+  const launched = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ stages: ['conformidad'], actions, ...overrides }));
+  const id = launched.body.id as string;
+  await Promise.all(memberCodes.map((code) => mesa.call(code, 'POST', `/api/v1/proposals/${id}/signoffs`, { position: 'aprueba' })));
+  return eventually(async () => {
+    const page = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks?proposal=${id}`)).body;
+    return page.items.length === actions.length ? page.items.map((t: { id: string }) => t.id).sort() : undefined;
+  });
+}

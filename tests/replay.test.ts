@@ -14,6 +14,7 @@ describe('recorded workflow histories', () => {
   it('are kept for the main paths', () => {
     expect(files).toEqual(expect.arrayContaining([
       'proposal-adopted-after-consultation.json', 'proposal-objected-then-adopted.json', 'round-with-tacit-approval.json',
+      'proposal-continued-as-new-then-adopted.json', 'task-accepted-to-verified.json', 'task-returned-then-verified.json', 'task-overdue.json',
     ]));
   });
 

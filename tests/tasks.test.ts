@@ -1,21 +1,13 @@
 // Process 2: an adopted agreement's tasks, through the HTTP API on real Temporal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
+import { taskWorkflowId } from '../workflows/task';
+import { adoptWith as adopt, eventually, keepHistory, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
 beforeAll(async () => { mesa = await startMesa(); });
 afterAll(() => mesa?.close());
 
-/** Launches a proposal with these planned actions and has all 22 members approve it. */
-async function adoptWith(actions: object[]): Promise<string[]> {
-  const launched = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ stages: ['conformidad'], actions }));
-  const id = launched.body.id as string;
-  await Promise.all(memberCodes.map((code) => mesa.call(code, 'POST', `/api/v1/proposals/${id}/signoffs`, { position: 'aprueba' })));
-  return eventually(async () => {
-    const page = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks?proposal=${id}`)).body;
-    return page.items.length === actions.length ? page.items.map((t: { id: string }) => t.id).sort() : undefined;
-  });
-}
+const adoptWith = (actions: object[]) => adopt(mesa, actions);
 const task = async (id: string) => (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks/${id}`)).body;
 const post = (code: string, id: string, action: string, body: object = {}) => mesa.call(code, 'POST', `/api/v1/tasks/${id}/${action}`, body);
 const action = (responsible: string[], extra: object = {}) => ({ title: 'Guía para retornantes', responsible, dueIn: 'P60D', deliverable: 'Guía publicada', ...extra });
@@ -44,6 +36,7 @@ describe('a task of an adopted agreement', () => {
     const audit = (await mesa.call('MINSA', 'GET', `/api/v1/tasks/${id}/audit`)).body;
     expect(audit.verified).toBe(true);
     expect(audit.events.map((e: { action: string }) => e.action)).toEqual(['asignada', 'aceptada', 'avance', 'avance', 'completada', 'verificada']);
+    await keepHistory(mesa, 'task-accepted-to-verified', taskWorkflowId(id!));
   });
 
   it('is returned with observations, reopened, and then accepted', async () => {
@@ -56,6 +49,7 @@ describe('a task of an adopted agreement', () => {
     await eventually(async () => (await mesa.call('MINEDU', 'GET', '/api/v1/inbox')).body.items.some((i: { kind: string; title: string }) => i.kind === 'tarea_devuelta' && /quechua/.test(i.title)));
     await post('MINEDU', id!, 'completion', { summary: 'Con versión en quechua.' });
     expect((await post('SECRETARIA', id!, 'verification', { accepted: true, comment: 'Conforme.' })).body.status).toBe('verificada');
+    await keepHistory(mesa, 'task-returned-then-verified', taskWorkflowId(id!));
   });
 
   it('with two institutions needs both to accept and both to complete', async () => {
@@ -128,5 +122,6 @@ describe('deadlines', () => {
       .filter((i: { taskId?: string }) => i.taskId === id).map((i: { kind: string }) => i.kind).sort();
     await eventually(async () => (await kinds('SECRETARIA')).includes('tarea_vencida'));
     expect(await kinds('MIMP')).toEqual(['tarea_asignada', 'tarea_por_vencer', 'tarea_vencida']);
+    await keepHistory(mesa, 'task-overdue', taskWorkflowId(id!));
   });
 });

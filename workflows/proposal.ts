@@ -182,9 +182,15 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     m.participants = await activities.proposalParticipants({ leadWorkingGroup: plan.leadWorkingGroup, workingGroups: plan.workingGroups });
     if (m.status === 'observada') m.status = 'en_curso';
     enterStage(stage);
-    const seq = await record(actor, event, { ...data, stage }, [{ kind: 'timeline', stage, event }]);
+    const seq = await record(actor, event, { ...data, stage }, [{ kind: 'timeline', stage, event }, ...roundOpened()]);
     announceStage();
     return seq;
+  }
+
+  /** The round just opened, for the projection (reports measure response times from it). */
+  function roundOpened(): ProposalEffect[] {
+    const r = m.round;
+    return m.stage === 'conformidad' && r ? [{ kind: 'round', round: r.number, version: r.version, members: r.members, deadline: m.deadlines.conformidad! }] : [];
   }
 
   function nextStage(): ProcessStage | null {
@@ -501,7 +507,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     enterStage(m.stage as ProcessStage);
     m.seq = 1;
     await activities.recordProposalLaunched({
-      proposalId, plan, launchedBy: m.input.launchedBy, at: m.stageOpenedAt, snapshot: snapshot(),
+      proposalId, plan, launchedBy: m.input.launchedBy, at: m.stageOpenedAt, snapshot: snapshot(), effects: roundOpened(),
     });
     m.recorded = true;
     announceStage();

@@ -1,0 +1,33 @@
+// Calendar feeds: each institution subscribes from its calendar client to a secret address that
+// lists its open deadlines. The token is shown once when created; only its hash is kept.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { institutionOfCalendarToken, openDeadlines, setCalendarToken } from '../../db/calendar';
+import type { AppDeps } from '../app';
+import { authenticate, currentUser, newToken, tokenHash } from '../auth';
+import { notFound } from '../errors';
+import { toIcs } from '../ics';
+
+const baseUrl = (request: { protocol: string; host: string }) => `${request.protocol}://${request.host}`;
+
+export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.post('/api/v1/calendar/token', {
+    onRequest: authenticate(deps.db),
+    schema: { summary: 'Crea (o renueva) la dirección secreta del calendario de su institución; la anterior deja de funcionar.' },
+  }, async (request, reply) => {
+    const code = currentUser(request).institution.code;
+    const { token, hash } = newToken();
+    await setCalendarToken(deps.db, code, hash);
+    return reply.code(201).send({ institution: code, url: `${baseUrl(request)}/calendar/${token}.ics` });
+  });
+
+  app.get('/calendar/:file', {
+    schema: { summary: 'Plazos abiertos de una institución (iCalendar).', security: [], params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]+\\.ics$', maxLength: 200 }) }) },
+  }, async (request, reply) => {
+    const token = request.params.file.replace(/\.ics$/, '');
+    const institution = await institutionOfCalendarToken(deps.db, tokenHash(token));
+    if (!institution) throw notFound('Esta dirección de calendario no existe o fue renovada.');
+    const ics = toIcs(`Mesa — ${institution}`, baseUrl(request), await openDeadlines(deps.db, institution));
+    return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(ics);
+  });
+};

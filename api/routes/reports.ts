@@ -1,0 +1,53 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { institutionsReport, pnmReport, type DimensionRow } from '../../db/reports';
+import { taskStatuses } from '../../domain/tasks';
+import { proposalStatuses } from '../../domain/vocabulary';
+import type { AppDeps } from '../app';
+import { toCsv } from '../csv';
+
+const statusNames: Record<string, string> = {
+  en_curso: 'en curso', adoptada: 'adoptadas', observada: 'observadas', rechazada: 'rechazadas', retirada: 'retiradas',
+  asignada: 'asignadas', en_ejecucion: 'en ejecución', completada: 'completadas', verificada: 'verificadas',
+};
+
+const wantsCsv = (request: FastifyRequest) => /text\/csv/.test(request.headers.accept ?? '');
+
+function sendCsv(reply: FastifyReply, name: string, csv: string) {
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(csv);
+}
+
+export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.get('/reports/pnm', {
+    schema: { summary: 'Avance por objetivo de la PNM, población y grupo de trabajo (JSON, o CSV con Accept: text/csv).' },
+  }, async (request, reply) => {
+    const report = await pnmReport(deps.db);
+    if (!wantsCsv(request)) return report;
+    const row = (dimension: string, r: DimensionRow) => [
+      dimension, r.key, ...proposalStatuses.map((s) => r.proposals[s]), ...taskStatuses.map((s) => r.tasks[s]), r.tasksTotal, r.overdue,
+    ];
+    return sendCsv(reply, 'mesa-avance-pnm.csv', toCsv(
+      ['Dimensión', 'Valor', ...proposalStatuses.map((s) => `Propuestas ${statusNames[s]}`), ...taskStatuses.map((s) => `Tareas ${statusNames[s]}`), 'Tareas en total', 'Tareas vencidas'],
+      [
+        ...report.objectives.map((r) => row('Objetivo PNM', r)),
+        ...report.populations.map((r) => row('Población', r)),
+        ...report.workingGroups.map((r) => row('Grupo de trabajo', r)),
+      ],
+    ));
+  });
+
+  app.get('/reports/institutions', {
+    schema: { summary: 'Cumplimiento por institución miembro (JSON, o CSV con Accept: text/csv).' },
+  }, async (request, reply) => {
+    const report = await institutionsReport(deps.db);
+    if (!wantsCsv(request)) return report;
+    return sendCsv(reply, 'mesa-cumplimiento-instituciones.csv', toCsv(
+      ['Código', 'Institución', ...taskStatuses.map((s) => `Tareas ${statusNames[s]}`), 'Tareas vencidas', 'Días promedio para aceptar',
+        'Conformidades respondidas', 'Conformidades tácitas', 'Horas promedio para responder'],
+      report.institutions.map((r) => [
+        r.institution, r.name, ...taskStatuses.map((s) => r.tasks[s]), r.overdue, r.averageDaysToAccept,
+        r.signoffsAnswered, r.signoffsTacit, r.averageHoursToAnswer,
+      ]),
+    ));
+  });
+};

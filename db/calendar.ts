@@ -1,0 +1,55 @@
+// Open deadlines of an institution, for its calendar feed, and the feed's secret token.
+import { and, arrayContains, eq, inArray } from 'drizzle-orm';
+import type { Db } from './client';
+import { calendarTokens, institutions, proposals, tasks } from './schema';
+
+export async function setCalendarToken(db: Db, institution: string, tokenHash: string): Promise<void> {
+  await db.insert(calendarTokens).values({ institution, tokenHash })
+    .onConflictDoUpdate({ target: calendarTokens.institution, set: { tokenHash, createdAt: new Date() } });
+}
+
+export async function institutionOfCalendarToken(db: Db, tokenHash: string): Promise<string | null> {
+  const [row] = await db.select().from(calendarTokens).where(eq(calendarTokens.tokenHash, tokenHash));
+  return row?.institution ?? null;
+}
+
+export interface Deadline { uid: string; at: Date; summary: string; description: string; path: string }
+
+const stageNames: Record<string, string> = {
+  grupo_de_trabajo: 'Revisión en grupo de trabajo', consulta: 'Consulta', revision: 'Revisión', conformidad: 'Ronda de conformidad',
+};
+
+/** What the institution must do by a date: its stages awaiting it, open consultations it may join, its tasks. */
+export async function openDeadlines(db: Db, institution: string): Promise<Deadline[]> {
+  const [inst] = await db.select({ kind: institutions.kind }).from(institutions).where(eq(institutions.code, institution));
+  const [awaiting, consultations, owed] = await Promise.all([
+    db.select().from(proposals).where(arrayContains(proposals.pendingFor, [institution])),
+    inst && (inst.kind === 'osc' || inst.kind === 'apoyo')
+      ? db.select().from(proposals).where(and(eq(proposals.stage, 'consulta'), eq(proposals.consultationOpen, true)))
+      : Promise.resolve([]),
+    db.select().from(tasks).where(and(arrayContains(tasks.responsible, [institution]), inArray(tasks.status, ['asignada', 'en_ejecucion']))),
+  ]);
+  const deadlines: Deadline[] = [];
+  for (const p of [...awaiting, ...consultations.filter((c) => !awaiting.some((a) => a.id === c.id))]) {
+    if (p.stage === 'cerrada') continue;
+    const due = p.deadlines[p.stage];
+    if (!due) continue;
+    deadlines.push({
+      uid: `${p.id}-${p.stage}-${p.round}@mesa`,
+      at: new Date(due),
+      summary: `${stageNames[p.stage]}: ${p.title}`,
+      description: `Plazo de la etapa «${p.stage}» de la propuesta «${p.title}».`,
+      path: `/api/v1/proposals/${p.id}`,
+    });
+  }
+  for (const t of owed) {
+    deadlines.push({
+      uid: `${t.id}-vence@mesa`,
+      at: t.dueAt,
+      summary: `Vence la tarea: ${t.title}`,
+      description: `${t.agreementNumber}, tarea ${t.index}: ${t.title}. Entregable: ${t.deliverable}.`,
+      path: `/api/v1/tasks/${t.id}`,
+    });
+  }
+  return deadlines.sort((a, b) => a.at.getTime() - b.at.getTime());
+}

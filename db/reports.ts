@@ -1,0 +1,105 @@
+// Supervision reports (DOMAIN.md, "Supervision and reporting"), computed in the database from
+// the projection: per PNM objective, population and working group, and per institution.
+import { sql, type SQL } from 'drizzle-orm';
+import { taskStatuses } from '../domain/tasks';
+import { pnmObjectives, populations, proposalStatuses } from '../domain/vocabulary';
+import { rowsOf, type Db } from './client';
+
+export interface DimensionRow {
+  key: string;
+  proposals: Record<string, number>;
+  tasks: Record<string, number>;
+  tasksTotal: number;
+  overdue: number;
+}
+
+/** Overdue: past the due date and neither completed nor verified. */
+const overdueTask = sql`(t.due_at < now() and t.status in ('asignada', 'en_ejecucion'))`;
+
+async function byDimension(db: Db, proposalKey: SQL, keys: readonly string[]): Promise<DimensionRow[]> {
+  const [proposalRows, taskRows] = await Promise.all([
+    db.execute(sql`select k as key, p.status, count(*)::int as n from proposals p, ${proposalKey} as k group by k, p.status`),
+    db.execute(sql`select k as key, t.status, count(*)::int as n, count(*) filter (where ${overdueTask})::int as overdue
+      from tasks t join proposals p on p.id = t.proposal_id, ${proposalKey} as k group by k, t.status`),
+  ]);
+  const rows = new Map(keys.map((key) => [key, {
+    key,
+    proposals: Object.fromEntries(proposalStatuses.map((s) => [s, 0])),
+    tasks: Object.fromEntries(taskStatuses.map((s) => [s, 0])),
+    tasksTotal: 0,
+    overdue: 0,
+  } as DimensionRow]));
+  for (const r of rowsOf<{ key: string; status: string; n: number }>(proposalRows)) {
+    const row = rows.get(r.key);
+    if (row) row.proposals[r.status] = Number(r.n);
+  }
+  for (const r of rowsOf<{ key: string; status: string; n: number; overdue: number }>(taskRows)) {
+    const row = rows.get(r.key);
+    if (!row) continue;
+    row.tasks[r.status] = Number(r.n);
+    row.tasksTotal += Number(r.n);
+    row.overdue += Number(r.overdue);
+  }
+  return [...rows.values()];
+}
+
+export async function pnmReport(db: Db) {
+  const groups = rowsOf<{ code: string }>(await db.execute(sql`select code from groups where kind = 'grupo_de_trabajo' order by code`)).map((g) => g.code);
+  const [objectives, byPopulation, workingGroups] = await Promise.all([
+    byDimension(db, sql`unnest(p.objectives)`, pnmObjectives),
+    byDimension(db, sql`unnest(p.populations)`, populations),
+    byDimension(db, sql`unnest(array[p.lead_working_group])`, groups),
+  ]);
+  return { generatedAt: new Date().toISOString(), objectives, populations: byPopulation, workingGroups };
+}
+
+export interface InstitutionRow {
+  institution: string;
+  name: string;
+  tasks: Record<string, number>;
+  overdue: number;
+  averageDaysToAccept: number | null;
+  signoffsAnswered: number;
+  signoffsTacit: number;
+  averageHoursToAnswer: number | null;
+}
+
+export async function institutionsReport(db: Db) {
+  const [members, taskRows, acceptance, signoffs] = await Promise.all([
+    db.execute(sql`select code, name from institutions where kind = 'miembro' order by code`),
+    db.execute(sql`select i as institution, t.status, count(*)::int as n, count(*) filter (where ${overdueTask})::int as overdue
+      from tasks t, unnest(t.responsible) as i group by i, t.status`),
+    db.execute(sql`select a.institution, avg(extract(epoch from a.at - t.created_at)) / 86400 as days
+      from task_audit a join tasks t on t.id = a.task_id where a.action = 'aceptada' group by a.institution`),
+    // Response time: from the round's opening to the institution's first answer in it.
+    db.execute(sql`select s.institution,
+        count(*) filter (where not s.tacit)::int as answered, count(*) filter (where s.tacit)::int as tacit,
+        avg(extract(epoch from s.at - r.opened_at)) filter (where not s.tacit) / 3600 as hours
+      from (select distinct on (proposal_id, round, institution) * from proposal_signoffs order by proposal_id, round, institution, event_seq) s
+      join proposal_rounds r on r.proposal_id = s.proposal_id and r.round = s.round
+      group by s.institution`),
+  ]);
+  const round2 = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
+  const rows = new Map(rowsOf<{ code: string; name: string }>(members).map((m) => [m.code, {
+    institution: m.code, name: m.name, tasks: Object.fromEntries(taskStatuses.map((s) => [s, 0])), overdue: 0,
+    averageDaysToAccept: null, signoffsAnswered: 0, signoffsTacit: 0, averageHoursToAnswer: null,
+  } as InstitutionRow]));
+  for (const r of rowsOf<{ institution: string; status: string; n: number; overdue: number }>(taskRows)) {
+    const row = rows.get(r.institution);
+    if (!row) continue;
+    row.tasks[r.status] = Number(r.n);
+    row.overdue += Number(r.overdue);
+  }
+  for (const r of rowsOf<{ institution: string; days: unknown }>(acceptance)) {
+    const row = rows.get(r.institution);
+    if (row) row.averageDaysToAccept = round2(r.days);
+  }
+  for (const r of rowsOf<{ institution: string; answered: number; tacit: number; hours: unknown }>(signoffs)) {
+    const row = rows.get(r.institution);
+    if (!row) continue;
+    row.signoffsAnswered = Number(r.answered);
+    row.signoffsTacit = Number(r.tacit);
+    row.averageHoursToAnswer = round2(r.hours);
+  }
+  return { generatedAt: new Date().toISOString(), institutions: [...rows.values()] };
+}

@@ -1,0 +1,21 @@
+// Periodic workflows started by Temporal Schedules (runtime/schedules.ts): a weekly digest to
+// each institution of what awaits it, and a monthly compliance report to the secretariat.
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+
+const activities = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** One digest per institution that has something waiting; none to those with nothing. */
+export async function weeklyDigestWorkflow(): Promise<number> {
+  // The run's workflow id (the schedule adds the time) keys the messages: a retry sends none twice.
+  const digests = await activities.weeklyDigests({ key: workflowInfo().workflowId });
+  for (const n of digests) await activities.notify(n);
+  return digests.length;
+}
+
+export async function monthlyReportWorkflow(): Promise<void> {
+  await activities.notify(await activities.monthlyComplianceReport({ key: workflowInfo().workflowId }));
+}
