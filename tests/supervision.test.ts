@@ -32,7 +32,7 @@ describe('supervision', () => {
     // A second proposal, for OE5, adopted with MEF silent (tacit) and no tasks.
     const b = (await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({
       title: 'Integración de extranjeros', objectives: ['OE5'], populations: ['extranjeros'], leadWorkingGroup: 'GT4', workingGroups: [],
-      stages: ['conformidad'], deadlines: { conformidad: 'PT3S' }, reminders: [], actions: [],
+      stages: ['conformidad'], deadlines: { conformidad: 'PT8S' }, reminders: [], actions: [],
     }))).body.id;
     await Promise.all(memberCodes.filter((c) => c !== 'MEF').map((code) => mesa.call(code, 'POST', `/api/v1/proposals/${b}/signoffs`, { position: 'aprueba' })));
     await eventually(async () => (await mesa.call('MINSA', 'GET', `/api/v1/proposals/${b}`)).body.status === 'adoptada');

@@ -132,9 +132,10 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
    * Queues a notification; the main loop delivers it. So an action answers as soon as it is
    * recorded, and a slow channel never holds up the process.
    */
-  function notify(kind: string, recipients: string[], title: string) {
+  function notify(kind: string, recipients: string[], title: string, tag = '') {
     if (recipients.length === 0) return;
-    m.outbox.push({ key: `${proposalId}:${m.seq}:${kind}`, recipients: [...new Set(recipients)], kind, title, proposalId });
+    // Keyed by the last event (and the timer, for reminders): what makes each message unique.
+    m.outbox.push({ key: `${proposalId}:${m.seq}:${kind}${tag}`, recipients: [...new Set(recipients)], kind, title, proposalId });
   }
 
   async function deliverOutbox() {
@@ -281,7 +282,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     m.firedTimers.push(timer.key);
     const title = plan.title;
     if (timer.kind === 'reminder') {
-      notify('recordatorio', silent(), `Recordatorio: el plazo vence el ${inLimaTime(m.deadlines[m.stage as ProcessStage]!)} (hora de Lima): ${title}`);
+      notify('recordatorio', silent(), `Recordatorio: el plazo vence el ${inLimaTime(m.deadlines[m.stage as ProcessStage]!)} (hora de Lima): ${title}`, `:${timer.key}`);
       return;
     }
     switch (m.stage) {

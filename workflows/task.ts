@@ -93,8 +93,9 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     return { seq };
   }
 
-  function notify(kind: string, recipients: string[], title: string) {
-    if (recipients.length > 0) outbox.push({ key: `${taskId}:${seq}:${kind}`, recipients: [...new Set(recipients)], kind, title, proposalId: input.proposalId, taskId });
+  function notify(kind: string, recipients: string[], title: string, tag = '') {
+    // Keyed by the last event (and the timer, for reminders): what makes each message unique.
+    if (recipients.length > 0) outbox.push({ key: `${taskId}:${seq}:${kind}${tag}`, recipients: [...new Set(recipients)], kind, title, proposalId: input.proposalId, taskId });
   }
 
   const label = `${input.agreementNumber}, tarea ${input.index}: ${action.title}`;
@@ -256,7 +257,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
       fired.push(timer.key);
       const owing = pendingFor().filter((i) => i !== 'SECRETARIA');
       if (timer.kind === 'recordatorio') {
-        notify('tarea_por_vencer', owing, `La tarea vence el ${inLimaTime(s.dueAt)} (hora de Lima): ${label}`);
+        notify('tarea_por_vencer', owing, `La tarea vence el ${inLimaTime(s.dueAt)} (hora de Lima): ${label}`, `:${timer.key}`);
       } else {
         s.overdue = true;
         await record(null, 'vencida', { dueAt: s.dueAt });
