@@ -1,27 +1,24 @@
-// What each institution is waiting on, for the weekly digest; and the month's compliance figures.
-import { and, inArray, sql } from 'drizzle-orm';
+// The weekly digest of what awaits each institution, and the month's compliance figures.
 import type { Notification } from '../domain/events';
 import type { Db } from './client';
+import { awaiting } from './inbox';
 import { institutionsReport } from './reports';
-import { proposals, tasks } from './schema';
+import { institutions } from './schema';
 
 export async function weeklyDigests(db: Db, key: string): Promise<Notification[]> {
-  const [waitingProposals, waitingTasks] = await Promise.all([
-    db.select({ id: proposals.id, title: proposals.title, pendingFor: proposals.pendingFor }).from(proposals)
-      .where(sql`cardinality(${proposals.pendingFor}) > 0`),
-    db.select({ id: tasks.id, title: tasks.title, pendingFor: tasks.pendingFor }).from(tasks)
-      .where(and(inArray(tasks.status, ['asignada', 'en_ejecucion', 'completada']), sql`cardinality(${tasks.pendingFor}) > 0`)),
-  ]);
-  const waiting = new Map<string, { proposals: string[]; tasks: string[] }>();
-  const of = (code: string) => waiting.get(code) ?? waiting.set(code, { proposals: [], tasks: [] }).get(code)!;
-  for (const p of waitingProposals) for (const code of p.pendingFor) of(code).proposals.push(p.title);
-  for (const t of waitingTasks) for (const code of t.pendingFor) of(code).tasks.push(t.title);
-  return [...waiting.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, w]) => ({
-    key: `${key}:resumen`,
-    recipients: [code],
-    kind: 'resumen_semanal',
-    title: `Resumen semanal: ${w.proposals.length} propuesta(s) y ${w.tasks.length} tarea(s) esperan a su institución.`,
-  }));
+  const all = await db.select({ code: institutions.code }).from(institutions).orderBy(institutions.code);
+  const digests: Notification[] = [];
+  for (const { code } of all) {
+    const w = await awaiting(db, code);
+    if (w.proposals.length + w.tasks.length === 0) continue; // no empty digests
+    digests.push({
+      key: `${key}:resumen`,
+      recipients: [code],
+      kind: 'resumen_semanal',
+      title: `Resumen semanal: ${w.proposals.length} propuesta(s) y ${w.tasks.length} tarea(s) esperan a su institución.`,
+    });
+  }
+  return digests;
 }
 
 export async function monthlyComplianceReport(db: Db, key: string): Promise<Notification> {

@@ -1,8 +1,8 @@
-// The in-app inbox: what each institution was told.
-import { desc, eq } from 'drizzle-orm';
+// The in-app inbox: what awaits each institution, and what it was told.
+import { and, arrayContains, desc, eq, inArray } from 'drizzle-orm';
 import type { Notification } from '../domain/events';
 import type { Db } from './client';
-import { inboxItems } from './schema';
+import { inboxItems, proposals, tasks } from './schema';
 
 /** One row per notification and recipient; a retried delivery finds its row and adds nothing. */
 export async function deliverToInbox(db: Db, n: Notification, at: Date): Promise<void> {
@@ -13,11 +13,54 @@ export async function deliverToInbox(db: Db, n: Notification, at: Date): Promise
   }))).onConflictDoNothing();
 }
 
+export interface Awaiting {
+  proposals: Array<{ id: string; title: string; stage: string; dueAt: string | null; updatedAt: Date }>;
+  tasks: Array<{ id: string; title: string; status: string; dueAt: string; updatedAt: Date }>;
+}
+
+/** Proposals and tasks whose next step is the institution's (their `pendingFor` names it). */
+export async function awaiting(db: Db, institution: string): Promise<Awaiting> {
+  const [ps, ts] = await Promise.all([
+    db.select().from(proposals).where(arrayContains(proposals.pendingFor, [institution])),
+    db.select().from(tasks).where(and(arrayContains(tasks.pendingFor, [institution]), inArray(tasks.status, ['asignada', 'en_ejecucion', 'completada']))),
+  ]);
+  return {
+    proposals: ps.map((p) => ({ id: p.id, title: p.title, stage: p.stage, dueAt: p.stage === 'cerrada' ? null : p.deadlines[p.stage] ?? null, updatedAt: p.updatedAt })),
+    tasks: ts.map((t) => ({ id: t.id, title: t.title, status: t.status, dueAt: t.dueAt.toISOString(), updatedAt: t.updatedAt })),
+  };
+}
+
+const waitingTitles: Record<string, string> = {
+  grupo_de_trabajo: 'Decisión del grupo de trabajo pendiente', consulta: 'Aportes por responder', revision: 'Revisión pendiente',
+  conformidad: 'Su conformidad está pendiente', asignada: 'Tarea por aceptar', en_ejecucion: 'Tarea en ejecución', completada: 'Tarea por verificar',
+};
+
+/** What awaits the institution first (soonest deadline first), then what it was told, newest first. */
 export async function listInbox(db: Db, institution: string, limit = 200) {
-  const rows = await db.select().from(inboxItems).where(eq(inboxItems.institution, institution))
-    .orderBy(desc(inboxItems.at), desc(inboxItems.id)).limit(limit);
-  return rows.map((r) => ({
+  const [waiting, rows] = await Promise.all([
+    awaiting(db, institution),
+    db.select().from(inboxItems).where(eq(inboxItems.institution, institution)).orderBy(desc(inboxItems.at), desc(inboxItems.id)).limit(limit),
+  ]);
+  const pending = [
+    ...waiting.proposals.map((p) => ({
+      id: `pendiente:${p.id}`, at: p.updatedAt.toISOString(), kind: 'pendiente', title: `${waitingTitles[p.stage] ?? 'Pendiente'}: ${p.title}`,
+      read: false, proposalId: p.id, ...(p.dueAt ? { dueAt: p.dueAt } : {}),
+    })),
+    ...waiting.tasks.map((t) => ({
+      id: `pendiente:${t.id}`, at: t.updatedAt.toISOString(), kind: 'pendiente', title: `${waitingTitles[t.status]}: ${t.title}`,
+      read: false, taskId: t.id, dueAt: t.dueAt,
+    })),
+  ].sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));
+  const told = rows.map((r) => ({
     id: r.id, at: r.at.toISOString(), kind: r.kind, title: r.title, read: r.read,
     ...(r.proposalId ? { proposalId: r.proposalId } : {}), ...(r.taskId ? { taskId: r.taskId } : {}),
   }));
+  return [...pending, ...told];
+}
+
+/** Marks one of the institution's messages as read; false when it has no such message. */
+export async function markRead(db: Db, institution: string, id: string): Promise<boolean> {
+  const updated = await db.update(inboxItems).set({ read: true })
+    .where(and(eq(inboxItems.id, id), eq(inboxItems.institution, institution))).returning({ id: inboxItems.id });
+  return updated.length > 0;
 }

@@ -63,7 +63,12 @@ describe('a proposal from launch to agreement', () => {
     const pendingForMinsa = (await mesa.call('MINSA', 'GET', '/api/v1/proposals?pendingFor=MINSA')).body.items.map((p: { id: string }) => p.id);
     expect(pendingForMinsa).toContain(id);
 
+    const pendingInInbox = async (code: string) => (await mesa.call(code, 'GET', '/api/v1/inbox')).body.items
+      .filter((i: { kind: string; proposalId?: string }) => i.kind === 'pendiente' && i.proposalId === id);
+    expect(await pendingInInbox('MINSA')).toEqual([expect.objectContaining({ title: expect.stringMatching(/^Su conformidad está pendiente/), dueAt: round.body.deadlines.conformidad })]);
     await signAll(id, 'aprueba', memberCodes.slice(0, 21));
+    expect(await pendingInInbox('MINSA')).toEqual([]);
+    expect(await pendingInInbox('SUNEDU')).toHaveLength(1);
     const last = await mesa.call('SUNEDU', 'POST', `/api/v1/proposals/${id}/signoffs`, { position: 'aprueba_con_observaciones', comment: 'Coordinar el reconocimiento de títulos.' });
     expect(last.body).toMatchObject({ institution: 'SUNEDU', position: 'aprueba_con_observaciones', version: 1 });
 

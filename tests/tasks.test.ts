@@ -16,8 +16,17 @@ describe('a task of an adopted agreement', () => {
   it('is accepted, reported on, completed and verified', async () => {
     const [id] = await adoptWith([action(['MTPE'])]);
     expect(await task(id!)).toMatchObject({ status: 'asignada', responsible: ['MTPE'], pendingFor: ['MTPE'], percent: 0 });
-    await eventually(async () => (await mesa.call('MTPE', 'GET', '/api/v1/inbox')).body.items.some((i: { kind: string; taskId: string }) => i.kind === 'tarea_asignada' && i.taskId === id));
+    const told = await eventually(async () => (await mesa.call('MTPE', 'GET', '/api/v1/inbox')).body.items
+      .find((i: { kind: string; taskId: string }) => i.kind === 'tarea_asignada' && i.taskId === id));
+    expect(told.read).toBe(false);
+    expect((await mesa.call('MINSA', 'POST', `/api/v1/inbox/${encodeURIComponent(told.id)}/read`, {})).status).toBe(404);
+    expect((await mesa.call('MTPE', 'POST', `/api/v1/inbox/${encodeURIComponent(told.id)}/read`, {})).body).toEqual({ id: told.id, read: true });
+    expect((await mesa.call('MTPE', 'GET', '/api/v1/inbox')).body.items.find((i: { id: string }) => i.id === told.id).read).toBe(true);
 
+    // What awaits MTPE comes first in its inbox, with the due date.
+    const waiting = (await mesa.call('MTPE', 'GET', '/api/v1/inbox')).body.items[0];
+    expect(waiting).toMatchObject({ kind: 'pendiente', taskId: id, title: 'Tarea por aceptar: Guía para retornantes', read: false });
+    expect(waiting.dueAt).toBe((await task(id!)).dueAt);
     expect((await post('MTPE', id!, 'progress', { percent: 10, note: 'x' })).status).toBe(409); // not accepted yet
     expect((await post('MTPE', id!, 'accept')).body).toMatchObject({ status: 'en_ejecucion', accepted: ['MTPE'] });
     const progress = await post('MTPE', id!, 'progress', { percent: 40, note: 'Borrador listo.', evidenceUrl: 'https://www.gob.pe/mtpe/borrador' });
@@ -119,7 +128,7 @@ describe('deadlines', () => {
     expect(overdue.status).toBe('en_ejecucion');
     expect((await mesa.call('MIMP', 'GET', `/api/v1/tasks?overdue=true&institution=MIMP`)).body.items.map((t: { id: string }) => t.id)).toContain(id);
     const kinds = async (code: string) => (await mesa.call(code, 'GET', '/api/v1/inbox')).body.items
-      .filter((i: { taskId?: string }) => i.taskId === id).map((i: { kind: string }) => i.kind).sort();
+      .filter((i: { taskId?: string; kind: string }) => i.taskId === id && i.kind !== 'pendiente').map((i: { kind: string }) => i.kind).sort();
     await eventually(async () => (await kinds('SECRETARIA')).includes('tarea_vencida'));
     expect(await kinds('MIMP')).toEqual(['tarea_asignada', 'tarea_por_vencer', 'tarea_vencida']);
     await keepHistory(mesa, 'task-overdue', taskWorkflowId(id!));

@@ -1,10 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listInbox } from '../../db/inbox';
+import Type from 'typebox';
+import { listInbox, markRead } from '../../db/inbox';
 import type { AppDeps } from '../app';
 import { currentUser } from '../auth';
+import { notFound } from '../errors';
 
 export const inboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get('/inbox', {
-    schema: { summary: 'Lo que se comunicó a la institución de quien llama, lo más reciente primero.' },
+    schema: { summary: 'Lo que espera a la institución de quien llama (primero, por vencimiento) y lo que se le comunicó.' },
   }, async (request) => ({ items: await listInbox(deps.db, currentUser(request).institution.code) }));
+
+  app.post('/inbox/:id/read', {
+    schema: { summary: 'Marca un mensaje como leído.', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) }) },
+  }, async (request) => {
+    const code = currentUser(request).institution.code;
+    if (!(await markRead(deps.db, code, request.params.id))) throw notFound('Su institución no tiene ese mensaje.');
+    return { id: request.params.id, read: true };
+  });
 };
