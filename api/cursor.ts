@@ -1,8 +1,6 @@
-// Page cursors: the position after the last item of a page (newest first, ties broken by id),
-// opaque to clients.
+// Page cursors (db/paging.ts) as opaque text for clients.
+import type { Cursor } from '../db/paging';
 import { ApiError } from './errors';
-
-export interface Cursor { createdAt: string; id: string }
 
 export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
 

@@ -6,6 +6,7 @@ import type { ProposalPlan } from '../domain/proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 import { appendAudit, audited, proposalTrail, readAudit, type Tx } from './audit';
 import type { Db } from './client';
+import { after, page, type Cursor } from './paging';
 import {
   proposalComments, proposalInputs, proposalRounds, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
 } from './schema';
@@ -207,13 +208,11 @@ export interface ProposalFilters {
   pendingFor?: string;
   q?: string;
   limit: number;
-  cursor?: ProposalCursor;
+  cursor?: Cursor;
 }
 
-/** Position after the last item of a page: newest first, ties broken by id. */
-export interface ProposalCursor { createdAt: string; id: string }
 
-export async function listProposals(db: Db, f: ProposalFilters): Promise<{ items: ProposalSummary[]; next: ProposalCursor | null }> {
+export async function listProposals(db: Db, f: ProposalFilters) {
   const where: SQL[] = [];
   if (f.stage) where.push(eq(proposals.stage, f.stage));
   if (f.status) where.push(eq(proposals.status, f.status));
@@ -226,15 +225,10 @@ export async function listProposals(db: Db, f: ProposalFilters): Promise<{ items
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(proposals.title, like), ilike(proposals.summary, like))!);
   }
-  if (f.cursor) {
-    const at = new Date(f.cursor.createdAt);
-    where.push(or(lt(proposals.createdAt, at), and(eq(proposals.createdAt, at), lt(proposals.id, f.cursor.id)))!);
-  }
+  if (f.cursor) where.push(after(proposals.createdAt, proposals.id, f.cursor));
   const rows = await db.select().from(proposals).where(and(...where))
     .orderBy(desc(proposals.createdAt), desc(proposals.id)).limit(f.limit + 1);
-  const items = rows.slice(0, f.limit).map(toSummary);
-  const last = items.at(-1);
-  return { items, next: rows.length > f.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  return page(rows.map(toSummary), f.limit);
 }
 
 export async function getInput(db: Db, proposalId: string, id: string) {

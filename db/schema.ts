@@ -127,13 +127,8 @@ export const proposalTimeline = pgTable('proposal_timeline', {
   event: text('event').notNull(),
 }, (t) => [primaryKey({ columns: [t.proposalId, t.seq] })]);
 
-/**
- * The append-only audit trail: each entry holds the hash of the one before it, so any edit or
- * deletion breaks the chain. `seq` is the chain's order; `eventSeq` the workflow's event, which
- * makes a retried write a no-op.
- */
-export const proposalAudit = pgTable('proposal_audit', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+/** The columns every audit trail has (db/audit.ts reads and writes them). */
+const auditColumns = () => ({
   seq: integer('seq').notNull(),
   eventSeq: integer('event_seq').notNull(),
   at: at('at').notNull(),
@@ -143,6 +138,16 @@ export const proposalAudit = pgTable('proposal_audit', {
   data: jsonb('data').$type<Record<string, unknown>>().notNull(),
   hash: text('hash').notNull(),
   prevHash: text('prev_hash').notNull(),
+});
+
+/**
+ * The append-only audit trail: each entry holds the hash of the one before it, so any edit or
+ * deletion breaks the chain. `seq` is the chain's order; `eventSeq` the workflow's event, which
+ * makes a retried write a no-op.
+ */
+export const proposalAudit = pgTable('proposal_audit', {
+  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...auditColumns(),
 }, (t) => [primaryKey({ columns: [t.proposalId, t.seq] }), uniqueIndex('proposal_audit_event').on(t.proposalId, t.eventSeq)]);
 
 export const proposalInputs = pgTable('proposal_inputs', {
@@ -246,15 +251,7 @@ export const taskProgress = pgTable('task_progress', {
 /** The task's audit trail, chained like the proposals' (db/audit.ts). */
 export const taskAudit = pgTable('task_audit', {
   taskId: text('task_id').notNull().references(() => tasks.id),
-  seq: integer('seq').notNull(),
-  eventSeq: integer('event_seq').notNull(),
-  at: at('at').notNull(),
-  actor: text('actor'),
-  institution: text('institution'),
-  action: text('action').notNull(),
-  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
-  hash: text('hash').notNull(),
-  prevHash: text('prev_hash').notNull(),
+  ...auditColumns(),
 }, (t) => [primaryKey({ columns: [t.taskId, t.seq] }), uniqueIndex('task_audit_event').on(t.taskId, t.eventSeq)]);
 
 /** What each institution was told, and when; one row per event and recipient. */

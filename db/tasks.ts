@@ -1,9 +1,10 @@
 // Agreements and their tasks, as the task workflows record them, and the reads the API makes.
-import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { PlannedAction } from '../domain/proposal';
 import type { TaskEffect, TaskEventRecord, TaskSnapshot, TaskStatus } from '../domain/tasks';
 import { appendAudit, audited, readAudit, taskTrail, type Tx } from './audit';
 import type { Db } from './client';
+import { after, page, type Cursor } from './paging';
 import { agreements, taskLines, taskProgress, tasks } from './schema';
 
 /** ACUERDO-<year>-<nnn>: the next number of the year, or the one this proposal already has. */
@@ -122,7 +123,7 @@ export interface TaskFilters {
   proposal?: string;
   overdue?: boolean;
   limit: number;
-  cursor?: { createdAt: string; id: string };
+  cursor?: Cursor;
 }
 
 export async function listTasks(db: Db, f: TaskFilters) {
@@ -135,12 +136,7 @@ export async function listTasks(db: Db, f: TaskFilters) {
     const late = and(lt(tasks.dueAt, sql`now()`), inArray(tasks.status, ['asignada', 'en_ejecucion']))!;
     where.push(f.overdue ? late : sql`not (${late})`);
   }
-  if (f.cursor) {
-    const at = new Date(f.cursor.createdAt);
-    where.push(or(lt(tasks.createdAt, at), and(eq(tasks.createdAt, at), lt(tasks.id, f.cursor.id)))!);
-  }
+  if (f.cursor) where.push(after(tasks.createdAt, tasks.id, f.cursor));
   const rows = await db.select().from(tasks).where(and(...where)).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit + 1);
-  const items = rows.slice(0, f.limit).map(summary);
-  const last = items.at(-1);
-  return { items, next: rows.length > f.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  return page(rows.map(summary), f.limit);
 }
