@@ -1,20 +1,56 @@
 // Every side effect of the workflows lives here. Activities are built by a factory so the worker
-// injects its database and tests inject theirs. Each one is idempotent: Temporal retries an
-// activity after a crash at any point, and a retry must never write twice.
+// injects its database and channels and tests inject theirs. Each one is idempotent: Temporal
+// retries an activity after a crash at any point, and a retry must never write or send twice.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import {
+  getDelivery, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, planDeliveries,
+} from '../db/deliveries';
 import { monthlyComplianceReport, weeklyDigests } from '../db/digests';
 import { deliverToInbox } from '../db/inbox';
 import { recordProposalEvent, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
 import { proposalParticipants } from '../db/registry';
+import { contacts } from '../db/schema';
 import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
 import type { Notification, ProposalEventRecord } from '../domain/events';
 import type { TaskEventRecord } from '../domain/tasks';
+import { ChannelError, postWebhook, type Mailer } from './channels';
+
+export interface NotificationChannels {
+  /** Null when email is off (production without SMTP_URL): only the inbox and webhooks. */
+  mailer: Mailer | null;
+  /** The web address of the Mesa, for the links in every message. */
+  publicUrl: string;
+}
 
 export interface ActivityDeps {
   db: Db;
+  channels: NotificationChannels;
 }
 
-export function createActivities({ db }: ActivityDeps) {
+export function createActivities({ db, channels }: ActivityDeps) {
+  const { mailer, publicUrl } = channels;
+
+  /** Starts the notification's delivery workflow once; a retry finds it started (or done) and leaves it. */
+  async function startDeliveries(key: string): Promise<void> {
+    const { client, info } = Context.current();
+    try {
+      await client.workflow.start('deliveryWorkflow', {
+        workflowId: `entregas:${key}`, taskQueue: info.taskQueue, args: [{ key }], workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    }
+  }
+
+  async function sendWebhook(institution: string, body: string, deliveryId: string, event: string): Promise<string> {
+    const [c] = await db.select().from(contacts).where(eq(contacts.institution, institution));
+    if (!c?.webhookUrl || !c.webhookSecret) throw new ChannelError(`La institución ${institution} ya no tiene webhook configurado.`, true);
+    return postWebhook({ url: c.webhookUrl, secret: c.webhookSecret, body, deliveryId, event, signal: Context.current().cancellationSignal });
+  }
+
   return {
     async recordProposalLaunched(record: ProposalLaunchedRecord): Promise<void> {
       await recordProposalLaunched(db, record);
@@ -40,9 +76,54 @@ export function createActivities({ db }: ActivityDeps) {
     async monthlyComplianceReport({ key }: { key: string }): Promise<Notification> {
       return monthlyComplianceReport(db, key);
     },
-    /** The one way a workflow tells institutions something; channels sit behind it. */
+    /**
+     * The one way a workflow tells institutions something: the inbox at once, then email and
+     * webhooks through a delivery workflow of their own, so a slow or absent receiver never
+     * holds up the process that notified.
+     */
     async notify(n: Notification): Promise<void> {
       await deliverToInbox(db, n, new Date());
+      if (await planDeliveries(db, n, { publicUrl, email: mailer !== null }) > 0) await startDeliveries(n.key);
+    },
+    async dailyDigests({ key, since, until }: { key: string; since: string; until: string }): Promise<number> {
+      const planned = await planDailyDigests(db, key, new Date(since), new Date(until), publicUrl);
+      if (planned > 0) await startDeliveries(key);
+      return planned;
+    },
+    async openDeliveries({ key }: { key: string }): Promise<string[]> {
+      return openDeliveries(db, key);
+    },
+    /**
+     * Sends one delivery. Marked `enviando` before the send and `enviada` after: a retry after a
+     * crash in between asks the channel whether the message arrived where it can tell (the
+     * folder catcher), and otherwise sends it again with the same Message-ID or delivery id, so
+     * a message is never skipped and a receiver can recognize a repeat.
+     */
+    async deliver({ id }: { id: string }): Promise<string> {
+      const d = await getDelivery(db, id);
+      if (!d) throw ApplicationFailure.nonRetryable(`No existe la entrega ${id}.`, 'EntregaDesconocida');
+      if (d.status === 'enviada' || d.status === 'fallida') return d.status;
+      if (d.channel === 'email' && !mailer) throw ApplicationFailure.nonRetryable('El correo no está configurado (SMTP_URL).', 'CanalNoConfigurado');
+      if (d.status === 'enviando' && d.channel === 'email' && await mailer!.alreadyDelivered?.(d.messageId)) {
+        await markSent(db, id, 'ya había llegado', new Date());
+        return 'enviada';
+      }
+      await markSending(db, id);
+      try {
+        const response = d.channel === 'email'
+          ? await mailer!.send({ to: d.recipient, subject: d.subject, text: d.text, html: d.html ?? '', messageId: d.messageId })
+          : await sendWebhook(d.recipient, d.text, d.messageId, d.kind);
+        await markSent(db, id, response, new Date());
+        return 'enviada';
+      } catch (e) {
+        if (!(e instanceof ChannelError)) throw e;
+        await markAttemptFailed(db, id, e.message);
+        if (e.permanent) throw ApplicationFailure.nonRetryable(e.message, 'EntregaRechazada');
+        throw ApplicationFailure.retryable(e.message, 'EntregaFallida');
+      }
+    },
+    async markDeliveryFailed({ id, reason }: { id: string; reason: string }): Promise<void> {
+      await markFailed(db, id, reason);
     },
   };
 }

@@ -14,6 +14,7 @@ import { proposalRoutes } from './routes/proposals';
 import { inboxRoutes } from './routes/inbox';
 import { calendarRoutes } from './routes/calendar';
 import { reportRoutes } from './routes/reports';
+import { notificationRoutes } from './routes/notifications';
 import { taskRoutes } from './routes/tasks';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(inboxRoutes, { deps });
     await scope.register(taskRoutes, { deps });
     await scope.register(reportRoutes, { deps });
+    await scope.register(notificationRoutes, { deps });
   }, { prefix: '/api/v1' });
   return app;
 }

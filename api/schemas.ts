@@ -3,6 +3,7 @@
 import Type, { type Static } from 'typebox';
 import { positions } from '../domain/decision';
 import { inputDecisions, inputKinds, workingGroupDecisions } from '../domain/events';
+import { deliveryStatuses, notificationModes } from '../domain/notices';
 import type { ProposalLaunch } from '../domain/proposal';
 import { taskStatuses } from '../domain/tasks';
 import {
@@ -164,4 +165,39 @@ export const CompletionBody = Type.Object({ summary: Text(20_000, 'Resultado obt
 export const VerificationBody = Type.Object({
   accepted: Type.Boolean(),
   comment: Type.String({ maxLength: 20_000, description: 'Observaciones; obligatorias al devolver.' }),
+}, { additionalProperties: false });
+
+// Unicode is allowed on both sides of the @ (internationalized addresses); spaces and the
+// characters that would break an address header are not.
+const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@<>(),;:"\\[\\]]+@[^\\s@<>(),;:"\\[\\]]+\\.[^\\s@<>(),;:"\\[\\]]+$', description: 'Correo electrónico.' });
+const Person = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), email: Email }, { additionalProperties: false });
+
+export const ContactsBody = Type.Object({
+  titular: Person,
+  alterno: Type.Union([Person, Type.Null()], { description: 'Recibe también los escalamientos.' }),
+  webhook: Type.Union([Type.Object({
+    url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'Recibe un POST JSON firmado por cada aviso.' }),
+    secret: Type.String({ minLength: 16, maxLength: 200, description: 'Clave de la firma HMAC-SHA256 (cabecera X-Mesa-Signature).' }),
+  }, { additionalProperties: false }), Type.Null()]),
+}, { additionalProperties: false });
+
+export const ContactsResponse = Type.Object({
+  institution: Type.String(),
+  titular: Type.Union([Type.Object({ name: Type.String(), email: Type.String() }), Type.Null()]),
+  alterno: Type.Union([Type.Object({ name: Type.String(), email: Type.String() }), Type.Null()]),
+  webhook: Type.Union([Type.Object({ url: Type.String(), secretSet: Type.Boolean() }), Type.Null()]),
+  updatedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const PreferencesBody = Type.Object({
+  notifications: Enum(notificationModes, 'inmediato: un correo por aviso; resumen_diario: un correo al día con los avisos del día.'),
+}, { additionalProperties: false });
+
+export const DeliveryListQuery = Type.Object({
+  status: Type.Optional(Enum(deliveryStatuses)),
+  institution: Type.Optional(Code),
+  proposal: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  task: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });

@@ -12,7 +12,7 @@ export async function weeklyDigests(db: Db, key: string): Promise<Notification[]
     const w = await awaiting(db, code);
     if (w.proposals.length + w.tasks.length === 0) continue; // no empty digests
     digests.push({
-      key: `${key}:resumen`,
+      key: `${key}:resumen:${code}`, // one key per message: its delivery workflow is named after it
       recipients: [code],
       kind: 'resumen_semanal',
       title: `Resumen semanal: ${w.proposals.length} propuesta(s) y ${w.tasks.length} tarea(s) esperan a su institución.`,

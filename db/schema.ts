@@ -9,6 +9,7 @@ import type { Position } from '../domain/decision';
 import type { DecisionRecord, InputDecision, InputKind } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 import type { TaskStatus } from '../domain/tasks';
+import type { DeliveryChannel, DeliveryStatus, NotificationMode } from '../domain/notices';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -52,8 +53,10 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash').notNull(),
   admin: boolean('admin').notNull().default(false),
   demo: boolean('demo').notNull().default(false),
+  /** Email for each message as it happens, or one daily digest of the day's messages. */
+  notifications: text('notifications').$type<NotificationMode>().notNull().default('inmediato'),
   createdAt: at('created_at').notNull().defaultNow(),
-});
+}, (t) => [index('users_institution').on(t.institutionId)]);
 
 /** Bearer tokens: only their SHA-256 is stored, so a database leak yields no usable token. */
 export const tokens = pgTable('tokens', {
@@ -272,3 +275,52 @@ export const calendarTokens = pgTable('calendar_tokens', {
   tokenHash: text('token_hash').notNull().unique(),
   createdAt: at('created_at').notNull().defaultNow(),
 });
+
+/**
+ * How each institution is reached: a titular and an alterno contact (the alterno also receives
+ * escalations), and optionally a webhook. Edited by the secretariat.
+ */
+export const contacts = pgTable('contacts', {
+  institution: text('institution').primaryKey(),
+  titularName: text('titular_name').notNull(),
+  titularEmail: text('titular_email').notNull(),
+  alternoName: text('alterno_name'),
+  alternoEmail: text('alterno_email'),
+  webhookUrl: text('webhook_url'),
+  /** Kept in clear: signing needs it. Never returned by the API. */
+  webhookSecret: text('webhook_secret'),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * One row per message, recipient and channel, written before the send and marked after: the
+ * record that makes a notification go out once however often its delivery is retried.
+ */
+export const deliveries = pgTable('deliveries', {
+  id: text('id').primaryKey(),
+  /** The notification's key: all deliveries of one notification share it. */
+  key: text('key').notNull(),
+  channel: text('channel').$type<DeliveryChannel>().notNull(),
+  /** An email address, or the institution's code for its webhook. */
+  recipient: text('recipient').notNull(),
+  institution: text('institution').notNull(),
+  kind: text('kind').notNull(),
+  proposalId: text('proposal_id'),
+  taskId: text('task_id'),
+  /** The message as rendered when planned, so every retry sends the same words. */
+  subject: text('subject').notNull(),
+  text: text('text').notNull(),
+  html: text('html'),
+  status: text('status').$type<DeliveryStatus>().notNull().default('pendiente'),
+  attempts: integer('attempts').notNull().default(0),
+  /** The Message-ID (email) or delivery id (webhook) the receiver sees, the same on every attempt. */
+  messageId: text('message_id').notNull(),
+  /** What the server answered when it accepted the message. */
+  response: text('response'),
+  lastError: text('last_error'),
+  createdAt: at('created_at').notNull().defaultNow(),
+  sentAt: at('sent_at'),
+}, (t) => [
+  index('deliveries_key').on(t.key),
+  index('deliveries_status').on(t.status, t.createdAt),
+]);

@@ -1,6 +1,7 @@
 // Users, their bearer tokens and idempotent answers. Hashing happens in api/auth.ts; this file
 // only stores and finds.
 import { and, eq, gt, sql } from 'drizzle-orm';
+import type { NotificationMode } from '../domain/notices';
 import type { InstitutionKind } from '../domain/vocabulary';
 import type { Db } from './client';
 import { idempotencyKeys, institutions, tokens, users } from './schema';
@@ -70,4 +71,13 @@ export async function saveIdempotentAnswer(
   db: Db, a: { userId: string; route: string; key: string; requestHash: string; statusCode: number; response: unknown },
 ): Promise<void> {
   await db.insert(idempotencyKeys).values(a).onConflictDoNothing();
+}
+
+export async function getNotificationMode(db: Db, userId: string): Promise<NotificationMode> {
+  const [row] = await db.select({ notifications: users.notifications }).from(users).where(eq(users.id, userId));
+  return row?.notifications ?? 'inmediato';
+}
+
+export async function setNotificationMode(db: Db, userId: string, mode: NotificationMode): Promise<void> {
+  await db.update(users).set({ notifications: mode }).where(eq(users.id, userId));
 }

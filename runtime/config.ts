@@ -17,6 +17,9 @@ const Env = Type.Object({
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1, description: 'Ruta a un Temporal CLI ya instalado.' })),
   MESA_TOKEN_TTL: Type.String({ default: 'PT12H', description: 'Vigencia de una sesión (duración ISO 8601).' }),
   MESA_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Tamaño máximo de un cuerpo de petición, en bytes.' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'Servidor de correo (smtp://usuario:clave@host:587); sin ella, el modo embebido guarda los correos en la carpeta de datos y producción no envía correo.' })),
+  MESA_MAIL_FROM: Type.String({ minLength: 3, default: 'Mesa MTIGM <no-responder@mesa.mtigm.test>', description: 'Remitente de los correos.' }),
+  MESA_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Dirección pública de la web, para los enlaces de los correos (por defecto http://localhost:PORT).' })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
@@ -33,6 +36,7 @@ export interface Config {
   tokenTtl: string;
   bodyLimit: number;
   logLevel: Static<typeof Env>['LOG_LEVEL'];
+  mail: { smtpUrl: string | undefined; from: string; publicUrl: string };
 }
 
 export class ConfigError extends Error {
@@ -77,5 +81,6 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     tokenTtl: v.MESA_TOKEN_TTL,
     bodyLimit: v.MESA_BODY_LIMIT,
     logLevel: v.LOG_LEVEL,
+    mail: Object.freeze({ smtpUrl: v.SMTP_URL, from: v.MESA_MAIL_FROM, publicUrl: (v.MESA_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '') }),
   });
 }

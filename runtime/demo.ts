@@ -1,8 +1,10 @@
 // Demo users for the embedded mode: one per institution, `<code>@demo.mesa.test`, all with the
-// password of MESA_DEMO_PASSWORD. They are never created in production mode.
+// password of MESA_DEMO_PASSWORD, and each institution's demo contacts (titular: that address;
+// alterno: alterno.<address>). Never created in production mode.
 import { hashPassword } from '../api/auth';
 import type { Db } from '../db/client';
 import { institutionId, type RegistrySeed } from '../db/registry';
+import { ensureDemoContacts } from '../db/contacts';
 import { upsertUser } from '../db/users';
 
 export const demoEmail = (code: string) => `${code.toLowerCase()}@demo.mesa.test`;
@@ -21,4 +23,5 @@ export async function ensureDemoUsers(db: Db, seed: RegistrySeed, password: stri
       demo: true,
     });
   }
+  await ensureDemoContacts(db, seed.institutions.map((i) => i.code), demoEmail);
 }

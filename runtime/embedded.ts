@@ -12,7 +12,7 @@ import { lockDataDir } from './lock';
 import { resolveTemporalCli } from './temporal-cli';
 import { recommendedSettings, startDevServer, type DevServer } from './temporal-server';
 import { ensureSchedules } from './schedules';
-import { createWorker } from './worker';
+import { channelsFor, createWorker } from './worker';
 
 const say = (line: string) => console.log(line);
 
@@ -62,8 +62,10 @@ async function main(): Promise<void> {
     stops.push(() => temporal.close());
 
     say('Preparando el worker…');
+    const channels = channelsFor(config);
+    stops.push(() => channels.mailer?.close());
     const worker = await createWorker({
-      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db,
+      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels,
     });
     const workerDone = worker.run();
     await ensureSchedules(temporal.client, config.temporal.taskQueue);
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
     say(`  Temporal:             ${address} (espacio de nombres «${config.temporal.namespace}»)`);
     if (devServer?.uiUrl) say(`  Temporal Web UI:      ${devServer.uiUrl}`);
     say(`  Datos:                ${dataDir}`);
+    say(`  Correo saliente:      ${channels.mailer?.describe()}`);
     say(`  Usuarios de demostración (contraseña: ${config.demoPassword}):`);
     say(`    Secretaría Técnica  ${demoEmail('SECRETARIA')}`);
     say(`    Ministerio (MINSA)  ${demoEmail('MINSA')}   — uno por institución: <código>@demo.mesa.test`);

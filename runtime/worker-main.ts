@@ -5,15 +5,17 @@ import { connectTemporal, openMesaDatabase } from './boot';
 import { loadConfig } from './config';
 import { runUntilSignal } from './process';
 import { ensureSchedules } from './schedules';
-import { createWorker } from './worker';
+import { channelsFor, createWorker } from './worker';
 
 await runUntilSignal('worker', async () => {
   const config = loadConfig('production');
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO') });
   const database = await openMesaDatabase({ url: config.databaseUrl! }, null);
   const temporal = await connectTemporal(config.temporal, config.temporal.address!);
+  const channels = channelsFor(config);
+  if (!channels.mailer) console.warn('Sin SMTP_URL: no se enviarán correos (la bandeja y los webhooks sí funcionan).');
   const worker = await createWorker({
-    connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db,
+    connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels,
   });
   const done = worker.run();
   await ensureSchedules(temporal.client, config.temporal.taskQueue);
@@ -21,6 +23,7 @@ await runUntilSignal('worker', async () => {
   return async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await done;
+    channels.mailer?.close();
     await temporal.close();
     await database.close();
   };

@@ -1,8 +1,11 @@
 // The Temporal worker: runs the workflows and their activities against one database.
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { join } from 'node:path';
+import { createActivities, type NotificationChannels } from '../activities';
+import { folderMailer, smtpMailer } from '../activities/channels';
 import type { Db } from '../db/client';
+import type { Config } from './config';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -11,6 +14,7 @@ export interface WorkerDeps {
   namespace: string;
   taskQueue: string;
   db: Db;
+  channels: NotificationChannels;
   /** A prebuilt bundle (tests build it once per run); otherwise the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -20,7 +24,18 @@ export async function createWorker(d: WorkerDeps): Promise<Worker> {
     connection: d.connection,
     namespace: d.namespace,
     taskQueue: d.taskQueue,
-    activities: createActivities({ db: d.db }),
+    activities: createActivities({ db: d.db, channels: d.channels }),
     ...(d.workflowBundle ? { workflowBundle: d.workflowBundle } : { workflowsPath }),
   });
+}
+
+/**
+ * Email as configured: SMTP_URL when set; otherwise, in the embedded mode, a folder of .eml files
+ * in the data directory (a newcomer sees every message without a mail server); in production
+ * without SMTP_URL, no email (the inbox and webhooks still work).
+ */
+export function channelsFor(config: Config): NotificationChannels {
+  const { smtpUrl, from, publicUrl } = config.mail;
+  const mailer = smtpUrl ? smtpMailer(smtpUrl, from) : config.mode === 'embedded' ? folderMailer(join(config.dataDir, 'correo'), from) : null;
+  return { mailer, publicUrl };
 }

@@ -23,7 +23,7 @@ const dir = await mkdtemp(join(tmpdir(), 'mesa-measure-'));
 const server = await startDevServer({ cliPath: await resolveTemporalCli(), settings: recommendedSettings });
 const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dir, 'pglite') }, 'medicion-2026');
 const temporal = await connectTemporal(config.temporal, server.address);
-const worker = await createWorker({ connection: temporal.native, namespace: 'default', taskQueue: 'measure', db: database.db });
+const worker = await createWorker({ connection: temporal.native, namespace: 'default', taskQueue: 'measure', db: database.db, channels: { mailer: null, publicUrl: 'http://localhost' } });
 const running = worker.run();
 const app = await buildApp({ db: database.db, temporal: temporal.client, taskQueue: 'measure', tokenTtl: 'PT1H', bodyLimit: 1_048_576, logLevel: 'silent' });
 await app.listen({ port: 0, host: '127.0.0.1' });

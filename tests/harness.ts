@@ -16,6 +16,7 @@ import type { Database, DatabaseTarget } from '../db/client';
 import { openMesaDatabase } from '../runtime/boot';
 import { demoEmail } from '../runtime/demo';
 import { createWorker } from '../runtime/worker';
+import type { Mailer } from '../activities/channels';
 
 export const demoPassword = 'contraseña-de-prueba';
 
@@ -45,7 +46,7 @@ export interface Mesa {
   /** A bearer token for the demo user of the institution with this code. */
   login(code: string): Promise<string>;
   /** An API call as the demo user of that institution: status and parsed body. */
-  call(code: string, method: 'GET' | 'POST', url: string, payload?: object, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  call(code: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   close(): Promise<void>;
@@ -53,7 +54,12 @@ export interface Mesa {
 
 let runtimeInstalled = false;
 
-export async function startMesa(): Promise<Mesa> {
+export interface MesaOptions {
+  /** Email for this Mesa; none by default (the inbox and any webhooks still work). */
+  mailer?: Mailer;
+}
+
+export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -71,6 +77,7 @@ export async function startMesa(): Promise<Mesa> {
   const newWorker = async () => {
     const w = await createWorker({
       connection: native, namespace: 'default', taskQueue, db: database.db,
+      channels: { mailer: options.mailer ?? null, publicUrl: 'http://mesa.test' },
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     return { worker: w, done: w.run() };
@@ -87,7 +94,7 @@ export async function startMesa(): Promise<Mesa> {
   });
   const tokens = new Map<string, string>();
 
-  const call = async (code: string, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) => {
+  const call = async (code: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers: Record<string, string> = {}) => {
     const token = await login(code);
     const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...headers }, ...(payload ? { payload } : {}) });
     return { status: res.statusCode, body: res.body ? res.json() : null };

@@ -1,5 +1,6 @@
 // Periodic workflows started by Temporal Schedules (runtime/schedules.ts): a weekly digest to
-// each institution of what awaits it, and a monthly compliance report to the secretariat.
+// each institution of what awaits it, a daily digest to those who chose it, and a monthly
+// compliance report to the secretariat.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
@@ -14,6 +15,13 @@ export async function weeklyDigestWorkflow(): Promise<number> {
   const digests = await activities.weeklyDigests({ key: workflowInfo().workflowId });
   for (const n of digests) await activities.notify(n);
   return digests.length;
+}
+
+/** Each person who chose the daily digest gets the day's messages of their institution in one; nobody gets an empty one. */
+export async function dailyDigestWorkflow(): Promise<number> {
+  const until = new Date(); // the workflow's clock: the scheduled start, the same on replay
+  const since = new Date(until.getTime() - 24 * 60 * 60 * 1000);
+  return activities.dailyDigests({ key: `${workflowInfo().workflowId}:resumen-diario`, since: since.toISOString(), until: until.toISOString() });
 }
 
 export async function monthlyReportWorkflow(): Promise<void> {

@@ -1,0 +1,66 @@
+// How the Mesa reaches people outside the app: each institution's contacts and webhook (edited
+// by the secretariat), each user's choice between immediate messages and a daily digest, and the
+// record of every delivery, so the secretariat can see what went out and what failed.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { getContacts, institutionExists, setContacts } from '../../db/contacts';
+import { listDeliveries } from '../../db/deliveries';
+import { getNotificationMode, setNotificationMode } from '../../db/users';
+import type { AppDeps } from '../app';
+import { currentUser, requireRole } from '../auth';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { forbidden, notFound } from '../errors';
+import { ContactsBody, ContactsResponse, DeliveryListQuery, PreferencesBody } from '../schemas';
+
+const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) });
+
+export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  const { db } = deps;
+
+  async function known(code: string) {
+    if (!(await institutionExists(db, code))) throw notFound(`No existe la institución «${code}».`);
+  }
+
+  app.get('/institutions/:code/contacts', {
+    schema: { summary: 'Contactos y webhook de una institución (la Secretaría Técnica, o la propia institución).', params: CodeParams, response: { 200: ContactsResponse } },
+  }, async (request) => {
+    const user = currentUser(request);
+    const { code } = request.params;
+    if (!user.roles.includes('secretaria') && user.institution.code !== code) throw forbidden('Solo la Secretaría Técnica o la propia institución ven sus contactos.');
+    await known(code);
+    return getContacts(db, code);
+  });
+
+  app.put('/institutions/:code/contacts', {
+    onRequest: requireRole('secretaria'),
+    schema: {
+      summary: 'Reemplaza los contactos titular y alterno y el webhook de una institución.',
+      params: CodeParams, body: ContactsBody, response: { 200: ContactsResponse },
+    },
+  }, async (request) => {
+    const { code } = request.params;
+    await known(code);
+    await setContacts(db, code, request.body);
+    return getContacts(db, code);
+  });
+
+  app.get('/me/preferences', { schema: { summary: 'Cómo recibe sus avisos por correo quien llama.', response: { 200: PreferencesBody } } }, async (request) => ({
+    notifications: await getNotificationMode(db, currentUser(request).id),
+  }));
+
+  app.put('/me/preferences', {
+    schema: { summary: 'Elige un correo por aviso (inmediato) o un resumen diario.', body: PreferencesBody, response: { 200: PreferencesBody } },
+  }, async (request) => {
+    await setNotificationMode(db, currentUser(request).id, request.body.notifications);
+    return { notifications: request.body.notifications };
+  });
+
+  app.get('/deliveries', {
+    onRequest: requireRole('secretaria'),
+    schema: { summary: 'Entregas por correo y webhook: enviadas, pendientes y fallidas, con el motivo.', querystring: DeliveryListQuery },
+  }, async (request) => {
+    const { cursor, ...filters } = request.query;
+    const page = await listDeliveries(db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
+    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+  });
+};

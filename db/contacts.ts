@@ -1,0 +1,57 @@
+// How each institution is reached outside the app: its titular and alterno contacts and its
+// webhook. The secretariat edits them; demo mode fills them with the demo addresses.
+import { eq } from 'drizzle-orm';
+import type { Db } from './client';
+import { contacts, institutions } from './schema';
+
+export interface ContactsInput {
+  titular: { name: string; email: string };
+  alterno: { name: string; email: string } | null;
+  webhook: { url: string; secret: string } | null;
+}
+
+export interface ContactsView {
+  institution: string;
+  titular: { name: string; email: string } | null;
+  alterno: { name: string; email: string } | null;
+  /** The secret is never shown: only whether one is set. */
+  webhook: { url: string; secretSet: boolean } | null;
+  updatedAt: string | null;
+}
+
+export async function getContacts(db: Db, institution: string): Promise<ContactsView> {
+  const [c] = await db.select().from(contacts).where(eq(contacts.institution, institution));
+  return {
+    institution,
+    titular: c ? { name: c.titularName, email: c.titularEmail } : null,
+    alterno: c?.alternoEmail ? { name: c.alternoName ?? '', email: c.alternoEmail } : null,
+    webhook: c?.webhookUrl ? { url: c.webhookUrl, secretSet: Boolean(c.webhookSecret) } : null,
+    updatedAt: c ? c.updatedAt.toISOString() : null,
+  };
+}
+
+/** Replaces the institution's contacts (a PUT): what is left out is removed. */
+export async function setContacts(db: Db, institution: string, input: ContactsInput, at = new Date()): Promise<void> {
+  const row = {
+    titularName: input.titular.name, titularEmail: input.titular.email,
+    alternoName: input.alterno?.name ?? null, alternoEmail: input.alterno?.email ?? null,
+    webhookUrl: input.webhook?.url ?? null, webhookSecret: input.webhook?.secret ?? null,
+    updatedAt: at,
+  };
+  await db.insert(contacts).values({ institution, ...row }).onConflictDoUpdate({ target: contacts.institution, set: row });
+}
+
+/** Demo contacts: the titular is the demo user's address; never overwrites an edited one. */
+export async function ensureDemoContacts(db: Db, codes: string[], emailOf: (code: string) => string): Promise<void> {
+  const rows = codes.map((code) => ({
+    institution: code,
+    titularName: `Contacto titular — ${code}`, titularEmail: emailOf(code),
+    alternoName: `Contacto alterno — ${code}`, alternoEmail: `alterno.${emailOf(code)}`,
+  }));
+  if (rows.length) await db.insert(contacts).values(rows).onConflictDoNothing();
+}
+
+export async function institutionExists(db: Db, code: string): Promise<boolean> {
+  const [row] = await db.select({ code: institutions.code }).from(institutions).where(eq(institutions.code, code));
+  return Boolean(row);
+}

@@ -1,0 +1,189 @@
+// Deliveries: each notification turned into one record per recipient and channel (email address
+// or institution webhook), rendered once and then sent by the delivery workflow. The record is
+// what makes a message go out once: planned idempotently, marked before and after each send.
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { Notification } from '../domain/events';
+import { escalationKinds, renderNotice, type DeliveryChannel, type DeliveryStatus, type DigestLine } from '../domain/notices';
+import type { Db } from './client';
+import { awaiting } from './inbox';
+import { after, page, type Cursor } from './paging';
+import { contacts, deliveries, inboxItems, institutions, proposals, tasks, users } from './schema';
+
+export interface PlanOptions {
+  /** Where the pages live, for the links in each message. */
+  publicUrl: string;
+  /** False when no mail transport is configured: email deliveries are not planned at all. */
+  email: boolean;
+}
+
+type NewDelivery = typeof deliveries.$inferInsert;
+
+const deliveryId = (key: string, channel: DeliveryChannel, recipient: string) => `${key}|${channel}|${recipient}`;
+
+/** What the receiver sees as the message's identity, the same on every attempt (RFC 5322 Message-ID for email). */
+function messageIdOf(id: string, channel: DeliveryChannel): string {
+  const h = createHash('sha256').update(id).digest('hex').slice(0, 40);
+  return channel === 'email' ? `<${h}@mesa.mtigm>` : h;
+}
+
+/** Notifications whose deadline the recipient is asked to meet: which deadline it is. */
+const proposalDeadlineKinds = new Set(['revision_grupo', 'consulta_abierta', 'revision', 'conformidad_solicitada', 'informacion', 'recordatorio']);
+const taskDeadlineKinds = new Set(['tarea_asignada', 'solicitud_decidida', 'tarea_por_vencer', 'tarea_vencida', 'tarea_devuelta']);
+
+export function pageUrl(publicUrl: string, n: { proposalId?: string | null; taskId?: string | null; kind: string }): string {
+  if (n.taskId) return `${publicUrl}/tareas/${encodeURIComponent(n.taskId)}`;
+  if (n.proposalId) return `${publicUrl}/propuestas/${encodeURIComponent(n.proposalId)}`;
+  return n.kind === 'informe_mensual' ? `${publicUrl}/informes` : `${publicUrl}/bandeja`;
+}
+
+/** The addresses that receive an institution's messages as they happen, lower-cased, without repeats. */
+function immediateAddresses(kind: string, c: typeof contacts.$inferSelect | undefined, people: Array<{ email: string; notifications: string }>): string[] {
+  const digestOnly = new Set(people.filter((u) => u.notifications === 'resumen_diario').map((u) => u.email.toLowerCase()));
+  const all = [
+    c?.titularEmail,
+    escalationKinds.has(kind) ? c?.alternoEmail : null,
+    ...people.filter((u) => u.notifications === 'inmediato').map((u) => u.email),
+  ].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase());
+  // Who chose the daily digest gets this message there, not now.
+  return [...new Set(all)].filter((a) => !digestOnly.has(a));
+}
+
+/**
+ * Renders the notification for each recipient institution and records one delivery per email
+ * address and webhook. A retry finds its rows and adds nothing. Returns how many exist for it.
+ */
+export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): Promise<number> {
+  if (n.recipients.length === 0) return 0;
+  const [insts, cs, people, proposal, task] = await Promise.all([
+    db.select({ code: institutions.code, name: institutions.name, id: institutions.id }).from(institutions).where(inArray(institutions.code, n.recipients)),
+    db.select().from(contacts).where(inArray(contacts.institution, n.recipients)),
+    db.select({ email: users.email, notifications: users.notifications, code: institutions.code }).from(users)
+      .innerJoin(institutions, eq(institutions.id, users.institutionId)).where(inArray(institutions.code, n.recipients)),
+    n.proposalId ? db.select().from(proposals).where(eq(proposals.id, n.proposalId)).then((r) => r[0]) : undefined,
+    n.taskId ? db.select().from(tasks).where(eq(tasks.id, n.taskId)).then((r) => r[0]) : undefined,
+  ]);
+  const dueAt = task && taskDeadlineKinds.has(n.kind) ? task.dueAt.toISOString()
+    : proposal && proposal.stage !== 'cerrada' && proposalDeadlineKinds.has(n.kind) ? proposal.deadlines[proposal.stage] ?? null
+    : null;
+  const url = pageUrl(o.publicUrl, n);
+
+  const rows: NewDelivery[] = [];
+  for (const inst of insts) {
+    const lines = n.kind === 'resumen_semanal' ? await digestLines(db, inst.code, o.publicUrl) : undefined;
+    const notice = renderNotice({ kind: n.kind, title: n.title, institutionName: inst.name, url, dueAt, ...(lines ? { lines } : {}) });
+    const base = { key: n.key, institution: inst.code, kind: n.kind, proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, subject: notice.subject };
+    const c = cs.find((x) => x.institution === inst.code);
+    if (o.email) {
+      for (const address of immediateAddresses(n.kind, c, people.filter((p) => p.code === inst.code))) {
+        const id = deliveryId(n.key, 'email', address);
+        rows.push({ ...base, id, channel: 'email', recipient: address, text: notice.text, html: notice.html, messageId: messageIdOf(id, 'email') });
+      }
+    }
+    if (c?.webhookUrl && c.webhookSecret) {
+      const id = deliveryId(n.key, 'webhook', inst.code);
+      const body = JSON.stringify({
+        id: messageIdOf(id, 'webhook'), event: n.kind, key: n.key, institution: inst.code, title: n.title,
+        proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, dueAt, url,
+      });
+      rows.push({ ...base, id, channel: 'webhook', recipient: inst.code, text: body, html: null, messageId: messageIdOf(id, 'webhook') });
+    }
+  }
+  if (rows.length) await db.insert(deliveries).values(rows).onConflictDoNothing();
+  return rows.length;
+}
+
+async function digestLines(db: Db, code: string, publicUrl: string): Promise<DigestLine[]> {
+  const w = await awaiting(db, code);
+  return [
+    ...w.proposals.map((p) => ({ title: `Propuesta: ${p.title}`, dueAt: p.dueAt, url: pageUrl(publicUrl, { proposalId: p.id, kind: '' }) })),
+    ...w.tasks.map((t) => ({ title: `Tarea: ${t.title}`, dueAt: t.dueAt, url: pageUrl(publicUrl, { taskId: t.id, kind: '' }) })),
+  ].sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));
+}
+
+/**
+ * The daily digest for each person who chose it: what their institution was told since `since`.
+ * Nobody with nothing new gets a message. Returns how many were planned.
+ */
+export async function planDailyDigests(db: Db, key: string, since: Date, until: Date, publicUrl: string): Promise<number> {
+  const people = await db.select({ email: users.email, code: institutions.code, name: institutions.name }).from(users)
+    .innerJoin(institutions, eq(institutions.id, users.institutionId)).where(eq(users.notifications, 'resumen_diario'));
+  const rows: NewDelivery[] = [];
+  for (const person of people) {
+    const told = await db.select().from(inboxItems)
+      .where(and(eq(inboxItems.institution, person.code), gte(inboxItems.at, since), lt(inboxItems.at, until)))
+      .orderBy(asc(inboxItems.at));
+    if (told.length === 0) continue;
+    const notice = renderNotice({
+      kind: 'resumen_diario', title: `Resumen del día: ${told.length} aviso(s) para su institución.`, institutionName: person.name,
+      url: pageUrl(publicUrl, { kind: 'resumen_diario' }),
+      lines: told.map((t) => ({ title: t.title, url: pageUrl(publicUrl, t) })),
+    });
+    const address = person.email.toLowerCase();
+    const id = deliveryId(key, 'email', address);
+    rows.push({
+      id, key, channel: 'email', recipient: address, institution: person.code, kind: 'resumen_diario', proposalId: null, taskId: null,
+      subject: notice.subject, text: notice.text, html: notice.html, messageId: messageIdOf(id, 'email'),
+    });
+  }
+  if (rows.length) await db.insert(deliveries).values(rows).onConflictDoNothing();
+  return rows.length;
+}
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+/** The deliveries of one notification that are not done yet. */
+export async function openDeliveries(db: Db, key: string): Promise<string[]> {
+  const rows = await db.select({ id: deliveries.id }).from(deliveries)
+    .where(and(eq(deliveries.key, key), notInArray(deliveries.status, ['enviada', 'fallida']))).orderBy(asc(deliveries.id));
+  return rows.map((r) => r.id);
+}
+
+export async function getDelivery(db: Db, id: string): Promise<DeliveryRow | null> {
+  const [row] = await db.select().from(deliveries).where(eq(deliveries.id, id));
+  return row ?? null;
+}
+
+/** Written before each send: the attempt is on record even if the process dies during it. */
+export async function markSending(db: Db, id: string): Promise<void> {
+  await db.update(deliveries).set({ status: 'enviando', attempts: sql`${deliveries.attempts} + 1` }).where(eq(deliveries.id, id));
+}
+
+export async function markSent(db: Db, id: string, response: string, at: Date): Promise<void> {
+  await db.update(deliveries).set({ status: 'enviada', response, sentAt: at }).where(eq(deliveries.id, id));
+}
+
+export async function markAttemptFailed(db: Db, id: string, error: string): Promise<void> {
+  await db.update(deliveries).set({ lastError: error.slice(0, 1000) }).where(eq(deliveries.id, id));
+}
+
+export async function markFailed(db: Db, id: string, error: string): Promise<void> {
+  await db.update(deliveries).set({ status: 'fallida', lastError: error.slice(0, 1000) })
+    .where(and(eq(deliveries.id, id), notInArray(deliveries.status, ['enviada'])));
+}
+
+export interface DeliveryFilters {
+  status?: DeliveryStatus;
+  institution?: string;
+  proposal?: string;
+  task?: string;
+  limit: number;
+  cursor?: Cursor;
+}
+
+/** For the secretariat: what went out, what is still trying, what failed and why. */
+export async function listDeliveries(db: Db, f: DeliveryFilters) {
+  const where: SQL[] = [];
+  if (f.status) where.push(eq(deliveries.status, f.status));
+  if (f.institution) where.push(eq(deliveries.institution, f.institution));
+  if (f.proposal) where.push(eq(deliveries.proposalId, f.proposal));
+  if (f.task) where.push(eq(deliveries.taskId, f.task));
+  if (f.cursor) where.push(after(deliveries.createdAt, deliveries.id, f.cursor));
+  const rows = await db.select().from(deliveries).where(and(...where))
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id)).limit(f.limit + 1);
+  return page(rows.map((r) => ({
+    id: r.id, channel: r.channel, recipient: r.recipient, institution: r.institution, kind: r.kind, subject: r.subject,
+    status: r.status, attempts: r.attempts, lastError: r.lastError, createdAt: r.createdAt.toISOString(),
+    sentAt: r.sentAt?.toISOString() ?? null, ...(r.proposalId ? { proposalId: r.proposalId } : {}), ...(r.taskId ? { taskId: r.taskId } : {}),
+  })), f.limit);
+}

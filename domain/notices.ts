@@ -1,0 +1,105 @@
+// The words of every message the Mesa sends by email: what happened, what is expected of the
+// recipient and by when, and where to see it. Pure functions, so the texts are tested alone and
+// a retried delivery renders nothing twice (the rendered text is stored with the delivery).
+import { inLimaTime } from './durations';
+
+export const notificationModes = ['inmediato', 'resumen_diario'] as const;
+export type NotificationMode = (typeof notificationModes)[number];
+
+export const deliveryChannels = ['email', 'webhook'] as const;
+export type DeliveryChannel = (typeof deliveryChannels)[number];
+
+/** pendiente → enviando (an attempt started) → enviada; fallida when the channel refused for good. */
+export const deliveryStatuses = ['pendiente', 'enviando', 'enviada', 'fallida'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/** Kinds that also reach the institution's alterno contact: something was not done in time. */
+export const escalationKinds: ReadonlySet<string> = new Set(['escalamiento', 'tarea_vencida']);
+
+/** What each kind of message expects of its recipient; null when it only informs. */
+const expectations: Record<string, string | null> = {
+  revision_grupo: 'Revise la propuesta en su grupo de trabajo; la coordinación registra la decisión (avanzar, devolver o rechazar).',
+  consulta_abierta: 'Puede enviar aportes (comentarios o propuestas de cambio) mientras la consulta esté abierta.',
+  revision: 'Publique una nueva versión que atienda las observaciones.',
+  conformidad_solicitada: 'Registre la posición de su institución: aprueba, aprueba con observaciones, objeta o se abstiene.',
+  informacion: null,
+  recordatorio: 'Su institución aún no ha respondido en esta etapa; hágalo antes del plazo.',
+  escalamiento: 'Venció un plazo sin la respuesta esperada: coordine con la Secretaría Técnica.',
+  aporte_respondido: null,
+  decision: null,
+  tarea_asignada: 'Acepte la tarea o solicite, con sus razones, su reasignación o una nueva fecha.',
+  solicitud_tarea: 'Conceda o deniegue la solicitud.',
+  solicitud_decidida: null,
+  tarea_por_vencer: 'Informe su avance o registre la conclusión antes del vencimiento.',
+  tarea_vencida: 'Registre la conclusión de la tarea o solicite una nueva fecha.',
+  verificacion_pendiente: 'Verifique el resultado: acéptelo o devuélvalo con observaciones.',
+  tarea_verificada: null,
+  tarea_devuelta: 'Atienda las observaciones y vuelva a registrar la conclusión.',
+  resumen_semanal: 'Atienda lo pendiente antes de cada plazo.',
+  resumen_diario: null,
+  informe_mensual: 'Revise el informe de cumplimiento.',
+};
+
+/** One line of a digest: something waiting, or something the institution was told. */
+export interface DigestLine {
+  title: string;
+  dueAt?: string | null;
+  url: string;
+}
+
+export interface NoticeInput {
+  kind: string;
+  /** The sentence the workflow wrote: what happened. */
+  title: string;
+  institutionName: string;
+  /** The page where it can be seen and acted on. */
+  url: string;
+  dueAt?: string | null;
+  /** For digests: the items, soonest deadline first. */
+  lines?: DigestLine[];
+}
+
+export interface RenderedNotice {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const signature = 'Mesa de Trabajo Intersectorial para la Gestión Migratoria (MTIGM)';
+
+/** Subject, plain text and HTML of one message. Every value from users is escaped in the HTML. */
+export function renderNotice(n: NoticeInput): RenderedNotice {
+  const expected = expectations[n.kind] ?? null;
+  const due = n.dueAt ? `${inLimaTime(n.dueAt)} (hora de Lima)` : null;
+  const lines = n.lines ?? [];
+  // Subjects are one line: a title with a line break would otherwise fold into a header.
+  const subject = `[Mesa MTIGM] ${n.title}`.replace(/\s+/g, ' ').slice(0, 240);
+
+  const text = [
+    `${n.institutionName}:`,
+    '',
+    n.title,
+    ...(lines.length ? ['', ...lines.map((l) => `- ${l.title}${l.dueAt ? ` (vence el ${inLimaTime(l.dueAt)})` : ''}\n  ${l.url}`)] : []),
+    '',
+    expected ? `Qué se espera: ${expected}` : 'No se requiere ninguna acción: es un aviso.',
+    ...(due ? [`Plazo: ${due}`] : []),
+    `Ver en la Mesa: ${n.url}`,
+    '',
+    `— ${signature}`,
+  ].join('\n');
+
+  const e = escapeHtml;
+  const html = `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>${e(subject)}</title></head>
+<body style="font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;line-height:1.5;max-width:40em">
+<p>${e(n.institutionName)}:</p>
+<p><strong>${e(n.title)}</strong></p>
+${lines.length ? `<ul>${lines.map((l) => `<li><a href="${e(l.url)}">${e(l.title)}</a>${l.dueAt ? ` — vence el ${e(inLimaTime(l.dueAt))}` : ''}</li>`).join('')}</ul>\n` : ''}<p>${expected ? `<strong>Qué se espera:</strong> ${e(expected)}` : 'No se requiere ninguna acción: es un aviso.'}</p>
+${due ? `<p><strong>Plazo:</strong> ${e(due)}</p>\n` : ''}<p><a href="${e(n.url)}">Ver en la Mesa</a></p>
+<p style="color:#555;font-size:90%">— ${e(signature)}</p>
+</body></html>`;
+  return { subject, text, html };
+}

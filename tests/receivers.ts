@@ -1,0 +1,98 @@
+// Real receivers on loopback for the notification tests: an SMTP server (smtp-server) that keeps
+// every message it accepts, and an HTTP server that keeps every webhook POST.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  /** The envelope's recipients, as the server saw them (RCPT TO). */
+  to: string[];
+  messageId: string;
+  subject: string;
+  text: string;
+  html: string;
+  raw: string;
+}
+
+export interface SmtpCatcher {
+  port: number;
+  url: string;
+  mails: ReceivedMail[];
+  /** Closes the port: connections are refused until start() opens it again. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSmtpCatcher(): Promise<SmtpCatcher> {
+  const mails: ReceivedMail[] = [];
+  let server: SMTPServer | null = null;
+  let port = 0;
+  const start = async () => {
+    server = new SMTPServer({
+      authOptional: true, disabledCommands: ['STARTTLS'], logger: false, size: 10 * 1024 * 1024,
+      // Going down drops the open (pooled) connections at once, as a crashed server would.
+      closeTimeout: 200,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          simpleParser(raw).then((parsed) => {
+            mails.push({
+              to: session.envelope.rcptTo.map((r) => r.address), messageId: parsed.messageId ?? '', subject: parsed.subject ?? '',
+              text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '', raw,
+            });
+            callback();
+          }, callback);
+        });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(port, '127.0.0.1', () => resolve());
+    });
+    port = (server.server.address() as AddressInfo).port;
+  };
+  const stop = async () => {
+    const s = server;
+    server = null;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  };
+  await start();
+  return { port, url: `smtp://127.0.0.1:${port}`, mails, stop, start, close: stop };
+}
+
+export interface WebhookCall {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface WebhookReceiver {
+  url: string;
+  calls: WebhookCall[];
+  close(): Promise<void>;
+}
+
+/** `answer: false` keeps every request open without a reply: a receiver that never answers. */
+export async function startWebhookReceiver({ answer }: { answer: boolean }): Promise<WebhookReceiver> {
+  const calls: WebhookCall[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      calls.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (answer) res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/avisos`,
+    calls,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
