@@ -65,7 +65,7 @@ export function requireRole(...allowed: Role[]) {
   return async (request: FastifyRequest) => {
     const roles = request.user?.roles ?? [];
     if (!allowed.some((r) => roles.includes(r))) {
-      throw forbidden(`Solo ${allowed.map((r) => roleNames[r]).join(' o ')} pueden hacer esto.`);
+      throw forbidden(`Solo ${allowed.map((r) => roleNames[r]).join(' o ')} ${allowed.length === 1 && allowed[0] === 'secretaria' ? 'puede' : 'pueden'} hacer esto.`);
     }
   };
 }

@@ -95,8 +95,11 @@ describe('email for a whole sign-off round', () => {
 
   it('sends nothing again when an event is notified a second time', async () => {
     const id = await launchRound();
-    await eventually(async () => (mailsAbout(id).length >= 27 ? true : undefined));
-    const [row] = await mesa.database.db.select().from(deliveries).where(eq(deliveries.proposalId, id)).limit(1);
+    const sent = await eventually(async () => {
+      const rows = await mesa.database.db.select().from(deliveries).where(eq(deliveries.proposalId, id));
+      return rows.length === 27 && rows.every((r) => r.status === 'enviada') ? rows : undefined;
+    });
+    const row = sent.find((r) => r.kind === 'conformidad_solicitada');
     // The same notification planned again, as a retried activity would: no new delivery, no new mail.
     const planned = await planDeliveries(mesa.database.db, { key: row!.key, recipients: memberCodes, kind: 'conformidad_solicitada', title: 'otra vez', proposalId: id }, { publicUrl: 'http://mesa.test', email: true });
     expect(planned).toBe(22);
@@ -106,6 +109,41 @@ describe('email for a whole sign-off round', () => {
     for (const r of rows) expect(await env.run(activities.deliver, { id: r.id })).toBe('enviada');
     await settle();
     expect(mailsAbout(id)).toHaveLength(27);
+  });
+});
+
+describe('reminders, escalations and digests by email', () => {
+  it('reminds only the member that has not answered, and escalates its silence to its alterno and the secretariat', async () => {
+    const silentMember = 'MINEDU';
+    const id = await launchRound({ title: 'Ronda con un miembro en silencio', deadlines: { conformidad: 'PT6S' }, reminders: ['PT3S'] });
+    const answers = await Promise.all(memberCodes.filter((c) => c !== silentMember).map((code) => mesa.call(code, 'POST', `/api/v1/proposals/${id}/signoffs`, { position: 'aprueba' })));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    await adopted(id);
+    const kindOf = (m: ReceivedMail) => (m.subject.includes('Recordatorio') ? 'recordatorio' : m.subject.includes('Sin respuesta') ? 'escalamiento' : 'otro');
+    const late = await eventually(async () => {
+      const ms = mailsAbout(id).filter((m) => kindOf(m) !== 'otro');
+      return ms.length >= 5 ? ms : undefined;
+    });
+    await settle();
+    const sorted = (kind: string) => mailsAbout(id).filter((m) => kindOf(m) === kind).flatMap((m) => m.to).sort();
+    expect(late).toHaveLength(5);
+    expect(sorted('recordatorio')).toEqual([demoEmail(silentMember)]);
+    expect(sorted('escalamiento')).toEqual([
+      `alterno.${demoEmail(silentMember)}`, `alterno.${demoEmail('SECRETARIA')}`, demoEmail(silentMember), demoEmail('SECRETARIA'),
+    ].sort());
+  });
+
+  it('sends the weekly digest with the list of what awaits, and none to an institution with nothing waiting', async () => {
+    const id = await launchRound({ title: 'Propuesta para el resumen semanal' });
+    await eventually(async () => (mailsAbout(id).length >= 27 ? true : undefined));
+    const workflowId = `resumen-prueba-${Date.now()}`;
+    await mesa.client.workflow.execute('weeklyDigestWorkflow', { taskQueue: mesa.taskQueue, workflowId, args: [] });
+    const digests = () => smtp.mails.filter((m) => m.subject.startsWith('[Mesa MTIGM] Resumen semanal'));
+    const mine = await eventually(async () => digests().find((m) => m.to.includes(demoEmail('MINSA')) && m.text.includes(`/propuestas/${id}`)));
+    expect(mine.text).toContain('- Propuesta: Propuesta para el resumen semanal (vence el ');
+    // Observers never have anything waiting: no digest for them.
+    await settle();
+    expect(digests().some((m) => m.to.includes(demoEmail('DEFENSORIA')))).toBe(false);
   });
 });
 
