@@ -18,6 +18,7 @@ import { notificationRoutes } from './routes/notifications';
 import { taskRoutes } from './routes/tasks';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
+import { webRoutes } from './web/routes';
 
 export interface AppDeps {
   db: Db;
@@ -69,5 +70,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(reportRoutes, { deps });
     await scope.register(notificationRoutes, { deps });
   }, { prefix: '/api/v1' });
+  await app.register(webRoutes, { deps, root: app });
   return app;
 }

@@ -2,7 +2,7 @@
 // the projection: per PNM objective, population and working group, and per institution.
 import { sql, type SQL } from 'drizzle-orm';
 import { taskStatuses } from '../domain/tasks';
-import { pnmObjectives, populations, proposalStatuses } from '../domain/vocabulary';
+import { pnmObjectives, populations, processStages, proposalStatuses } from '../domain/vocabulary';
 import { rowsOf, type Db } from './client';
 
 export interface DimensionRow {
@@ -45,12 +45,16 @@ async function byDimension(db: Db, proposalKey: SQL, keys: readonly string[]): P
 
 export async function pnmReport(db: Db) {
   const groups = rowsOf<{ code: string }>(await db.execute(sql`select code from groups where kind = 'grupo_de_trabajo' order by code`)).map((g) => g.code);
-  const [objectives, byPopulation, workingGroups] = await Promise.all([
+  const [objectives, byPopulation, workingGroups, stages] = await Promise.all([
     byDimension(db, sql`unnest(p.objectives)`, pnmObjectives),
     byDimension(db, sql`unnest(p.populations)`, populations),
     byDimension(db, sql`unnest(array[p.lead_working_group])`, groups),
+    db.execute(sql`select stage, count(*)::int as n from proposals where status in ('en_curso', 'observada') group by stage`),
   ]);
-  return { generatedAt: new Date().toISOString(), objectives, populations: byPopulation, workingGroups };
+  // The pipeline: open proposals in each stage of the process.
+  const counts = new Map(rowsOf<{ stage: string; n: number }>(stages).map((r) => [r.stage, Number(r.n)]));
+  const pipeline = processStages.map((stage) => ({ stage, proposals: counts.get(stage) ?? 0 }));
+  return { generatedAt: new Date().toISOString(), pipeline, objectives, populations: byPopulation, workingGroups };
 }
 
 export interface InstitutionRow {

@@ -81,3 +81,8 @@ export async function getNotificationMode(db: Db, userId: string): Promise<Notif
 export async function setNotificationMode(db: Db, userId: string, mode: NotificationMode): Promise<void> {
   await db.update(users).set({ notifications: mode }).where(eq(users.id, userId));
 }
+
+/** Logging out: the token stops working at once. */
+export async function deleteToken(db: Db, hash: string): Promise<void> {
+  await db.delete(tokens).where(eq(tokens.hash, hash));
+}

@@ -1,0 +1,130 @@
+// The page shell and the form pieces every page uses: labels on every field, errors beside their
+// field (aria-describedby), what the user typed kept, and the CSRF token in every form.
+import type { Ctx } from './context';
+import { html, type Html } from './html';
+
+export interface FormState {
+  values: Record<string, string | string[] | undefined>;
+  errors: Record<string, string>;
+  /** An error about the whole form (not allowed, wrong stage…). */
+  message?: string;
+}
+
+export const emptyForm = (values: FormState['values'] = {}): FormState => ({ values, errors: {} });
+
+/** What a finished action says on the page it returns to; only these texts can be shown. */
+export const doneMessages: Record<string, string> = {
+  lanzada: 'Propuesta lanzada.', conformidad: 'Conformidad registrada.', aporte: 'Aporte enviado.', comentario: 'Comentario publicado.',
+  respuesta: 'Respuesta registrada.', avance_etapa: 'Etapa avanzada.', retiro: 'Propuesta retirada.', version: 'Versión publicada.',
+  decision: 'Decisión registrada.', aceptada: 'Tarea aceptada.', solicitud: 'Solicitud enviada.', avance: 'Avance registrado.',
+  conclusion: 'Conclusión registrada.', verificacion: 'Verificación registrada.', solicitud_decidida: 'Solicitud decidida.',
+};
+
+export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
+  const t = ctx.t;
+  const nav = ctx.user ? html`
+    <nav aria-label="${t('Inicio')}">
+      <a class="brand" href="/">Mesa MTIGM</a>
+      <a href="/">${t('Inicio')}</a><a href="/propuestas">${t('Propuestas')}</a><a href="/tareas">${t('Tareas')}</a>
+      <a href="/informes">${t('Informes')}</a><a href="/bandeja">${t('Bandeja')}</a>
+    </nav>
+    <div class="who"><span>${ctx.user.name} — ${ctx.user.institution.name}</span>
+      <form method="post" action="/salir">${csrfField(ctx)}<button type="submit" class="link">${t('Salir')}</button></form>
+    </div>` : html`<nav aria-label="Mesa"><span class="brand">Mesa MTIGM</span></nav>`;
+  const message = done && doneMessages[done] ? html`<p class="done" role="status">${t(doneMessages[done])}</p>` : '';
+  return html`<!doctype html>
+<html lang="${ctx.lang === 'es' ? 'es-PE' : 'en'}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} — Mesa MTIGM</title><link rel="stylesheet" href="/static/mesa.css"></head>
+<body>
+<a class="skip" href="#contenido">${t('Saltar al contenido')}</a>
+<header>${nav}
+  <form method="post" action="/idioma" class="lang">${csrfField(ctx)}<input type="hidden" name="back" value="${ctx.path}">
+    ${ctx.lang === 'es'
+      ? html`<button type="submit" name="lang" value="en" lang="en" class="link">English</button>`
+      : html`<button type="submit" name="lang" value="es" lang="es" class="link">Español</button>`}
+  </form>
+</header>
+<main id="contenido" tabindex="-1">
+${message}
+${body}
+</main>
+<footer><p>Mesa de Trabajo Intersectorial para la Gestión Migratoria</p></footer>
+</body></html>`;
+}
+
+export const csrfField = (ctx: Ctx) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
+
+/** A one-time key per rendered form: submitting it twice (a double click, a reload) acts once. */
+export const onceField = () => html`<input type="hidden" name="_once" value="${crypto.randomUUID()}">`;
+
+export function formMessage(ctx: Ctx, state: FormState | undefined): Html | string {
+  if (!state) return '';
+  const hasFieldErrors = Object.keys(state.errors).length > 0;
+  if (!state.message && !hasFieldErrors) return '';
+  return html`<p class="error" role="alert">${state.message ?? ctx.t('Revise los campos marcados.')}</p>`;
+}
+
+interface FieldOptions {
+  name: string;
+  /** Distinguishes fields of the same name in different forms of one page (ids must be unique). */
+  form?: string;
+  label: string;
+  state?: FormState;
+  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'datetime-local';
+  required?: boolean;
+  textarea?: number;
+  hint?: string;
+  value?: string;
+  attrs?: Html;
+}
+
+const valueOf = (state: FormState | undefined, name: string) => {
+  const v = state?.values[name];
+  return Array.isArray(v) ? v[0] ?? '' : v ?? '';
+};
+
+const idOf = (name: string, form?: string) => (form ? `f-${form}-${name}` : `f-${name}`);
+
+export function field(ctx: Ctx, o: FieldOptions): Html {
+  const id = idOf(o.name, o.form);
+  const error = o.state?.errors[o.name];
+  const value = o.value ?? valueOf(o.state, o.name);
+  const described = [o.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const common = html`id="${id}" name="${o.name}"${o.required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}${o.attrs ?? ''}`;
+  return html`<div class="field${error ? ' invalid' : ''}">
+  <label for="${id}">${ctx.t(o.label)}</label>
+  ${o.hint ? html`<span class="hint" id="${id}-hint">${ctx.t(o.hint)}</span>` : ''}
+  ${o.textarea ? html`<textarea ${common} rows="${o.textarea}">${value}</textarea>` : html`<input type="${o.type ?? 'text'}" ${common} value="${value}">`}
+  ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}
+</div>`;
+}
+
+export function select(ctx: Ctx, o: { name: string; form?: string; label: string; options: Array<[string, string]>; state?: FormState; required?: boolean }): Html {
+  const id = idOf(o.name, o.form);
+  const error = o.state?.errors[o.name];
+  const current = valueOf(o.state, o.name);
+  return html`<div class="field${error ? ' invalid' : ''}">
+  <label for="${id}">${ctx.t(o.label)}</label>
+  <select id="${id}" name="${o.name}"${o.required ? html` required` : ''}${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>
+    ${o.options.map(([value, text]) => html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`)}
+  </select>
+  ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}
+</div>`;
+}
+
+/** Checkboxes or radios in a fieldset whose legend names the group. */
+export function choices(ctx: Ctx, o: { name: string; form?: string; legend: string; options: Array<[string, string]>; state?: FormState; type?: 'checkbox' | 'radio'; checked?: string[] }): Html {
+  const id = idOf(o.name, o.form);
+  const error = o.state?.errors[o.name];
+  const raw = o.state?.values[o.name];
+  const checked = o.checked ?? (Array.isArray(raw) ? raw : raw ? [raw] : []);
+  return html`<fieldset class="choices${error ? ' invalid' : ''}"${error ? html` aria-describedby="${id}-error"` : ''}>
+  <legend>${ctx.t(o.legend)}</legend>
+  ${o.options.map(([value, text], i) => html`<label class="choice"><input type="${o.type ?? 'checkbox'}" name="${o.name}" value="${value}" id="${id}-${i}"${checked.includes(value) ? html` checked` : ''}> ${text}</label>`)}
+  ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}
+</fieldset>`;
+}
+
+export const section = (title: string, body: Html | string, id?: string) =>
+  html`<section${id ? html` id="${id}"` : ''} aria-labelledby="${id ?? title}-h"><h2 id="${id ?? title}-h">${title}</h2>${body}</section>`;

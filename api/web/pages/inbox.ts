@@ -1,0 +1,18 @@
+// The inbox page: what awaits the institution, then what it was told, each marked read on request.
+import type { Ctx } from '../context';
+import { html, type Html } from '../html';
+import { when } from '../i18n';
+import { csrfField, page, section } from '../layout';
+
+export function inboxPage(ctx: Ctx, items: any[]): Html {
+  const t = ctx.t;
+  const link = (i: any) => (i.taskId ? `/tareas/${i.taskId}` : i.proposalId ? `/propuestas/${i.proposalId}` : null);
+  const row = (i: any) => html`<li>${link(i) ? html`<a href="${link(i)}">${i.title}</a>` : i.title}
+<span class="meta"> · ${i.dueAt ? html`${t('Vence')}: ${when(ctx.lang, i.dueAt)}` : when(ctx.lang, i.at)}</span>
+${i.kind !== 'pendiente' && !i.read ? html`<form method="post" action="/bandeja/leido" style="display:inline">${csrfField(ctx)}<input type="hidden" name="id" value="${i.id}"><button type="submit" class="link">${t('Marcar como leído')}</button></form>` : i.read ? html` <span class="badge">${t('Leído')}</span>` : ''}</li>`;
+  const pending = items.filter((i) => i.kind === 'pendiente');
+  const told = items.filter((i) => i.kind !== 'pendiente');
+  return page(ctx, t('Bandeja'), html`<h1>${t('Bandeja')}</h1>
+${section(t('Lo que espera a su institución'), pending.length ? html`<ul class="items">${pending.map(row)}</ul>` : html`<p>${t('Nada pendiente.')}</p>`)}
+${section(t('Avisos recientes'), told.length ? html`<ul class="items">${told.map(row)}</ul>` : html`<p>${t('Sin elementos.')}</p>`)}`);
+}

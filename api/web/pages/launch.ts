@@ -1,0 +1,34 @@
+// The launch form of the secretariat: the fields of POST /api/v1/proposals, with their defaults.
+import { decisionRules, pnmObjectives, populations, processStages, silencePolicies } from '../../../domain/vocabulary';
+import type { Ctx } from '../context';
+import { html, type Html } from '../html';
+import { label } from '../i18n';
+import { choices, csrfField, field, formMessage, onceField, page, select, type FormState } from '../layout';
+
+export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string }>, state?: FormState): Html {
+  const t = ctx.t;
+  const v = state?.values ?? {};
+  const checkedStages = state ? undefined : ['grupo_de_trabajo', 'consulta', 'conformidad'];
+  return page(ctx, t('Nueva propuesta'), html`<h1>${t('Nueva propuesta')}</h1>
+<form method="post" action="/propuestas/nueva" class="card">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+${field(ctx, { name: 'title', label: 'Título', required: true, state })}
+${field(ctx, { name: 'summary', label: 'Resumen', textarea: 3, required: true, state })}
+${field(ctx, { name: 'text', label: 'Texto', textarea: 10, required: true, state, hint: 'Párrafos separados por una línea en blanco; se numeran en ese orden.' })}
+${choices(ctx, { name: 'objectives', legend: 'Objetivos de la PNM', state, options: pnmObjectives.map((o) => [o, o]) })}
+${choices(ctx, { name: 'populations', legend: 'Poblaciones', state, options: populations.map((p) => [p, label(ctx.lang, p)]) })}
+${select(ctx, { name: 'leadWorkingGroup', label: 'Grupo de trabajo líder', state, options: groups.map((g) => [g.code, g.code]) })}
+${choices(ctx, { name: 'stages', legend: 'Etapas', state, checked: checkedStages, options: processStages.filter((s) => s !== 'revision').map((s) => [s, label(ctx.lang, s)]) })}
+<fieldset><legend>${t('Plazos')}</legend>
+${['grupo_de_trabajo', 'consulta', 'conformidad'].map((s) => field(ctx, { name: `deadline_${s}`, label: `${t('Plazo')}: ${label(ctx.lang, s)}`, state, value: v[`deadline_${s}`] === undefined ? 'P10D' : undefined, hint: 'Duración ISO 8601, p. ej. P10D (10 días) o PT30S (30 segundos).' }))}
+</fieldset>
+${select(ctx, { name: 'decisionRule', label: 'Regla de decisión', state, options: decisionRules.map((r) => [r, label(ctx.lang, r)]) })}
+${select(ctx, { name: 'silencePolicy', label: 'Política de silencio', state, options: silencePolicies.map((r) => [r, label(ctx.lang, r)]) })}
+<fieldset><legend>${t('Acción prevista (opcional)')}</legend>
+${field(ctx, { name: 'action_title', label: 'Nombre de la acción', state })}
+${field(ctx, { name: 'action_responsible', label: 'Responsables (códigos separados por comas)', state })}
+${field(ctx, { name: 'action_dueIn', label: 'Plazo de la acción', state, value: v.action_dueIn === undefined ? 'P90D' : undefined })}
+${field(ctx, { name: 'action_deliverable', label: 'Entregable', state })}
+</fieldset>
+<button type="submit">${t('Lanzar propuesta')}</button>
+</form>`);
+}

@@ -1,0 +1,148 @@
+// The proposal page: its text with numbered paragraphs, what changed since the last version,
+// the stages so far, the sign-off matrix, inputs and their answers, comments, the audit trail
+// and its verification, and the forms of the actions the user may take now.
+import type { Ctx } from '../context';
+import { html, type Html } from '../html';
+import { label, when } from '../i18n';
+import { choices, csrfField, field, formMessage, onceField, page, section, select, type FormState } from '../layout';
+import { diffView, numberedText, paragraphsOf } from '../text';
+
+export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | `respuesta-${string}`, FormState>>;
+
+interface Institution { code: string; name: string; kind: string }
+
+export interface ProposalPageData {
+  proposal: any;
+  audit: { events: Array<{ seq: number; at: string; actor: string | null; institution: string | null; action: string }>; verified: boolean };
+  institutions: Institution[];
+  coordinators: string[];
+}
+
+export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms = {}, done?: string): Html {
+  const { t, lang } = ctx;
+  const p = d.proposal;
+  const user = ctx.user!;
+  const kind = user.institution.kind;
+  const code = user.institution.code;
+  const open = p.status === 'en_curso' || p.status === 'observada';
+  const current = p.versions.find((v: any) => v.number === p.currentVersion) ?? p.versions.at(-1);
+  const previous = p.versions.find((v: any) => v.number === p.currentVersion - 1);
+  const nameOf = (c: string) => d.institutions.find((i) => i.code === c)?.name ?? c;
+  const isSecretariat = kind === 'secretaria';
+
+  const header = html`<h1>${p.title}</h1>
+<p class="meta">${p.number ? html`<strong>${t('Acuerdo')} ${p.number}</strong> · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.status)}</span>
+ · ${t('Etapa')}: <span class="badge">${label(lang, p.stage)}</span>${p.deadlines[p.stage] ? html` · ${t('Vence')}: ${when(lang, p.deadlines[p.stage])}` : ''}
+ · ${t('Versión')} ${p.currentVersion}</p>
+<p>${p.summary}</p>`;
+
+  const text = section(`${t('Texto vigente')} (${t('Versión')} ${p.currentVersion})`, current ? numberedText(current.text) : '', 'texto');
+  const changes = section(t('Cambios respecto de la versión anterior'), previous
+    ? html`<p class="meta">${current.changeSummary}</p>${diffView(previous.text, current.text, { removed: t('Texto anterior'), added: t('Texto nuevo') })}`
+    : html`<p>${t('Es la primera versión.')}</p>`, 'cambios');
+
+  const timeline = section(t('Etapas recorridas'), html`<table><thead><tr><th scope="col">${t('Fecha')}</th><th scope="col">${t('Etapa')}</th><th scope="col">${t('Evento')}</th></tr></thead><tbody>
+${p.timeline.map((e: any) => html`<tr><td>${when(lang, e.at)}</td><td>${label(lang, e.stage)}</td><td>${e.event.replaceAll('_', ' ')}</td></tr>`)}
+</tbody></table>`, 'etapas');
+
+  const members = d.institutions.filter((i) => i.kind === 'miembro');
+  const signoffOf = new Map<string, any>(p.signoffs.map((s: any) => [s.institution, s]));
+  const pending = new Set<string>(p.pendingSignoffs);
+  const matrix = section(t('Conformidades'), html`${p.round ? html`<p class="meta">${t('Ronda')} ${p.round}${p.decision ? html` · ${t('Decisión')}: ${label(lang, p.decision.outcome ?? p.status)}` : ''}</p>` : ''}
+<table><caption class="visually-hidden">${t('Conformidades')}</caption>
+<thead><tr><th scope="col">${t('Institución')}</th><th scope="col">${t('Posición')}</th><th scope="col">${t('Comentario')}</th><th scope="col">${t('Fecha')}</th></tr></thead><tbody>
+${members.map((m) => {
+    const s = signoffOf.get(m.code);
+    return html`<tr><th scope="row"><abbr title="${m.name}">${m.code}</abbr></th>
+<td>${s ? html`${label(lang, s.position)}${s.tacit ? html` <span class="badge">${t('tácita')}</span>` : ''}` : pending.has(m.code) ? html`<span class="late">${t('Pendiente')}</span>` : '—'}</td>
+<td>${s?.comment ?? ''}</td><td>${s ? when(lang, s.at) : ''}</td></tr>`;
+  })}
+</tbody></table>`, 'conformidades');
+
+  const inputs = section(t('Aportes'), p.inputs.length === 0 ? html`<p>${t('Sin aportes.')}</p>` : html`<ul class="items">${p.inputs.map((i: any) => html`<li>
+<p><strong>${nameOf(i.institution)}</strong> · ${label(lang, i.kind)}${i.paragraph ? html` · ${t('Párrafo')} ${i.paragraph}` : ''} · <span class="meta">${when(lang, i.at)}</span></p>
+<p>${i.text}</p>
+${i.answer ? html`<p><strong>${t('Respuesta')}:</strong> ${label(lang, i.answer.decision)} — ${i.answer.reason}</p>`
+    : isSecretariat && open ? answerForm(ctx, p.id, i.id, forms[`respuesta-${i.id}`]) : html`<p class="meta">${t('Pendiente')}</p>`}
+</li>`)}</ul>`, 'aportes');
+
+  const comments = section(t('Comentarios'), html`${p.comments.length === 0 ? html`<p>${t('Sin comentarios.')}</p>` : html`<ul class="items">${p.comments.map((c: any) => html`<li><p><strong>${nameOf(c.institution)}</strong> <span class="meta">${when(lang, c.at)} · ${t('Versión')} ${c.version}</span></p><p>${c.text}</p></li>`)}</ul>`}`, 'comentarios');
+
+  const audit = section(t('Auditoría'), html`<p class="${d.audit.verified ? 'done' : 'error'}">${d.audit.verified ? t('La cadena de auditoría se verificó: ningún registro fue alterado.') : t('La cadena de auditoría NO se verifica: un registro fue alterado.')}</p>
+<details><summary>${d.audit.events.length} ${t('registros')}</summary><table><thead><tr><th scope="col">#</th><th scope="col">${t('Fecha')}</th><th scope="col">${t('Institución')}</th><th scope="col">${t('Evento')}</th></tr></thead><tbody>
+${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</td><td>${e.institution ?? '—'}</td><td>${e.action.replaceAll('_', ' ')}</td></tr>`)}
+</tbody></table></details>`, 'auditoria');
+
+  // The forms: only those the user's role and the proposal's stage allow (the API decides anyway).
+  const actions: Html[] = [];
+  if (open && kind === 'miembro' && p.stage === 'conformidad') actions.push(signoffForm(ctx, p, forms.conformidad));
+  if (open && ((kind === 'osc' && p.consultationOpen) || (kind === 'apoyo' && p.stage !== 'cerrada'))) actions.push(inputForm(ctx, p, current ? paragraphsOf(current.text).length : 0, forms.aporte));
+  if (open && kind !== 'osc') actions.push(commentForm(ctx, p.id, forms.comentario));
+  if (open && p.stage === 'grupo_de_trabajo' && (isSecretariat || d.coordinators.includes(code))) actions.push(groupDecisionForm(ctx, p.id, forms.decision));
+  const secretariat = isSecretariat && open ? secretariatForms(ctx, p, current?.text ?? '', forms) : '';
+
+  return page(ctx, p.title, html`${header}
+${actions.length ? html`<div class="actions">${actions}</div>` : ''}
+${text}${changes}${matrix}${inputs}${comments}${timeline}${secretariat}${audit}`, done);
+}
+
+function signoffForm(ctx: Ctx, p: any, state?: FormState): Html {
+  const t = ctx.t;
+  const mine = p.signoffs.find((s: any) => s.institution === ctx.user!.institution.code);
+  return html`<section aria-labelledby="f-conformidad-h" class="card"><h2 id="f-conformidad-h">${t('Su conformidad')}</h2>
+<form method="post" action="/propuestas/${p.id}/conformidad">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+${choices(ctx, { name: 'position', form: 'conformidad', legend: 'Posición', type: 'radio', state, checked: state ? undefined : mine ? [mine.position] : [],
+    options: ['aprueba', 'aprueba_con_observaciones', 'objeta', 'se_abstiene'].map((v) => [v, label(ctx.lang, v)]) })}
+${field(ctx, { name: 'comment', form: 'conformidad', label: 'Comentario (obligatorio si observa u objeta)', textarea: 3, state })}
+<button type="submit">${t('Registrar conformidad')}</button></form></section>`;
+}
+
+function inputForm(ctx: Ctx, p: any, paragraphs: number, state?: FormState): Html {
+  const t = ctx.t;
+  return html`<section aria-labelledby="f-aporte-h" class="card"><h2 id="f-aporte-h">${t('Enviar aporte')}</h2>
+<form method="post" action="/propuestas/${p.id}/aportes">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+${select(ctx, { name: 'kind', form: 'aporte', label: 'Tipo de aporte', state, options: [['comentario', t('Comentario')], ['cambio', t('Cambio')]] })}
+${field(ctx, { name: 'paragraph', form: 'aporte', label: 'Párrafo (opcional)', type: 'number', state, attrs: html` min="1" max="${paragraphs}"` })}
+${field(ctx, { name: 'text', form: 'aporte', label: 'Aporte', textarea: 4, required: true, state })}
+<button type="submit">${t('Enviar aporte')}</button></form></section>`;
+}
+
+function commentForm(ctx: Ctx, id: string, state?: FormState): Html {
+  return html`<section aria-labelledby="f-comentario-h" class="card"><h2 id="f-comentario-h">${ctx.t('Comentar')}</h2>
+<form method="post" action="/propuestas/${id}/comentarios">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+${field(ctx, { name: 'text', form: 'comentario', label: 'Comentario', textarea: 3, required: true, state })}
+<button type="submit">${ctx.t('Comentar')}</button></form></section>`;
+}
+
+function groupDecisionForm(ctx: Ctx, id: string, state?: FormState): Html {
+  return html`<section aria-labelledby="f-decision-h" class="card"><h2 id="f-decision-h">${ctx.t('Decisión del grupo de trabajo')}</h2>
+<form method="post" action="/propuestas/${id}/decision-grupo">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+${select(ctx, { name: 'decision', form: 'grupo', label: 'Decisión', state, options: ['avanzar', 'devolver', 'rechazar'].map((v) => [v, label(ctx.lang, v)]) })}
+${field(ctx, { name: 'reason', form: 'grupo', label: 'Motivo', textarea: 2, state })}
+<button type="submit">${ctx.t('Registrar')}</button></form></section>`;
+}
+
+function answerForm(ctx: Ctx, id: string, inputId: string, state?: FormState): Html {
+  const t = ctx.t;
+  return html`<form method="post" action="/propuestas/${id}/aportes/${inputId}/respuesta" class="card" aria-label="${t('Responder aporte')}">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+${select(ctx, { name: 'decision', form: `r-${inputId}`, label: 'Decisión', state, options: ['acogida', 'parcialmente_acogida', 'no_acogida'].map((v) => [v, label(ctx.lang, v)]) })}
+${field(ctx, { name: 'reason', form: `r-${inputId}`, label: 'Motivo', textarea: 2, required: true, state })}
+<button type="submit">${t('Responder')}</button></form>`;
+}
+
+function secretariatForms(ctx: Ctx, p: any, text: string, forms: ProposalForms): Html {
+  const t = ctx.t;
+  return section(t('Acciones de la Secretaría Técnica'), html`<div class="actions">
+${p.stage !== 'conformidad' ? html`<form method="post" action="/propuestas/${p.id}/avanzar">${csrfField(ctx)}${onceField()}${formMessage(ctx, forms.avanzar)}
+<p class="meta">${t('Cierra la etapa actual y abre la siguiente.')}</p><button type="submit">${t('Avanzar etapa')}</button></form>` : ''}
+${p.stage !== 'conformidad' ? html`<form method="post" action="/propuestas/${p.id}/versiones">${csrfField(ctx)}${onceField()}${formMessage(ctx, forms.version)}
+<h3>${t('Publicar nueva versión')}</h3>
+${field(ctx, { name: 'text', form: 'version', label: 'Texto', textarea: 8, required: true, state: forms.version, value: forms.version ? undefined : text })}
+${field(ctx, { name: 'changeSummary', form: 'version', label: 'Resumen de cambios', textarea: 2, required: true, state: forms.version })}
+<button type="submit">${t('Publicar')}</button></form>` : ''}
+<form method="post" action="/propuestas/${p.id}/retirar">${csrfField(ctx)}${onceField()}${formMessage(ctx, forms.retirar)}
+<h3>${t('Retirar propuesta')}</h3>
+${field(ctx, { name: 'reason', form: 'retirar', label: 'Motivo', textarea: 2, required: true, state: forms.retirar })}
+<button type="submit" class="danger">${t('Retirar propuesta')}</button></form>
+</div>`, 'secretaria');
+}

@@ -1,0 +1,72 @@
+// The task board (every task by status, with its progress) and the task page with the forms of
+// the responsible institutions and of the secretariat.
+import { taskStatuses } from '../../../domain/tasks';
+import type { Ctx } from '../context';
+import { html, type Html } from '../html';
+import { label, when } from '../i18n';
+import { choices, csrfField, field, formMessage, onceField, page, section, type FormState } from '../layout';
+
+export type TaskForms = Partial<Record<'aceptar' | 'solicitud' | 'avance' | 'conclusion' | 'verificacion' | 'decision', FormState>>;
+
+const bar = (percent: number) => html`<div class="bar" role="img" aria-label="${percent}%"><span style="width:${Math.max(0, Math.min(100, percent))}%"></span></div>`;
+
+export function taskBoardPage(ctx: Ctx, tasks: any[], mine: boolean): Html {
+  const t = ctx.t;
+  return page(ctx, t('Tablero de tareas'), html`<h1>${t('Tablero de tareas')}</h1>
+<p>${mine ? html`<a href="/tareas?todas=1">${t('Todas')}</a>` : ctx.user!.institution.kind === 'miembro' ? html`<a href="/tareas">${ctx.user!.institution.code}</a>` : ''}</p>
+<div class="board">${taskStatuses.map((s) => {
+    const here = tasks.filter((x) => x.status === s);
+    return html`<section aria-labelledby="col-${s}"><h2 id="col-${s}">${label(ctx.lang, s)} <span class="badge">${here.length}</span></h2>
+${here.length === 0 ? html`<p>${t('Sin tareas.')}</p>` : html`<ul class="items">${here.map((x) => html`<li><a href="/tareas/${x.id}">${x.title}</a>
+<div class="meta">${x.agreementNumber} · ${x.responsible.join(', ')}</div>${bar(x.percent)}
+<div class="meta${x.overdue ? ' late' : ''}">${x.overdue ? t('Plazo vencido') : t('Vence')}: ${when(ctx.lang, x.dueAt)} · ${x.percent}%</div></li>`)}</ul>`}</section>`;
+  })}</div>`);
+}
+
+export function taskPage(ctx: Ctx, task: any, forms: TaskForms = {}, done?: string): Html {
+  const t = ctx.t;
+  const code = ctx.user!.institution.code;
+  const kind = ctx.user!.institution.kind;
+  const responsible = task.responsible.includes(code);
+  const myLine = task.lines.find((l: any) => l.institution === code);
+  const actions: Html[] = [];
+  const form = (name: keyof TaskForms, action: string, heading: string, body: Html | string, button: string) => html`<section class="card" aria-labelledby="t-${name}-h"><h2 id="t-${name}-h">${t(heading)}</h2>
+<form method="post" action="/tareas/${task.id}/${action}">${csrfField(ctx)}${onceField()}${formMessage(ctx, forms[name])}${body}<button type="submit">${t(button)}</button></form></section>`;
+
+  if (responsible && task.status === 'asignada' && !task.accepted.includes(code)) {
+    actions.push(form('aceptar', 'aceptar', 'Aceptar la tarea', '', 'Aceptar'));
+    actions.push(form('solicitud', 'solicitud', 'Solicitar reasignación o nueva fecha', html`
+${field(ctx, { name: 'reason', form: 'solicitud', label: 'Motivo', textarea: 2, required: true, state: forms.solicitud })}
+${field(ctx, { name: 'proposedDueDate', form: 'solicitud', label: 'Nueva fecha propuesta (opcional)', type: 'datetime-local', state: forms.solicitud })}`, 'Solicitar'));
+  }
+  if (responsible && task.accepted.includes(code) && task.status === 'en_ejecucion' && myLine && !myLine.completed) {
+    actions.push(form('avance', 'avance', 'Informar avance', html`
+${field(ctx, { name: 'percent', form: 'avance', label: 'Porcentaje (0–100)', type: 'number', required: true, state: forms.avance, attrs: html` min="0" max="100"` })}
+${field(ctx, { name: 'note', form: 'avance', label: 'Nota', textarea: 2, state: forms.avance })}
+${field(ctx, { name: 'evidenceUrl', form: 'avance', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.avance })}`, 'Informar avance'));
+    actions.push(form('conclusion', 'conclusion', 'Registrar conclusión', html`
+${field(ctx, { name: 'summary', form: 'conclusion', label: 'Resultado', textarea: 3, required: true, state: forms.conclusion })}
+${field(ctx, { name: 'evidenceUrl', form: 'conclusion', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.conclusion })}`, 'Registrar conclusión'));
+  }
+  if (kind === 'secretaria' && task.status === 'asignada' && task.pendingFor.includes('SECRETARIA')) {
+    actions.push(form('decision', 'decision', 'Decidir la solicitud', html`
+${choices(ctx, { name: 'granted', form: 'decision', legend: 'Decisión', type: 'radio', state: forms.decision, options: [['true', t('Conceder')], ['false', t('Denegar')]] })}
+${field(ctx, { name: 'comment', form: 'decision', label: 'Motivo', textarea: 2, required: true, state: forms.decision })}
+${field(ctx, { name: 'responsible', form: 'decision', label: 'Responsables (códigos separados por comas)', state: forms.decision })}`, 'Registrar'));
+  }
+  if (kind === 'secretaria' && task.status === 'completada') {
+    actions.push(form('verificacion', 'verificacion', 'Verificar', html`
+${choices(ctx, { name: 'accepted', form: 'verificacion', legend: 'Decisión', type: 'radio', state: forms.verificacion, options: [['true', t('Aceptar el resultado')], ['false', t('Devolver con observaciones')]] })}
+${field(ctx, { name: 'comment', form: 'verificacion', label: 'Observaciones', textarea: 3, state: forms.verificacion })}`, 'Verificar'));
+  }
+
+  return page(ctx, task.title, html`<h1>${task.title}</h1>
+<p class="meta">${t('Acuerdo')} <a href="/propuestas/${task.proposalId}">${task.agreementNumber}</a> · ${t('Estado')}: <span class="badge">${label(ctx.lang, task.status)}</span>
+ · <span class="${task.overdue ? 'late' : ''}">${task.overdue ? t('Plazo vencido') : t('Vence')}: ${when(ctx.lang, task.dueAt)}</span></p>
+<p><strong>${t('Entregable')}:</strong> ${task.deliverable}</p>
+${actions.length ? html`<div class="actions">${actions}</div>` : ''}
+${section(t('Avance'), html`<table><thead><tr><th scope="col">${t('Institución')}</th><th scope="col">${t('Estado')}</th><th scope="col">${t('Avance')}</th></tr></thead><tbody>
+${task.lines.map((l: any) => html`<tr><th scope="row">${l.institution}</th><td>${l.completed ? t('Completada') : l.accepted ? t('En ejecución') : t('Pendiente')}</td><td>${bar(l.percent)} ${l.percent}%</td></tr>`)}
+</tbody></table>
+${task.progress.length ? html`<h3>${t('Informes de avance')}</h3><ul class="items">${task.progress.map((p: any) => html`<li><strong>${p.institution}</strong> · ${p.percent}% · <span class="meta">${when(ctx.lang, p.at)}</span>${p.note ? html`<p>${p.note}</p>` : ''}${p.evidenceUrl ? html`<p><a href="${p.evidenceUrl}" rel="noopener noreferrer">${t('Evidencia')}</a></p>` : ''}</li>`)}</ul>` : ''}`)}`, done);
+}

@@ -1,0 +1,360 @@
+// The web application: server-rendered pages in Spanish (English on request) for people who
+// never call the API. Every read and every action goes through the HTTP API in-process, with
+// the user's own token: the same rules, checks and messages as any other client. Forms are
+// plain HTML (no script needed), protected by a CSRF token, and submitted once (`_once` is the
+// action's Idempotency-Key).
+import { readFileSync } from 'node:fs';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { deleteToken } from '../../db/users';
+import type { AppDeps } from '../app';
+import { tokenHash } from '../auth';
+import { contextOf, langCookie, loginCsrfCookie, newCsrf, sameSecret, sessionCookie, setCookie, type ApiAnswer, type Ctx } from './context';
+import type { Html } from './html';
+import type { FormState } from './layout';
+import { errorPage, homePage, loginPage, proposalListPage } from './pages/home';
+import { inboxPage } from './pages/inbox';
+import { launchPage } from './pages/launch';
+import { proposalPage, type ProposalForms } from './pages/proposal';
+import { reportsPage } from './pages/reports';
+import { taskBoardPage, taskPage, type TaskForms } from './pages/tasks';
+
+type Form = Record<string, string | string[] | undefined>;
+
+const css = readFileSync(new URL('./static/mesa.css', import.meta.url), 'utf8');
+
+/** The strictest policy the pages allow: no script at all, styles from our own file, nothing framed. */
+const securityHeaders = {
+  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+class WebError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
+const many = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []).filter((x) => x !== '');
+const codes = (v: string | string[] | undefined) => one(v).split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean);
+/** Optional fields: left empty, they are not sent at all. */
+const optional = <K extends string>(key: K, value: string) => (value ? { [key]: value } : {}) as Partial<Record<K, string>>;
+
+/** A `datetime-local` value is Lima time (UTC−5, no daylight saving). */
+const limaToIso = (local: string) => (local ? new Date(`${local.length === 16 ? `${local}:00` : local}-05:00`).toISOString() : '');
+
+/**
+ * An API refusal as a form state: an error about one field goes beside it (named by its label, not
+ * by its JSON name); any other (403, 409, 422…) goes on top of the form.
+ */
+function refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<string, string>, fieldOf: (apiField: string) => string = (f) => f): FormState {
+  const error = answer.body?.error as { message?: string; details?: { field?: string } } | undefined;
+  let message = error?.message ?? ctx.t('No se pudo completar la acción.');
+  const apiField = error?.details?.field;
+  if (apiField) {
+    const formField = fieldOf(apiField);
+    const labelText = fields[formField];
+    if (labelText) {
+      message = message.replace(`«${apiField}»`, `«${ctx.t(labelText)}»`);
+      return { values, errors: { [formField]: message } };
+    }
+  }
+  return { values, errors: {}, message };
+}
+
+export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstance }> = async (app, { deps, root }) => {
+  await app.register(formbody, { bodyLimit: deps.bodyLimit });
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(securityHeaders);
+  });
+
+  const ctxOf = (request: FastifyRequest) => contextOf(root, deps.db, request);
+  const send = (reply: FastifyReply, html: Html, status = 200) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html.toString());
+
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+    const ctx = await ctxOf(request).catch(() => null);
+    const status = error instanceof WebError ? error.status : error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'web page failed');
+    const message = error instanceof WebError ? error.message : status === 413 ? 'El formulario es demasiado grande.' : status < 500 ? 'La petición no es válida.' : `Error interno. Referencia: ${request.id}.`;
+    if (!ctx) return reply.code(status).type('text/plain; charset=utf-8').send(message);
+    return send(reply, errorPage(ctx, status, message), status);
+  });
+
+  /** The signed-in user's context, or a redirect to the login page. */
+  async function signedIn(request: FastifyRequest, reply: FastifyReply): Promise<Ctx | null> {
+    const ctx = await ctxOf(request);
+    if (!ctx.user) {
+      await reply.redirect('/entrar', 303);
+      return null;
+    }
+    return ctx;
+  }
+
+  function checkCsrf(ctx: Ctx, form: Form) {
+    if (!ctx.csrf || !sameSecret(one(form._csrf), ctx.csrf)) throw new WebError(403, ctx.t('Su sesión expiró o el formulario caducó. Vuelva a intentarlo.'));
+  }
+
+  /** The API's answer to a page read; its refusals become the page's. */
+  async function read(ctx: Ctx, url: string) {
+    const answer = await ctx.api('GET', url);
+    if (answer.status >= 400) throw new WebError(answer.status, answer.body?.error?.message ?? ctx.t('No encontrado'));
+    return answer.body;
+  }
+
+  app.get('/static/mesa.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css));
+
+  // ---- session and language ---------------------------------------------------------------
+
+  app.get('/entrar', async (request, reply) => {
+    const ctx = await ctxOf(request);
+    if (ctx.user) return reply.redirect('/', 303);
+    if (!ctx.csrf) {
+      ctx.csrf = newCsrf();
+      setCookie(request, reply, loginCsrfCookie, ctx.csrf, 3600);
+    }
+    return send(reply, loginPage(ctx));
+  });
+
+  app.post<{ Body: Form }>('/entrar', async (request, reply) => {
+    const ctx = await ctxOf(request);
+    checkCsrf(ctx, request.body);
+    const email = one(request.body.email);
+    const answer = await ctx.api('POST', '/api/v1/auth/token', { email, password: one(request.body.password) });
+    if (answer.status !== 200) {
+      const message = answer.status === 401 ? ctx.t('Correo o contraseña incorrectos.') : answer.body?.error?.message ?? ctx.t('Correo o contraseña incorrectos.');
+      return send(reply, loginPage(ctx, { values: { email }, errors: {}, message }), answer.status === 400 ? 400 : 401);
+    }
+    const expires = Math.max(60, Math.floor((Date.parse(answer.body.expiresAt) - Date.now()) / 1000));
+    setCookie(request, reply, sessionCookie, answer.body.token, expires);
+    setCookie(request, reply, loginCsrfCookie, '', 0);
+    return reply.redirect('/', 303);
+  });
+
+  app.post<{ Body: Form }>('/salir', async (request, reply) => {
+    const ctx = await ctxOf(request);
+    if (ctx.token) {
+      checkCsrf(ctx, request.body);
+      await deleteToken(deps.db, tokenHash(ctx.token));
+    }
+    setCookie(request, reply, sessionCookie, '', 0);
+    return reply.redirect('/entrar', 303);
+  });
+
+  app.post<{ Body: Form }>('/idioma', async (request, reply) => {
+    const ctx = await ctxOf(request);
+    checkCsrf(ctx, request.body);
+    setCookie(request, reply, langCookie, one(request.body.lang) === 'en' ? 'en' : 'es', 365 * 24 * 3600);
+    const back = one(request.body.back);
+    // Only a path on this site: never an open redirect.
+    return reply.redirect(back.startsWith('/') && !back.startsWith('//') ? back : '/', 303);
+  });
+
+  // ---- home, lists, inbox, reports ---------------------------------------------------------
+
+  app.get('/', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const kind = ctx.user!.institution.kind;
+    const proposalsUrl = kind === 'osc' ? '/api/v1/proposals?stage=consulta&limit=100' : kind === 'miembro' ? null : '/api/v1/proposals?status=en_curso&limit=200';
+    const [inbox, proposals, tasks] = await Promise.all([
+      read(ctx, '/api/v1/inbox'),
+      proposalsUrl ? read(ctx, proposalsUrl) : { items: [] },
+      kind === 'secretaria' ? read(ctx, '/api/v1/tasks?limit=200') : { items: [] },
+    ]);
+    const soon = Date.now() + 14 * 24 * 3600 * 1000;
+    const atRisk = tasks.items.filter((task: any) => ['asignada', 'en_ejecucion'].includes(task.status) && Date.parse(task.dueAt) < soon)
+      .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
+    const open = kind === 'osc' ? proposals.items.filter((p: any) => p.consultationOpen) : proposals.items;
+    return send(reply, homePage(ctx, { inbox: inbox.items, proposals: open, tasksAtRisk: atRisk }));
+  });
+
+  app.get<{ Querystring: Record<string, string> }>('/propuestas', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const q = { stage: request.query.stage || undefined, status: request.query.status || undefined, q: request.query.q || undefined };
+    const params = new URLSearchParams({ limit: '50', ...Object.fromEntries(Object.entries({ ...q, cursor: request.query.cursor }).filter(([, v]) => v)) as Record<string, string> });
+    const answer = await ctx.api('GET', `/api/v1/proposals?${params.toString()}`);
+    if (answer.status === 400) throw new WebError(400, answer.body.error.message);
+    return send(reply, proposalListPage(ctx, answer.body.items, q, answer.body.nextCursor));
+  });
+
+  app.get('/bandeja', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    return send(reply, inboxPage(ctx, (await read(ctx, '/api/v1/inbox')).items));
+  });
+
+  app.post<{ Body: Form }>('/bandeja/leido', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    checkCsrf(ctx, request.body);
+    await ctx.api('POST', `/api/v1/inbox/${encodeURIComponent(one(request.body.id))}/read`, {});
+    return reply.redirect('/bandeja', 303);
+  });
+
+  app.get('/informes', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const [pnm, institutions] = await Promise.all([read(ctx, '/api/v1/reports/pnm'), read(ctx, '/api/v1/reports/institutions')]);
+    return send(reply, reportsPage(ctx, pnm, institutions));
+  });
+
+  // The CSV beside each chart: the API's own CSV, as a download a browser can follow.
+  for (const [path, api] of [['/informes/avance-pnm.csv', '/api/v1/reports/pnm'], ['/informes/instituciones.csv', '/api/v1/reports/institutions']] as const) {
+    app.get(path, async (request, reply) => {
+      const ctx = await signedIn(request, reply);
+      if (!ctx) return reply;
+      const answer = await root.inject({ method: 'GET', url: api, headers: { authorization: `Bearer ${ctx.token}`, accept: 'text/csv' } });
+      return reply.code(answer.statusCode).type(answer.headers['content-type'] as string)
+        .header('content-disposition', answer.headers['content-disposition'] as string).send(answer.rawPayload);
+    });
+  }
+
+  // ---- proposals ------------------------------------------------------------------------
+
+  const launchLabels: Record<string, string> = {
+    title: 'Título', summary: 'Resumen', text: 'Texto', objectives: 'Objetivos de la PNM', populations: 'Poblaciones',
+    leadWorkingGroup: 'Grupo de trabajo líder', stages: 'Etapas', decisionRule: 'Regla de decisión', silencePolicy: 'Política de silencio',
+    deadline_grupo_de_trabajo: 'Plazo', deadline_consulta: 'Plazo', deadline_conformidad: 'Plazo',
+    action_title: 'Nombre de la acción', action_responsible: 'Responsables', action_dueIn: 'Plazo de la acción', action_deliverable: 'Entregable',
+  };
+  const launchField = (f: string) => {
+    const deadline = /^deadlines\.(\w+)/.exec(f);
+    if (deadline) return `deadline_${deadline[1]}`;
+    const action = /^actions\[0\]\.(\w+)/.exec(f);
+    if (action) return `action_${action[1]}`;
+    return f.replace(/\[\d+\]$/, '');
+  };
+
+  async function groups(ctx: Ctx) {
+    return (await read(ctx, '/api/v1/working-groups')) as Array<{ code: string; name: string; coordinator: string | null }>;
+  }
+
+  app.get('/propuestas/nueva', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    if (ctx.user!.institution.kind !== 'secretaria') throw new WebError(403, 'Solo la Secretaría Técnica lanza propuestas.');
+    return send(reply, launchPage(ctx, await groups(ctx)));
+  });
+
+  app.post<{ Body: Form }>('/propuestas/nueva', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const f = request.body;
+    checkCsrf(ctx, f);
+    const stages = many(f.stages);
+    const body = {
+      title: one(f.title), summary: one(f.summary), text: one(f.text),
+      objectives: many(f.objectives), populations: many(f.populations), leadWorkingGroup: one(f.leadWorkingGroup),
+      stages,
+      deadlines: Object.fromEntries(stages.map((s) => [s, one(f[`deadline_${s}`])])),
+      decisionRule: one(f.decisionRule), silencePolicy: one(f.silencePolicy),
+      actions: one(f.action_title) ? [{ title: one(f.action_title), responsible: codes(f.action_responsible), dueIn: one(f.action_dueIn), deliverable: one(f.action_deliverable) }] : [],
+    };
+    const answer = await ctx.api('POST', '/api/v1/proposals', body, { 'idempotency-key': one(f._once) });
+    if (answer.status === 201 || answer.status === 200) return reply.redirect(`/propuestas/${answer.body.id}?hecho=lanzada`, 303);
+    return send(reply, launchPage(ctx, await groups(ctx), refusal(ctx, answer, f, launchLabels, launchField)), answer.status);
+  });
+
+  async function proposalData(ctx: Ctx, id: string) {
+    const [proposal, audit, institutions, wgs] = await Promise.all([
+      read(ctx, `/api/v1/proposals/${encodeURIComponent(id)}`), read(ctx, `/api/v1/proposals/${encodeURIComponent(id)}/audit`),
+      read(ctx, '/api/v1/institutions'), groups(ctx),
+    ]);
+    const lead = wgs.find((g) => g.code === proposal.leadWorkingGroup);
+    return { proposal, audit, institutions, coordinators: lead?.coordinator ? [lead.coordinator] : [] };
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { hecho?: string } }>('/propuestas/:id', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    return send(reply, proposalPage(ctx, await proposalData(ctx, request.params.id), {}, request.query.hecho));
+  });
+
+  /** One form of the proposal page: its API call, and the page again with the error if refused. */
+  const proposalAction = (
+    path: string, form: keyof ProposalForms | ((params: Record<string, string>) => keyof ProposalForms), done: string,
+    call: (f: Form, params: Record<string, string>) => { url: string; body: object }, labels: Record<string, string>,
+  ) => app.post<{ Params: Record<string, string>; Body: Form }>(`/propuestas/:id/${path}`, async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    checkCsrf(ctx, request.body);
+    const { id } = request.params as { id: string };
+    const { url, body } = call(request.body, request.params);
+    const answer = await ctx.api('POST', url, body, { 'idempotency-key': one(request.body._once) });
+    if (answer.status < 300) return reply.redirect(`/propuestas/${encodeURIComponent(id)}?hecho=${done}#contenido`, 303);
+    if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, answer.body?.error?.message ?? '');
+    const name = typeof form === 'function' ? form(request.params) : form;
+    return send(reply, proposalPage(ctx, await proposalData(ctx, id), { [name]: refusal(ctx, answer, request.body, labels) }), answer.status);
+  });
+
+  const base = (id: string) => `/api/v1/proposals/${encodeURIComponent(id)}`;
+  proposalAction('conformidad', 'conformidad', 'conformidad', (f, p) => ({ url: `${base(p.id!)}/signoffs`, body: { position: one(f.position), ...optional('comment', one(f.comment)) } }),
+    { position: 'Posición', comment: 'Comentario' });
+  proposalAction('aportes', 'aporte', 'aporte', (f, p) => ({
+    url: `${base(p.id!)}/inputs`,
+    body: { kind: one(f.kind), text: one(f.text), ...(one(f.paragraph) ? { paragraph: Number(one(f.paragraph)) } : {}) },
+  }), { kind: 'Tipo de aporte', text: 'Aporte', paragraph: 'Párrafo (opcional)' });
+  proposalAction('comentarios', 'comentario', 'comentario', (f, p) => ({ url: `${base(p.id!)}/comments`, body: { text: one(f.text) } }), { text: 'Comentario' });
+  proposalAction('avanzar', 'avanzar', 'avance_etapa', (_f, p) => ({ url: `${base(p.id!)}/advance`, body: {} }), {});
+  proposalAction('retirar', 'retirar', 'retiro', (f, p) => ({ url: `${base(p.id!)}/withdraw`, body: { reason: one(f.reason) } }), { reason: 'Motivo' });
+  proposalAction('versiones', 'version', 'version', (f, p) => ({ url: `${base(p.id!)}/versions`, body: { text: one(f.text), changeSummary: one(f.changeSummary) } }),
+    { text: 'Texto', changeSummary: 'Resumen de cambios' });
+  proposalAction('decision-grupo', 'decision', 'decision', (f, p) => ({ url: `${base(p.id!)}/working-group-decision`, body: { decision: one(f.decision), ...optional('reason', one(f.reason)) } }),
+    { decision: 'Decisión', reason: 'Motivo' });
+  proposalAction('aportes/:inputId/respuesta', (p) => `respuesta-${p.inputId}`, 'respuesta',
+    (f, p) => ({ url: `${base(p.id!)}/inputs/${encodeURIComponent(p.inputId!)}/answer`, body: { decision: one(f.decision), reason: one(f.reason) } }),
+    { decision: 'Decisión', reason: 'Motivo' });
+
+  // ---- tasks ----------------------------------------------------------------------------
+
+  app.get<{ Querystring: { todas?: string } }>('/tareas', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    // A ministry sees its own tasks first; everyone else (and "Todas") the whole board.
+    const mine = ctx.user!.institution.kind === 'miembro' && !request.query.todas;
+    const page = await read(ctx, `/api/v1/tasks?limit=200${mine ? `&institution=${ctx.user!.institution.code}` : ''}`);
+    return send(reply, taskBoardPage(ctx, page.items, mine));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { hecho?: string } }>('/tareas/:id', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    return send(reply, taskPage(ctx, await read(ctx, `/api/v1/tasks/${encodeURIComponent(request.params.id)}`), {}, request.query.hecho));
+  });
+
+  const taskAction = (path: string, form: keyof TaskForms, done: string, call: (f: Form) => { url: string; body: object }, labels: Record<string, string>) =>
+    app.post<{ Params: { id: string }; Body: Form }>(`/tareas/:id/${path}`, async (request, reply) => {
+      const ctx = await signedIn(request, reply);
+      if (!ctx) return reply;
+      checkCsrf(ctx, request.body);
+      const id = encodeURIComponent(request.params.id);
+      const { url, body } = call(request.body);
+      const answer = await ctx.api('POST', `/api/v1/tasks/${id}/${url}`, body, { 'idempotency-key': one(request.body._once) });
+      if (answer.status < 300) return reply.redirect(`/tareas/${id}?hecho=${done}`, 303);
+      if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, answer.body?.error?.message ?? '');
+      const task = await read(ctx, `/api/v1/tasks/${id}`);
+      return send(reply, taskPage(ctx, task, { [form]: refusal(ctx, answer, request.body, labels) }), answer.status);
+    });
+
+  taskAction('aceptar', 'aceptar', 'aceptada', () => ({ url: 'accept', body: {} }), {});
+  taskAction('solicitud', 'solicitud', 'solicitud', (f) => ({ url: 'reassignment-request', body: { reason: one(f.reason), ...optional('proposedDueDate', limaToIso(one(f.proposedDueDate))) } }),
+    { reason: 'Motivo', proposedDueDate: 'Nueva fecha propuesta (opcional)' });
+  taskAction('avance', 'avance', 'avance', (f) => ({
+    url: 'progress',
+    body: { percent: one(f.percent) === '' ? undefined : Number(one(f.percent)), ...optional('note', one(f.note)), ...optional('evidenceUrl', one(f.evidenceUrl)) },
+  }), { percent: 'Porcentaje (0–100)', note: 'Nota', evidenceUrl: 'Enlace a la evidencia (opcional)' });
+  taskAction('conclusion', 'conclusion', 'conclusion', (f) => ({ url: 'completion', body: { summary: one(f.summary), ...optional('evidenceUrl', one(f.evidenceUrl)) } }),
+    { summary: 'Resultado', evidenceUrl: 'Enlace a la evidencia (opcional)' });
+  taskAction('verificacion', 'verificacion', 'verificacion', (f) => ({ url: 'verification', body: { accepted: one(f.accepted) === 'true', comment: one(f.comment) } }),
+    { accepted: 'Decisión', comment: 'Observaciones' });
+  taskAction('decision', 'decision', 'solicitud_decidida', (f) => ({
+    url: 'reassignment-decision',
+    body: { granted: one(f.granted) === 'true', comment: one(f.comment), ...(codes(f.responsible).length ? { responsible: codes(f.responsible) } : {}) },
+  }), { granted: 'Decisión', comment: 'Motivo', responsible: 'Responsables (códigos separados por comas)' });
+};
