@@ -9,7 +9,7 @@ export function inboxPage(ctx: Ctx, items: any[]): Html {
   const link = (i: any) => (i.taskId ? `/tareas/${i.taskId}` : i.proposalId ? `/propuestas/${i.proposalId}` : null);
   const row = (i: any) => html`<li>${link(i) ? html`<a href="${link(i)}">${i.title}</a>` : i.title}
 <span class="meta"> · ${i.dueAt ? html`${t('Vence')}: ${when(ctx.lang, i.dueAt)}` : when(ctx.lang, i.at)}</span>
-${i.kind !== 'pendiente' && !i.read ? html`<form method="post" action="/bandeja/leido" style="display:inline">${csrfField(ctx)}<input type="hidden" name="id" value="${i.id}"><button type="submit" class="link">${t('Marcar como leído')}</button></form>` : i.read ? html` <span class="badge">${t('Leído')}</span>` : ''}</li>`;
+${i.kind !== 'pendiente' && !i.read ? html`<form method="post" action="/bandeja/leido" class="inline">${csrfField(ctx)}<input type="hidden" name="id" value="${i.id}"><button type="submit" class="link">${t('Marcar como leído')}</button></form>` : i.read ? html` <span class="badge">${t('Leído')}</span>` : ''}</li>`;
   const pending = items.filter((i) => i.kind === 'pendiente');
   const told = items.filter((i) => i.kind !== 'pendiente');
   return page(ctx, t('Bandeja'), html`<h1>${t('Bandeja')}</h1>
