@@ -212,7 +212,8 @@ export interface ProposalFilters {
 }
 
 
-export async function listProposals(db: Db, f: ProposalFilters) {
+/** The list query itself, apart, so its plan can be inspected (npm run bench prints it). */
+export function proposalListQuery(db: Db, f: ProposalFilters) {
   const where: SQL[] = [];
   if (f.stage) where.push(eq(proposals.stage, f.stage));
   if (f.status) where.push(eq(proposals.status, f.status));
@@ -226,8 +227,11 @@ export async function listProposals(db: Db, f: ProposalFilters) {
     where.push(or(ilike(proposals.title, like), ilike(proposals.summary, like))!);
   }
   if (f.cursor) where.push(after(proposals.createdAt, proposals.id, f.cursor));
-  const rows = await db.select().from(proposals).where(and(...where))
-    .orderBy(desc(proposals.createdAt), desc(proposals.id)).limit(f.limit + 1);
+  return db.select().from(proposals).where(and(...where)).orderBy(desc(proposals.createdAt), desc(proposals.id)).limit(f.limit + 1);
+}
+
+export async function listProposals(db: Db, f: ProposalFilters) {
+  const rows = await proposalListQuery(db, f);
   return page(rows.map(toSummary), f.limit);
 }
 

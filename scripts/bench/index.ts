@@ -1,0 +1,366 @@
+// `npm run bench`: the engine measured beside the raw Temporal floor, in one run, on the same
+// servers. Starts the embedded stack (or uses TEMPORAL_ADDRESS and DATABASE_URL), shows progress
+// on stderr, prints a table and writes every figure to bench-results/bench-<time>.json.
+//   npm run bench                      all five measurements
+//   npm run bench -- --quick           smaller sizes, for a first look
+//   npm run bench -- --only reads,memory
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { sql } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import { buildApp } from '../../api/app';
+import { smtpMailer } from '../../activities/channels';
+import { rowsOf } from '../../db/client';
+import { planDeliveries } from '../../db/deliveries';
+import { proposalListQuery, recordProposalLaunched } from '../../db/proposals';
+import { institutions } from '../../db/schema';
+import { withDefaults } from '../../domain/proposal';
+import { connectTemporal, openMesaDatabase } from '../../runtime/boot';
+import { loadConfig } from '../../runtime/config';
+import { demoEmail } from '../../runtime/demo';
+import { resolveTemporalCli } from '../../runtime/temporal-cli';
+import { recommendedSettings, startDevServer, type DevServer } from '../../runtime/temporal-server';
+import { createWorker } from '../../runtime/worker';
+import { startSmtpCatcher } from '../../tests/receivers';
+import { floorActivities } from './floor-activities';
+import { recordUpdate } from './floor-workflows';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only='))?.slice(7) ?? (args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined);
+const only = new Set((onlyArg ?? 'signoffs,proposals,reads,memory,notifications').split(','));
+const sizes = {
+  signoffRounds: 50,
+  wholeProposals: quick ? [10, 50] : [10, 100, 500],
+  readProposals: quick ? 2_000 : 10_000,
+  readSeconds: quick ? 10 : 30,
+  readRate: 200,
+  memory: quick ? [200, 1_000] : [1_000, 10_000],
+  notificationRounds: 10,
+};
+const password = 'banco-de-pruebas-2026';
+const members = ['INEI', 'INPE', 'MEF', 'MIDIS', 'MIGRACIONES', 'MIMP', 'MINCETUR', 'MINCUL', 'MINEDU', 'MININTER', 'MINJUSDH',
+  'MINSA', 'MPFN', 'MTPE', 'MVCS', 'ONP', 'PCM', 'PRODUCE', 'RENIEC', 'RREE', 'SUNAT', 'SUNEDU'];
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+
+// ---- statistics and load ---------------------------------------------------------------------
+
+function percentiles(values: number[]) {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (p: number) => Number((v[Math.min(v.length - 1, Math.floor((p / 100) * v.length))] ?? 0).toFixed(1));
+  return { count: v.length, p50: at(50), p95: at(95), p99: at(99), max: Number((v.at(-1) ?? 0).toFixed(1)) };
+}
+
+/** At most `n` at once: a client pool, as a real population of users has, not 11,000 sockets. */
+function limiter(n: number) {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    active += 1;
+    try {
+      return await job();
+    } finally {
+      active -= 1;
+      queue.shift()?.();
+    }
+  };
+}
+
+const ratio = (ours: number, floor: number) => Number((ours / floor).toFixed(2));
+
+// ---- the stack -------------------------------------------------------------------------------
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const config = loadConfig('embedded');
+const dir = await mkdtemp(join(tmpdir(), 'mesa-bench-'));
+let server: DevServer | null = null;
+if (!config.temporal.address) {
+  say('Iniciando el servidor de Temporal…');
+  server = await startDevServer({ cliPath: await resolveTemporalCli(say), settings: recommendedSettings });
+}
+const address = config.temporal.address ?? server!.address;
+const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dir, 'pglite') }, password);
+const db = database.db;
+const temporal = await connectTemporal(config.temporal, address);
+const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+const floorQueue = `${taskQueue}-piso`;
+const worker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue, db, channels: { mailer: null, publicUrl: 'http://localhost' } });
+const floorWorker = await Worker.create({
+  connection: temporal.native, namespace: config.temporal.namespace, taskQueue: floorQueue,
+  workflowsPath: fileURLToPath(new URL('./floor-workflows.ts', import.meta.url)), activities: floorActivities,
+});
+const running = [worker.run(), floorWorker.run()];
+const app = await buildApp({ db, temporal: temporal.client, taskQueue, tokenTtl: 'PT12H', bodyLimit: 1_048_576, logLevel: 'silent' });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+const client = temporal.client;
+
+async function http(method: 'GET' | 'POST', token: string, path: string, body?: unknown): Promise<{ status: number; body: any; ms: number }> {
+  const t0 = performance.now();
+  const res = await fetch(`${base}${path}`, {
+    method, ...(body ? { body: JSON.stringify(body) } : {}),
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+  });
+  const text = await res.text();
+  const ms = performance.now() - t0;
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return { status: res.status, body: text ? JSON.parse(text) : null, ms };
+}
+const tokens = new Map<string, string>();
+async function token(code: string) {
+  if (!tokens.has(code)) tokens.set(code, (await http('POST', '', '/api/v1/auth/token', { email: demoEmail(code), password })).body.token);
+  return tokens.get(code)!;
+}
+for (const code of [...members, 'SECRETARIA', 'AFAMIPER']) await token(code);
+
+const launch = async (title: string, extra: Record<string, unknown> = {}) => (await http('POST', await token('SECRETARIA'), '/api/v1/proposals', {
+  title, summary: 'Medición del motor', text: '1. Primer párrafo.\n\n2. Segundo párrafo.', objectives: ['OE4'], populations: ['retornantes'],
+  leadWorkingGroup: 'GT3', ...extra,
+})).body.id as string;
+
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  database: config.databaseUrl ? 'postgresql' : 'pglite',
+  temporal: config.temporal.address ? 'external' : 'embedded dev server (SQLite)',
+};
+const table: string[][] = [];
+
+// ---- 1. sign-off latency ---------------------------------------------------------------------
+
+async function signoffLatency() {
+  const n = sizes.signoffRounds;
+  say(`[${elapsed()}] 1. Latencia de conformidad: ${n} propuestas en ronda, ${n * 22} conformidades por HTTP…`);
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push(await launch(`Conformidad ${i + 1}`, { stages: ['conformidad'], deadlines: { conformidad: 'P10D' } }));
+  const ours: number[] = [];
+  // One client per proposal, its 22 members one after another: all rounds at once.
+  await Promise.all(ids.map(async (id) => {
+    for (const code of members) ours.push((await http('POST', await token(code), `/api/v1/proposals/${id}/signoffs`, { position: 'aprueba' })).ms);
+  }));
+  say(`[${elapsed()}]    piso: ${n * 22} executeUpdate sobre un workflow mínimo…`);
+  const handles = await Promise.all(Array.from({ length: n }, (_, i) => client.workflow.start('floorRecorder', {
+    taskQueue: floorQueue, workflowId: `piso-conformidad-${taskQueue}-${i}`, args: [{ updates: 22 }],
+  })));
+  const floor: number[] = [];
+  await Promise.all(handles.map(async (h) => {
+    for (const code of members) {
+      const t0 = performance.now();
+      await h.executeUpdate(recordUpdate, { args: [code] });
+      floor.push(performance.now() - t0);
+    }
+  }));
+  const o = percentiles(ours);
+  const f = percentiles(floor);
+  results.signoffs = { proposals: n, ours: o, floor: f, p99Ratio: ratio(o.p99, f.p99) };
+  table.push(['Conformidad, p50 / p95 / p99 (ms)', `${o.p50} / ${o.p95} / ${o.p99}`, `${f.p50} / ${f.p95} / ${f.p99}`, `${ratio(o.p99, f.p99)}× (p99)`, '≤ 1.5×']);
+}
+
+// ---- 2. whole proposals ----------------------------------------------------------------------
+
+/** Launch → working group → consultation with 2 inputs answered → round of 22 → decision → its task. */
+async function wholeProposal(i: number, gate: ReturnType<typeof limiter>) {
+  const secretaria = await token('SECRETARIA');
+  const id = await gate(() => launch(`Propuesta completa ${i}`, { actions: [{ title: 'Acción', responsible: ['MINSA'], dueIn: 'P90D', deliverable: 'Informe' }] }));
+  const post = (code: string, path: string, body: unknown) => gate(async () => http('POST', await token(code), `/api/v1/proposals/${id}${path}`, body));
+  await post('SECRETARIA', '/working-group-decision', { decision: 'avanzar', reason: '' });
+  const inputs = [];
+  for (let k = 0; k < 2; k++) inputs.push((await post('AFAMIPER', '/inputs', { kind: 'comentario', text: `Aporte ${k + 1}` })).body.id);
+  for (const inputId of inputs) await post('SECRETARIA', `/inputs/${inputId}/answer`, { decision: 'acogida', reason: 'Se incorpora.' });
+  await post('SECRETARIA', '/advance', {});
+  await Promise.all(members.map((code) => post(code, '/signoffs', { position: 'aprueba' })));
+  // Done when its task exists: the decision was taken and the task workflow recorded it.
+  for (;;) {
+    const page = await gate(() => http('GET', secretaria, `/api/v1/tasks?proposal=${id}`));
+    if (page.body.items.length > 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+const updatesPerProposal = 1 + 1 + 2 + 2 + 1 + 22;
+
+async function floorProposal(i: number, gate: ReturnType<typeof limiter>, n: number) {
+  const h = await gate(() => client.workflow.start('floorProcess', { taskQueue: floorQueue, workflowId: `piso-propuesta-${taskQueue}-${n}-${i}`, args: [{ updates: updatesPerProposal - 1 }] }));
+  for (let k = 0; k < 6; k++) await gate(() => h.executeUpdate(recordUpdate, { args: [`paso-${k}`] }));
+  await Promise.all(members.map((code) => gate(() => h.executeUpdate(recordUpdate, { args: [code] }))));
+  await h.result();
+}
+
+async function wholeProposals() {
+  const curve = [];
+  for (const n of sizes.wholeProposals) {
+    say(`[${elapsed()}] 2. Propuestas completas: ${n} a la vez (${n * updatesPerProposal} acciones por HTTP)…`);
+    const gate = limiter(200);
+    let t0 = performance.now();
+    await Promise.all(Array.from({ length: n }, (_, i) => wholeProposal(i, gate)));
+    const oursMin = (performance.now() - t0) / 60_000;
+    say(`[${elapsed()}]    piso: ${n} workflows mínimos con ${updatesPerProposal} updates y actividades vacías…`);
+    t0 = performance.now();
+    await Promise.all(Array.from({ length: n }, (_, i) => floorProposal(i, gate, n)));
+    const floorMin = (performance.now() - t0) / 60_000;
+    const point = { proposals: n, oursPerMinute: Number((n / oursMin).toFixed(1)), floorPerMinute: Number((n / floorMin).toFixed(1)), ratio: ratio(oursMin === 0 ? 0 : n / oursMin, n / floorMin) };
+    curve.push(point);
+    table.push([`Propuestas completas, N = ${n} (por minuto)`, String(point.oursPerMinute), String(point.floorPerMinute), `${point.ratio}×`, '≥ 0.7×']);
+  }
+  results.wholeProposals = curve;
+}
+
+// ---- 3. reads --------------------------------------------------------------------------------
+
+async function seedProposals(count: number) {
+  const n = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from proposals`))[0]?.n ?? 0;
+  const stages = ['grupo_de_trabajo', 'consulta', 'conformidad', 'cerrada'] as const;
+  const words = ['retornantes', 'frontera', 'salud', 'educación', 'empleo', 'documentación', 'niñez', 'refugio'];
+  const gate = limiter(8);
+  const jobs = [];
+  for (let i = Number(n); i < count; i++) {
+    const stage = stages[i % stages.length]!;
+    const plan = withDefaults({
+      title: `Propuesta ${i} sobre ${words[i % words.length]} y ${words[(i * 7) % words.length]}`, summary: `Resumen ${i}`, text: '1. Texto.',
+      objectives: [`OE${(i % 5) + 1}`], populations: ['retornantes'], leadWorkingGroup: `GT${(i % 4) + 1}`,
+    } as never);
+    const at = new Date(Date.now() - (count - i) * 60_000).toISOString();
+    const pendingFor = stage === 'conformidad' ? members.filter((_, k) => (k + i) % 3 !== 0) : stage === 'cerrada' ? [] : ['SECRETARIA'];
+    jobs.push(gate(() => recordProposalLaunched(db, {
+      proposalId: `prop_lectura_${String(i).padStart(6, '0')}`, plan, launchedBy: { userId: 'user_demo_secretaria', institution: 'SECRETARIA' }, at,
+      snapshot: {
+        status: stage === 'cerrada' ? 'adoptada' : 'en_curso', stage, currentVersion: 1, deadlines: { [stage]: at }, pendingFor, round: stage === 'conformidad' ? 1 : 0,
+        consultationOpen: stage === 'consulta', number: null, decision: null, tasks: [],
+      },
+      effects: [],
+    })));
+  }
+  await Promise.all(jobs);
+}
+
+async function reads() {
+  const count = sizes.readProposals;
+  say(`[${elapsed()}] 3. Lecturas: ${count} propuestas en la base…`);
+  await seedProposals(count);
+  await db.execute(sql`analyze proposals`);
+  const minsa = await token('MINSA');
+  const queries = ['/api/v1/proposals?pendingFor=MINSA', '/api/v1/proposals?stage=conformidad', '/api/v1/proposals?q=frontera'];
+  /** A fixed rate, timed from when each request was due: a slow answer cannot hide the ones behind it. */
+  const atRate = async (paths: string[], rate: number, seconds: number) => {
+    const total = rate * seconds;
+    const latencies: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: total }, async (_, i) => {
+      const due = t0 + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const res = await fetch(`${base}${paths[i % paths.length]}`, { headers: { authorization: `Bearer ${minsa}` } });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${paths[i % paths.length]}: ${res.status}`);
+      latencies.push(performance.now() - due);
+    }));
+    return percentiles(latencies);
+  };
+  say(`[${elapsed()}]    ${sizes.readRate} peticiones/s durante ${sizes.readSeconds} s con filtros pendingFor, stage y q…`);
+  const ours = await atRate(queries, sizes.readRate, sizes.readSeconds);
+  say(`[${elapsed()}]    piso: GET /health al mismo ritmo…`);
+  const floor = await atRate(['/health'], sizes.readRate, Math.min(10, sizes.readSeconds));
+  const plans: Record<string, string[]> = {};
+  for (const [name, filters] of Object.entries({ pendingFor: { pendingFor: 'MINSA' }, stage: { stage: 'conformidad' as const }, q: { q: 'frontera' } })) {
+    const explained = await db.execute(sql`explain analyze ${proposalListQuery(db, { ...filters, limit: 50 })}`);
+    plans[name] = rowsOf<Record<string, string>>(explained).map((r) => Object.values(r)[0]!);
+  }
+  results.reads = { proposals: count, rate: sizes.readRate, seconds: sizes.readSeconds, ours, floor, plans };
+  table.push([`Lecturas filtradas, ${count} propuestas, p50 / p99 (ms)`, `${ours.p50} / ${ours.p99}`, `${floor.p50} / ${floor.p99}`, '', 'p99 < 20 ms']);
+}
+
+// ---- 4. worker memory ------------------------------------------------------------------------
+
+async function memory() {
+  const points = [];
+  let launched = 0;
+  const baseline = process.memoryUsage().rss;
+  for (const target of sizes.memory) {
+    say(`[${elapsed()}] 4. Memoria: ${target} propuestas esperando en su ronda…`);
+    const gate = limiter(50);
+    const jobs = [];
+    for (; launched < target; launched++) {
+      const i = launched;
+      jobs.push(gate(() => launch(`Memoria ${i}`, { stages: ['conformidad'], deadlines: { conformidad: 'P30D' }, reminders: [] })));
+      if (jobs.length % 1000 === 0) say(`[${elapsed()}]    ${launched + 1} lanzadas…`);
+    }
+    await Promise.all(jobs);
+    await new Promise((r) => setTimeout(r, 5000)); // let the workflows settle into waiting
+    (globalThis as { gc?: () => void }).gc?.();
+    const rss = process.memoryUsage().rss;
+    points.push({ proposals: target, rssMiB: Math.round(rss / 2 ** 20), heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) });
+    table.push([`Memoria residente, ${target} propuestas abiertas (MiB)`, String(Math.round(rss / 2 ** 20)), `${Math.round(baseline / 2 ** 20)} (al inicio)`, '', '< 1024 MiB']);
+  }
+  results.memory = { note: 'RSS of the process running the worker, the API and (without DATABASE_URL) the embedded database', baselineMiB: Math.round(baseline / 2 ** 20), points };
+}
+
+// ---- 5. notifications ------------------------------------------------------------------------
+
+async function notifications() {
+  const rounds = sizes.notificationRounds;
+  say(`[${elapsed()}] 5. Correo: ${rounds} rondas a las 41 instituciones hacia un servidor SMTP local…`);
+  const smtp = await startSmtpCatcher();
+  const mailer = smtpMailer(smtp.url, 'Mesa <no-responder@mesa.mtigm.test>');
+  const mailQueue = `${taskQueue}-correo`;
+  const mailWorker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue: mailQueue, db, channels: { mailer, publicUrl: 'http://localhost' } });
+  const mailRunning = mailWorker.run();
+  try {
+    const codes = (await db.select({ code: institutions.code, kind: institutions.kind }).from(institutions)).filter((i) => i.kind !== 'secretaria').map((i) => i.code);
+    const before = smtp.mails.length;
+    const t0 = performance.now();
+    const planned = await Promise.all(Array.from({ length: rounds }, async (_, r) => {
+      const key = `banco:${taskQueue}:${r}`;
+      const count = await planDeliveries(db, { key, recipients: codes, kind: 'conformidad_solicitada', title: `Se solicita su conformidad: ronda ${r + 1}` }, { publicUrl: 'http://localhost', email: true });
+      await client.workflow.start('deliveryWorkflow', { taskQueue: mailQueue, workflowId: `entregas:${key}`, args: [{ key }] });
+      return count;
+    }));
+    const expected = planned.reduce((a, b) => a + b, 0);
+    while (smtp.mails.length - before < expected) await new Promise((r) => setTimeout(r, 20));
+    const ours = expected / ((performance.now() - t0) / 1000);
+    say(`[${elapsed()}]    piso: los mismos ${expected} mensajes directamente con nodemailer…`);
+    const direct = nodemailer.createTransport({ url: smtp.url, pool: true, maxConnections: 8, maxMessages: 1000 });
+    const t1 = performance.now();
+    await Promise.all(Array.from({ length: expected }, (_, i) => direct.sendMail({ from: 'piso@mesa.test', to: `piso${i}@mesa.test`, subject: 'Piso', text: 'Mensaje del piso.', html: '<p>Mensaje del piso.</p>' })));
+    const floor = expected / ((performance.now() - t1) / 1000);
+    direct.close();
+    results.notifications = { rounds, messages: expected, oursPerSecond: Number(ours.toFixed(1)), floorPerSecond: Number(floor.toFixed(1)), ratio: ratio(ours, floor) };
+    table.push([`Correo, ${expected} mensajes (por segundo)`, ours.toFixed(0), floor.toFixed(0), `${ratio(ours, floor)}×`, '≥ 200/s']);
+  } finally {
+    mailWorker.shutdown();
+    await mailRunning;
+    mailer.close();
+    await smtp.close();
+  }
+}
+
+try {
+  if (only.has('signoffs')) await signoffLatency();
+  if (only.has('proposals')) await wholeProposals();
+  if (only.has('reads')) await reads();
+  if (only.has('notifications')) await notifications();
+  if (only.has('memory')) await memory();
+  const widths = [52, 22, 22, 14, 12];
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' ');
+  console.log(line(['medida', 'Mesa', 'piso', 'razón', 'meta']));
+  for (const row of table) console.log(line(row));
+  await mkdir('bench-results', { recursive: true });
+  const file = join('bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  say(`[${elapsed()}] Cifras en ${file}`);
+} finally {
+  await app.close();
+  worker.shutdown();
+  floorWorker.shutdown();
+  await Promise.all(running);
+  await temporal.close();
+  await database.close();
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+}
