@@ -6,7 +6,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
-  getDelivery, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, planDeliveries,
+  getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, planDeliveries, type DeliveryRow,
 } from '../db/deliveries';
 import { monthlyComplianceReport, weeklyDigests } from '../db/digests';
 import { deliverToInbox } from '../db/inbox';
@@ -90,40 +90,55 @@ export function createActivities({ db, channels }: ActivityDeps) {
       if (planned > 0) await startDeliveries(key);
       return planned;
     },
-    async openDeliveries({ key }: { key: string }): Promise<string[]> {
+    async openDeliveries({ key }: { key: string }) {
       return openDeliveries(db, key);
     },
     /**
-     * Sends one delivery. Marked `enviando` before the send and `enviada` after: a retry after a
-     * crash in between asks the channel whether the message arrived where it can tell (the
-     * folder catcher), and otherwise sends it again with the same Message-ID or delivery id, so
-     * a message is never skipped and a receiver can recognize a repeat.
+     * Sends a batch of deliveries (the emails of one notification, or one webhook). Each is marked
+     * `enviando` before the send and `enviada` after: a retry after a crash in between asks the
+     * channel whether the message arrived where it can tell (the folder catcher), and otherwise
+     * sends it again with the same Message-ID or delivery id, so a message is never skipped and a
+     * receiver can recognize a repeat. A retry never sends again what is marked sent.
      */
-    async deliver({ id }: { id: string }): Promise<string> {
-      const d = await getDelivery(db, id);
-      if (!d) throw ApplicationFailure.nonRetryable(`No existe la entrega ${id}.`, 'EntregaDesconocida');
-      if (d.status === 'enviada' || d.status === 'fallida') return d.status;
-      if (d.channel === 'email' && !mailer) throw ApplicationFailure.nonRetryable('El correo no está configurado (SMTP_URL).', 'CanalNoConfigurado');
-      if (d.status === 'enviando' && d.channel === 'email' && await mailer!.alreadyDelivered?.(d.messageId)) {
-        await markSent(db, id, 'ya había llegado', new Date());
-        return 'enviada';
+    async deliver({ ids }: { ids: string[] }): Promise<{ sent: number; failed: number }> {
+      const open = (await getDeliveries(db, ids)).filter((d) => d.status !== 'enviada' && d.status !== 'fallida');
+      const arrived: Array<{ id: string; response: string }> = [];
+      const todo: DeliveryRow[] = [];
+      for (const d of open) {
+        if (d.status === 'enviando' && d.channel === 'email' && await mailer?.alreadyDelivered?.(d.messageId)) arrived.push({ id: d.id, response: 'ya había llegado' });
+        else todo.push(d);
       }
-      await markSending(db, id);
-      try {
-        const response = d.channel === 'email'
-          ? await mailer!.send({ to: d.recipient, subject: d.subject, text: d.text, html: d.html ?? '', messageId: d.messageId })
-          : await sendWebhook(d.recipient, d.text, d.messageId, d.kind);
-        await markSent(db, id, response, new Date());
-        return 'enviada';
-      } catch (e) {
-        if (!(e instanceof ChannelError)) throw e;
-        await markAttemptFailed(db, id, e.message);
-        if (e.permanent) throw ApplicationFailure.nonRetryable(e.message, 'EntregaRechazada');
-        throw ApplicationFailure.retryable(e.message, 'EntregaFallida');
+      await markSent(db, arrived, new Date());
+      await markSending(db, todo.map((d) => d.id));
+      const outcomes = await Promise.allSettled(todo.map((d) => {
+        if (d.channel === 'webhook') return sendWebhook(d.recipient, d.text, d.messageId, d.kind);
+        if (!mailer) throw new ChannelError('El correo no está configurado (SMTP_URL).', true);
+        return mailer.send({ to: d.recipient, subject: d.subject, text: d.text, html: d.html ?? '', messageId: d.messageId });
+      }));
+      const sent: Array<{ id: string; response: string }> = [];
+      const retry: string[] = [];
+      let failed = 0;
+      for (const [i, outcome] of outcomes.entries()) {
+        const d = todo[i]!;
+        if (outcome.status === 'fulfilled') {
+          sent.push({ id: d.id, response: outcome.value });
+          continue;
+        }
+        const error = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
+        if (error instanceof ChannelError && error.permanent) {
+          await markFailed(db, [d.id], error.message);
+          failed += 1;
+        } else {
+          await markAttemptFailed(db, d.id, error.message);
+          retry.push(error.message);
+        }
       }
+      await markSent(db, sent, new Date());
+      if (retry.length) throw ApplicationFailure.retryable(`${retry.length} de ${todo.length} envío(s) fallaron y se reintentarán: ${retry[0]}`, 'EntregaFallida');
+      return { sent: sent.length + arrived.length, failed };
     },
-    async markDeliveryFailed({ id, reason }: { id: string; reason: string }): Promise<void> {
-      await markFailed(db, id, reason);
+    async markDeliveriesFailed({ ids, reason }: { ids: string[]; reason: string }): Promise<void> {
+      await markFailed(db, ids, reason);
     },
   };
 }

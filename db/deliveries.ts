@@ -55,9 +55,11 @@ function immediateAddresses(kind: string, c: typeof contacts.$inferSelect | unde
  */
 export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): Promise<number> {
   if (n.recipients.length === 0) return 0;
-  const [insts, cs, people, proposal, task] = await Promise.all([
+  const cs = await db.select().from(contacts).where(inArray(contacts.institution, n.recipients));
+  // Without email and without webhooks there is nothing to render: the inbox already has it.
+  if (!o.email && !cs.some((c) => c.webhookUrl)) return 0;
+  const [insts, people, proposal, task] = await Promise.all([
     db.select({ code: institutions.code, name: institutions.name, id: institutions.id }).from(institutions).where(inArray(institutions.code, n.recipients)),
-    db.select().from(contacts).where(inArray(contacts.institution, n.recipients)),
     db.select({ email: users.email, notifications: users.notifications, code: institutions.code }).from(users)
       .innerJoin(institutions, eq(institutions.id, users.institutionId)).where(inArray(institutions.code, n.recipients)),
     n.proposalId ? db.select().from(proposals).where(eq(proposals.id, n.proposalId)).then((r) => r[0]) : undefined,
@@ -133,33 +135,37 @@ export async function planDailyDigests(db: Db, key: string, since: Date, until: 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
 /** The deliveries of one notification that are not done yet. */
-export async function openDeliveries(db: Db, key: string): Promise<string[]> {
-  const rows = await db.select({ id: deliveries.id }).from(deliveries)
+export async function openDeliveries(db: Db, key: string): Promise<Array<{ id: string; channel: DeliveryChannel }>> {
+  return db.select({ id: deliveries.id, channel: deliveries.channel }).from(deliveries)
     .where(and(eq(deliveries.key, key), notInArray(deliveries.status, ['enviada', 'fallida']))).orderBy(asc(deliveries.id));
-  return rows.map((r) => r.id);
 }
 
-export async function getDelivery(db: Db, id: string): Promise<DeliveryRow | null> {
-  const [row] = await db.select().from(deliveries).where(eq(deliveries.id, id));
-  return row ?? null;
+export async function getDeliveries(db: Db, ids: string[]): Promise<DeliveryRow[]> {
+  return ids.length ? db.select().from(deliveries).where(inArray(deliveries.id, ids)) : [];
 }
 
-/** Written before each send: the attempt is on record even if the process dies during it. */
-export async function markSending(db: Db, id: string): Promise<void> {
-  await db.update(deliveries).set({ status: 'enviando', attempts: sql`${deliveries.attempts} + 1` }).where(eq(deliveries.id, id));
+/** Written before a send: the attempt is on record even if the process dies during it. */
+export async function markSending(db: Db, ids: string[]): Promise<void> {
+  if (ids.length) await db.update(deliveries).set({ status: 'enviando', attempts: sql`${deliveries.attempts} + 1` }).where(inArray(deliveries.id, ids));
 }
 
-export async function markSent(db: Db, id: string, response: string, at: Date): Promise<void> {
-  await db.update(deliveries).set({ status: 'enviada', response, sentAt: at }).where(eq(deliveries.id, id));
+/** Marks sent, with what each receiver answered: one statement for a whole batch. */
+export async function markSent(db: Db, sent: Array<{ id: string; response: string }>, at: Date): Promise<void> {
+  if (sent.length === 0) return;
+  const values = sql.join(sent.map((s) => sql`(${s.id}, ${s.response})`), sql`, `);
+  await db.execute(sql`update deliveries set status = 'enviada', response = v.response, sent_at = ${at}
+    from (values ${values}) as v(id, response) where deliveries.id = v.id`);
 }
 
 export async function markAttemptFailed(db: Db, id: string, error: string): Promise<void> {
   await db.update(deliveries).set({ lastError: error.slice(0, 1000) }).where(eq(deliveries.id, id));
 }
 
-export async function markFailed(db: Db, id: string, error: string): Promise<void> {
+/** Given up: the channel refused for good, or retries ran out. Never undoes a sent one. */
+export async function markFailed(db: Db, ids: string[], error: string): Promise<void> {
+  if (ids.length === 0) return;
   await db.update(deliveries).set({ status: 'fallida', lastError: error.slice(0, 1000) })
-    .where(and(eq(deliveries.id, id), notInArray(deliveries.status, ['enviada'])));
+    .where(and(inArray(deliveries.id, ids), notInArray(deliveries.status, ['enviada'])));
 }
 
 export interface DeliveryFilters {

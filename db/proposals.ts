@@ -137,7 +137,16 @@ export interface ProposalSummary {
 
 type ProposalRow = typeof proposals.$inferSelect;
 
-function toSummary(row: ProposalRow): ProposalSummary {
+/** The columns a summary shows: lists never read the launch plan, the widest column. */
+const summaryColumns = {
+  id: proposals.id, number: proposals.number, title: proposals.title, summary: proposals.summary, status: proposals.status,
+  stage: proposals.stage, objectives: proposals.objectives, populations: proposals.populations, leadWorkingGroup: proposals.leadWorkingGroup,
+  workingGroups: proposals.workingGroups, currentVersion: proposals.currentVersion, deadlines: proposals.deadlines,
+  pendingFor: proposals.pendingFor, round: proposals.round, consultationOpen: proposals.consultationOpen,
+  createdAt: proposals.createdAt, updatedAt: proposals.updatedAt,
+};
+
+function toSummary(row: Pick<ProposalRow, keyof typeof summaryColumns>): ProposalSummary {
   return {
     id: row.id, number: row.number, title: row.title, summary: row.summary, status: row.status, stage: row.stage,
     objectives: row.objectives, populations: row.populations, leadWorkingGroup: row.leadWorkingGroup,
@@ -227,7 +236,7 @@ export function proposalListQuery(db: Db, f: ProposalFilters) {
     where.push(or(ilike(proposals.title, like), ilike(proposals.summary, like))!);
   }
   if (f.cursor) where.push(after(proposals.createdAt, proposals.id, f.cursor));
-  return db.select().from(proposals).where(and(...where)).orderBy(desc(proposals.createdAt), desc(proposals.id)).limit(f.limit + 1);
+  return db.select(summaryColumns).from(proposals).where(and(...where)).orderBy(desc(proposals.createdAt), desc(proposals.id)).limit(f.limit + 1);
 }
 
 export async function listProposals(db: Db, f: ProposalFilters) {

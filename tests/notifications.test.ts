@@ -106,7 +106,7 @@ describe('email for a whole sign-off round', () => {
     const env = new MockActivityEnvironment();
     const activities = createActivities({ db: mesa.database.db, channels: { mailer, publicUrl: 'http://mesa.test' } });
     const rows = await mesa.database.db.select().from(deliveries).where(eq(deliveries.key, row!.key));
-    for (const r of rows) expect(await env.run(activities.deliver, { id: r.id })).toBe('enviada');
+    expect(await env.run(activities.deliver, { ids: rows.map((r) => r.id) })).toEqual({ sent: 0, failed: 0 });
     await settle();
     expect(mailsAbout(id)).toHaveLength(27);
   });
@@ -291,8 +291,8 @@ describe('the folder catcher of the embedded mode', () => {
       const [row] = await db.select().from(deliveries).where(eq(deliveries.key, n.key));
       const activities = createActivities({ db, channels: { mailer: crashing, publicUrl: 'http://mesa.test' } });
       const env = new MockActivityEnvironment();
-      await expect(env.run(activities.deliver, { id: row!.id })).rejects.toThrow('proceso terminado');
-      expect(await env.run(activities.deliver, { id: row!.id })).toBe('enviada'); // the retry
+      await expect(env.run(activities.deliver, { ids: [row!.id] })).rejects.toThrow('proceso terminado');
+      expect(await env.run(activities.deliver, { ids: [row!.id] })).toEqual({ sent: 1, failed: 0 }); // the retry
       expect(await readdir(dir)).toHaveLength(1);
       const [after] = await db.select().from(deliveries).where(eq(deliveries.id, row!.id));
       expect(after).toMatchObject({ status: 'enviada', attempts: 1, response: 'ya había llegado' });

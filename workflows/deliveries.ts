@@ -1,5 +1,5 @@
 // The delivery of one notification by email and webhook, apart from the process that sent it:
-// each delivery is an activity retried with backoff for up to two days, so a mail server that
+// each batch of deliveries is an activity retried with backoff for up to two days, so a mail server that
 // is down or a webhook that never answers delays only its own messages. A delivery that the
 // channel refuses for good is recorded as `fallida`, with the reason, for the secretariat to see.
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
@@ -18,18 +18,28 @@ const sending = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
+/** Emails of one notification go in batches of this size: one activity, one round of marks. */
+const emailBatch = 50;
+
 export async function deliveryWorkflow({ key }: { key: string }): Promise<{ sent: number; failed: number }> {
-  const ids = await records.openDeliveries({ key });
+  const open = await records.openDeliveries({ key });
+  const emails = open.filter((d) => d.channel === 'email').map((d) => d.id);
+  const batches: string[][] = [];
+  for (let i = 0; i < emails.length; i += emailBatch) batches.push(emails.slice(i, i + emailBatch));
+  // Each webhook alone: a receiver that does not answer holds up no other message.
+  for (const d of open) if (d.channel === 'webhook') batches.push([d.id]);
   let sent = 0;
   let failed = 0;
-  await Promise.all(ids.map(async (id) => {
+  await Promise.all(batches.map(async (ids) => {
     try {
-      await sending.deliver({ id });
-      sent += 1;
+      const r = await sending.deliver({ ids });
+      sent += r.sent;
+      failed += r.failed;
     } catch (e) {
-      failed += 1;
+      // Retries ran out: what is still not sent is recorded as failed, with the last reason.
       const reason = e instanceof ActivityFailure && e.cause ? e.cause.message : String(e);
-      await records.markDeliveryFailed({ id, reason });
+      await records.markDeliveriesFailed({ ids, reason });
+      failed += ids.length;
     }
   }));
   return { sent, failed };
