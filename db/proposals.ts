@@ -156,6 +156,12 @@ function toSummary(row: Pick<ProposalRow, keyof typeof summaryColumns>): Proposa
   };
 }
 
+/** Only the status: what every action checks first, without reading the whole row. */
+export async function getProposalStatus(db: Db, id: string): Promise<ProposalStatus | null> {
+  const [row] = await db.select({ status: proposals.status }).from(proposals).where(eq(proposals.id, id));
+  return row?.status ?? null;
+}
+
 export async function getProposalRow(db: Db, id: string): Promise<ProposalRow | null> {
   const [row] = await db.select().from(proposals).where(eq(proposals.id, id));
   return row ?? null;

@@ -20,6 +20,7 @@ const Env = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'Servidor de correo (smtp://usuario:clave@host:587); sin ella, el modo embebido guarda los correos en la carpeta de datos y producción no envía correo.' })),
   MESA_MAIL_FROM: Type.String({ minLength: 3, default: 'Mesa MTIGM <no-responder@mesa.mtigm.test>', description: 'Remitente de los correos.' }),
   MESA_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Dirección pública de la web, para los enlaces de los correos (por defecto http://localhost:PORT).' })),
+  MESA_WORKFLOW_CACHE: Type.Integer({ minimum: 2, default: 500, description: 'Workflows que un worker guarda en memoria (~0,5 MiB cada uno); el resto se reconstruye de su historia al despertar.' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
@@ -37,6 +38,7 @@ export interface Config {
   bodyLimit: number;
   logLevel: Static<typeof Env>['LOG_LEVEL'];
   mail: { smtpUrl: string | undefined; from: string; publicUrl: string };
+  workflowCache: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +83,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     tokenTtl: v.MESA_TOKEN_TTL,
     bodyLimit: v.MESA_BODY_LIMIT,
     logLevel: v.LOG_LEVEL,
+    workflowCache: v.MESA_WORKFLOW_CACHE,
     mail: Object.freeze({ smtpUrl: v.SMTP_URL, from: v.MESA_MAIL_FROM, publicUrl: (v.MESA_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '') }),
   });
 }

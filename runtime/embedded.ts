@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const channels = channelsFor(config);
     stops.push(() => channels.mailer?.close());
     const worker = await createWorker({
-      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels,
+      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, maxCachedWorkflows: config.workflowCache,
     });
     const workerDone = worker.run();
     await ensureSchedules(temporal.client, config.temporal.taskQueue);

@@ -15,7 +15,7 @@ await runUntilSignal('worker', async () => {
   const channels = channelsFor(config);
   if (!channels.mailer) console.warn('Sin SMTP_URL: no se enviarán correos (la bandeja y los webhooks sí funcionan).');
   const worker = await createWorker({
-    connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels,
+    connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, maxCachedWorkflows: config.workflowCache,
   });
   const done = worker.run();
   await ensureSchedules(temporal.client, config.temporal.taskQueue);

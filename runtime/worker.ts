@@ -1,13 +1,13 @@
 // The Temporal worker: runs the workflows and their activities against one database.
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { join } from 'node:path';
 import { createActivities, type NotificationChannels } from '../activities';
 import { folderMailer, smtpMailer } from '../activities/channels';
 import type { Db } from '../db/client';
 import type { Config } from './config';
+import { bundleInChild } from './workflow-bundle';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -15,18 +15,24 @@ export interface WorkerDeps {
   taskQueue: string;
   db: Db;
   channels: NotificationChannels;
+  /** How many workflows stay in memory (MESA_WORKFLOW_CACHE); the SDK's default when absent. */
+  maxCachedWorkflows?: number;
   /** A prebuilt bundle (tests build it once per run); otherwise the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
 export async function createWorker(d: WorkerDeps): Promise<Worker> {
-  return Worker.create({
+  const codePath = d.workflowBundle ? null : await bundleInChild();
+  const worker = await Worker.create({
     connection: d.connection,
     namespace: d.namespace,
     taskQueue: d.taskQueue,
     activities: createActivities({ db: d.db, channels: d.channels }),
-    ...(d.workflowBundle ? { workflowBundle: d.workflowBundle } : { workflowsPath }),
+    ...(d.maxCachedWorkflows ? { maxCachedWorkflows: d.maxCachedWorkflows } : {}),
+    workflowBundle: d.workflowBundle ?? { codePath: codePath! },
   });
+  if (codePath) await rm(dirname(codePath), { recursive: true, force: true });
+  return worker;
 }
 
 /**

@@ -7,7 +7,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { resolveTemporalCli } from '../runtime/temporal-cli';
 import { startDevServer } from '../runtime/temporal-server';
-import { workflowsPath } from '../runtime/worker';
+import { workflowsPath } from '../runtime/workflow-bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,7 +1,7 @@
 // The proposal's actions (DOMAIN.md, Process 1): each one an Update on its workflow, answered
 // with what the database now shows.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { getAudit, getComment, getInput, getProposal, getProposalRow, getVersion } from '../../db/proposals';
+import { getAudit, getComment, getInput, getProposal, getProposalStatus, getVersion } from '../../db/proposals';
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../../db/client';
@@ -21,10 +21,10 @@ import {
 
 /** An action on a proposal that exists and is still open. */
 async function updateProposal<Ret, Arg>(db: Db, temporal: Client, proposalId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId?: string) {
-  const row = await getProposalRow(db, proposalId);
-  if (!row) throw notFound(`No existe la propuesta «${proposalId}».`);
-  if (['adoptada', 'rechazada', 'retirada'].includes(row.status)) {
-    throw new ApiError(409, 'conflict', `La propuesta está cerrada (${row.status}): ya no admite acciones.`);
+  const status = await getProposalStatus(db, proposalId);
+  if (!status) throw notFound(`No existe la propuesta «${proposalId}».`);
+  if (['adoptada', 'rechazada', 'retirada'].includes(status)) {
+    throw new ApiError(409, 'conflict', `La propuesta está cerrada (${status}): ya no admite acciones.`);
   }
   return updateWorkflow(temporal, proposalWorkflowId(proposalId), update, arg, updateId);
 }

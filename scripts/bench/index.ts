@@ -5,7 +5,8 @@
 //   npm run bench -- --quick           smaller sizes, for a first look
 //   npm run bench -- --only reads,memory
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,7 +94,7 @@ const db = database.db;
 const temporal = await connectTemporal(config.temporal, address);
 const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
 const floorQueue = `${taskQueue}-piso`;
-const worker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue, db, channels: { mailer: null, publicUrl: 'http://localhost' } });
+const worker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue, db, channels: { mailer: null, publicUrl: 'http://localhost' }, maxCachedWorkflows: config.workflowCache });
 const floorWorker = await Worker.create({
   connection: temporal.native, namespace: config.temporal.namespace, taskQueue: floorQueue,
   workflowsPath: fileURLToPath(new URL('./floor-workflows.ts', import.meta.url)), activities: floorActivities,
@@ -294,26 +295,52 @@ async function reads() {
 // ---- 4. worker memory ------------------------------------------------------------------------
 
 async function memory() {
+  // With PostgreSQL the worker runs alone in a process of its own (`npm run worker`), so its
+  // resident memory is the worker's; with PGlite it can only be this process, database included.
+  let child: ChildProcess | null = null;
+  if (config.databaseUrl) {
+    worker.shutdown();
+    await running[0];
+    child = spawn(process.execPath, ['--import', 'tsx', 'runtime/worker-main.ts'], {
+      env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child!.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('Worker de Mesa')) resolve(); });
+      child!.once('exit', (code) => reject(new Error(`npm run worker terminó (${code})`)));
+    });
+  }
+  const rss = async () => {
+    if (!child) return process.memoryUsage().rss;
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
+  };
   const points = [];
   let launched = 0;
-  const baseline = process.memoryUsage().rss;
-  for (const target of sizes.memory) {
-    say(`[${elapsed()}] 4. Memoria: ${target} propuestas esperando en su ronda…`);
-    const gate = limiter(50);
-    const jobs = [];
-    for (; launched < target; launched++) {
-      const i = launched;
-      jobs.push(gate(() => launch(`Memoria ${i}`, { stages: ['conformidad'], deadlines: { conformidad: 'P30D' }, reminders: [] })));
-      if (jobs.length % 1000 === 0) say(`[${elapsed()}]    ${launched + 1} lanzadas…`);
+  const baseline = await rss();
+  try {
+    for (const target of sizes.memory) {
+      say(`[${elapsed()}] 4. Memoria: ${target} propuestas esperando en su ronda…`);
+      const gate = limiter(50);
+      const jobs = [];
+      for (; launched < target; launched++) {
+        const i = launched;
+        jobs.push(gate(() => launch(`Memoria ${i}`, { stages: ['conformidad'], deadlines: { conformidad: 'P30D' }, reminders: [] })));
+        if ((launched + 1) % 1000 === 0) await Promise.all(jobs).then(() => say(`[${elapsed()}]    ${launched + 1} lanzadas…`));
+      }
+      await Promise.all(jobs);
+      await new Promise((r) => setTimeout(r, 5000)); // let the workflows settle into waiting
+      (globalThis as { gc?: () => void }).gc?.();
+      const mib = Math.round((await rss()) / 2 ** 20);
+      points.push({ proposals: target, rssMiB: mib });
+      table.push([`Memoria residente del worker, ${target} propuestas abiertas (MiB)`, String(mib), `${Math.round(baseline / 2 ** 20)} (sin propuestas)`, '', '< 1024 MiB']);
     }
-    await Promise.all(jobs);
-    await new Promise((r) => setTimeout(r, 5000)); // let the workflows settle into waiting
-    (globalThis as { gc?: () => void }).gc?.();
-    const rss = process.memoryUsage().rss;
-    points.push({ proposals: target, rssMiB: Math.round(rss / 2 ** 20), heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) });
-    table.push([`Memoria residente, ${target} propuestas abiertas (MiB)`, String(Math.round(rss / 2 ** 20)), `${Math.round(baseline / 2 ** 20)} (al inicio)`, '', '< 1024 MiB']);
+  } finally {
+    child?.kill('SIGTERM');
   }
-  results.memory = { note: 'RSS of the process running the worker, the API and (without DATABASE_URL) the embedded database', baselineMiB: Math.round(baseline / 2 ** 20), points };
+  results.memory = {
+    measured: child ? 'the worker process alone (npm run worker)' : 'this process: worker, API and the embedded PGlite database together',
+    baselineMiB: Math.round(baseline / 2 ** 20), points,
+  };
 }
 
 // ---- 5. notifications ------------------------------------------------------------------------
@@ -371,7 +398,7 @@ try {
   say(`[${elapsed()}] Cifras en ${file}`);
 } finally {
   await app.close();
-  worker.shutdown();
+  if (worker.getState() === 'RUNNING') worker.shutdown();
   floorWorker.shutdown();
   await Promise.all(running);
   await temporal.close();

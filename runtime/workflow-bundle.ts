@@ -1,0 +1,23 @@
+// The workflow code, bundled by webpack in a short-lived child process: bundling takes a few
+// hundred MiB that V8 would otherwise keep in the long-lived worker for as long as it runs.
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Writes the bundle to a new temporary file, from a child process, and returns its path. */
+export async function bundleInChild(): Promise<string> {
+  const out = join(await mkdtemp(join(tmpdir(), 'mesa-workflows-')), 'workflows.js');
+  await promisify(execFile)(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.url), out], { maxBuffer: 16 * 1024 * 1024 });
+  return out;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } });
+  await writeFile(process.argv[2]!, code);
+}
