@@ -153,7 +153,7 @@ export async function markSending(db: Db, ids: string[]): Promise<void> {
 export async function markSent(db: Db, sent: Array<{ id: string; response: string }>, at: Date): Promise<void> {
   if (sent.length === 0) return;
   const values = sql.join(sent.map((s) => sql`(${s.id}, ${s.response})`), sql`, `);
-  await db.execute(sql`update deliveries set status = 'enviada', response = v.response, sent_at = ${at}
+  await db.execute(sql`update deliveries set status = 'enviada', response = v.response, sent_at = ${at.toISOString()}::timestamptz
     from (values ${values}) as v(id, response) where deliveries.id = v.id`);
 }
 

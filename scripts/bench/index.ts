@@ -366,6 +366,10 @@ async function notifications() {
     const expected = planned.reduce((a, b) => a + b, 0);
     while (smtp.mails.length - before < expected) await new Promise((r) => setTimeout(r, 20));
     const ours = expected / ((performance.now() - t0) / 1000);
+    // Each once: a retried batch that sent again would show here as a repeated Message-ID.
+    await new Promise((r) => setTimeout(r, 1000));
+    const ids = new Set(smtp.mails.slice(before).map((m) => m.messageId));
+    if (smtp.mails.length - before !== expected || ids.size !== expected) throw new Error(`Correo: ${smtp.mails.length - before} mensajes (${ids.size} distintos) de ${expected}`);
     say(`[${elapsed()}]    piso: los mismos ${expected} mensajes directamente con nodemailer…`);
     const direct = nodemailer.createTransport({ url: smtp.url, pool: true, maxConnections: 8, maxMessages: 1000 });
     const t1 = performance.now();
