@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Notification } from '../domain/events';
-import { escalationKinds, renderNotice, type DeliveryChannel, type DeliveryStatus, type DigestLine } from '../domain/notices';
+import { escalationKinds, pageUrl, renderNotice, type DeliveryChannel, type DeliveryStatus, type DigestLine } from '../domain/notices';
 import type { Db } from './client';
 import { awaiting } from './inbox';
 import { after, page, type Cursor } from './paging';
@@ -31,12 +31,6 @@ function messageIdOf(id: string, channel: DeliveryChannel): string {
 const proposalDeadlineKinds = new Set(['revision_grupo', 'consulta_abierta', 'revision', 'conformidad_solicitada', 'informacion', 'recordatorio']);
 const taskDeadlineKinds = new Set(['tarea_asignada', 'solicitud_decidida', 'tarea_por_vencer', 'tarea_vencida', 'tarea_devuelta']);
 
-export function pageUrl(publicUrl: string, n: { proposalId?: string | null; taskId?: string | null; kind: string }): string {
-  if (n.taskId) return `${publicUrl}/tareas/${encodeURIComponent(n.taskId)}`;
-  if (n.proposalId) return `${publicUrl}/propuestas/${encodeURIComponent(n.proposalId)}`;
-  return n.kind === 'informe_mensual' ? `${publicUrl}/informes` : `${publicUrl}/bandeja`;
-}
-
 /** The addresses that receive an institution's messages as they happen, lower-cased, without repeats. */
 function immediateAddresses(kind: string, c: typeof contacts.$inferSelect | undefined, people: Array<{ email: string; notifications: string }>): string[] {
   const digestOnly = new Set(people.filter((u) => u.notifications === 'resumen_diario').map((u) => u.email.toLowerCase()));
@@ -62,8 +56,9 @@ export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): P
     db.select({ code: institutions.code, name: institutions.name, id: institutions.id }).from(institutions).where(inArray(institutions.code, n.recipients)),
     db.select({ email: users.email, notifications: users.notifications, code: institutions.code }).from(users)
       .innerJoin(institutions, eq(institutions.id, users.institutionId)).where(inArray(institutions.code, n.recipients)),
-    n.proposalId ? db.select().from(proposals).where(eq(proposals.id, n.proposalId)).then((r) => r[0]) : undefined,
-    n.taskId ? db.select().from(tasks).where(eq(tasks.id, n.taskId)).then((r) => r[0]) : undefined,
+    // Only what the message says about the deadline: not the whole row (the plan is the widest column).
+    n.proposalId ? db.select({ stage: proposals.stage, deadlines: proposals.deadlines }).from(proposals).where(eq(proposals.id, n.proposalId)).then((r) => r[0]) : undefined,
+    n.taskId ? db.select({ dueAt: tasks.dueAt }).from(tasks).where(eq(tasks.id, n.taskId)).then((r) => r[0]) : undefined,
   ]);
   const dueAt = task && taskDeadlineKinds.has(n.kind) ? task.dueAt.toISOString()
     : proposal && proposal.stage !== 'cerrada' && proposalDeadlineKinds.has(n.kind) ? proposal.deadlines[proposal.stage] ?? null
@@ -98,8 +93,8 @@ export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): P
 async function digestLines(db: Db, code: string, publicUrl: string): Promise<DigestLine[]> {
   const w = await awaiting(db, code);
   return [
-    ...w.proposals.map((p) => ({ title: `Propuesta: ${p.title}`, dueAt: p.dueAt, url: pageUrl(publicUrl, { proposalId: p.id, kind: '' }) })),
-    ...w.tasks.map((t) => ({ title: `Tarea: ${t.title}`, dueAt: t.dueAt, url: pageUrl(publicUrl, { taskId: t.id, kind: '' }) })),
+    ...w.proposals.map((p) => ({ title: `Propuesta: ${p.title}`, dueAt: p.dueAt, url: pageUrl(publicUrl, { proposalId: p.id }) })),
+    ...w.tasks.map((t) => ({ title: `Tarea: ${t.title}`, dueAt: t.dueAt, url: pageUrl(publicUrl, { taskId: t.id }) })),
   ].sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));
 }
 

@@ -65,6 +65,13 @@ export interface RenderedNotice {
   html: string;
 }
 
+/** The page of what a message is about: its task, its proposal, or the inbox (reports for the monthly one). Web pages link the same way, with publicUrl ''. */
+export function pageUrl(publicUrl: string, n: { proposalId?: string | null; taskId?: string | null; kind?: string }): string {
+  if (n.taskId) return `${publicUrl}/tareas/${encodeURIComponent(n.taskId)}`;
+  if (n.proposalId) return `${publicUrl}/propuestas/${encodeURIComponent(n.proposalId)}`;
+  return n.kind === 'informe_mensual' ? `${publicUrl}/informes` : `${publicUrl}/bandeja`;
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

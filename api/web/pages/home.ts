@@ -1,4 +1,5 @@
 // Login, the error page, and the home page of each role: what the institution must do next.
+import { pageUrl } from '../../../domain/notices';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
@@ -26,11 +27,10 @@ const dueText = (ctx: Ctx, iso: string | null | undefined) => {
   return html` · <span class="${late ? 'late' : 'meta'}">${late ? ctx.t('Plazo vencido') : ctx.t('Vence')}: ${when(ctx.lang, iso)}</span>`;
 };
 
-const linkTo = (item: { proposalId?: string; taskId?: string }) => (item.taskId ? `/tareas/${item.taskId}` : item.proposalId ? `/propuestas/${item.proposalId}` : '/bandeja');
 
 function itemList(ctx: Ctx, items: Array<{ title: string; proposalId?: string; taskId?: string; dueAt?: string | null; at?: string }>, empty = 'Nada pendiente.'): Html {
   if (items.length === 0) return html`<p>${ctx.t(empty)}</p>`;
-  return html`<ul class="items">${items.map((i) => html`<li><a href="${linkTo(i)}">${i.title}</a>${dueText(ctx, i.dueAt)}${i.at && !i.dueAt ? html` · <span class="meta">${when(ctx.lang, i.at)}</span>` : ''}</li>`)}</ul>`;
+  return html`<ul class="items">${items.map((i) => html`<li><a href="${pageUrl('', i)}">${i.title}</a>${dueText(ctx, i.dueAt)}${i.at && !i.dueAt ? html` · <span class="meta">${when(ctx.lang, i.at)}</span>` : ''}</li>`)}</ul>`;
 }
 
 export interface HomeData {

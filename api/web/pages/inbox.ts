@@ -1,4 +1,5 @@
 // The inbox page: what awaits the institution, then what it was told, each marked read on request.
+import { pageUrl } from '../../../domain/notices';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { when } from '../i18n';
@@ -6,7 +7,7 @@ import { csrfField, page, section } from '../layout';
 
 export function inboxPage(ctx: Ctx, items: any[]): Html {
   const t = ctx.t;
-  const link = (i: any) => (i.taskId ? `/tareas/${i.taskId}` : i.proposalId ? `/propuestas/${i.proposalId}` : null);
+  const link = (i: any) => (i.taskId || i.proposalId ? pageUrl('', i) : null);
   const row = (i: any) => html`<li>${link(i) ? html`<a href="${link(i)}">${i.title}</a>` : i.title}
 <span class="meta"> · ${i.dueAt ? html`${t('Vence')}: ${when(ctx.lang, i.dueAt)}` : when(ctx.lang, i.at)}</span>
 ${i.kind !== 'pendiente' && !i.read ? html`<form method="post" action="/bandeja/leido" class="inline">${csrfField(ctx)}<input type="hidden" name="id" value="${i.id}"><button type="submit" class="link">${t('Marcar como leído')}</button></form>` : i.read ? html` <span class="badge">${t('Leído')}</span>` : ''}</li>`;
