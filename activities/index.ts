@@ -6,11 +6,10 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
-  getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, planDeliveries, type DeliveryRow,
+  getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, recordNotices, type DeliveryRow,
 } from '../db/deliveries';
 import { monthlyComplianceReport, weeklyDigests } from '../db/digests';
-import { deliverToInbox } from '../db/inbox';
-import { recordProposalEvent, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
+import { recordProposalEvents, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
 import { proposalParticipants } from '../db/registry';
 import { contacts } from '../db/schema';
 import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
@@ -32,16 +31,19 @@ export interface ActivityDeps {
 
 export function createActivities({ db, channels }: ActivityDeps) {
   const { mailer, publicUrl } = channels;
+  const plan = { publicUrl, email: mailer !== null };
 
-  /** Starts the notification's delivery workflow once; a retry finds it started (or done) and leaves it. */
-  async function startDeliveries(key: string): Promise<void> {
+  /** Starts each notification's delivery workflow once; a retry finds it started (or done) and leaves it. */
+  async function startDeliveries(keys: string[]): Promise<void> {
     const { client, info } = Context.current();
-    try {
-      await client.workflow.start('deliveryWorkflow', {
-        workflowId: `entregas:${key}`, taskQueue: info.taskQueue, args: [{ key }], workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (e) {
-      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    for (const key of keys) {
+      try {
+        await client.workflow.start('deliveryWorkflow', {
+          workflowId: `entregas:${key}`, taskQueue: info.taskQueue, args: [{ key }], workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (e) {
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+      }
     }
   }
 
@@ -52,11 +54,19 @@ export function createActivities({ db, channels }: ActivityDeps) {
   }
 
   return {
+    // Each record writes its event and notices in one transaction, then starts the delivery of
+    // the notices that have email or webhooks; a retry gets the same keys back and starts what a
+    // crash left unstarted.
     async recordProposalLaunched(record: ProposalLaunchedRecord): Promise<void> {
-      await recordProposalLaunched(db, record);
+      await startDeliveries(await recordProposalLaunched(db, record, plan));
     },
+    /** Events the workflow recorded while the previous group was being written: one transaction. */
+    async recordProposalEvents({ events }: { events: ProposalEventRecord[] }): Promise<void> {
+      await startDeliveries(await recordProposalEvents(db, events, plan));
+    },
+    /** One event alone: what workflows recorded before events went in groups still call. */
     async recordProposalEvent(event: ProposalEventRecord): Promise<void> {
-      await recordProposalEvent(db, event);
+      await startDeliveries(await recordProposalEvents(db, [event], plan));
     },
     async proposalParticipants(p: { leadWorkingGroup: string; workingGroups: string[] }) {
       return proposalParticipants(db, p);
@@ -65,10 +75,10 @@ export function createActivities({ db, channels }: ActivityDeps) {
       return assignAgreementNumber(db, proposalId, new Date(at));
     },
     async recordTaskAssigned(record: TaskAssignedRecord): Promise<void> {
-      await recordTaskAssigned(db, record);
+      await startDeliveries(await recordTaskAssigned(db, record, plan));
     },
     async recordTaskEvent(event: TaskEventRecord): Promise<void> {
-      await recordTaskEvent(db, event);
+      await startDeliveries(await recordTaskEvent(db, event, plan));
     },
     async weeklyDigests({ key }: { key: string }): Promise<Notification[]> {
       return weeklyDigests(db, key);
@@ -77,17 +87,16 @@ export function createActivities({ db, channels }: ActivityDeps) {
       return monthlyComplianceReport(db, key);
     },
     /**
-     * The one way a workflow tells institutions something: the inbox at once, then email and
+     * A notice that no event carries (reminders, escalations): the inbox at once, then email and
      * webhooks through a delivery workflow of their own, so a slow or absent receiver never
      * holds up the process that notified.
      */
     async notify(n: Notification): Promise<void> {
-      await deliverToInbox(db, n, new Date());
-      if (await planDeliveries(db, n, { publicUrl, email: mailer !== null }) > 0) await startDeliveries(n.key);
+      await startDeliveries(await recordNotices(db, [n], new Date(), plan));
     },
     async dailyDigests({ key, since, until }: { key: string; since: string; until: string }): Promise<number> {
       const planned = await planDailyDigests(db, key, new Date(since), new Date(until), publicUrl);
-      if (planned > 0) await startDeliveries(key);
+      if (planned > 0) await startDeliveries([key]);
       return planned;
     },
     async openDeliveries({ key }: { key: string }) {

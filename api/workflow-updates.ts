@@ -19,10 +19,13 @@ export const actorOf = (user: UserView): Actor => ({ userId: user.id, institutio
 /**
  * Runs `update` on the workflow. `updateId` (from the Idempotency-Key) lets Temporal recognise a
  * retried action and answer it once. Updates refused because too many are in flight are retried
- * with backoff by the Temporal client itself before this returns.
+ * with backoff by the Temporal client itself before this returns. When there is no running
+ * workflow (it never existed, or it has ended), `gone` says why, in the caller's words: the
+ * database is read only then, not before every action.
  */
 export async function updateWorkflow<Ret, Arg>(
-  temporal: Client, workflowId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId?: string,
+  temporal: Client, workflowId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId: string | undefined,
+  gone: () => Promise<ApiError>,
 ): Promise<Ret> {
   try {
     return await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg], updateId });
@@ -31,8 +34,7 @@ export async function updateWorkflow<Ret, Arg>(
       const [status, code] = statusOf[e.cause.type ?? ''] ?? [409, 'conflict'];
       throw new ApiError(status, code, e.cause.message);
     }
-    // The workflow ended between the caller's read and the update (e.g. a round just closed it).
-    if (e instanceof WorkflowNotFoundError) throw new ApiError(409, 'conflict', 'Ya está cerrada: no admite más acciones.');
+    if (e instanceof WorkflowNotFoundError) throw await gone();
     throw e;
   }
 }

@@ -6,7 +6,7 @@ import { and, asc, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 
 import type { Notification } from '../domain/events';
 import { escalationKinds, pageUrl, renderNotice, type DeliveryChannel, type DeliveryStatus, type DigestLine } from '../domain/notices';
 import type { Db } from './client';
-import { awaiting } from './inbox';
+import { awaiting, deliverToInbox } from './inbox';
 import { after, page, type Cursor } from './paging';
 import { contacts, deliveries, inboxItems, institutions, proposals, tasks, users } from './schema';
 
@@ -187,4 +187,22 @@ export async function listDeliveries(db: Db, f: DeliveryFilters) {
     status: r.status, attempts: r.attempts, lastError: r.lastError, createdAt: r.createdAt.toISOString(),
     sentAt: r.sentAt?.toISOString() ?? null, ...(r.proposalId ? { proposalId: r.proposalId } : {}), ...(r.taskId ? { taskId: r.taskId } : {}),
   })), f.limit);
+}
+
+/**
+ * The notices of one event, written in the event's own transaction: the inbox rows and the
+ * planned deliveries. Returns the keys that have deliveries, whose delivery workflows the caller
+ * starts once the transaction is committed.
+ */
+export async function recordNotices(db: Db, notices: Notification[], at: Date, o: PlanOptions): Promise<string[]> {
+  await Promise.all(notices.map((n) => deliverToInbox(db, n, at)));
+  const planned = await Promise.all(notices.map((n) => planDeliveries(db, n, o)));
+  return notices.filter((_, i) => planned[i]! > 0).map((n) => n.key);
+}
+
+/** Of these notification keys, the ones with deliveries: for a retried event, already recorded. */
+export async function keysWithDeliveries(db: Db, keys: string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const rows = await db.selectDistinct({ key: deliveries.key }).from(deliveries).where(inArray(deliveries.key, keys));
+  return rows.map((r) => r.key);
 }

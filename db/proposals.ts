@@ -1,11 +1,12 @@
 // Queries on the proposal projection. One function per query, taking the database first, so
 // activities (which write) and routes (which read) share them without knowing about each other.
-import { and, arrayContains, asc, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
+import { and, arrayContains, asc, desc, eq, ilike, lt, or, type SQL } from 'drizzle-orm';
+import type { Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
-import { appendAudit, audited, proposalTrail, readAudit, type Tx } from './audit';
+import { appendAudit, lockTrail, proposalTrail, readAudit, type Tx } from './audit';
 import type { Db } from './client';
+import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
 import { after, page, type Cursor } from './paging';
 import {
   proposalComments, proposalInputs, proposalRounds, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
@@ -20,12 +21,16 @@ export interface ProposalLaunchedRecord {
   snapshot: ProposalSnapshot;
   /** Rows beyond the first version, e.g. the round when the process starts with it. */
   effects: ProposalEffect[];
+  notices?: Notification[];
 }
 
-/** Writes a launched proposal with its first version, timeline entry and audit entry; once. */
-export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord): Promise<void> {
+/**
+ * Writes a launched proposal with its first version, timeline entry, audit entry and notices;
+ * once. Returns the notification keys with deliveries to send (see recordProposalEvent).
+ */
+export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord, o: PlanOptions): Promise<string[]> {
   const at = new Date(r.at);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.insert(proposals).values({
       id: r.proposalId, title: r.plan.title, summary: r.plan.summary,
       objectives: r.plan.objectives, populations: r.plan.populations,
@@ -33,7 +38,7 @@ export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord):
       launchedBy: r.launchedBy.userId, launchedByInstitution: r.launchedBy.institution,
       createdAt: at, updatedAt: at, ...snapshotColumns(r.snapshot), stateSeq: 0,
     }).onConflictDoNothing();
-    await appendEvent(tx, {
+    return appendEvents(tx, o, [{
       proposalId: r.proposalId, seq: 1, at: r.at, actor: { userId: r.launchedBy.userId, institution: r.launchedBy.institution },
       action: 'lanzada', data: { title: r.plan.title, stage: r.snapshot.stage },
       effects: [
@@ -42,12 +47,19 @@ export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord):
         ...r.effects,
       ],
       snapshot: r.snapshot,
-    });
+      ...(r.notices ? { notices: r.notices } : {}),
+    }]);
   });
 }
 
-export async function recordProposalEvent(db: Db, e: ProposalEventRecord): Promise<void> {
-  await db.transaction((tx) => appendEvent(tx, e));
+/**
+ * Records a group of events of one proposal (in the order of their numbers) with their notices,
+ * in one transaction. Returns the keys of their notices that have deliveries (email, webhooks):
+ * the caller starts their delivery once this is committed, and a retry gets the same keys back,
+ * so a crash in between loses no message.
+ */
+export async function recordProposalEvents(db: Db, events: ProposalEventRecord[], o: PlanOptions): Promise<string[]> {
+  return db.transaction((tx) => appendEvents(tx, o, events));
 }
 
 function snapshotColumns(s: ProposalSnapshot) {
@@ -58,23 +70,33 @@ function snapshotColumns(s: ProposalSnapshot) {
 }
 
 /**
- * One event, in one transaction: its rows, the proposal's new state and its audit entry. The
- * proposal row is locked first, so concurrent events take their places in the chain one by one;
- * an event already in the audit trail (a retried activity) changes nothing.
+ * Events of one proposal, in the caller's transaction: their rows, their audit entries, the
+ * proposal's newest state and their notices. The proposal row is locked first, so concurrent
+ * writers take their places in the chain one by one. A group is written whole or not at all, so
+ * finding its first event in the trail means a retried activity: nothing changes. The writes go
+ * in one round trip (the server runs them in order).
  */
-async function appendEvent(tx: Tx, e: ProposalEventRecord): Promise<void> {
-  await tx.execute(sql`select 1 from ${proposals} where ${proposals.id} = ${e.proposalId} for update`);
-  if (await audited(tx, proposalTrail, e.proposalId, e.seq)) return;
+async function appendEvents(tx: Tx, o: PlanOptions, events: ProposalEventRecord[]): Promise<string[]> {
+  const first = events[0];
+  const newest = events.at(-1);
+  if (!first || !newest) return [];
+  const trail = await lockTrail(tx, proposalTrail, first.proposalId, first.seq);
+  if (trail.recorded) return keysWithDeliveries(tx, events.flatMap((e) => e.notices ?? []).map((n) => n.key));
 
-  const at = new Date(e.at);
-  for (const effect of e.effects) await applyEffect(tx, e, effect, at);
-  await tx.update(proposals).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
-    .where(and(eq(proposals.id, e.proposalId), lt(proposals.stateSeq, e.seq)));
-
-  await appendAudit(tx, proposalTrail, e.proposalId, e.seq, {
-    at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action,
-    data: { ...e.data, version: e.snapshot.currentVersion },
-  });
+  await Promise.all([
+    ...events.flatMap((e) => e.effects.map((effect) => applyEffect(tx, e, effect, new Date(e.at)))),
+    tx.update(proposals).set({ ...snapshotColumns(newest.snapshot), stateSeq: newest.seq, updatedAt: new Date(newest.at) })
+      .where(and(eq(proposals.id, newest.proposalId), lt(proposals.stateSeq, newest.seq))),
+    appendAudit(tx, proposalTrail, first.proposalId, trail.last, events.map((e) => ({
+      eventSeq: e.seq,
+      entry: {
+        at: new Date(e.at).toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action,
+        data: { ...e.data, version: e.snapshot.currentVersion },
+      },
+    }))),
+  ]);
+  const keys = await Promise.all(events.map((e) => recordNotices(tx, e.notices ?? [], new Date(e.at), o)));
+  return keys.flat();
 }
 
 async function applyEffect(tx: Tx, e: ProposalEventRecord, f: ProposalEffect, at: Date): Promise<void> {

@@ -1,9 +1,11 @@
 // Agreements and their tasks, as the task workflows record them, and the reads the API makes.
 import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
 import type { TaskEffect, TaskEventRecord, TaskSnapshot, TaskStatus } from '../domain/tasks';
-import { appendAudit, audited, readAudit, taskTrail, type Tx } from './audit';
+import { appendAudit, lockTrail, readAudit, taskTrail, type Tx } from './audit';
 import type { Db } from './client';
+import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
 import { after, page, type Cursor } from './paging';
 import { agreements, taskLines, taskProgress, tasks } from './schema';
 
@@ -25,7 +27,7 @@ export async function assignAgreementNumber(db: Db, proposalId: string, at: Date
 
 export interface TaskAssignedRecord {
   taskId: string; proposalId: string; agreementNumber: string; index: number; action: PlannedAction; adoptedAt: string;
-  dueAt: string; snapshot: TaskSnapshot;
+  dueAt: string; snapshot: TaskSnapshot; notices?: Notification[];
 }
 
 const snapshotColumns = (s: TaskSnapshot) => ({
@@ -33,34 +35,54 @@ const snapshotColumns = (s: TaskSnapshot) => ({
   overdue: s.overdue, percent: s.percent, pendingFor: s.pendingFor,
 });
 
-/** The task as assigned: its row, one line per responsible institution, the first audit entry. */
-export async function recordTaskAssigned(db: Db, r: TaskAssignedRecord): Promise<void> {
+/**
+ * The task as assigned: its row, one line per responsible institution, the first audit entry and
+ * its notices. Returns the notification keys with deliveries to send, as recordTaskEvent does.
+ */
+export async function recordTaskAssigned(db: Db, r: TaskAssignedRecord, o: PlanOptions): Promise<string[]> {
   const at = new Date(r.adoptedAt);
-  await db.transaction(async (tx) => {
+  const notices = r.notices ?? [];
+  return db.transaction(async (tx) => {
     await tx.insert(tasks).values({
       id: r.taskId, proposalId: r.proposalId, agreementNumber: r.agreementNumber, index: r.index,
       title: r.action.title, deliverable: r.action.deliverable, createdAt: at, updatedAt: at, stateSeq: 1, ...snapshotColumns(r.snapshot),
     }).onConflictDoNothing();
-    await tx.execute(sql`select 1 from ${tasks} where ${tasks.id} = ${r.taskId} for update`);
-    if (await audited(tx, taskTrail, r.taskId, 1)) return;
-    await tx.insert(taskLines).values(r.action.responsible.map((institution) => ({ taskId: r.taskId, institution }))).onConflictDoNothing();
-    await appendAudit(tx, taskTrail, r.taskId, 1, {
-      at: at.toISOString(), actor: null, institution: null, action: 'asignada',
-      data: { agreementNumber: r.agreementNumber, title: r.action.title, responsible: r.action.responsible, dueAt: r.dueAt },
-    });
+    const trail = await lockTrail(tx, taskTrail, r.taskId, 1);
+    if (trail.recorded) return keysWithDeliveries(tx, notices.map((n) => n.key));
+    await Promise.all([
+      tx.insert(taskLines).values(r.action.responsible.map((institution) => ({ taskId: r.taskId, institution }))).onConflictDoNothing(),
+      appendAudit(tx, taskTrail, r.taskId, trail.last, [{
+        eventSeq: 1,
+        entry: {
+          at: at.toISOString(), actor: null, institution: null, action: 'asignada',
+          data: { agreementNumber: r.agreementNumber, title: r.action.title, responsible: r.action.responsible, dueAt: r.dueAt },
+        },
+      }]),
+    ]);
+    return recordNotices(tx, notices, at, o);
   });
 }
 
-/** One task event, in one transaction, once: its rows, the task's new state, its audit entry. */
-export async function recordTaskEvent(db: Db, e: TaskEventRecord): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`select 1 from ${tasks} where ${tasks.id} = ${e.taskId} for update`);
-    if (await audited(tx, taskTrail, e.taskId, e.seq)) return;
+/**
+ * One task event, in one transaction, once: its rows, the task's new state, its audit entry and
+ * its notices. Returns the notification keys with deliveries to send once it is committed.
+ */
+export async function recordTaskEvent(db: Db, e: TaskEventRecord, o: PlanOptions): Promise<string[]> {
+  const notices = e.notices ?? [];
+  return db.transaction(async (tx) => {
+    const trail = await lockTrail(tx, taskTrail, e.taskId, e.seq);
+    if (trail.recorded) return keysWithDeliveries(tx, notices.map((n) => n.key));
     const at = new Date(e.at);
+    // Effects in order: a line's later change must not overtake an earlier one of the same event.
     for (const effect of e.effects) await applyEffect(tx, e, effect, at);
-    await tx.update(tasks).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
-      .where(and(eq(tasks.id, e.taskId), lt(tasks.stateSeq, e.seq)));
-    await appendAudit(tx, taskTrail, e.taskId, e.seq, { at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action, data: e.data });
+    await Promise.all([
+      tx.update(tasks).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
+        .where(and(eq(tasks.id, e.taskId), lt(tasks.stateSeq, e.seq))),
+      appendAudit(tx, taskTrail, e.taskId, trail.last, [{
+        eventSeq: e.seq, entry: { at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action, data: e.data },
+      }]),
+    ]);
+    return recordNotices(tx, notices, at, o);
   });
 }
 

@@ -52,6 +52,8 @@ export interface ProposalEventRecord {
   data: Record<string, unknown>;
   effects: ProposalEffect[];
   snapshot: ProposalSnapshot;
+  /** What the event tells institutions: recorded with it, in the same transaction. */
+  notices?: Notification[];
 }
 
 export interface Notification {

@@ -1,4 +1,5 @@
 // What the task workflow tells the database. Pure types, shared by the workflow and the activities.
+import type { Notification } from './events';
 
 export const taskStatuses = ['asignada', 'en_ejecucion', 'completada', 'verificada'] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
@@ -29,4 +30,6 @@ export interface TaskEventRecord {
   data: Record<string, unknown>;
   effects: TaskEffect[];
   snapshot: TaskSnapshot;
+  /** What the event tells institutions: recorded with it, in the same transaction. */
+  notices?: Notification[];
 }

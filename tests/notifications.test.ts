@@ -10,9 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import { folderMailer, smtpMailer, verifyWebhook, type Mailer } from '../activities/channels';
 import { planDailyDigests, planDeliveries } from '../db/deliveries';
+import { getProposalRow } from '../db/proposals';
 import { deliverToInbox } from '../db/inbox';
 import { contacts, deliveries } from '../db/schema';
 import { setNotificationMode } from '../db/users';
+import type { ProposalEventRecord } from '../domain/events';
 import { demoEmail } from '../runtime/demo';
 import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 import { startSmtpCatcher, startWebhookReceiver, type ReceivedMail, type SmtpCatcher, type WebhookReceiver } from './receivers';
@@ -109,6 +111,42 @@ describe('email for a whole sign-off round', () => {
     expect(await env.run(activities.deliver, { ids: rows.map((r) => r.id) })).toEqual({ sent: 0, failed: 0 });
     await settle();
     expect(mailsAbout(id)).toHaveLength(27);
+  });
+
+  it('sends the notices of an event once when its record is retried after a crash', async () => {
+    const id = await launchRound({ title: 'Aviso tras una caída' });
+    await signAll(id);
+    await adopted(id);
+    await settle();
+    const row = (await getProposalRow(mesa.database.db, id))!;
+    const seq = row.stateSeq + 1;
+    const key = `${id}:${seq}:aporte_respondido`;
+    const event: ProposalEventRecord = {
+      proposalId: id, seq, at: new Date().toISOString(), actor: { userId: null, institution: null }, action: 'comentario', data: {}, effects: [],
+      snapshot: {
+        status: row.status, stage: row.stage, currentVersion: row.currentVersion, deadlines: row.deadlines, pendingFor: row.pendingFor,
+        round: row.round, consultationOpen: row.consultationOpen, number: row.number, decision: row.decision, tasks: row.tasks,
+      },
+      notices: [{ key, recipients: ['MINSA'], kind: 'aporte_respondido', title: 'Aviso tras una caída', proposalId: id }],
+    };
+    const activities = createActivities({ db: mesa.database.db, channels: { mailer, publicUrl: 'http://mesa.test' } });
+    // The event and its notices are committed, then the activity dies before their delivery
+    // starts (here: it has no Temporal client to start it with).
+    await expect(new MockActivityEnvironment({ taskQueue: mesa.taskQueue }).run(activities.recordProposalEvent, event)).rejects.toThrow(/No Client/);
+    const planned = await mesa.database.db.select().from(deliveries).where(eq(deliveries.key, key));
+    expect(planned.length).toBeGreaterThan(0);
+    const told = () => smtp.mails.filter((m) => planned.some((d) => d.messageId === m.messageId));
+    await settle();
+    expect(told()).toHaveLength(0);
+    // Temporal retries it: the event is found recorded, and its delivery starts. Twice changes nothing.
+    const retry = new MockActivityEnvironment({ taskQueue: mesa.taskQueue }, { client: mesa.client });
+    await retry.run(activities.recordProposalEvent, event);
+    await eventually(async () => (told().length >= planned.length ? true : undefined));
+    await retry.run(activities.recordProposalEvent, event);
+    await settle();
+    expect(told().flatMap((m) => m.to).sort()).toEqual(planned.map((d) => d.recipient).sort());
+    const inbox = await mesa.call('MINSA', 'GET', '/api/v1/inbox');
+    expect(inbox.body.items.filter((i: { id: string }) => i.id === `${key}:MINSA`)).toHaveLength(1);
   });
 });
 

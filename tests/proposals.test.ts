@@ -166,5 +166,8 @@ describe('listing proposals', () => {
     const missing = await get('/api/v1/proposals/prop_inexistente');
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('not_found');
+    const action = await mesa.call('MINSA', 'POST', '/api/v1/proposals/prop_inexistente/signoffs', { position: 'aprueba' });
+    expect(action.status).toBe(404);
+    expect(action.body.error.message).toContain('prop_inexistente');
   });
 });

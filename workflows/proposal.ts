@@ -7,13 +7,13 @@
 // object that continue-as-new carries over, which keeps each run's history short.
 import {
   allHandlersFinished, ApplicationFailure, condition, continueAsNew, ParentClosePolicy, proxyActivities,
-  setHandler, startChild, workflowInfo,
+  proxyLocalActivities, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import { applySilence, decideRound, positionsNeedingComment, tacitComment, type CastPosition } from '../domain/decision';
 import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
-import type { DecisionRecord, Notification, ProposalEffect, ProposalSnapshot } from '../domain/events';
+import type { DecisionRecord, Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import { countParagraphs } from '../domain/proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 import {
@@ -21,14 +21,18 @@ import {
   signoffUpdate, stateQuery, submitInputUpdate, withdrawUpdate, workingGroupDecisionUpdate,
   type Actor, type ProposalInput, type ProposalState,
 } from './messages';
+import { groupedRecording, inGroups, keyed, splitNotices, type Notice } from './recording';
 import { taskWorkflow, taskWorkflowId } from './task';
 
-const activities = proxyActivities<ReturnType<typeof createActivities>>({
+const options = {
   startToCloseTimeout: '30 seconds',
   // Projection writes are idempotent, so retrying them forever is safe: a database outage
   // delays the proposal, it never loses what was acknowledged.
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+} as const;
+const activities = proxyActivities<ReturnType<typeof createActivities>>(options);
+/** Reads that change nothing run inside the workflow task: no round trip through the server. */
+const reads = proxyLocalActivities<ReturnType<typeof createActivities>>(options);
 
 /** Updates per run before continue-as-new: far below the server's 2,000 per run. */
 const updatesPerRun = 500;
@@ -118,25 +122,42 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     };
   }
 
-  /** Numbers the event now (so its place is fixed), then waits until it is in the database. */
-  async function record(actor: Actor | null, action: string, data: Record<string, unknown>, effects: ProposalEffect[] = []): Promise<number> {
+  const recordInGroup = inGroups<ProposalEventRecord>((events) => activities.recordProposalEvents({ events }));
+
+  /**
+   * Numbers the event now (so its place is fixed), then waits until it is in the database with
+   * its notices.
+   */
+  async function record(actor: Actor | null, action: string, data: Record<string, unknown>, effects: ProposalEffect[] = [], notices: Notice[] = []): Promise<number> {
     const seq = ++m.seq;
-    await activities.recordProposalEvent({
-      proposalId, seq, at: now().toISOString(), action, data, effects, snapshot: snapshot(),
+    const { carried, after } = splitNotices(notices.map((n) => keyed(proposalId, seq, n, { proposalId })));
+    const event: ProposalEventRecord = {
+      proposalId, seq, at: now().toISOString(), action, data, effects, snapshot: snapshot(), notices: carried,
       actor: { userId: actor?.userId ?? null, institution: actor?.institution ?? null },
-    });
+    };
+    if (groupedRecording()) {
+      await recordInGroup(event);
+    } else {
+      await activities.recordProposalEvent(event);
+      m.outbox.push(...after);
+    }
     return seq;
   }
 
   /**
-   * Queues a notification; the main loop delivers it. So an action answers as soon as it is
-   * recorded, and a slow channel never holds up the process.
+   * Queues a notice that no event carries (a reminder, an escalation); the main loop delivers it,
+   * so a slow channel never holds up the process.
    */
   function notify(kind: string, recipients: string[], title: string, tag = '') {
-    if (recipients.length === 0) return;
-    // Keyed by the last event (and the timer, for reminders): what makes each message unique.
-    m.outbox.push({ key: `${proposalId}:${m.seq}:${kind}${tag}`, recipients: [...new Set(recipients)], kind, title, proposalId });
+    if (recipients.length > 0) m.outbox.push(keyed(proposalId, m.seq, { kind, recipients, title }, { proposalId }, tag));
   }
+
+  /**
+   * Who takes part now (the registry may have changed since the last stage). Not async itself: an
+   * extra await would reorder commands against recorded histories.
+   */
+  const participants = () => (groupedRecording() ? reads : activities)
+    .proposalParticipants({ leadWorkingGroup: plan.leadWorkingGroup, workingGroups: plan.workingGroups });
 
   async function deliverOutbox() {
     while (m.outbox.length > 0) {
@@ -162,30 +183,32 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     }
   }
 
-  function announceStage() {
+  /** What the stage just opened asks of whom, and who is told of it. */
+  function stageNotices(): Notice[] {
     const title = plan.title;
     switch (m.stage) {
       case 'grupo_de_trabajo':
-        return notify('revision_grupo', m.participants.groupMembers, `Revisión en grupo de trabajo: ${title}`);
+        return [{ kind: 'revision_grupo', recipients: m.participants.groupMembers, title: `Revisión en grupo de trabajo: ${title}` }];
       case 'consulta':
-        return notify('consulta_abierta', [...m.participants.oscs, ...m.participants.support], `Consulta abierta: ${title}`);
+        return [{ kind: 'consulta_abierta', recipients: [...m.participants.oscs, ...m.participants.support], title: `Consulta abierta: ${title}` }];
       case 'revision':
-        return notify('revision', m.participants.secretariat, `Revisión pendiente: ${title}`);
+        return [{ kind: 'revision', recipients: m.participants.secretariat, title: `Revisión pendiente: ${title}` }];
       case 'conformidad':
-        notify('conformidad_solicitada', m.round!.members, `Se solicita su conformidad (ronda ${m.roundNumber}, versión ${m.currentVersion}): ${title}`);
-        return notify('informacion', [...m.participants.observers, ...m.participants.support], `Ronda de conformidad abierta: ${title}`);
+        return [
+          { kind: 'conformidad_solicitada', recipients: m.round!.members, title: `Se solicita su conformidad (ronda ${m.roundNumber}, versión ${m.currentVersion}): ${title}` },
+          { kind: 'informacion', recipients: [...m.participants.observers, ...m.participants.support], title: `Ronda de conformidad abierta: ${title}` },
+        ];
       default:
+        return [];
     }
   }
 
   /** Moves to `stage` (refreshing who takes part first), records it and tells those concerned. */
   async function openStage(stage: ProcessStage, actor: Actor | null, event: string, data: Record<string, unknown> = {}) {
-    m.participants = await activities.proposalParticipants({ leadWorkingGroup: plan.leadWorkingGroup, workingGroups: plan.workingGroups });
+    m.participants = await participants();
     if (m.status === 'observada') m.status = 'en_curso';
     enterStage(stage);
-    const seq = await record(actor, event, { ...data, stage }, [{ kind: 'timeline', stage, event }, ...roundOpened()]);
-    announceStage();
-    return seq;
+    return record(actor, event, { ...data, stage }, [{ kind: 'timeline', stage, event }, ...roundOpened()], stageNotices());
   }
 
   /** The round just opened, for the projection (reports measure response times from it). */
@@ -199,20 +222,18 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     return plan.stages[m.stageIndex + 1] ?? null;
   }
 
-  async function close(status: 'adoptada' | 'rechazada' | 'retirada', actor: Actor | null, event: string, data: Record<string, unknown>) {
+  async function close(status: 'adoptada' | 'rechazada' | 'retirada', actor: Actor | null, event: string, data: Record<string, unknown>, notices: Notice[]) {
     m.status = status;
     m.stage = 'cerrada';
     m.consultationOpen = false;
-    return record(actor, event, data, [{ kind: 'timeline', stage: 'cerrada', event }]);
+    return record(actor, event, data, [{ kind: 'timeline', stage: 'cerrada', event }], notices);
   }
 
-  async function sendBackForRevision(actor: Actor | null, event: string, returnTo: ProcessStage, data: Record<string, unknown>) {
+  async function sendBackForRevision(actor: Actor | null, event: string, returnTo: ProcessStage, data: Record<string, unknown>, notices: Notice[] = []) {
     m.returnTo = returnTo;
     m.needsNewVersion = true;
     enterStage('revision');
-    const seq = await record(actor, event, data, [{ kind: 'timeline', stage: 'revision', event }]);
-    announceStage();
-    return seq;
+    return record(actor, event, data, [{ kind: 'timeline', stage: 'revision', event }], [...stageNotices(), ...notices]);
   }
 
   /** Closes the sign-off round: decision, then adoption, revision or rejection. */
@@ -234,15 +255,18 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
         });
         m.tasks.push(taskId);
       }
-      await close('adoptada', null, 'adoptada', { decision: m.decision, number: m.number, tasks: m.tasks });
-      notify('decision', everyone, `Propuesta adoptada como ${m.number}: ${plan.title}`);
+      await close('adoptada', null, 'adoptada', { decision: m.decision, number: m.number, tasks: m.tasks }, [
+        { kind: 'decision', recipients: everyone, title: `Propuesta adoptada como ${m.number}: ${plan.title}` },
+      ]);
     } else if (decision.outcome === 'observada') {
       m.status = 'observada';
-      await sendBackForRevision(null, 'observada', 'conformidad', { decision: m.decision });
-      notify('decision', everyone, `Propuesta observada (${decision.reason}): ${plan.title}`);
+      await sendBackForRevision(null, 'observada', 'conformidad', { decision: m.decision }, [
+        { kind: 'decision', recipients: everyone, title: `Propuesta observada (${decision.reason}): ${plan.title}` },
+      ]);
     } else {
-      await close('rechazada', null, 'rechazada', { decision: m.decision });
-      notify('decision', everyone, `Propuesta rechazada (${decision.reason}): ${plan.title}`);
+      await close('rechazada', null, 'rechazada', { decision: m.decision }, [
+        { kind: 'decision', recipients: everyone, title: `Propuesta rechazada (${decision.reason}): ${plan.title}` },
+      ]);
     }
   }
 
@@ -395,7 +419,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     const data = { decision, reason };
     if (decision === 'avanzar') return openStage(nextStage()!, actor, 'grupo_avanza', data).then((seq) => ({ seq }));
     if (decision === 'devolver') return { seq: await sendBackForRevision(actor, 'grupo_devuelve', 'grupo_de_trabajo', data) };
-    return { seq: await close('rechazada', actor, 'grupo_rechaza', data) };
+    return { seq: await close('rechazada', actor, 'grupo_rechaza', data, []) };
   })), { validator: canDecideInGroup });
 
   setHandler(submitInputUpdate, counted(async ({ actor, kind, text, paragraph }) => {
@@ -425,8 +449,9 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   setHandler(answerInputUpdate, counted(async ({ actor, inputId, decision, reason }) => {
     const input = m.inputs[inputId]!;
     input.answered = true;
-    const seq = await record(actor, 'aporte_respondido', { inputId, decision, reason }, [{ kind: 'answer', inputId, decision, reason }]);
-    notify('aporte_respondido', [input.institution], `Su aporte fue respondido (${decision}): ${plan.title}`);
+    const seq = await record(actor, 'aporte_respondido', { inputId, decision, reason }, [{ kind: 'answer', inputId, decision, reason }], [
+      { kind: 'aporte_respondido', recipients: [input.institution], title: `Su aporte fue respondido (${decision}): ${plan.title}` },
+    ]);
     return { seq };
   }), {
     validator: ({ actor, inputId, reason }) => {
@@ -496,22 +521,24 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
 
   setHandler(withdrawUpdate, counted(async (arg: ArgOf<typeof withdrawUpdate>) => exclusively(() => canWithdraw(arg), async () => {
     const { actor, reason } = arg;
-    const seq = await close('retirada', actor, 'retirada', { reason });
-    notify('decision', [...m.participants.members, ...m.participants.observers, ...m.participants.support], `Propuesta retirada: ${plan.title}`);
+    const seq = await close('retirada', actor, 'retirada', { reason }, [
+      { kind: 'decision', recipients: [...m.participants.members, ...m.participants.observers, ...m.participants.support], title: `Propuesta retirada: ${plan.title}` },
+    ]);
     return { seq };
   })), { validator: canWithdraw });
 
   // ---- main loop -------------------------------------------------------------------------
 
   if (!m.recorded) {
-    m.participants = await activities.proposalParticipants({ leadWorkingGroup: plan.leadWorkingGroup, workingGroups: plan.workingGroups });
+    m.participants = await participants();
     enterStage(m.stage as ProcessStage);
     m.seq = 1;
+    const { carried, after } = splitNotices(stageNotices().map((n) => keyed(proposalId, 1, n, { proposalId })));
     await activities.recordProposalLaunched({
-      proposalId, plan, launchedBy: m.input.launchedBy, at: m.stageOpenedAt, snapshot: snapshot(), effects: roundOpened(),
+      proposalId, plan, launchedBy: m.input.launchedBy, at: m.stageOpenedAt, snapshot: snapshot(), effects: roundOpened(), notices: carried,
     });
     m.recorded = true;
-    announceStage();
+    m.outbox.push(...after);
   }
   await deliverOutbox();
 

@@ -12,6 +12,7 @@ import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
 import type { TaskEffect, TaskSnapshot, TaskStatus } from '../domain/tasks';
 import { refusals, type Actor, type Recorded } from './messages';
+import { keyed, splitNotices, type Notice } from './recording';
 
 const activities = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -84,18 +85,24 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     return s.responsible.filter((i) => s.status === 'asignada' ? !s.lines[i]!.accepted : !s.lines[i]!.completed);
   }
 
-  async function record(actor: Actor | null, action: string, data: Record<string, unknown>, effects: TaskEffect[] = []) {
+  const about = { proposalId: input.proposalId, taskId };
+
+  /** Numbers the event, then waits until it is in the database with its notices. */
+  async function record(actor: Actor | null, action: string, data: Record<string, unknown>, effects: TaskEffect[] = [], notices: Notice[] = []) {
     const at = now().toISOString();
+    const n = ++seq;
+    const { carried, after } = splitNotices(notices.map((x) => keyed(taskId, n, x, about)));
     await activities.recordTaskEvent({
-      taskId, seq: ++seq, at, action, data, effects, snapshot: snapshot(),
+      taskId, seq: n, at, action, data, effects, snapshot: snapshot(), notices: carried,
       actor: { userId: actor?.userId ?? null, institution: actor?.institution ?? null },
     });
-    return { seq };
+    outbox.push(...after);
+    return { seq: n };
   }
 
+  /** A notice that no event carries (a reminder), delivered by the main loop. */
   function notify(kind: string, recipients: string[], title: string, tag = '') {
-    // Keyed by the last event (and the timer, for reminders): what makes each message unique.
-    if (recipients.length > 0) outbox.push({ key: `${taskId}:${seq}:${kind}${tag}`, recipients: [...new Set(recipients)], kind, title, proposalId: input.proposalId, taskId });
+    if (recipients.length > 0) outbox.push(keyed(taskId, seq, { kind, recipients, title }, about, tag));
   }
 
   const label = `${input.agreementNumber}, tarea ${input.index}: ${action.title}`;
@@ -126,9 +133,9 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
 
   setHandler(requestChangeUpdate, async ({ actor, reason, proposedDueDate }) => {
     s.request = { institution: actor.institution, reason, proposedDueDate: proposedDueDate ?? null };
-    const r = await record(actor, proposedDueDate ? 'nueva_fecha_solicitada' : 'reasignacion_solicitada', { reason, proposedDueDate: proposedDueDate ?? null });
-    notify('solicitud_tarea', ['SECRETARIA'], `${actor.institution} solicita ${proposedDueDate ? 'una nueva fecha' : 'la reasignación'}: ${label}`);
-    return r;
+    return record(actor, proposedDueDate ? 'nueva_fecha_solicitada' : 'reasignacion_solicitada', { reason, proposedDueDate: proposedDueDate ?? null }, [], [
+      { kind: 'solicitud_tarea', recipients: ['SECRETARIA'], title: `${actor.institution} solicita ${proposedDueDate ? 'una nueva fecha' : 'la reasignación'}: ${label}` },
+    ]);
   }, {
     validator: ({ actor, reason, proposedDueDate }) => {
       open();
@@ -155,10 +162,10 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
       effects.push({ kind: 'responsible', responsible: s.responsible });
       if (s.status === 'en_ejecucion' && !s.responsible.every((i) => s.lines[i]!.accepted)) s.status = 'asignada';
     }
-    const r = await record(actor, granted ? 'solicitud_concedida' : 'solicitud_denegada', { institution: request.institution, comment, responsible: responsible ?? null }, effects);
-    notify('solicitud_decidida', [request.institution, ...(granted ? responsible ?? [] : [])], `Solicitud ${granted ? 'concedida' : 'denegada'} (${comment}): ${label}`);
-    if (granted && responsible) notify('tarea_asignada', responsible, `Nueva tarea del ${label}`);
-    return r;
+    return record(actor, granted ? 'solicitud_concedida' : 'solicitud_denegada', { institution: request.institution, comment, responsible: responsible ?? null }, effects, [
+      { kind: 'solicitud_decidida', recipients: [request.institution, ...(granted ? responsible ?? [] : [])], title: `Solicitud ${granted ? 'concedida' : 'denegada'} (${comment}): ${label}` },
+      ...(granted && responsible ? [{ kind: 'tarea_asignada', recipients: responsible, title: `Nueva tarea del ${label}` }] : []),
+    ]);
   }, {
     validator: ({ actor, granted, comment, responsible }) => {
       open();
@@ -192,12 +199,10 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     line.completed = true;
     line.percent = 100;
     if (s.responsible.every((i) => s.lines[i]!.completed)) s.status = 'completada';
-    const r = await record(actor, 'completada', { summary, evidenceUrl: evidenceUrl ?? null }, [
+    return record(actor, 'completada', { summary, evidenceUrl: evidenceUrl ?? null }, [
       { kind: 'progress', institution: actor.institution, percent: 100, note: summary, evidenceUrl: evidenceUrl ?? null },
       { kind: 'line', institution: actor.institution, completed: true },
-    ]);
-    if (s.status === 'completada') notify('verificacion_pendiente', ['SECRETARIA'], `Tarea completada, por verificar: ${label}`);
-    return r;
+    ], s.status === 'completada' ? [{ kind: 'verificacion_pendiente', recipients: ['SECRETARIA'], title: `Tarea completada, por verificar: ${label}` }] : []);
   }, {
     validator: ({ actor, summary }) => {
       open();
@@ -219,9 +224,9 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
         effects.push({ kind: 'line', institution: i, completed: false });
       }
     }
-    const r = await record(actor, accepted ? 'verificada' : 'devuelta', { comment }, effects);
-    notify(accepted ? 'tarea_verificada' : 'tarea_devuelta', s.responsible, `${accepted ? 'Tarea verificada' : `Tarea devuelta con observaciones (${comment})`}: ${label}`);
-    return r;
+    return record(actor, accepted ? 'verificada' : 'devuelta', { comment }, effects, [
+      { kind: accepted ? 'tarea_verificada' : 'tarea_devuelta', recipients: s.responsible, title: `${accepted ? 'Tarea verificada' : `Tarea devuelta con observaciones (${comment})`}: ${label}` },
+    ]);
   }, {
     validator: ({ actor, accepted, comment }) => {
       open();
@@ -231,9 +236,11 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     },
   });
 
-  await activities.recordTaskAssigned({ ...input, dueAt: s.dueAt, snapshot: snapshot() });
+  const assigned = keyed(taskId, 1, { kind: 'tarea_asignada', recipients: s.responsible, title: `Nueva tarea del ${label}. Vence el ${inLimaTime(s.dueAt)} (hora de Lima).` }, about);
+  const { carried, after } = splitNotices([assigned]);
+  await activities.recordTaskAssigned({ ...input, dueAt: s.dueAt, snapshot: snapshot(), notices: carried });
   seq = 1;
-  notify('tarea_asignada', s.responsible, `Nueva tarea del ${label}. Vence el ${inLimaTime(s.dueAt)} (hora de Lima).`);
+  outbox.push(...after);
 
   // Reminders before the due date and one escalation when it passes, to those still owing work.
   const timerKey = (what: string) => `${s.dueAt}|${what}`;
@@ -260,8 +267,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
         notify('tarea_por_vencer', owing, `La tarea vence el ${inLimaTime(s.dueAt)} (hora de Lima): ${label}`, `:${timer.key}`);
       } else {
         s.overdue = true;
-        await record(null, 'vencida', { dueAt: s.dueAt });
-        notify('tarea_vencida', [...owing, 'SECRETARIA'], `Tarea vencida el ${inLimaTime(s.dueAt)}: ${label}`);
+        await record(null, 'vencida', { dueAt: s.dueAt }, [], [{ kind: 'tarea_vencida', recipients: [...owing, 'SECRETARIA'], title: `Tarea vencida el ${inLimaTime(s.dueAt)}: ${label}` }]);
       }
     }
     while (outbox.length > 0) {

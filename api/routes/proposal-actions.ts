@@ -19,14 +19,15 @@ import {
   WorkingGroupDecisionBody,
 } from '../schemas';
 
-/** An action on a proposal that exists and is still open. */
+/** An action on a proposal; without a running workflow, the proposal is unknown or closed. */
 async function updateProposal<Ret, Arg>(db: Db, temporal: Client, proposalId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId?: string) {
-  const status = await getProposalStatus(db, proposalId);
-  if (!status) throw notFound(`No existe la propuesta «${proposalId}».`);
-  if (['adoptada', 'rechazada', 'retirada'].includes(status)) {
-    throw new ApiError(409, 'conflict', `La propuesta está cerrada (${status}): ya no admite acciones.`);
-  }
-  return updateWorkflow(temporal, proposalWorkflowId(proposalId), update, arg, updateId);
+  return updateWorkflow(temporal, proposalWorkflowId(proposalId), update, arg, updateId, async () => {
+    const status = await getProposalStatus(db, proposalId);
+    if (!status) return notFound(`No existe la propuesta «${proposalId}».`);
+    return new ApiError(409, 'conflict', status === 'en_curso' || status === 'observada'
+      ? 'El proceso de esta propuesta no está en curso en el motor: no admite acciones. Avise a la Secretaría Técnica.'
+      : `La propuesta está cerrada (${status}): ya no admite acciones.`);
+  });
 }
 
 export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {

@@ -19,12 +19,11 @@ import { decodeCursor, encodeCursor } from '../cursor';
 export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db, temporal } = deps;
 
-  /** An action on a task that exists and is not closed; answered with the task as it now is. */
+  /** An action on a task, answered with the task as it now is; without a running workflow, it is unknown or closed. */
   async function act<Arg>(id: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string | undefined) {
-    const row = await getTaskRow(db, id);
-    if (!row) throw notFound(`No existe la tarea «${id}».`);
-    if (row.status === 'verificada') throw new ApiError(409, 'conflict', 'La tarea ya fue verificada y cerrada.');
-    await updateWorkflow(temporal, taskWorkflowId(id), update, arg, updateId);
+    await updateWorkflow(temporal, taskWorkflowId(id), update, arg, updateId, async () => (
+      await getTaskRow(db, id) ? new ApiError(409, 'conflict', 'La tarea ya fue verificada y cerrada.') : notFound(`No existe la tarea «${id}».`)
+    ));
     return getTask(db, id);
   }
 

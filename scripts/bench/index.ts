@@ -237,7 +237,7 @@ async function seedProposals(count: number) {
         consultationOpen: stage === 'consulta', number: null, decision: null, tasks: [],
       },
       effects: [],
-    })));
+    }, { publicUrl: 'http://localhost', email: false })));
   }
   await Promise.all(jobs);
 }

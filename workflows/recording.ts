@@ -1,0 +1,59 @@
+// How the workflows write to the database and tell institutions. Since the patch
+// `registro-agrupado`, a proposal's events go to the database in groups: while one group is being
+// written, the events that follow wait and go together in the next, one activity and one
+// transaction for all of them (a round where 22 members answer at once takes a few writes, not
+// 22). Each event's notices travel in the same write. Notices no event carries (reminders,
+// escalations) wait in the workflow's outbox for the `notify` activity. Histories recorded before
+// the patch replay the old way: one activity per event, every notice from the outbox after it.
+import { patched } from '@temporalio/workflow';
+import type { Notification } from '../domain/events';
+
+export interface Notice { kind: string; recipients: string[]; title: string }
+
+/** True from the patch on (and for every workflow started since); false while replaying older histories. */
+export const groupedRecording = () => patched('registro-agrupado');
+
+/**
+ * The notification of `notice`, keyed by the subject's event `seq` (and a tag, for reminders):
+ * with the recipient, what makes each message be delivered once.
+ */
+export function keyed(prefix: string, seq: number, notice: Notice, about: { proposalId: string; taskId?: string }, tag = ''): Notification {
+  return { key: `${prefix}:${seq}:${notice.kind}${tag}`, recipients: [...new Set(notice.recipients)], kind: notice.kind, title: notice.title, ...about };
+}
+
+/**
+ * An event's notices: what its record carries and what the outbox takes after it (in histories
+ * from before the patch, all of them). Synchronous on purpose: in the old path the record must be
+ * awaited directly by its caller, as before, so that commands keep their order on replay.
+ */
+export function splitNotices(notices: Notification[]): { carried: Notification[]; after: Notification[] } {
+  const told = notices.filter((n) => n.recipients.length > 0);
+  return groupedRecording() ? { carried: told, after: [] } : { carried: [], after: told };
+}
+
+/**
+ * Group commit: `add(event)` resolves once the event is written. Events added while a write is
+ * under way go together in the next one, in the order they were added.
+ */
+export function inGroups<E>(write: (events: E[]) => Promise<void>): (event: E) => Promise<void> {
+  let waiting: Array<{ event: E; done: () => void; failed: (e: unknown) => void }> = [];
+  let writing = false;
+  async function drain() {
+    writing = true;
+    while (waiting.length > 0) {
+      const group = waiting;
+      waiting = [];
+      try {
+        await write(group.map((w) => w.event));
+        for (const w of group) w.done();
+      } catch (e) {
+        for (const w of group) w.failed(e);
+      }
+    }
+    writing = false;
+  }
+  return (event) => new Promise<void>((done, failed) => {
+    waiting.push({ event, done, failed });
+    if (!writing) void drain();
+  });
+}
