@@ -218,10 +218,7 @@ export async function getProposal(db: Db, id: string) {
     actions: plan.actions,
     launchedBy: { userId: row.launchedBy, institution: row.launchedByInstitution },
     versions: versions.map((v) => ({ number: v.number, text: v.text, changeSummary: v.changeSummary, at: v.at.toISOString() })),
-    inputs: inputs.map((i) => ({
-      id: i.id, institution: i.institution, kind: i.kind, text: i.text, paragraph: i.paragraph, version: i.version, at: i.at.toISOString(),
-      ...(i.answerDecision ? { answer: { decision: i.answerDecision, reason: i.answerReason, at: i.answeredAt?.toISOString() } } : {}),
-    })),
+    inputs: inputs.map(inputView),
     signoffs: [...latest.values()],
     signoffHistory: signoffs.map(signoffView),
     pendingSignoffs: row.stage === 'conformidad' ? row.pendingFor : [],
@@ -229,6 +226,13 @@ export async function getProposal(db: Db, id: string) {
     comments: comments.map((c) => ({ id: c.id, institution: c.institution, text: c.text, version: c.version, at: c.at.toISOString() })),
     tasks: row.tasks,
     timeline: timeline.map((t) => ({ at: t.at.toISOString(), stage: t.stage, event: t.event })),
+  };
+}
+
+function inputView(i: typeof proposalInputs.$inferSelect) {
+  return {
+    id: i.id, institution: i.institution, kind: i.kind, text: i.text, paragraph: i.paragraph, version: i.version, at: i.at.toISOString(),
+    ...(i.answerDecision ? { answer: { decision: i.answerDecision, reason: i.answerReason, at: i.answeredAt?.toISOString() } } : {}),
   };
 }
 
@@ -273,8 +277,8 @@ export async function listProposals(db: Db, f: ProposalFilters) {
 }
 
 export async function getInput(db: Db, proposalId: string, id: string) {
-  const whole = await getProposal(db, proposalId);
-  return whole?.inputs.find((i) => i.id === id) ?? null;
+  const [i] = await db.select().from(proposalInputs).where(and(eq(proposalInputs.id, id), eq(proposalInputs.proposalId, proposalId)));
+  return i ? inputView(i) : null;
 }
 
 export async function getComment(db: Db, id: string) {
