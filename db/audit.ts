@@ -32,9 +32,9 @@ export interface TrailPosition { recorded: boolean; last: { seq: number; hash: s
 export async function lockTrail(tx: Tx, trail: Trail, subjectId: string, eventSeq: number): Promise<TrailPosition> {
   const [, position] = await Promise.all([
     tx.execute(sql`select 1 from ${sql.identifier(trail.owner)} where id = ${subjectId} for update`),
-    tx.execute(sql`select exists (select 1 from ${t(trail)} where ${subject(trail)} = ${subjectId} and event_seq = ${eventSeq}) as recorded,
-      (select seq from ${t(trail)} where ${subject(trail)} = ${subjectId} order by seq desc limit 1) as seq,
-      (select hash from ${t(trail)} where ${subject(trail)} = ${subjectId} order by seq desc limit 1) as hash`),
+    tx.execute(sql`select exists (select 1 from ${t(trail)} where ${subject(trail)} = ${subjectId} and event_seq = ${eventSeq}) as recorded, last.seq, last.hash
+      from (select 1) as here
+      left join (select seq, hash from ${t(trail)} where ${subject(trail)} = ${subjectId} order by seq desc limit 1) as last on true`),
   ]);
   const [row] = rowsOf<{ recorded: boolean; seq: number | null; hash: string | null }>(position);
   return { recorded: row!.recorded, last: row!.seq === null ? null : { seq: row!.seq, hash: row!.hash! } };

@@ -135,12 +135,8 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
       proposalId, seq, at: now().toISOString(), action, data, effects, snapshot: snapshot(), notices: carried,
       actor: { userId: actor?.userId ?? null, institution: actor?.institution ?? null },
     };
-    if (groupedRecording()) {
-      await recordInGroup(event);
-    } else {
-      await activities.recordProposalEvent(event);
-      m.outbox.push(...after);
-    }
+    await (groupedRecording() ? recordInGroup(event) : activities.recordProposalEvent(event));
+    m.outbox.push(...after);
     return seq;
   }
 
