@@ -1,4 +1,4 @@
-// Supervision reports (DOMAIN.md, "Supervision and reporting"), computed in the database from
+// Supervision reports (docs/domain.md#supervision), computed in the database from
 // the projection: per PNM objective, population and working group, and per institution.
 import { sql, type SQL } from 'drizzle-orm';
 import { taskStatuses } from '../domain/tasks';

@@ -1,4 +1,4 @@
-// The sign-off round's decision rules and silence policies (DOMAIN.md, Process 1, step 5).
+// The sign-off round's decision rules and silence policies (docs/domain.md#conformidad).
 // Pure functions: the proposal workflow imports them, and tests check them alone.
 import type { DecisionRule, SilencePolicy } from './vocabulary';
 

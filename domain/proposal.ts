@@ -1,5 +1,5 @@
-// A proposal's launch: what the secretariat sends, the defaults DOMAIN.md gives, and the rules
-// that need the registry to check. Pure: the API validates with it, the workflow runs on it.
+// A proposal's launch: what the secretariat sends, its defaults (docs/domain.md#valores-por-defecto),
+// and the rules that need the registry to check. Pure: the API validates with it, the workflow runs on it.
 import { isDuration } from './durations';
 import {
   processStages, type DecisionRule, type MigrationStage, type PnmObjective, type Population,

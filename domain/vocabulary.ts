@@ -1,4 +1,4 @@
-// The Mesa's own words, as the API and the database use them (DOMAIN.md).
+// The Mesa's own words, as the API and the database use them (docs/domain.md#vocabulario).
 // Pure data: imported by workflows, activities, api and tests alike.
 
 export const institutionKinds = ['secretaria', 'miembro', 'observador', 'apoyo', 'osc'] as const;

@@ -30,7 +30,7 @@ describe('launch rules', () => {
     title: 't', summary: 's', text: '1. x', objectives: ['OE1'], populations: ['exterior'], leadWorkingGroup: 'GT2',
   };
 
-  it('accepts a launch with only its required fields and fills DOMAIN.md\'s defaults', () => {
+  it('accepts a launch with only its required fields and fills the defaults of docs/domain.md', () => {
     expect(launchProblems(base, registry)).toEqual([]);
     expect(withDefaults(base)).toMatchObject({
       stages: ['grupo_de_trabajo', 'consulta', 'conformidad'], decisionRule: 'consenso', quorum: 0.5,

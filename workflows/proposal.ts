@@ -1,4 +1,4 @@
-// One durable workflow per proposal (DOMAIN.md, Process 1). Deterministic code only: every side
+// One durable workflow per proposal (docs/domain.md#proceso-1). Deterministic code only: every side
 // effect is an activity, every clock read is the workflow's own.
 //
 // Every action is an Update with a validator: a refused action never enters history, and an

@@ -1,4 +1,4 @@
-// One durable workflow per task of an adopted agreement (DOMAIN.md, Process 2). It outlives the
+// One durable workflow per task of an adopted agreement (docs/domain.md#proceso-2). It outlives the
 // proposal that started it: assignment, acceptance (or a request for reassignment or a new due
 // date, which the secretariat decides), progress, reminders, overdue escalation, completion and
 // verification. As in the proposal workflow, every action is an Update whose validator refuses

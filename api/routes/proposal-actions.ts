@@ -1,4 +1,4 @@
-// The proposal's actions (DOMAIN.md, Process 1): each one an Update on its workflow, answered
+// The proposal's actions (docs/domain.md#proceso-1): each one an Update on its workflow, answered
 // with what the database now shows.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { getAudit, getComment, getInput, getProposal, getProposalStatus, getVersion } from '../../db/proposals';

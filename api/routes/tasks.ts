@@ -1,4 +1,4 @@
-// Tasks of adopted agreements (DOMAIN.md, Process 2): reads from the projection, actions as
+// Tasks of adopted agreements (docs/domain.md#proceso-2): reads from the projection, actions as
 // Updates on each task's workflow.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { UpdateDefinition } from '@temporalio/common';
