@@ -108,6 +108,14 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
    */
   let signoffsRecording = 0;
   const roundWaitsForRecords = patched('conformidad-registrada');
+  async function counting<T>(recording: Promise<T>): Promise<T> {
+    signoffsRecording += 1;
+    try {
+      return await recording;
+    } finally {
+      signoffsRecording -= 1;
+    }
+  }
 
   const now = () => new Date();
   const state = (): ProposalState => ({
@@ -147,7 +155,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
       actor: { userId: actor?.userId ?? null, institution: actor?.institution ?? null },
     };
     if (groupedRecording()) await recordInGroup(event);
-    else throwIfRefused(await activities.recordProposalEvent(event).catch((e: unknown) => { throw asRefusal(e); }), seq);
+    else throwIfRefused(await activities.recordProposalEvent(event), seq);
     m.outbox.push(...after);
     return seq;
   }
@@ -385,9 +393,14 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
    * Runs an action's recording; if the database refuses its event (recording.ts), `undo` takes
    * back what the action changed in memory, a fresh event records the state as it now is (later
    * events of the same group may have carried the refused change), and the caller is refused.
-   * Everything else the process does goes on.
+   * Everything else the process does goes on. Histories from before group commit replay as
+   * they were recorded: no wrapper there, since an extra await would reorder their commands.
    */
-  async function undone<T>(undo: () => void, body: () => Promise<T>): Promise<T> {
+  function undone<T>(undo: () => void, body: () => Promise<T>): Promise<T> {
+    return groupedRecording() ? undoneIfRefused(undo, body) : body();
+  }
+
+  async function undoneIfRefused<T>(undo: () => void, body: () => Promise<T>): Promise<T> {
     try {
       return await body();
     } catch (e) {
@@ -553,10 +566,10 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
       if (previous) round.cast[actor.institution] = previous;
       else delete round.cast[actor.institution];
     };
-    signoffsRecording += 1;
-    const seq = await undone(undo, () => record(actor, previous ? 'conformidad_cambiada' : 'conformidad', { round: round.number, version: round.version, position, comment: comment ?? null }, [
+    const recording = () => record(actor, previous ? 'conformidad_cambiada' : 'conformidad', { round: round.number, version: round.version, position, comment: comment ?? null }, [
       { kind: 'signoff', round: round.number, version: round.version, institution: actor.institution, position, comment: comment ?? null, tacit: false },
-    ])).finally(() => { signoffsRecording -= 1; });
+    ]);
+    const seq = await (roundWaitsForRecords ? counting(undone(undo, recording)) : undone(undo, recording));
     return { seq, institution: actor.institution, position, comment: comment ?? null, version: round.version, at };
   }), {
     validator: ({ actor, position, comment }) => {
