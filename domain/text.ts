@@ -109,6 +109,12 @@ export function instantOf(text: unknown): Date | null {
   return Number.isNaN(at.getTime()) ? null : at;
 }
 
+/**
+ * The shape of every institution and group code in the registry (MINSA, GT3, CONGRESO-CRE). A
+ * workflow that cannot read the registry still refuses any other shape, "__proto__" among them.
+ */
+export const codeShape = /^[A-Z][A-Z0-9-]{0,39}$/;
+
 /** Own keys only: an id like "__proto__" or "toString" names nothing in a plain record. */
 export function ownEntry<V>(record: Record<string, V>, key: string): V | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;

@@ -3,7 +3,7 @@
 // refuses with `refusals.invalid`, naming the field in the failure's details (the API answers 400).
 import { ApplicationFailure } from '@temporalio/workflow';
 import { maxDurationYears } from '../domain/durations';
-import { instantOf, textLimits, textProblem, type TextRule } from '../domain/text';
+import { codeShape, instantOf, textLimits, textProblem, type TextRule } from '../domain/text';
 import { refusals } from './messages';
 
 export function invalid(field: string, message: string): never {
@@ -49,6 +49,9 @@ export function checkInstant(field: string, value: unknown, now: Date): Date {
 /** Institution codes: one-line texts, each once. Whether they name who they should is the caller's rule. */
 export function checkCodes(field: string, value: unknown): asserts value is string[] {
   if (!Array.isArray(value) || value.length === 0) invalid(field, `El campo «${field}» debe ser una lista no vacía de códigos de institución.`);
-  value.forEach((code, i) => checkText(`${field}[${i}]`, code, { kind: 'line', max: textLimits.code, required: true }));
+  value.forEach((code, i) => {
+    checkText(`${field}[${i}]`, code, { kind: 'line', max: textLimits.code, required: true });
+    if (!codeShape.test(code as string)) invalid(`${field}[${i}]`, `El campo «${field}[${i}]» no es un código de institución del registro (p. ej. MINSA).`);
+  });
   if (new Set(value).size !== value.length) invalid(field, `El campo «${field}» no puede repetir instituciones.`);
 }
