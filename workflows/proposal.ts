@@ -26,7 +26,7 @@ import {
   signoffUpdate, stateQuery, submitInputUpdate, withdrawUpdate, workingGroupDecisionUpdate,
   type Actor, type ProposalInput, type ProposalState,
 } from './messages';
-import { asRefusal, groupedRecording, inGroups, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Notice } from './recording';
+import { groupedRecording, inGroups, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Notice } from './recording';
 import { taskWorkflow, taskWorkflowId } from './task';
 
 const options = {
