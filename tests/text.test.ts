@@ -3,6 +3,7 @@
 import Ajv from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isPermanentFailure, sqlStateOf } from '../db/errors';
 import { addDuration, parseDuration } from '../domain/durations';
 import { instantOf, normalizeStrings, normalizeText, ownEntry, textPatterns, textProblem } from '../domain/text';
 
@@ -97,5 +98,26 @@ describe('instants and durations', () => {
     const inputs: Record<string, { answered: boolean }> = { 'prop-a2': { answered: false } };
     for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) expect(ownEntry(inputs, id)).toBeUndefined();
     expect(ownEntry(inputs, 'prop-a2')).toEqual({ answered: false });
+  });
+});
+
+describe('which database failures are retried', () => {
+  /** A PostgreSQL error as drizzle hands it on: the driver's error as its cause. */
+  const wrapped = (code: string) => Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('driver'), { code }) });
+
+  it('gives up at once on data, constraint and statement errors, which fail the same way every time', () => {
+    for (const code of ['22021', '22P05', '22007', '23505', '23503', '42703']) {
+      expect(sqlStateOf(wrapped(code))).toBe(code);
+      expect(isPermanentFailure(wrapped(code))).toBe(true);
+    }
+    expect(isPermanentFailure(new RangeError('Invalid time value'))).toBe(true);
+  });
+
+  it('keeps retrying lost connections, shutdowns, serialization failures, deadlocks and timeouts', () => {
+    for (const code of ['08006', '08001', '57P01', '57P03', '40001', '40P01', '53300']) expect(isPermanentFailure(wrapped(code))).toBe(false);
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'CONNECTION_CLOSED']) {
+      expect(isPermanentFailure(Object.assign(new Error(code), { code }))).toBe(false);
+    }
+    expect(isPermanentFailure(new Error('timeout'))).toBe(false);
   });
 });
