@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../db/client';
+import { instantPattern, textPatterns } from '../domain/text';
 import {
   answerInputUpdate, commentUpdate, proposalWorkflowId, refusals, signoffUpdate, submitInputUpdate, withdrawUpdate, type Actor,
 } from '../workflows/messages';
@@ -335,4 +336,15 @@ describe('JSON bodies', () => {
     expect((await mesa.call('SECRETARIA', 'GET', '/api/v1/proposals')).body.items.length).toBeGreaterThan(0);
     expect((await mesa.call('MINSA', 'POST', `/api/v1/proposals/${id}/signoffs`, { position: 'aprueba' })).status).toBe(200);
   }, 60_000);
+});
+
+describe('the published contract', () => {
+  it('describes the text and date rules in /openapi.json', async () => {
+    const doc = (await mesa.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const body = (path: string) => doc.paths[path].post.requestBody.content['application/json'].schema;
+    expect(body('/api/v1/proposals/{id}/comments').properties.text.pattern).toBe(textPatterns.text);
+    expect(body('/api/v1/proposals').properties.title.pattern).toBe(textPatterns.line);
+    expect(body('/api/v1/tasks/{id}/reassignment-request').properties.proposedDueDate.pattern).toBe(instantPattern);
+    expect(body('/api/v1/proposals/{id}/inputs/{inputId}/answer').properties.correction.type).toBe('boolean');
+  });
 });
