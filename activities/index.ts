@@ -12,9 +12,11 @@ import { monthlyComplianceReport, weeklyDigests } from '../db/digests';
 import { recordProposalEvents, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
 import { proposalParticipants } from '../db/registry';
 import { contacts } from '../db/schema';
+import { failureCode, isPermanentFailure, type Rejection } from '../db/errors';
 import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
 import type { Notification, ProposalEventRecord } from '../domain/events';
 import type { TaskEventRecord } from '../domain/tasks';
+import { recordRefusedType } from '../workflows/messages';
 import { ChannelError, postWebhook, type Mailer } from './channels';
 
 export interface NotificationChannels {
@@ -27,6 +29,20 @@ export interface NotificationChannels {
 export interface ActivityDeps {
   db: Db;
   channels: NotificationChannels;
+}
+
+/**
+ * Runs a write; a failure that no retry can cure (db/errors.ts) becomes non-retryable, so the
+ * workflow hears of it at once instead of waiting on a write that will never pass. Transient
+ * failures are thrown as they are, and Temporal retries them.
+ */
+async function once<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (!isPermanentFailure(e)) throw e;
+    throw ApplicationFailure.nonRetryable(`La base de datos rechazó el registro (código ${failureCode(e)}).`, recordRefusedType, failureCode(e));
+  }
 }
 
 export function createActivities({ db, channels }: ActivityDeps) {
@@ -58,15 +74,22 @@ export function createActivities({ db, channels }: ActivityDeps) {
     // the notices that have email or webhooks; a retry gets the same keys back and starts what a
     // crash left unstarted.
     async recordProposalLaunched(record: ProposalLaunchedRecord): Promise<void> {
-      await startDeliveries(await recordProposalLaunched(db, record, plan));
+      await startDeliveries((await once(() => recordProposalLaunched(db, record, plan))).keys);
     },
-    /** Events the workflow recorded while the previous group was being written: one transaction. */
-    async recordProposalEvents({ events }: { events: ProposalEventRecord[] }): Promise<void> {
-      await startDeliveries(await recordProposalEvents(db, events, plan));
+    /**
+     * Events the workflow recorded while the previous group was being written: one transaction.
+     * Returns the events the database refused (each one refused alone, the others recorded).
+     */
+    async recordProposalEvents({ events }: { events: ProposalEventRecord[] }): Promise<Rejection[]> {
+      const { keys, rejected } = await once(() => recordProposalEvents(db, events, plan));
+      await startDeliveries(keys);
+      return rejected;
     },
     /** One event alone: what workflows recorded before events went in groups still call. */
-    async recordProposalEvent(event: ProposalEventRecord): Promise<void> {
-      await startDeliveries(await recordProposalEvents(db, [event], plan));
+    async recordProposalEvent(event: ProposalEventRecord): Promise<Rejection[]> {
+      const { keys, rejected } = await once(() => recordProposalEvents(db, [event], plan));
+      await startDeliveries(keys);
+      return rejected;
     },
     async proposalParticipants(p: { leadWorkingGroup: string; workingGroups: string[] }) {
       return proposalParticipants(db, p);
@@ -75,10 +98,13 @@ export function createActivities({ db, channels }: ActivityDeps) {
       return assignAgreementNumber(db, proposalId, new Date(at));
     },
     async recordTaskAssigned(record: TaskAssignedRecord): Promise<void> {
-      await startDeliveries(await recordTaskAssigned(db, record, plan));
+      await startDeliveries(await once(() => recordTaskAssigned(db, record, plan)));
     },
-    async recordTaskEvent(event: TaskEventRecord): Promise<void> {
-      await startDeliveries(await recordTaskEvent(db, event, plan));
+    /** Returns the event's refusal when the database refused it (db/tasks.ts). */
+    async recordTaskEvent(event: TaskEventRecord): Promise<Rejection[]> {
+      const { keys, rejected } = await once(() => recordTaskEvent(db, event, plan));
+      await startDeliveries(keys);
+      return rejected ? [rejected] : [];
     },
     async weeklyDigests({ key }: { key: string }): Promise<Notification[]> {
       return weeklyDigests(db, key);

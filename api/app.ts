@@ -4,8 +4,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '../db/client';
+import { normalizeStrings } from '../domain/text';
 import { authenticate } from './auth';
 import { installErrorHandlers } from './errors';
 import { authRoutes, meRoutes } from './routes/auth';
@@ -31,16 +34,36 @@ export interface AppDeps {
 
 export type App = FastifyInstance;
 
+/** Keys whose values are compared byte for byte (and never shown): kept exactly as sent. */
+const verbatim = new Set(['password', 'secret']);
+
+/**
+ * Unknown fields are an error (400), never silently dropped. Query strings and path parameters
+ * arrive as text and are coerced to their schema's types (and take its defaults); a JSON body is
+ * taken as sent: `null` is not `false`, `["x"]` is not `"x"`.
+ */
+function validatorFor(coerceTypes: 'array' | false) {
+  const ajv = new Ajv({ removeAdditional: false, coerceTypes, useDefaults: true, allErrors: false, addUsedSchema: false });
+  addFormats(ajv);
+  return ajv;
+}
+
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: deps.logLevel === 'silent' ? false : { level: deps.logLevel },
     bodyLimit: deps.bodyLimit,
-    // Unknown fields are an error (400), never silently dropped; query strings are coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     requestTimeout: 60_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('user', null);
+  const bodies = validatorFor(false);
+  const requests = validatorFor('array');
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : requests).compile(schema));
   installErrorHandlers(app);
+  // Every text is stored NFC with LF line breaks (domain/text.ts): normalized before the schema
+  // checks it, so what is validated is exactly what is kept.
+  app.addHook('preValidation', async (request) => {
+    if (request.body && typeof request.body === 'object') request.body = normalizeStrings(request.body, verbatim);
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -5,17 +5,24 @@ import { positions } from '../domain/decision';
 import { inputDecisions, inputKinds, workingGroupDecisions } from '../domain/events';
 import { deliveryStatuses, notificationModes } from '../domain/notices';
 import type { ProposalLaunch } from '../domain/proposal';
+import { instantPattern, textLimits, textPatterns } from '../domain/text';
 import { taskStatuses } from '../domain/tasks';
 import {
   decisionRules, institutionKinds, migrationStages, pnmObjectives, populations, priorities, processStages,
   proposalStatuses, silencePolicies,
 } from '../domain/vocabulary';
 
-const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description });
+// Every stored string follows domain/text.ts: the patterns refuse control characters (a
+// multi-line text keeps tab and LF) and lone surrogates; the API has already normalized it (NFC, LF).
+const TextOf = (maxLength: number, description?: string, minLength = 1) =>
+  Type.String({ minLength, maxLength, pattern: textPatterns.text, description });
+const Text = (maxLength: number, description?: string) => TextOf(maxLength, description);
+/** A one-line text: a title, a name. */
+const Line = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, pattern: textPatterns.line, description });
 const Enum = <const T extends string[]>(values: readonly [...T], description?: string) =>
   Type.Enum<T>(values, { description });
-const Code = Type.String({ minLength: 1, maxLength: 40, description: 'Código de institución o de grupo (p. ej. MINSA, GT3).' });
-const IsoDuration = Type.String({ minLength: 2, maxLength: 40, description: 'Duración ISO 8601, p. ej. P10D o PT30S.' });
+const Code = Type.String({ minLength: 1, maxLength: textLimits.code, pattern: textPatterns.line, description: 'Código de institución o de grupo (p. ej. MINSA, GT3).' });
+const IsoDuration = Type.String({ minLength: 2, maxLength: 40, pattern: textPatterns.line, description: 'Duración ISO 8601 de hasta 10 años, p. ej. P10D o PT30S.' });
 
 export const ErrorBody = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
@@ -47,7 +54,7 @@ export const GroupBody = Type.Object({
 });
 
 export const PlannedActionBody = Type.Object({
-  title: Text(300),
+  title: Line(textLimits.title),
   responsible: Type.Array(Code, { minItems: 1, maxItems: 22 }),
   dueIn: IsoDuration,
   deliverable: Text(1000),
@@ -55,9 +62,9 @@ export const PlannedActionBody = Type.Object({
 }, { additionalProperties: false });
 
 export const ProposalLaunchBody = Type.Object({
-  title: Text(300, 'Título de la propuesta.'),
-  summary: Text(3000, 'Resumen.'),
-  text: Text(200_000, 'Texto en Markdown, con párrafos numerados.'),
+  title: Line(textLimits.title, 'Título de la propuesta.'),
+  summary: Text(textLimits.summary, 'Resumen.'),
+  text: Text(textLimits.document, 'Texto en Markdown, con párrafos numerados.'),
   objectives: Type.Array(Enum(pnmObjectives), { minItems: 1, uniqueItems: true, description: 'Objetivos específicos de la PNM.' }),
   populations: Type.Array(Enum(populations), { minItems: 1, uniqueItems: true }),
   leadWorkingGroup: Code,
@@ -94,26 +101,29 @@ export const ProposalListQuery = Type.Object({
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
-const Reason = (description: string) => Type.String({ minLength: 1, maxLength: 5000, description });
+const Reason = (description: string) => TextOf(textLimits.reason, description);
+/** A text that may be empty (its rule, when it is required, is the workflow's). */
+const OptionalText = (maxLength: number, description: string) => TextOf(maxLength, description, 0);
 
 export const WorkingGroupDecisionBody = Type.Object({
   decision: Enum(workingGroupDecisions),
-  reason: Type.Optional(Type.String({ maxLength: 5000, description: 'Obligatorio para devolver y rechazar.' })),
+  reason: Type.Optional(OptionalText(textLimits.reason, 'Obligatorio para devolver y rechazar.')),
 }, { additionalProperties: false });
 
 export const InputBody = Type.Object({
   kind: Enum(inputKinds, 'comentario (general) o cambio (a un párrafo).'),
-  text: Text(20_000),
+  text: Text(textLimits.comment),
   paragraph: Type.Optional(Type.Integer({ minimum: 1, description: 'Párrafo de la versión vigente (obligatorio para un cambio).' })),
 }, { additionalProperties: false });
 
 export const AnswerBody = Type.Object({
   decision: Enum(inputDecisions),
   reason: Reason('Por qué se acoge o no el aporte.'),
+  correction: Type.Optional(Type.Boolean({ description: 'true para corregir una respuesta ya dada: un aporte se responde una vez, y cada corrección lo dice.' })),
 }, { additionalProperties: false });
 
 export const VersionBody = Type.Object({
-  text: Text(200_000, 'Texto completo de la nueva versión, en Markdown.'),
+  text: Text(textLimits.document, 'Texto completo de la nueva versión, en Markdown.'),
   changeSummary: Reason('Resumen de los cambios.'),
 }, { additionalProperties: false });
 
@@ -121,11 +131,11 @@ export const EmptyBody = Type.Object({}, { additionalProperties: false });
 
 export const SignoffBody = Type.Object({
   position: Enum(positions),
-  comment: Type.Optional(Type.String({ maxLength: 20_000, description: 'Obligatorio con aprueba_con_observaciones y objeta.' })),
-  institution: Type.Optional(Type.String({ maxLength: 40, description: 'Si se envía, debe ser la institución de quien llama.' })),
+  comment: Type.Optional(OptionalText(textLimits.comment, 'Obligatorio con aprueba_con_observaciones y objeta.')),
+  institution: Type.Optional(Type.String({ maxLength: textLimits.code, pattern: textPatterns.line, description: 'Si se envía, debe ser la institución de quien llama.' })),
 }, { additionalProperties: false });
 
-export const CommentBody = Type.Object({ text: Text(20_000) }, { additionalProperties: false });
+export const CommentBody = Type.Object({ text: Text(textLimits.comment) }, { additionalProperties: false });
 
 export const WithdrawBody = Type.Object({ reason: Reason('Motivo del retiro.') }, { additionalProperties: false });
 
@@ -140,8 +150,8 @@ export const TaskListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });
 
-const IsoDate = Type.String({ format: 'date-time', description: 'Fecha y hora ISO 8601, p. ej. 2027-03-31T17:00:00-05:00.' });
-const Url = Type.String({ format: 'uri', maxLength: 2000, description: 'Enlace a la evidencia.' });
+const IsoDate = Type.String({ format: 'date-time', pattern: instantPattern, description: 'Fecha y hora ISO 8601 con zona horaria (segundos 00–59), p. ej. 2027-03-31T17:00:00-05:00.' });
+const Url = Type.String({ format: 'uri', maxLength: textLimits.url, pattern: textPatterns.line, description: 'Enlace a la evidencia.' });
 
 export const ChangeRequestBody = Type.Object({
   reason: Reason('Por qué se pide la reasignación o la nueva fecha.'),
@@ -156,28 +166,30 @@ export const ChangeDecisionBody = Type.Object({
 
 export const ProgressBody = Type.Object({
   percent: Type.Integer({ minimum: 0, maximum: 100 }),
-  note: Type.Optional(Type.String({ maxLength: 20_000, description: 'Obligatoria si el avance baja.' })),
+  note: Type.Optional(OptionalText(textLimits.comment, 'Obligatoria si el avance baja.')),
   evidenceUrl: Type.Optional(Url),
 }, { additionalProperties: false });
 
-export const CompletionBody = Type.Object({ summary: Text(20_000, 'Resultado obtenido.'), evidenceUrl: Type.Optional(Url) }, { additionalProperties: false });
+export const CompletionBody = Type.Object({ summary: Text(textLimits.comment, 'Resultado obtenido.'), evidenceUrl: Type.Optional(Url) }, { additionalProperties: false });
 
 export const VerificationBody = Type.Object({
   accepted: Type.Boolean(),
-  comment: Type.String({ maxLength: 20_000, description: 'Observaciones; obligatorias al devolver.' }),
+  comment: OptionalText(textLimits.comment, 'Observaciones; obligatorias al devolver.'),
 }, { additionalProperties: false });
 
 // Unicode is allowed on both sides of the @ (internationalized addresses); spaces and the
 // characters that would break an address header are not.
-const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@<>(),;:"\\[\\]]+@[^\\s@<>(),;:"\\[\\]]+\\.[^\\s@<>(),;:"\\[\\]]+$', description: 'Correo electrónico.' });
-const Person = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), email: Email }, { additionalProperties: false });
+// Control characters and lone surrogates are refused too (domain/text.ts).
+const addressPart = '[^\\s@<>(),;:"\\[\\]\\u0000-\\u001F\\uD800-\\uDFFF]+';
+const Email = Type.String({ minLength: 3, maxLength: 254, pattern: `^${addressPart}@${addressPart}\\.${addressPart}$`, description: 'Correo electrónico.' });
+const Person = Type.Object({ name: Line(textLimits.name), email: Email }, { additionalProperties: false });
 
 export const ContactsBody = Type.Object({
   titular: Person,
   alterno: Type.Union([Person, Type.Null()], { description: 'Recibe también los escalamientos.' }),
   webhook: Type.Union([Type.Object({
-    url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'Recibe un POST JSON firmado por cada aviso.' }),
-    secret: Type.String({ minLength: 16, maxLength: 200, description: 'Clave de la firma HMAC-SHA256 (cabecera X-Mesa-Signature).' }),
+    url: Type.String({ format: 'uri', pattern: '^https?://[^\\u0000-\\u001F\\uD800-\\uDFFF]*$', maxLength: textLimits.url, description: 'Recibe un POST JSON firmado por cada aviso.' }),
+    secret: Type.String({ minLength: 16, maxLength: 200, pattern: textPatterns.line, description: 'Clave de la firma HMAC-SHA256 (cabecera X-Mesa-Signature).' }),
   }, { additionalProperties: false }), Type.Null()]),
 }, { additionalProperties: false });
 

@@ -1,5 +1,6 @@
 // Turns JSON-schema errors (fastify's ajv, TypeBox's Value.Errors: the same shape) into one
 // Spanish sentence that names the field, for the API's 400s and for configuration errors alike.
+import { instantPattern, textPatterns } from '../domain/text';
 
 export interface SchemaError {
   keyword: string;
@@ -37,7 +38,14 @@ export function describeSchemaError(e: SchemaError, where = 'El campo'): string 
     case 'uniqueItems': return `${f} no puede repetir elementos.`;
     case 'minimum': case 'exclusiveMinimum': return `${f} debe ser ${e.keyword === 'minimum' ? 'mayor o igual' : 'mayor'} que ${String(p.limit)}.`;
     case 'maximum': case 'exclusiveMaximum': return `${f} debe ser ${e.keyword === 'maximum' ? 'menor o igual' : 'menor'} que ${String(p.limit)}.`;
-    case 'pattern': case 'format': return `${f} no tiene el formato esperado.`;
+    case 'pattern':
+      if (p.pattern === textPatterns.line) return `${f} no admite saltos de línea, tabulaciones, caracteres de control ni caracteres Unicode inválidos.`;
+      if (p.pattern === textPatterns.text) return `${f} contiene caracteres de control o caracteres Unicode inválidos.`;
+      if (p.pattern === instantPattern) return `${f} debe ser una fecha y hora real con zona horaria (segundos de 00 a 59), p. ej. 2027-03-31T17:00:00-05:00.`;
+      return `${f} no tiene el formato esperado.`;
+    case 'format': return p.format === 'date-time'
+      ? `${f} debe ser una fecha y hora ISO 8601 con zona horaria, p. ej. 2027-03-31T17:00:00-05:00.`
+      : `${f} no tiene el formato esperado.`;
     default: return `${f} no es válido${e.message ? ` (${e.message})` : ''}.`;
   }
 }

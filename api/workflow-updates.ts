@@ -12,6 +12,8 @@ const statusOf: Record<string, [number, string]> = {
   [refusals.conflict]: [409, 'conflict'],
   [refusals.rule]: [422, 'business_rule'],
   [refusals.notFound]: [404, 'not_found'],
+  [refusals.invalid]: [400, 'invalid_body'],
+  [refusals.rejected]: [422, 'record_rejected'],
 };
 
 export const actorOf = (user: UserView): Actor => ({ userId: user.id, institution: user.institution.code, kind: user.institution.kind });
@@ -31,8 +33,11 @@ export async function updateWorkflow<Ret, Arg>(
     return await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg], updateId });
   } catch (e) {
     if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) {
-      const [status, code] = statusOf[e.cause.type ?? ''] ?? [409, 'conflict'];
-      throw new ApiError(status, code, e.cause.message);
+      const type = e.cause.type ?? '';
+      const [status, code] = (Object.hasOwn(statusOf, type) ? statusOf[type] : undefined) ?? [409, 'conflict'];
+      // An invalid field is named in the failure's details, as the API's own 400s name it.
+      const field = e.cause.type === refusals.invalid ? e.cause.details?.[0] : undefined;
+      throw new ApiError(status, code, e.cause.message, typeof field === 'string' ? { field, in: 'body' } : undefined);
     }
     if (e instanceof WorkflowNotFoundError) throw await gone();
     throw e;

@@ -1,15 +1,16 @@
 // Queries on the proposal projection. One function per query, taking the database first, so
 // activities (which write) and routes (which read) share them without knowing about each other.
-import { and, arrayContains, asc, desc, eq, ilike, lt, or, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, ilike, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
-import { appendAudit, lockTrail, proposalTrail, readAudit, type Tx } from './audit';
+import { appendAudit, lockTrail, proposalTrail, readAudit, type TrailPosition, type Tx } from './audit';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
+import { failureCode, isPermanentFailure, refusedAction, type Rejection } from './errors';
 import { after, page, type Cursor } from './paging';
 import {
-  proposalComments, proposalInputs, proposalRounds, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
+  proposalAudit, proposalComments, proposalInputs, proposalRounds, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
 } from './schema';
 
 
@@ -28,7 +29,7 @@ export interface ProposalLaunchedRecord {
  * Writes a launched proposal with its first version, timeline entry, audit entry and notices;
  * once. Returns the notification keys with deliveries to send (see recordProposalEvent).
  */
-export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord, o: PlanOptions): Promise<string[]> {
+export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord, o: PlanOptions): Promise<Recorded> {
   const at = new Date(r.at);
   return db.transaction(async (tx) => {
     await tx.insert(proposals).values({
@@ -58,7 +59,7 @@ export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord, 
  * the caller starts their delivery once this is committed, and a retry gets the same keys back,
  * so a crash in between loses no message.
  */
-export async function recordProposalEvents(db: Db, events: ProposalEventRecord[], o: PlanOptions): Promise<string[]> {
+export async function recordProposalEvents(db: Db, events: ProposalEventRecord[], o: PlanOptions): Promise<Recorded> {
   return db.transaction((tx) => appendEvents(tx, o, events));
 }
 
@@ -69,25 +70,71 @@ function snapshotColumns(s: ProposalSnapshot) {
   };
 }
 
+/** What a write did: the notification keys with deliveries to start, and the events refused. */
+export interface Recorded { keys: string[]; rejected: Rejection[] }
+
 /**
  * Events of one proposal, in the caller's transaction: their rows, their audit entries, the
  * proposal's newest state and their notices. The proposal row is locked first, so concurrent
  * writers take their places in the chain one by one. A group is written whole or not at all, so
  * finding its first event in the trail means a retried activity: nothing changes. The writes go
  * in one round trip (the server runs them in order).
+ *
+ * When the database refuses the group for what one event holds (see db/errors.ts), the events
+ * are written again one by one, each in a savepoint: a refused one leaves only an audit entry
+ * without its data (`registro_rechazado`, with the SQLSTATE), and the others are recorded.
  */
-async function appendEvents(tx: Tx, o: PlanOptions, events: ProposalEventRecord[]): Promise<string[]> {
+async function appendEvents(tx: Tx, o: PlanOptions, events: ProposalEventRecord[]): Promise<Recorded> {
   const first = events[0];
-  const newest = events.at(-1);
-  if (!first || !newest) return [];
+  if (!first) return { keys: [], rejected: [] };
   const trail = await lockTrail(tx, proposalTrail, first.proposalId, first.seq);
-  if (trail.recorded) return keysWithDeliveries(tx, events.flatMap((e) => e.notices ?? []).map((n) => n.key));
+  if (trail.recorded) {
+    return {
+      keys: await keysWithDeliveries(tx, events.flatMap((e) => e.notices ?? []).map((n) => n.key)),
+      rejected: await refusedEarlier(tx, first.proposalId, events.map((e) => e.seq)),
+    };
+  }
+  try {
+    return { keys: await tx.transaction((sp) => writeEvents(sp, o, events, trail.last)), rejected: [] };
+  } catch (e) {
+    if (!isPermanentFailure(e)) throw e;
+  }
+  const keys: string[] = [];
+  const rejected: Rejection[] = [];
+  let last = trail.last;
+  for (const e of events) {
+    try {
+      keys.push(...await tx.transaction((sp) => writeEvents(sp, o, [e], last)));
+    } catch (error) {
+      if (!isPermanentFailure(error)) throw error;
+      const code = failureCode(error);
+      rejected.push({ seq: e.seq, code });
+      await appendAudit(tx, proposalTrail, e.proposalId, last, [{
+        eventSeq: e.seq,
+        entry: { at: new Date(e.at).toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: refusedAction, data: { accion: e.action, codigo: code } },
+      }]);
+    }
+    last = (await lockTrail(tx, proposalTrail, e.proposalId, e.seq)).last;
+  }
+  return { keys, rejected };
+}
 
+/** Of these events, the ones a previous attempt recorded as refused. */
+async function refusedEarlier(tx: Tx, proposalId: string, seqs: number[]): Promise<Rejection[]> {
+  const rows = await tx.select({ seq: proposalAudit.eventSeq, data: proposalAudit.data }).from(proposalAudit)
+    .where(and(eq(proposalAudit.proposalId, proposalId), inArray(proposalAudit.eventSeq, seqs), eq(proposalAudit.action, refusedAction)));
+  return rows.map((r) => ({ seq: r.seq, code: String((r.data as { codigo?: unknown } | null)?.codigo ?? '') }));
+}
+
+/** The group's rows, newest state, audit entries and notices; nothing else is read. */
+async function writeEvents(tx: Tx, o: PlanOptions, events: ProposalEventRecord[], last: TrailPosition['last']): Promise<string[]> {
+  const first = events[0]!;
+  const newest = events.at(-1)!;
   await Promise.all([
     ...events.flatMap((e) => e.effects.map((effect) => applyEffect(tx, e, effect, new Date(e.at)))),
     tx.update(proposals).set({ ...snapshotColumns(newest.snapshot), stateSeq: newest.seq, updatedAt: new Date(newest.at) })
       .where(and(eq(proposals.id, newest.proposalId), lt(proposals.stateSeq, newest.seq))),
-    appendAudit(tx, proposalTrail, first.proposalId, trail.last, events.map((e) => ({
+    appendAudit(tx, proposalTrail, first.proposalId, last, events.map((e) => ({
       eventSeq: e.seq,
       entry: {
         at: new Date(e.at).toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action,

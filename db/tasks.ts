@@ -3,11 +3,12 @@ import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, sql, type S
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
 import type { TaskEffect, TaskEventRecord, TaskSnapshot, TaskStatus } from '../domain/tasks';
-import { appendAudit, lockTrail, readAudit, taskTrail, type Tx } from './audit';
+import { appendAudit, lockTrail, readAudit, taskTrail, type TrailPosition, type Tx } from './audit';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
+import { failureCode, isPermanentFailure, refusedAction, type Rejection } from './errors';
 import { after, page, type Cursor } from './paging';
-import { agreements, taskLines, taskProgress, tasks } from './schema';
+import { agreements, taskAudit, taskLines, taskProgress, tasks } from './schema';
 
 /** ACUERDO-<year>-<nnn>: the next number of the year, or the one this proposal already has. */
 export async function assignAgreementNumber(db: Db, proposalId: string, at: Date): Promise<string> {
@@ -65,25 +66,47 @@ export async function recordTaskAssigned(db: Db, r: TaskAssignedRecord, o: PlanO
 
 /**
  * One task event, in one transaction, once: its rows, the task's new state, its audit entry and
- * its notices. Returns the notification keys with deliveries to send once it is committed.
+ * its notices. Returns the notification keys with deliveries to send once it is committed. When
+ * the database refuses the event for what it holds (db/errors.ts), only an audit entry without
+ * its data takes its place (`registro_rechazado`), and the refusal is returned.
  */
-export async function recordTaskEvent(db: Db, e: TaskEventRecord, o: PlanOptions): Promise<string[]> {
+export async function recordTaskEvent(db: Db, e: TaskEventRecord, o: PlanOptions): Promise<{ keys: string[]; rejected: Rejection | null }> {
   const notices = e.notices ?? [];
   return db.transaction(async (tx) => {
     const trail = await lockTrail(tx, taskTrail, e.taskId, e.seq);
-    if (trail.recorded) return keysWithDeliveries(tx, notices.map((n) => n.key));
-    const at = new Date(e.at);
-    // Effects in order: a line's later change must not overtake an earlier one of the same event.
-    for (const effect of e.effects) await applyEffect(tx, e, effect, at);
-    await Promise.all([
-      tx.update(tasks).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
-        .where(and(eq(tasks.id, e.taskId), lt(tasks.stateSeq, e.seq))),
-      appendAudit(tx, taskTrail, e.taskId, trail.last, [{
-        eventSeq: e.seq, entry: { at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action, data: e.data },
-      }]),
-    ]);
-    return recordNotices(tx, notices, at, o);
+    if (trail.recorded) {
+      const [refused] = await tx.select({ data: taskAudit.data }).from(taskAudit)
+        .where(and(eq(taskAudit.taskId, e.taskId), eq(taskAudit.eventSeq, e.seq), eq(taskAudit.action, refusedAction)));
+      const code = String((refused?.data as { codigo?: unknown } | undefined)?.codigo ?? '');
+      return { keys: await keysWithDeliveries(tx, notices.map((n) => n.key)), rejected: refused ? { seq: e.seq, code } : null };
+    }
+    try {
+      return { keys: await tx.transaction((sp) => writeTaskEvent(sp, e, trail.last, o)), rejected: null };
+    } catch (error) {
+      if (!isPermanentFailure(error)) throw error;
+      const code = failureCode(error);
+      await appendAudit(tx, taskTrail, e.taskId, trail.last, [{
+        eventSeq: e.seq,
+        entry: { at: new Date(e.at).toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: refusedAction, data: { accion: e.action, codigo: code } },
+      }]);
+      return { keys: [], rejected: { seq: e.seq, code } };
+    }
   });
+}
+
+async function writeTaskEvent(tx: Tx, e: TaskEventRecord, last: TrailPosition['last'], o: PlanOptions): Promise<string[]> {
+  const notices = e.notices ?? [];
+  const at = new Date(e.at);
+  // Effects in order: a line's later change must not overtake an earlier one of the same event.
+  for (const effect of e.effects) await applyEffect(tx, e, effect, at);
+  await Promise.all([
+    tx.update(tasks).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
+      .where(and(eq(tasks.id, e.taskId), lt(tasks.stateSeq, e.seq))),
+    appendAudit(tx, taskTrail, e.taskId, last, [{
+      eventSeq: e.seq, entry: { at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action, data: e.data },
+    }]),
+  ]);
+  return recordNotices(tx, notices, at, o);
 }
 
 async function applyEffect(tx: Tx, e: TaskEventRecord, f: TaskEffect, at: Date): Promise<void> {

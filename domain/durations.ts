@@ -16,14 +16,24 @@ export interface Duration {
 const pattern =
   /^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
 
-/** Parses an ISO 8601 duration; returns null when the text is not one (or is zero). */
+/**
+ * The longest duration the Mesa plans with. Beyond it a deadline would leave the range of dates
+ * (P300000Y) or of numbers (PT99999999999999999999S) and stop the workflow computing it.
+ */
+export const maxDurationYears = 10;
+const maxDurationDays = maxDurationYears * 366;
+
+/** Parses an ISO 8601 duration; returns null when the text is not one, is zero, or is longer than ten years. */
 export function parseDuration(text: string): Duration | null {
+  if (typeof text !== 'string' || text.length > 40) return null;
   const m = pattern.exec(text.trim().toUpperCase());
   if (!m) return null;
   const n = (i: number) => Number((m[i] ?? '0').replace(',', '.'));
   const d: Duration = {
     years: n(1), months: n(2), weeks: n(3), days: n(4), hours: n(5), minutes: n(6), seconds: n(7),
   };
+  const days = d.years * 366 + d.months * 31 + d.weeks * 7 + d.days + ((d.hours * 60 + d.minutes) * 60 + d.seconds) / 86_400;
+  if (!(days <= maxDurationDays)) return null;
   return Object.values(d).some((v) => v > 0) ? d : null;
 }
 

@@ -106,18 +106,18 @@ export function launchProblems(launch: ProposalLaunch, registry: RegistryView): 
   }
   for (const [stage, duration] of Object.entries(launch.deadlines ?? {})) {
     if (!stages.includes(stage as ProcessStage)) add(`deadlines.${stage}`, `La propuesta no tiene la etapa «${stage}».`);
-    else if (!isDuration(duration)) add(`deadlines.${stage}`, `«${duration}» no es una duración ISO 8601 (por ejemplo P10D o PT30S).`);
+    else if (!isDuration(duration)) add(`deadlines.${stage}`, `«${duration}» no es una duración ISO 8601 de hasta 10 años (por ejemplo P10D o PT30S).`);
   }
   (launch.reminders ?? []).forEach((r, i) => {
-    if (!isDuration(r)) add(`reminders[${i}]`, `«${r}» no es una duración ISO 8601 (por ejemplo P3D).`);
+    if (!isDuration(r)) add(`reminders[${i}]`, `«${r}» no es una duración ISO 8601 de hasta 10 años (por ejemplo P3D).`);
   });
   if (launch.extension !== undefined && !isDuration(launch.extension)) {
-    add('extension', `«${launch.extension}» no es una duración ISO 8601 (por ejemplo P5D).`);
+    add('extension', `«${launch.extension}» no es una duración ISO 8601 de hasta 10 años (por ejemplo P5D).`);
   }
   (launch.actions ?? []).forEach((action, i) => {
-    if (!isDuration(action.dueIn)) add(`actions[${i}].dueIn`, `«${action.dueIn}» no es una duración ISO 8601 (por ejemplo P90D).`);
+    if (!isDuration(action.dueIn)) add(`actions[${i}].dueIn`, `«${action.dueIn}» no es una duración ISO 8601 de hasta 10 años (por ejemplo P90D).`);
     (action.reminders ?? []).forEach((r, j) => {
-      if (!isDuration(r)) add(`actions[${i}].reminders[${j}]`, `«${r}» no es una duración ISO 8601 (por ejemplo P7D).`);
+      if (!isDuration(r)) add(`actions[${i}].reminders[${j}]`, `«${r}» no es una duración ISO 8601 de hasta 10 años (por ejemplo P7D).`);
     });
     action.responsible.forEach((code, j) => {
       if (!registry.members.has(code)) {

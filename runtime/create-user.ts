@@ -7,13 +7,21 @@ import { hashPassword } from '../api/auth';
 import { institutionId } from '../db/registry';
 import { institutions } from '../db/schema';
 import { upsertUser } from '../db/users';
+import { normalizeText, textLimits, textProblem } from '../domain/text';
 import { openMesaDatabase } from './boot';
 import { loadConfig } from './config';
 
 const args = process.argv.slice(2).filter((a) => a !== '--admin');
-const [email, code, name] = args;
-if (!email || !code || !name || !email.includes('@')) {
+const [email, code, given] = args;
+if (!email || !code || !given || !email.includes('@')) {
   console.error('Uso: npm run user -- <correo> <código de institución> "<nombre>" [--admin]');
+  process.exit(2);
+}
+// The name is stored and shown like every other text: the same rule (domain/text.ts).
+const name = normalizeText(given);
+const problem = textProblem(name, { kind: 'line', max: textLimits.name, required: true }) ?? textProblem(email, { kind: 'line', max: 254, required: true });
+if (problem) {
+  console.error(`El nombre o el correo no son válidos: ${problem}.`);
   process.exit(2);
 }
 const config = loadConfig('production');

@@ -1,7 +1,9 @@
 // Group commit in the proposal workflow: what arrives while a group is being written goes in the
 // next write, in order, and each event is answered only once its own group is written.
 import { describe, expect, it } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
 import { inGroups } from '../workflows/recording';
+import { refusals } from '../workflows/messages';
 
 /** A write that waits until the test lets it finish (or fail). */
 function controlledWrites() {
@@ -45,5 +47,16 @@ describe('events recorded in groups', () => {
     expect(w.writes).toEqual([[1], [2]]);
     w.finish();
     await expect(second).resolves.toBeUndefined();
+  });
+
+  it('fails alone an event the database refused, and answers the others of its group', async () => {
+    const add = inGroups<{ seq: number }>(async (events) => events.filter((e) => e.seq === 2).map((e) => ({ seq: e.seq, code: '22021' })));
+    const [one, two, three] = [1, 2, 3].map((seq) => add({ seq }));
+    await expect(one).resolves.toBeUndefined();
+    const refusal = await two!.catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(ApplicationFailure);
+    expect((refusal as ApplicationFailure).type).toBe(refusals.rejected);
+    expect((refusal as ApplicationFailure).message).toContain('22021');
+    await expect(three).resolves.toBeUndefined();
   });
 });

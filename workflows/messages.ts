@@ -46,7 +46,8 @@ export interface Recorded { seq: number }
 
 export const workingGroupDecisionUpdate = defineUpdate<Recorded, [{ actor: Actor; decision: WorkingGroupDecision; reason: string }]>('workingGroupDecision');
 export const submitInputUpdate = defineUpdate<Recorded & { inputId: string }, [{ actor: Actor; kind: InputKind; text: string; paragraph?: number }]>('submitInput');
-export const answerInputUpdate = defineUpdate<Recorded, [{ actor: Actor; inputId: string; decision: InputDecision; reason: string }]>('answerInput');
+/** `correction: true` changes an answer already given; without it an input is answered once. */
+export const answerInputUpdate = defineUpdate<Recorded, [{ actor: Actor; inputId: string; decision: InputDecision; reason: string; correction?: boolean }]>('answerInput');
 export const publishVersionUpdate = defineUpdate<Recorded & { number: number }, [{ actor: Actor; text: string; changeSummary: string }]>('publishVersion');
 export const advanceUpdate = defineUpdate<Recorded, [{ actor: Actor }]>('advance');
 export const signoffUpdate = defineUpdate<Recorded & { institution: string; position: Position; comment: string | null; version: number; at: string }, [{ actor: Actor; position: Position; comment?: string }]>('signoff');
@@ -59,4 +60,13 @@ export const stateQuery = defineQuery<ProposalState>('state');
  * Why an action is refused, as ApplicationFailure types: the API maps them to HTTP statuses
  * (403, 409, 422) and shows the message as it is.
  */
-export const refusals = { forbidden: 'Forbidden', conflict: 'Conflict', rule: 'BusinessRule', notFound: 'NotFound' } as const;
+export const refusals = {
+  forbidden: 'Forbidden', conflict: 'Conflict', rule: 'BusinessRule', notFound: 'NotFound',
+  /** A field breaks the text, date or code rules (400); the failure's details name the field. */
+  invalid: 'InvalidInput',
+  /** The database refused to record the action (422): nothing of it was applied. */
+  rejected: 'RecordRejected',
+} as const;
+
+/** The failure type of an activity whose write the database refused for good (see db/errors.ts). */
+export const recordRefusedType = 'RegistroRechazado';

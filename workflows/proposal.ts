@@ -6,22 +6,27 @@
 // visible". Timers (reminders, deadlines) run in the main loop; state lives in one `Memory`
 // object that continue-as-new carries over, which keeps each run's history short.
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, ParentClosePolicy, proxyActivities,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, ParentClosePolicy, patched, proxyActivities,
   proxyLocalActivities, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities';
-import { applySilence, decideRound, positionsNeedingComment, tacitComment, type CastPosition } from '../domain/decision';
+import { applySilence, decideRound, positions, positionsNeedingComment, tacitComment, type CastPosition } from '../domain/decision';
 import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
-import type { DecisionRecord, Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
+import {
+  inputDecisions, inputKinds, workingGroupDecisions, type DecisionRecord, type Notification, type ProposalEffect,
+  type ProposalEventRecord, type ProposalSnapshot,
+} from '../domain/events';
 import { countParagraphs } from '../domain/proposal';
+import { ownEntry, textLimits } from '../domain/text';
+import { checkBoolean, checkInteger, checkOneOf, checkOptionalText, checkText } from './checks';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 import {
   advanceUpdate, answerInputUpdate, commentUpdate, launchRecordedUpdate, publishVersionUpdate, refusals,
   signoffUpdate, stateQuery, submitInputUpdate, withdrawUpdate, workingGroupDecisionUpdate,
   type Actor, type ProposalInput, type ProposalState,
 } from './messages';
-import { groupedRecording, inGroups, keyed, splitNotices, type Notice } from './recording';
+import { groupedRecording, inGroups, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Notice } from './recording';
 import { taskWorkflow, taskWorkflowId } from './task';
 
 const options = {
@@ -97,6 +102,20 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   let updatesThisRun = 0;
   /** True while a stage change is being recorded: other stage changes wait their turn. */
   let transitioning = false;
+  /**
+   * Sign-offs cast in memory whose events are not yet recorded. Since the patch, a round closes
+   * only once they are: a sign-off the database refuses is undone, never counted.
+   */
+  let signoffsRecording = 0;
+  const roundWaitsForRecords = patched('conformidad-registrada');
+  async function counting<T>(recording: Promise<T>): Promise<T> {
+    signoffsRecording += 1;
+    try {
+      return await recording;
+    } finally {
+      signoffsRecording -= 1;
+    }
+  }
 
   const now = () => new Date();
   const state = (): ProposalState => ({
@@ -135,7 +154,8 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
       proposalId, seq, at: now().toISOString(), action, data, effects, snapshot: snapshot(), notices: carried,
       actor: { userId: actor?.userId ?? null, institution: actor?.institution ?? null },
     };
-    await (groupedRecording() ? recordInGroup(event) : activities.recordProposalEvent(event));
+    if (groupedRecording()) await recordInGroup(event);
+    else throwIfRefused(await activities.recordProposalEvent(event), seq);
     m.outbox.push(...after);
     return seq;
   }
@@ -267,7 +287,8 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   }
 
   const roundComplete = () => m.stage === 'conformidad' && !!m.round && !m.round.closing
-    && m.round.members.length > 0 && m.round.members.every((i) => m.round!.cast[i]);
+    && m.round.members.length > 0 && m.round.members.every((i) => m.round!.cast[i])
+    && (!roundWaitsForRecords || signoffsRecording === 0);
 
   // ---- timers ----------------------------------------------------------------------------
 
@@ -368,9 +389,46 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     return handler(...args);
   };
 
+  /**
+   * Runs an action's recording; if the database refuses its event (recording.ts), `undo` takes
+   * back what the action changed in memory, a fresh event records the state as it now is (later
+   * events of the same group may have carried the refused change), and the caller is refused.
+   * Everything else the process does goes on. Histories from before group commit replay as
+   * they were recorded: no wrapper there, since an extra await would reorder their commands.
+   */
+  function undone<T>(undo: () => void, body: () => Promise<T>): Promise<T> {
+    return groupedRecording() ? undoneIfRefused(undo, body) : body();
+  }
+
+  async function undoneIfRefused<T>(undo: () => void, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (e) {
+      if (!isRecordRefusal(e)) throw e;
+      undo();
+      await record(null, 'estado_restablecido', {}).catch((again: unknown) => log.error('El estado restablecido no pudo registrarse', { proposalId, error: String(again) }));
+      throw e;
+    }
+  }
+
+  /** What a stage change may alter, to put back if its event is refused. */
+  function savedStage(): () => void {
+    const saved = JSON.parse(JSON.stringify({
+      status: m.status, stage: m.stage, stageIndex: m.stageIndex, returnTo: m.returnTo, needsNewVersion: m.needsNewVersion,
+      currentVersion: m.currentVersion, paragraphs: m.paragraphs, deadlines: m.deadlines, stageOpenedAt: m.stageOpenedAt,
+      consultationOpen: m.consultationOpen, round: m.round, roundNumber: m.roundNumber, firedTimers: m.firedTimers,
+    })) as Partial<Memory>;
+    return () => {
+      Object.assign(m, saved);
+    };
+  }
+
   // Validators: run before an update is admitted (a refusal never enters history), and the
-  // stage-changing ones again just before they act.
+  // stage-changing ones again just before they act. Each first checks the shape of what it is
+  // sent (checks.ts): Temporal can be reached without the API and its schemas.
   function canDecideInGroup({ actor, decision, reason }: { actor: Actor; decision: string; reason: string }) {
+    checkOneOf('decision', decision, workingGroupDecisions);
+    checkText('reason', reason, { kind: 'text', max: textLimits.reason });
     open();
     if (!isSecretariat(actor) && !m.participants.coordinators.includes(actor.institution)) {
       refuse(refusals.forbidden, `Solo la Secretaría Técnica o la coordinación del grupo ${plan.leadWorkingGroup} deciden en el grupo de trabajo.`);
@@ -379,7 +437,9 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     if (decision !== 'avanzar' && !reason.trim()) refuse(refusals.rule, 'Devolver o rechazar una propuesta requiere un motivo («reason»).');
   }
 
-  function canPublishVersion({ actor, changeSummary }: { actor: Actor; changeSummary: string }) {
+  function canPublishVersion({ actor, text, changeSummary }: { actor: Actor; text: string; changeSummary: string }) {
+    checkText('text', text, { kind: 'text', max: textLimits.document, required: true });
+    checkText('changeSummary', changeSummary, { kind: 'text', max: textLimits.reason });
     open();
     if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica publica nuevas versiones.');
     if (m.stage === 'conformidad') refuse(refusals.conflict, 'Durante la ronda de conformidad el texto no cambia: espere su cierre.');
@@ -399,6 +459,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   }
 
   function canWithdraw({ actor, reason }: { actor: Actor; reason: string }) {
+    checkText('reason', reason, { kind: 'text', max: textLimits.reason });
     open();
     if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica retira una propuesta.');
     if (!reason.trim()) refuse(refusals.rule, 'El retiro requiere un motivo.');
@@ -410,24 +471,27 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     return state();
   });
 
-  setHandler(workingGroupDecisionUpdate, counted(async (arg: ArgOf<typeof workingGroupDecisionUpdate>) => exclusively(() => canDecideInGroup(arg), async () => {
+  setHandler(workingGroupDecisionUpdate, counted(async (arg: ArgOf<typeof workingGroupDecisionUpdate>) => exclusively(() => canDecideInGroup(arg), () => undone(savedStage(), async () => {
     const { actor, decision, reason } = arg;
     const data = { decision, reason };
     if (decision === 'avanzar') return openStage(nextStage()!, actor, 'grupo_avanza', data).then((seq) => ({ seq }));
     if (decision === 'devolver') return { seq: await sendBackForRevision(actor, 'grupo_devuelve', 'grupo_de_trabajo', data) };
     return { seq: await close('rechazada', actor, 'grupo_rechaza', data, []) };
-  })), { validator: canDecideInGroup });
+  }))), { validator: canDecideInGroup });
 
   setHandler(submitInputUpdate, counted(async ({ actor, kind, text, paragraph }) => {
     const seq = m.seq + 1;
     const inputId = `${proposalId}-a${seq}`;
     m.inputs[inputId] = { institution: actor.institution, answered: false };
-    await record(actor, 'aporte', { inputId, kind, paragraph: paragraph ?? null }, [
+    await undone(() => delete m.inputs[inputId], () => record(actor, 'aporte', { inputId, kind, paragraph: paragraph ?? null }, [
       { kind: 'input', id: inputId, institution: actor.institution, inputKind: kind, text, paragraph: paragraph ?? null, version: m.currentVersion },
-    ]);
+    ]));
     return { seq, inputId };
   }), {
-    validator: ({ actor, kind, paragraph }) => {
+    validator: ({ actor, kind, text, paragraph }) => {
+      checkOneOf('kind', kind, inputKinds);
+      checkText('text', text, { kind: 'text', max: textLimits.comment, required: true });
+      checkInteger('paragraph', paragraph, 1, 1_000_000, true);
       open();
       if (actor.kind === 'osc') {
         if (!m.participants.oscs.includes(actor.institution)) refuse(refusals.forbidden, 'Su organización no integra la comisión de coordinación con la sociedad civil.');
@@ -442,23 +506,36 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     },
   });
 
-  setHandler(answerInputUpdate, counted(async ({ actor, inputId, decision, reason }) => {
-    const input = m.inputs[inputId]!;
+  setHandler(answerInputUpdate, counted(async ({ actor, inputId, decision, reason, correction }) => {
+    const input = ownEntry(m.inputs, inputId)!;
+    const answeredBefore = input.answered;
     input.answered = true;
-    const seq = await record(actor, 'aporte_respondido', { inputId, decision, reason }, [{ kind: 'answer', inputId, decision, reason }], [
-      { kind: 'aporte_respondido', recipients: [input.institution], title: `Su aporte fue respondido (${decision}): ${plan.title}` },
-    ]);
+    // A correction says it is one, in the trail and to the institution that gave the input.
+    const seq = await undone(() => { input.answered = answeredBefore; }, () => record(
+      actor, correction ? 'respuesta_corregida' : 'aporte_respondido', { inputId, decision, reason, ...(correction ? { correction: true } : {}) },
+      [{ kind: 'answer', inputId, decision, reason }],
+      [{ kind: 'aporte_respondido', recipients: [input.institution], title: `${correction ? 'Se corrigió la respuesta a su aporte' : 'Su aporte fue respondido'} (${decision}): ${plan.title}` }],
+    ));
     return { seq };
   }), {
-    validator: ({ actor, inputId, reason }) => {
+    validator: ({ actor, inputId, decision, reason, correction }) => {
+      checkText('inputId', inputId, { kind: 'line', max: 120, required: true });
+      checkOneOf('decision', decision, inputDecisions);
+      checkText('reason', reason, { kind: 'text', max: textLimits.reason });
+      checkBoolean('correction', correction, true);
       open();
       if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica responde los aportes.');
-      if (!m.inputs[inputId]) refuse(refusals.notFound, `No existe el aporte «${inputId}» en esta propuesta.`);
+      const input = ownEntry(m.inputs, inputId);
+      if (!input) refuse(refusals.notFound, `No existe el aporte «${inputId}» en esta propuesta.`);
       if (!reason.trim()) refuse(refusals.rule, 'La respuesta a un aporte requiere un motivo.');
+      if (input!.answered && !correction) {
+        refuse(refusals.conflict, `El aporte «${inputId}» ya fue respondido. Para cambiar la respuesta, envíela como corrección («correction»: true).`);
+      }
+      if (!input!.answered && correction) refuse(refusals.rule, `El aporte «${inputId}» aún no tiene respuesta: no hay nada que corregir.`);
     },
   });
 
-  setHandler(publishVersionUpdate, counted(async (arg: ArgOf<typeof publishVersionUpdate>) => exclusively(() => canPublishVersion(arg), async () => {
+  setHandler(publishVersionUpdate, counted(async (arg: ArgOf<typeof publishVersionUpdate>) => exclusively(() => canPublishVersion(arg), () => undone(savedStage(), async () => {
     const { actor, text, changeSummary } = arg;
     m.currentVersion += 1;
     m.paragraphs = countParagraphs(text);
@@ -469,28 +546,35 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
       { kind: 'timeline', stage: m.stage, event: `version_${number}` },
     ]);
     return { seq, number };
-  })), { validator: canPublishVersion });
+  }))), { validator: canPublishVersion });
 
-  setHandler(advanceUpdate, counted(async (arg: ArgOf<typeof advanceUpdate>) => exclusively(() => canAdvance(arg), async () => {
+  setHandler(advanceUpdate, counted(async (arg: ArgOf<typeof advanceUpdate>) => exclusively(() => canAdvance(arg), () => undone(savedStage(), async () => {
     const { actor } = arg;
     if (m.stage === 'consulta' && m.consultationOpen) {
       m.consultationOpen = false;
       await record(actor, 'consulta_cerrada', {}, [{ kind: 'timeline', stage: 'consulta', event: 'consulta_cerrada' }]);
     }
     return { seq: await openStage(nextStage()!, actor, 'etapa_abierta') };
-  })), { validator: canAdvance });
+  }))), { validator: canAdvance });
 
   setHandler(signoffUpdate, counted(async ({ actor, position, comment }) => {
     const round = m.round!;
     const at = now().toISOString();
     const previous = round.cast[actor.institution];
     round.cast[actor.institution] = { position, tacit: false, comment: comment ?? null, at };
-    const seq = await record(actor, previous ? 'conformidad_cambiada' : 'conformidad', { round: round.number, version: round.version, position, comment: comment ?? null }, [
+    const undo = () => {
+      if (previous) round.cast[actor.institution] = previous;
+      else delete round.cast[actor.institution];
+    };
+    const recording = () => record(actor, previous ? 'conformidad_cambiada' : 'conformidad', { round: round.number, version: round.version, position, comment: comment ?? null }, [
       { kind: 'signoff', round: round.number, version: round.version, institution: actor.institution, position, comment: comment ?? null, tacit: false },
     ]);
+    const seq = await (roundWaitsForRecords ? counting(undone(undo, recording)) : undone(undo, recording));
     return { seq, institution: actor.institution, position, comment: comment ?? null, version: round.version, at };
   }), {
     validator: ({ actor, position, comment }) => {
+      checkOneOf('position', position, positions);
+      checkOptionalText('comment', comment, { kind: 'text', max: textLimits.comment });
       open();
       if (actor.kind !== 'miembro') refuse(refusals.forbidden, 'Solo las instituciones miembro dan su conformidad; observadores y organismos de apoyo pueden comentar.');
       if (m.stage !== 'conformidad' || !m.round || m.round.closing) refuse(refusals.conflict, 'La ronda de conformidad no está abierta.');
@@ -504,24 +588,25 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   setHandler(commentUpdate, counted(async ({ actor, text }) => {
     const seq = m.seq + 1;
     const commentId = `${proposalId}-c${seq}`;
-    await record(actor, 'comentario', { commentId }, [
+    await undone(() => {}, () => record(actor, 'comentario', { commentId }, [
       { kind: 'comment', id: commentId, institution: actor.institution, userId: actor.userId, text, version: m.currentVersion },
-    ]);
+    ]));
     return { seq, commentId };
   }), {
-    validator: ({ actor }) => {
+    validator: ({ actor, text }) => {
+      checkText('text', text, { kind: 'text', max: textLimits.comment, required: true });
       open();
       if (actor.kind === 'osc') refuse(refusals.forbidden, 'Las organizaciones de la sociedad civil participan con aportes durante la consulta, no con comentarios.');
     },
   });
 
-  setHandler(withdrawUpdate, counted(async (arg: ArgOf<typeof withdrawUpdate>) => exclusively(() => canWithdraw(arg), async () => {
+  setHandler(withdrawUpdate, counted(async (arg: ArgOf<typeof withdrawUpdate>) => exclusively(() => canWithdraw(arg), () => undone(savedStage(), async () => {
     const { actor, reason } = arg;
     const seq = await close('retirada', actor, 'retirada', { reason }, [
       { kind: 'decision', recipients: [...m.participants.members, ...m.participants.observers, ...m.participants.support], title: `Propuesta retirada: ${plan.title}` },
     ]);
     return { seq };
-  })), { validator: canWithdraw });
+  }))), { validator: canWithdraw });
 
   // ---- main loop -------------------------------------------------------------------------
 
@@ -554,10 +639,17 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     );
     // A stage change under way finishes first; then what is due is looked at afresh.
     await condition(() => !transitioning);
-    if (roundComplete()) {
-      await exclusively(() => {}, closeRound);
-    } else if (timer && timer.key === nextTimer()?.key && timer.at.getTime() <= Date.now()) {
-      await exclusively(() => {}, () => fire(timer));
+    try {
+      if (roundComplete()) {
+        await exclusively(() => {}, closeRound);
+      } else if (timer && timer.key === nextTimer()?.key && timer.at.getTime() <= Date.now()) {
+        await exclusively(() => {}, () => fire(timer));
+      }
+    } catch (e) {
+      // An event of the process itself (no participant's text) refused by the database: the
+      // trail shows it, the operators are told, and the proposal keeps answering its members.
+      if (!isRecordRefusal(e)) throw e;
+      log.error('Un evento del proceso fue rechazado por la base de datos', { proposalId, error: String(e) });
     }
     await deliverOutbox();
   }

@@ -5,8 +5,13 @@
 // 22). Each event's notices travel in the same write. Notices no event carries (reminders,
 // escalations) wait in the workflow's outbox for the `notify` activity. Histories recorded before
 // the patch replay the old way: one activity per event, every notice from the outbox after it.
-import { patched } from '@temporalio/workflow';
+//
+// An event the database refuses for what it holds (a write no retry can cure) fails alone: the
+// activity reports it, the other events of its group are recorded, and the action that made it
+// is refused to its caller with `refusals.rejected` (see recordRefused).
+import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import type { Notification } from '../domain/events';
+import { recordRefusedType, refusals } from './messages';
 
 export interface Notice { kind: string; recipients: string[]; title: string }
 
@@ -31,11 +36,39 @@ export function splitNotices(notices: Notification[]): { carried: Notification[]
   return groupedRecording() ? { carried: told, after: [] } : { carried: [], after: told };
 }
 
+/** An event the database refused, as the recording activities report it (db/errors.ts). */
+export interface Rejection { seq: number; code: string }
+
+/** The refusal of an action whose event the database would not record: nothing of it was applied. */
+export function recordRefused(code: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: refusals.rejected, nonRetryable: true, details: [code],
+    message: `La acción no pudo registrarse y no se aplicó: la base de datos rechazó su contenido (código ${code}). Revise el texto enviado; el resto del proceso sigue su curso.`,
+  });
+}
+
+/** A recording activity that failed for good (not retried) becomes the refusal of its action; other errors pass. */
+export function asRefusal(e: unknown): unknown {
+  const cause = e instanceof ActivityFailure ? e.cause : undefined;
+  if (cause instanceof ApplicationFailure && cause.type === recordRefusedType) return recordRefused(String(cause.details?.[0] ?? ''));
+  return e;
+}
+
+/** True when `e` is the refusal of one action's record: its handler undoes what it changed. */
+export const isRecordRefusal = (e: unknown) => e instanceof ApplicationFailure && e.type === refusals.rejected;
+
+/** Throws the refusal of the event `seq` if the activity reported it (activities of older workers report nothing). */
+export function throwIfRefused(rejected: Rejection[] | void | null, seq: number): void {
+  const mine = (rejected ?? []).find((r) => r.seq === seq);
+  if (mine) throw recordRefused(mine.code);
+}
+
 /**
  * Group commit: `add(event)` resolves once the event is written. Events added while a write is
- * under way go together in the next one, in the order they were added.
+ * under way go together in the next one, in the order they were added. An event the write
+ * reports as refused fails alone.
  */
-export function inGroups<E>(write: (events: E[]) => Promise<void>): (event: E) => Promise<void> {
+export function inGroups<E>(write: (events: E[]) => Promise<Rejection[] | void | null>): (event: E) => Promise<void> {
   let waiting: Array<{ event: E; done: () => void; failed: (e: unknown) => void }> = [];
   let writing = false;
   async function drain() {
@@ -44,10 +77,17 @@ export function inGroups<E>(write: (events: E[]) => Promise<void>): (event: E) =
       const group = waiting;
       waiting = [];
       try {
-        await write(group.map((w) => w.event));
-        for (const w of group) w.done();
+        const rejected = await write(group.map((w) => w.event));
+        for (const w of group) {
+          try {
+            throwIfRefused(rejected, (w.event as { seq?: number }).seq ?? Number.NaN);
+            w.done();
+          } catch (refusal) {
+            w.failed(refusal);
+          }
+        }
       } catch (e) {
-        for (const w of group) w.failed(e);
+        for (const w of group) w.failed(asRefusal(e));
       }
     }
     writing = false;

@@ -4,15 +4,17 @@
 // verification. As in the proposal workflow, every action is an Update whose validator refuses
 // before anything enters history, and which answers once its event is in the database.
 import {
-  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, log, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
 import type { TaskEffect, TaskSnapshot, TaskStatus } from '../domain/tasks';
+import { ownEntry, textLimits } from '../domain/text';
+import { checkBoolean, checkCodes, checkInstant, checkInteger, checkOptionalText, checkText } from './checks';
 import { refusals, type Actor, type Recorded } from './messages';
-import { keyed, splitNotices, type Notice } from './recording';
+import { asRefusal, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Notice } from './recording';
 
 const activities = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -92,13 +94,30 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     const at = now().toISOString();
     const n = ++seq;
     const { carried, after } = splitNotices(notices.map((x) => keyed(taskId, n, x, about)));
-    await activities.recordTaskEvent({
+    const rejected = await activities.recordTaskEvent({
       taskId, seq: n, at, action, data, effects, snapshot: snapshot(), notices: carried,
       actor: { userId: actor?.userId ?? null, institution: actor?.institution ?? null },
-    });
+    }).catch((e: unknown) => { throw asRefusal(e); });
+    throwIfRefused(rejected, n);
     outbox.push(...after);
     return { seq: n };
   }
+
+  /**
+   * Records an action's event; if the database refuses it (recording.ts), `undo` takes back what
+   * the action changed and the caller is refused. The task row was not touched, and the task goes on.
+   */
+  async function undone<T>(undo: () => void, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (e) {
+      if (isRecordRefusal(e)) undo();
+      throw e;
+    }
+  }
+
+  /** The line of an institution responsible for the task; nothing for any other code, "__proto__" included. */
+  const lineOf = (institution: string) => ownEntry(s.lines, institution);
 
   /** A notice that no event carries (a reminder), delivered by the main loop. */
   function notify(kind: string, recipients: string[], title: string, tag = '') {
@@ -110,7 +129,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     if (s.status === 'verificada') refuse(refusals.conflict, 'La tarea ya fue verificada y cerrada.');
   };
   const responsibleOnly = (actor: Actor) => {
-    if (!s.lines[actor.institution]) refuse(refusals.forbidden, `${actor.institution} no es responsable de esta tarea: solo informa sobre sus propias tareas.`);
+    if (!lineOf(actor.institution)) refuse(refusals.forbidden, `${actor.institution} no es responsable de esta tarea: solo informa sobre sus propias tareas.`);
   };
   const secretariatOnly = (actor: Actor, what: string) => {
     if (actor.kind !== 'secretaria') refuse(refusals.forbidden, `Solo la Secretaría Técnica ${what}.`);
@@ -119,25 +138,29 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
   setHandler(taskStateQuery, () => s);
 
   setHandler(acceptTaskUpdate, async ({ actor }) => {
-    s.lines[actor.institution]!.accepted = true;
+    const status = s.status;
+    const line = lineOf(actor.institution)!;
+    line.accepted = true;
     if (s.responsible.every((i) => s.lines[i]!.accepted)) s.status = 'en_ejecucion';
-    return record(actor, 'aceptada', {}, [{ kind: 'line', institution: actor.institution, accepted: true }]);
+    return undone(() => { line.accepted = false; s.status = status; }, () => record(actor, 'aceptada', {}, [{ kind: 'line', institution: actor.institution, accepted: true }]));
   }, {
     validator: ({ actor }) => {
       open();
       responsibleOnly(actor);
-      if (s.lines[actor.institution]!.accepted) refuse(refusals.conflict, 'Su institución ya aceptó esta tarea.');
+      if (lineOf(actor.institution)!.accepted) refuse(refusals.conflict, 'Su institución ya aceptó esta tarea.');
       if (s.request?.institution === actor.institution) refuse(refusals.conflict, 'Su solicitud está pendiente de decisión de la Secretaría Técnica.');
     },
   });
 
   setHandler(requestChangeUpdate, async ({ actor, reason, proposedDueDate }) => {
     s.request = { institution: actor.institution, reason, proposedDueDate: proposedDueDate ?? null };
-    return record(actor, proposedDueDate ? 'nueva_fecha_solicitada' : 'reasignacion_solicitada', { reason, proposedDueDate: proposedDueDate ?? null }, [], [
+    return undone(() => { s.request = null; }, () => record(actor, proposedDueDate ? 'nueva_fecha_solicitada' : 'reasignacion_solicitada', { reason, proposedDueDate: proposedDueDate ?? null }, [], [
       { kind: 'solicitud_tarea', recipients: ['SECRETARIA'], title: `${actor.institution} solicita ${proposedDueDate ? 'una nueva fecha' : 'la reasignación'}: ${label}` },
-    ]);
+    ]));
   }, {
     validator: ({ actor, reason, proposedDueDate }) => {
+      checkText('reason', reason, { kind: 'text', max: textLimits.reason });
+      if (proposedDueDate !== undefined) checkInstant('proposedDueDate', proposedDueDate, now());
       open();
       responsibleOnly(actor);
       if (s.status === 'completada') refuse(refusals.conflict, 'La tarea está completada y en verificación.');
@@ -149,6 +172,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
 
   setHandler(decideRequestUpdate, async ({ actor, granted, comment, responsible }) => {
     const request = s.request!;
+    const before = JSON.parse(JSON.stringify({ request: s.request, dueAt: s.dueAt, overdue: s.overdue, responsible: s.responsible, lines: s.lines, status: s.status })) as Partial<TaskState>;
     s.request = null;
     const effects: TaskEffect[] = [];
     if (granted && request.proposedDueDate) {
@@ -162,12 +186,15 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
       effects.push({ kind: 'responsible', responsible: s.responsible });
       if (s.status === 'en_ejecucion' && !s.responsible.every((i) => s.lines[i]!.accepted)) s.status = 'asignada';
     }
-    return record(actor, granted ? 'solicitud_concedida' : 'solicitud_denegada', { institution: request.institution, comment, responsible: responsible ?? null }, effects, [
+    return undone(() => { Object.assign(s, before); }, () => record(actor, granted ? 'solicitud_concedida' : 'solicitud_denegada', { institution: request.institution, comment, responsible: responsible ?? null }, effects, [
       { kind: 'solicitud_decidida', recipients: [request.institution, ...(granted ? responsible ?? [] : [])], title: `Solicitud ${granted ? 'concedida' : 'denegada'} (${comment}): ${label}` },
       ...(granted && responsible ? [{ kind: 'tarea_asignada', recipients: responsible, title: `Nueva tarea del ${label}` }] : []),
-    ]);
+    ]));
   }, {
     validator: ({ actor, granted, comment, responsible }) => {
+      checkBoolean('granted', granted);
+      checkText('comment', comment, { kind: 'text', max: textLimits.reason });
+      if (responsible !== undefined) checkCodes('responsible', responsible);
       open();
       secretariatOnly(actor, 'decide las solicitudes');
       if (!s.request) refuse(refusals.conflict, 'No hay ninguna solicitud pendiente en esta tarea.');
@@ -175,19 +202,41 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
       if (granted && !s.request!.proposedDueDate && !responsible?.length) {
         refuse(refusals.rule, 'Para conceder una reasignación indique las nuevas instituciones responsables («responsible»).');
       }
+      if (granted && !s.request!.proposedDueDate) reassignmentRule(s.request!.institution, responsible!);
     },
   });
 
+  /**
+   * A reassignment must leave the task someone to carry it out: the requesting institution hands
+   * its part to others, and not only to institutions that have already completed theirs (the
+   * task would then sit at 100 % with nobody able to complete it). Whether the codes name active
+   * member institutions is checked against the registry by the API.
+   */
+  function reassignmentRule(requester: string, responsible: string[]) {
+    if (responsible.includes(requester)) {
+      refuse(refusals.rule, `${requester} pide dejar la tarea: no puede figurar entre las nuevas instituciones responsables.`);
+    }
+    const remaining = [...s.responsible.filter((i) => i !== requester), ...responsible.filter((i) => !lineOf(i))];
+    if (remaining.every((i) => lineOf(i)?.completed)) {
+      refuse(refusals.rule, 'Con esa reasignación solo quedarían instituciones que ya completaron su parte: nombre al menos una institución que asuma la parte pendiente.');
+    }
+  }
+
   setHandler(reportProgressUpdate, async ({ actor, percent, note, evidenceUrl }) => {
-    s.lines[actor.institution]!.percent = percent;
-    return record(actor, 'avance', { percent, note: note ?? null, evidenceUrl: evidenceUrl ?? null }, [
+    const line = lineOf(actor.institution)!;
+    const before = line.percent;
+    line.percent = percent;
+    return undone(() => { line.percent = before; }, () => record(actor, 'avance', { percent, note: note ?? null, evidenceUrl: evidenceUrl ?? null }, [
       { kind: 'progress', institution: actor.institution, percent, note: note ?? null, evidenceUrl: evidenceUrl ?? null },
-    ]);
+    ]));
   }, {
-    validator: ({ actor, percent, note }) => {
+    validator: ({ actor, percent, note, evidenceUrl }) => {
+      checkInteger('percent', percent, 0, 100);
+      checkOptionalText('note', note, { kind: 'text', max: textLimits.comment });
+      checkOptionalText('evidenceUrl', evidenceUrl, { kind: 'line', max: textLimits.url });
       open();
       responsibleOnly(actor);
-      const line = s.lines[actor.institution]!;
+      const line = lineOf(actor.institution)!;
       if (!line.accepted) refuse(refusals.conflict, 'Acepte la tarea antes de informar avances.');
       if (line.completed) refuse(refusals.conflict, 'Su parte de la tarea ya está completada.');
       if (percent < line.percent && !note?.trim()) refuse(refusals.rule, `El avance baja de ${line.percent} % a ${percent} %: explique por qué en «note».`);
@@ -195,25 +244,30 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
   });
 
   setHandler(completeTaskUpdate, async ({ actor, summary, evidenceUrl }) => {
-    const line = s.lines[actor.institution]!;
+    const line = lineOf(actor.institution)!;
+    const before = { ...line };
+    const status = s.status;
     line.completed = true;
     line.percent = 100;
     if (s.responsible.every((i) => s.lines[i]!.completed)) s.status = 'completada';
-    return record(actor, 'completada', { summary, evidenceUrl: evidenceUrl ?? null }, [
+    return undone(() => { Object.assign(line, before); s.status = status; }, () => record(actor, 'completada', { summary, evidenceUrl: evidenceUrl ?? null }, [
       { kind: 'progress', institution: actor.institution, percent: 100, note: summary, evidenceUrl: evidenceUrl ?? null },
       { kind: 'line', institution: actor.institution, completed: true },
-    ], s.status === 'completada' ? [{ kind: 'verificacion_pendiente', recipients: ['SECRETARIA'], title: `Tarea completada, por verificar: ${label}` }] : []);
+    ], s.status === 'completada' ? [{ kind: 'verificacion_pendiente', recipients: ['SECRETARIA'], title: `Tarea completada, por verificar: ${label}` }] : []));
   }, {
-    validator: ({ actor, summary }) => {
+    validator: ({ actor, summary, evidenceUrl }) => {
+      checkText('summary', summary, { kind: 'text', max: textLimits.comment });
+      checkOptionalText('evidenceUrl', evidenceUrl, { kind: 'line', max: textLimits.url });
       open();
       responsibleOnly(actor);
-      if (s.status === 'asignada' || !s.lines[actor.institution]!.accepted) refuse(refusals.conflict, 'La tarea debe estar aceptada por todas las instituciones responsables antes de completarse.');
-      if (s.lines[actor.institution]!.completed) refuse(refusals.conflict, 'Su parte de la tarea ya está completada.');
+      if (s.status === 'asignada' || !lineOf(actor.institution)!.accepted) refuse(refusals.conflict, 'La tarea debe estar aceptada por todas las instituciones responsables antes de completarse.');
+      if (lineOf(actor.institution)!.completed) refuse(refusals.conflict, 'Su parte de la tarea ya está completada.');
       if (!summary.trim()) refuse(refusals.rule, 'Indique el resultado («summary»).');
     },
   });
 
   setHandler(verifyTaskUpdate, async ({ actor, accepted, comment }) => {
+    const before = JSON.parse(JSON.stringify({ status: s.status, lines: s.lines })) as Partial<TaskState>;
     const effects: TaskEffect[] = [];
     if (accepted) {
       s.status = 'verificada';
@@ -224,11 +278,13 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
         effects.push({ kind: 'line', institution: i, completed: false });
       }
     }
-    return record(actor, accepted ? 'verificada' : 'devuelta', { comment }, effects, [
+    return undone(() => { Object.assign(s, before); }, () => record(actor, accepted ? 'verificada' : 'devuelta', { comment }, effects, [
       { kind: accepted ? 'tarea_verificada' : 'tarea_devuelta', recipients: s.responsible, title: `${accepted ? 'Tarea verificada' : `Tarea devuelta con observaciones (${comment})`}: ${label}` },
-    ]);
+    ]));
   }, {
     validator: ({ actor, accepted, comment }) => {
+      checkBoolean('accepted', accepted);
+      checkText('comment', comment, { kind: 'text', max: textLimits.comment });
       open();
       secretariatOnly(actor, 'verifica las tareas');
       if (s.status !== 'completada') refuse(refusals.conflict, 'Solo se verifica una tarea completada por todas sus instituciones responsables.');
@@ -267,7 +323,12 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
         notify('tarea_por_vencer', owing, `La tarea vence el ${inLimaTime(s.dueAt)} (hora de Lima): ${label}`, `:${timer.key}`);
       } else {
         s.overdue = true;
-        await record(null, 'vencida', { dueAt: s.dueAt }, [], [{ kind: 'tarea_vencida', recipients: [...owing, 'SECRETARIA'], title: `Tarea vencida el ${inLimaTime(s.dueAt)}: ${label}` }]);
+        await record(null, 'vencida', { dueAt: s.dueAt }, [], [{ kind: 'tarea_vencida', recipients: [...owing, 'SECRETARIA'], title: `Tarea vencida el ${inLimaTime(s.dueAt)}: ${label}` }])
+          // The process's own event refused by the database: the trail shows it, the task goes on.
+          .catch((e: unknown) => {
+            if (!isRecordRefusal(e)) throw e;
+            log.error('Un evento de la tarea fue rechazado por la base de datos', { taskId, error: String(e) });
+          });
       }
     }
     while (outbox.length > 0) {

@@ -2,6 +2,7 @@
 // Updates on each task's workflow.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { UpdateDefinition } from '@temporalio/common';
+import { registryView } from '../../db/registry';
 import { getTask, getTaskAudit, getTaskRow, listTasks } from '../../db/tasks';
 import {
   acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId, verifyTaskUpdate,
@@ -66,10 +67,20 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
   app.post('/tasks/:id/reassignment-decision', {
     onRequest: requireRole('secretaria'),
     schema: { summary: 'La Secretaría Técnica concede o deniega la solicitud pendiente.', params: IdParams, body: ChangeDecisionBody },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
-    statusCode: 200,
-    body: await act(request.params.id, decideRequestUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
-  })));
+  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+    // Only active member institutions carry out tasks (an OSC or an unknown code never does);
+    // the workflow checks the rest against the task's own lines.
+    const { members } = await registryView(db);
+    const stranger = (request.body.responsible ?? []).findIndex((code) => !members.has(code));
+    if (stranger >= 0) {
+      const field = `responsible[${stranger}]`;
+      throw new ApiError(400, 'invalid_body', `El campo «${field}» no es válido: «${request.body.responsible![stranger]}» no es una institución miembro activa de la Mesa.`, { field, in: 'body' });
+    }
+    return {
+      statusCode: 200,
+      body: await act(request.params.id, decideRequestUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
+    };
+  }));
 
   app.post('/tasks/:id/progress', {
     onRequest: requireRole('miembro'),
