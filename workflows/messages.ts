@@ -59,4 +59,4 @@ export const stateQuery = defineQuery<ProposalState>('state');
  * Why an action is refused, as ApplicationFailure types: the API maps them to HTTP statuses
  * (403, 409, 422) and shows the message as it is.
  */
-export const refusals = { forbidden: 'Forbidden', conflict: 'Conflict', rule: 'BusinessRule', notFound: 'NotFound' } as const;
+export const refusals = { forbidden: 'Forbidden', conflict: 'Conflict', rule: 'BusinessRule', notFound: 'NotFound', untrusted: 'UntrustedActor' } as const;
