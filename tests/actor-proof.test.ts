@@ -106,3 +106,19 @@ describe('the key', () => {
     expect(() => withActorPublicKey(code, '"; evil(); "')).toThrow();
   });
 });
+
+describe('Temporal behind mTLS', () => {
+  it('gives the API’s client and the worker’s connection the client certificate from TEMPORAL_TLS_*', () => {
+    const c = loadConfig('production', {
+      DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 'temporal.mesa.internal:7233',
+      TEMPORAL_TLS_CLIENT_CERT_DATA: 'certificado', TEMPORAL_TLS_CLIENT_KEY_DATA: 'clave', TEMPORAL_TLS_SERVER_CA_CERT_DATA: 'autoridad',
+      TEMPORAL_TLS_SERVER_NAME: 'temporal.mesa.internal',
+    });
+    // runtime/boot.ts hands these same options to Connection.connect and NativeConnection.connect.
+    const tls = c.temporal.connect.connectionOptions.tls as { serverNameOverride: string; serverRootCACertificate: Uint8Array; clientCertPair: { crt: Uint8Array; key: Uint8Array } };
+    expect(tls.serverNameOverride).toBe('temporal.mesa.internal');
+    expect(Buffer.from(tls.clientCertPair.crt).toString()).toBe('certificado');
+    expect(Buffer.from(tls.clientCertPair.key).toString()).toBe('clave');
+    expect(Buffer.from(tls.serverRootCACertificate).toString()).toBe('autoridad');
+  });
+});

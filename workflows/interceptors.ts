@@ -1,6 +1,7 @@
 // Loaded into every workflow of the bundle (runtime/workflow-bundle.ts): before any update's own
 // validator, the actor's signature is checked (workflows/actor-proof.ts). Here, not in each
-// validator, so that no update can be added without it.
+// validator, so that no update can be added without it. The SDK validates only updates that have
+// a validator: every update that takes an argument must have one (an empty one will do).
 import { ApplicationFailure, defaultPayloadConverter, workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 import { actorProofHeader, actorProofRefusal } from './actor-proof';
 import { refusals } from './messages';
