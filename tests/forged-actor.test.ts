@@ -123,6 +123,16 @@ describe('an update sent straight to Temporal', () => {
   });
 });
 
+describe('a workflow the worker rebuilds from its history', () => {
+  // How workflows started before actors were signed come to check them: the key is part of the
+  // worker's code, not of any history, so a workflow replayed on a new worker checks at once.
+  it('checks who acts as soon as it runs again', async () => {
+    await mesa.stopWorker();
+    await mesa.startWorker();
+    expect(await refusal(mesa.temporalClient(), proposalWorkflowId(other), commentUpdate, { actor: minsa, text: forgedText })).toMatch(/no viene firmada/);
+  });
+});
+
 describe('the same actions through the API', () => {
   it('are signed and recorded as the signed-in user', async () => {
     expect((await mesa.call('MINSA', 'POST', `/api/v1/proposals/${other}/comments`, { text: 'Comentario de MINSA.' })).status).toBe(201);
