@@ -22,8 +22,6 @@ async function main(): Promise<void> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
-  // MESA_ACTOR_KEY when given; otherwise one kept in the data folder.
-  const actorKeys = config.actorKeys?.privateKey ? config.actorKeys : actorKeyInDataDir(dataDir);
   const stops: Array<() => Promise<unknown> | unknown> = [unlock];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch((e) => console.error(e));
@@ -44,6 +42,8 @@ async function main(): Promise<void> {
 
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
+    // MESA_ACTOR_KEY when given; otherwise one kept in the data folder.
+    const actorKeys = config.actorKeys?.privateKey ? config.actorKeys : actorKeyInDataDir(dataDir);
     let devServer: DevServer | null = null;
     let address = config.temporal.address;
     if (!address) {
