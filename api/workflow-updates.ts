@@ -9,6 +9,9 @@ import { ApiError } from './errors';
 
 const statusOf: Record<string, [number, string]> = {
   [refusals.forbidden]: [403, 'forbidden'],
+  // An unsigned, forged or expired actor: only a caller that bypassed the API (or a clock far
+  // off) gets this.
+  [refusals.untrusted]: [403, 'forbidden'],
   [refusals.conflict]: [409, 'conflict'],
   [refusals.rule]: [422, 'business_rule'],
   [refusals.notFound]: [404, 'not_found'],

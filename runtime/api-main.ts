@@ -2,13 +2,14 @@
 // (production mode). Run as many as needed behind a load balancer.
 import { buildApp } from '../api/app';
 import { connectTemporal, openMesaDatabase } from './boot';
-import { loadConfig } from './config';
+import { loadConfig, requireActorSigningKey } from './config';
 import { runUntilSignal } from './process';
 
 await runUntilSignal('API', async () => {
   const config = loadConfig('production');
+  const { privateKey } = requireActorSigningKey(config);
   const database = await openMesaDatabase({ url: config.databaseUrl! }, null);
-  const temporal = await connectTemporal(config.temporal, config.temporal.address!);
+  const temporal = await connectTemporal(config.temporal, config.temporal.address!, privateKey);
   const app = await buildApp({
     db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
     tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel,

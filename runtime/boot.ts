@@ -1,7 +1,9 @@
 // The steps every way of starting Mesa shares: open and migrate the database, load the registry,
 // connect to Temporal.
+import type { KeyObject } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { actorSigning } from '../api/actor-signing';
 import { openDatabase, type Database, type DatabaseTarget } from '../db/client';
 import { loadRegistry, readRegistrySeed } from '../db/registry';
 import type { Config } from './config';
@@ -27,12 +29,17 @@ export interface TemporalConnections {
   close(): Promise<void>;
 }
 
-export async function connectTemporal(config: Config['temporal'], address: string): Promise<TemporalConnections> {
+/**
+ * `signer`: the API's private key (runtime/actor-key.ts); every update sent through the client is
+ * then signed with the actor it carries. Without it (a worker), updates go unsigned and any
+ * workflow refuses them.
+ */
+export async function connectTemporal(config: Config['temporal'], address: string, signer: KeyObject | null): Promise<TemporalConnections> {
   const options = { ...config.connect.connectionOptions, address };
   const connection = await Connection.connect(options);
   const native = await NativeConnection.connect(options);
   return {
-    client: new Client({ connection, namespace: config.namespace }),
+    client: new Client({ connection, namespace: config.namespace, interceptors: { workflow: signer ? [actorSigning(signer)] : [] } }),
     native,
     close: async () => {
       await connection.close();

@@ -5,6 +5,7 @@ import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import { describeSchemaError, type SchemaError } from '../api/validation';
 import { isDuration } from '../domain/durations';
+import { parseActorPrivateKey, parseActorPublicKey, type ActorKeys } from './actor-key';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'Puerto HTTP de la API y la web.' }),
@@ -21,6 +22,8 @@ const Env = Type.Object({
   MESA_MAIL_FROM: Type.String({ minLength: 3, default: 'Mesa MTIGM <no-responder@mesa.mtigm.test>', description: 'Remitente de los correos.' }),
   MESA_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Dirección pública de la web, para los enlaces de los correos (por defecto http://localhost:PORT).' })),
   MESA_WORKFLOW_CACHE: Type.Integer({ minimum: 2, default: 500, description: 'Workflows que un worker guarda en memoria (~0,5 MiB cada uno); el resto se reconstruye de su historia al despertar.' }),
+  MESA_ACTOR_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Clave privada Ed25519 con la que la API firma a quien actúa en cada acción (PEM PKCS8, o 32 bytes en hex o base64). Obligatoria en producción para la API y, si no se da MESA_ACTOR_PUBLIC_KEY, para los workers; el modo embebido la genera en la carpeta de datos.' })),
+  MESA_ACTOR_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Clave pública Ed25519 correspondiente (PEM SPKI, o 32 bytes en hex o base64): con ella un worker comprueba las firmas sin tener la clave privada.' })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
@@ -39,6 +42,8 @@ export interface Config {
   logLevel: Static<typeof Env>['LOG_LEVEL'];
   mail: { smtpUrl: string | undefined; from: string; publicUrl: string };
   workflowCache: number;
+  /** From MESA_ACTOR_KEY (or only the public half, from MESA_ACTOR_PUBLIC_KEY); null when neither is set. */
+  actorKeys: ActorKeys | null;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +63,8 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
   if (!isDuration(v.MESA_TOKEN_TTL)) throw new ConfigError('Configuración inválida: la variable «MESA_TOKEN_TTL» debe ser una duración ISO 8601 (por ejemplo PT12H).');
   if (mode === 'production' && !v.DATABASE_URL) throw new ConfigError('Configuración inválida: en producción la variable «DATABASE_URL» es obligatoria.');
   if (mode === 'production' && !v.TEMPORAL_ADDRESS) throw new ConfigError('Configuración inválida: en producción la variable «TEMPORAL_ADDRESS» es obligatoria.');
+
+  const actorKeys = parseActorKeys(v.MESA_ACTOR_KEY, v.MESA_ACTOR_PUBLIC_KEY);
 
   let connect: ClientConnectConfig;
   try {
@@ -84,6 +91,42 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     bodyLimit: v.MESA_BODY_LIMIT,
     logLevel: v.LOG_LEVEL,
     workflowCache: v.MESA_WORKFLOW_CACHE,
+    actorKeys,
     mail: Object.freeze({ smtpUrl: v.SMTP_URL, from: v.MESA_MAIL_FROM, publicUrl: (v.MESA_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '') }),
   });
+}
+
+function parseActorKeys(privateText: string | undefined, publicText: string | undefined): ActorKeys | null {
+  const parse = (name: string, text: string, parser: (t: string) => ActorKeys, form: string) => {
+    try {
+      return parser(text);
+    } catch {
+      throw new ConfigError(`Configuración inválida: la variable «${name}» debe ser una clave Ed25519 (${form}, o 32 bytes en hex o base64).`);
+    }
+  };
+  const own = privateText ? parse('MESA_ACTOR_KEY', privateText, parseActorPrivateKey, 'PEM PKCS8, como la de «openssl genpkey -algorithm ed25519»') : null;
+  const given = publicText ? parse('MESA_ACTOR_PUBLIC_KEY', publicText, parseActorPublicKey, 'PEM SPKI') : null;
+  if (own && given && own.publicKey !== given.publicKey) {
+    throw new ConfigError('Configuración inválida: «MESA_ACTOR_PUBLIC_KEY» no corresponde a «MESA_ACTOR_KEY».');
+  }
+  return own ?? given;
+}
+
+const actorKeyHelp = 'genere una con «openssl genpkey -algorithm ed25519» y dé la misma a la API y a los workers (o a estos solo su clave pública en «MESA_ACTOR_PUBLIC_KEY», de «openssl pkey -pubout»)';
+
+/** The API's signing key; a production API without it does not start. */
+export function requireActorSigningKey(config: Config): ActorKeys & { privateKey: NonNullable<ActorKeys['privateKey']> } {
+  const keys = config.actorKeys;
+  if (!keys?.privateKey) {
+    throw new ConfigError(`Configuración inválida: en producción la variable «MESA_ACTOR_KEY» es obligatoria para la API: con ella firma a quien actúa y los workers rechazan toda acción sin firma; ${actorKeyHelp}.`);
+  }
+  return keys as ActorKeys & { privateKey: NonNullable<ActorKeys['privateKey']> };
+}
+
+/** The worker's public key; a production worker without it does not start. */
+export function requireActorPublicKey(config: Config): string {
+  if (!config.actorKeys) {
+    throw new ConfigError(`Configuración inválida: en producción el worker necesita «MESA_ACTOR_KEY» o «MESA_ACTOR_PUBLIC_KEY» para comprobar quién actúa; ${actorKeyHelp}.`);
+  }
+  return config.actorKeys.publicKey;
 }

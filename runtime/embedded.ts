@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { buildApp } from '../api/app';
+import { actorKeyInDataDir } from './actor-key';
 import { connectTemporal, openMesaDatabase } from './boot';
 import { loadConfig } from './config';
 import { demoEmail } from './demo';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
 
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
+    // MESA_ACTOR_KEY when given; otherwise one kept in the data folder.
+    const actorKeys = config.actorKeys?.privateKey ? config.actorKeys : actorKeyInDataDir(dataDir);
     let devServer: DevServer | null = null;
     let address = config.temporal.address;
     if (!address) {
@@ -58,14 +61,14 @@ async function main(): Promise<void> {
     );
     stops.push(() => database.close());
 
-    const temporal = await connectTemporal(config.temporal, address);
+    const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey);
     stops.push(() => temporal.close());
 
     say('Preparando el worker…');
     const channels = channelsFor(config);
     stops.push(() => channels.mailer?.close());
     const worker = await createWorker({
-      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, maxCachedWorkflows: config.workflowCache,
+      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey,
     });
     const workerDone = worker.run();
     await ensureSchedules(temporal.client, config.temporal.taskQueue);

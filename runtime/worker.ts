@@ -1,11 +1,12 @@
 // The Temporal worker: runs the workflows and their activities against one database.
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type NotificationChannels } from '../activities';
 import { folderMailer, smtpMailer } from '../activities/channels';
 import type { Db } from '../db/client';
 import type { Config } from './config';
+import { actorPublicKeyGlobal } from '../workflows/interceptors';
 import { bundleInChild } from './workflow-bundle';
 
 
@@ -17,22 +18,35 @@ export interface WorkerDeps {
   channels: NotificationChannels;
   /** How many workflows stay in memory (MESA_WORKFLOW_CACHE); the SDK's default when absent. */
   maxCachedWorkflows?: number;
-  /** A prebuilt bundle (tests build it once per run); otherwise the workflows are bundled now. */
-  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** A prebuilt bundle file (tests build it once per run); otherwise the workflows are bundled now. */
+  workflowBundle?: { codePath: string };
+  /** Hex Ed25519 key with which the workflows check who acts (runtime/actor-key.ts). */
+  actorPublicKey: string;
 }
 
 export async function createWorker(d: WorkerDeps): Promise<Worker> {
   const codePath = d.workflowBundle ? null : await bundleInChild();
+  const code = await readFile(d.workflowBundle?.codePath ?? codePath!, 'utf8');
   const worker = await Worker.create({
     connection: d.connection,
     namespace: d.namespace,
     taskQueue: d.taskQueue,
     activities: createActivities({ db: d.db, channels: d.channels }),
     ...(d.maxCachedWorkflows ? { maxCachedWorkflows: d.maxCachedWorkflows } : {}),
-    workflowBundle: d.workflowBundle ?? { codePath: codePath! },
+    workflowBundle: { code: withActorPublicKey(code, d.actorPublicKey) },
   });
   if (codePath) await rm(dirname(codePath), { recursive: true, force: true });
   return worker;
+}
+
+/**
+ * The bundle with the public key set as a constant of its global scope, where the update
+ * interceptor reads it (workflows/interceptors.ts). On the bundle's first line, so that the source
+ * map of every other line stays right.
+ */
+export function withActorPublicKey(code: string, publicKey: string): string {
+  if (!/^[0-9a-f]{64}$/.test(publicKey)) throw new TypeError('actorPublicKey: 32 bytes in hex');
+  return `globalThis.${actorPublicKeyGlobal} = "${publicKey}"; ${code}`;
 }
 
 /**

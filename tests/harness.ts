@@ -8,11 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import type { KeyObject } from 'node:crypto';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import postgres from 'postgres';
 import { inject } from 'vitest';
+import { actorSigning } from '../api/actor-signing';
 import { buildApp, type App } from '../api/app';
 import type { Database, DatabaseTarget } from '../db/client';
+import { newActorKeyPem, parseActorPrivateKey } from '../runtime/actor-key';
 import { openMesaDatabase } from '../runtime/boot';
 import { demoEmail } from '../runtime/demo';
 import { createWorker } from '../runtime/worker';
@@ -41,7 +44,15 @@ async function freshPostgres(baseUrl: string): Promise<{ target: DatabaseTarget;
 export interface Mesa {
   app: App;
   database: Database;
+  /** The API's client: every update it sends is signed with this Mesa's key, as the API does. */
   client: Client;
+  /** This Mesa's own signing key (a new one per Mesa). */
+  actorKey: KeyObject;
+  /**
+   * A client straight to Temporal, bypassing the API: unsigned, or signed with `key` (another
+   * key, or this Mesa's with signatures that expire after `expiresIn` ms, negative for already expired).
+   */
+  temporalClient(sign?: { key: KeyObject; expiresIn?: number }): Client;
   taskQueue: string;
   /** A bearer token for the demo user of the institution with this code. */
   login(code: string): Promise<string>;
@@ -72,13 +83,17 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
   const native = await NativeConnection.connect({ address });
-  const client = new Client({ connection });
+  const actorKeys = parseActorPrivateKey(newActorKeyPem());
+  const temporalClient = (sign?: { key: KeyObject; expiresIn?: number }) => new Client({
+    connection, interceptors: { workflow: sign ? [actorSigning(sign.key, sign.expiresIn)] : [] },
+  });
+  const client = temporalClient({ key: actorKeys.privateKey! });
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
   const newWorker = async () => {
     const w = await createWorker({
       connection: native, namespace: 'default', taskQueue, db: database.db,
       channels: { mailer: options.mailer ?? null, publicUrl: 'http://mesa.test' },
-      workflowBundle: { codePath: inject('workflowBundlePath') },
+      workflowBundle: { codePath: inject('workflowBundlePath') }, actorPublicKey: actorKeys.publicKey,
     });
     return { worker: w, done: w.run() };
   };
@@ -110,7 +125,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   }
 
   return {
-    app, database, client, taskQueue, login, call,
+    app, database, client, actorKey: actorKeys.privateKey!, temporalClient, taskQueue, login, call,
     stopWorker,
     async startWorker() {
       if (!running) running = await newWorker();

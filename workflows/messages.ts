@@ -62,6 +62,8 @@ export const stateQuery = defineQuery<ProposalState>('state');
  */
 export const refusals = {
   forbidden: 'Forbidden', conflict: 'Conflict', rule: 'BusinessRule', notFound: 'NotFound',
+  /** The update does not carry the API's valid signature of who acts (403). */
+  untrusted: 'UntrustedActor',
   /** A field breaks the text, date or code rules (400); the failure's details name the field. */
   invalid: 'InvalidInput',
   /** The database refused to record the action (422): nothing of it was applied. */

@@ -21,6 +21,7 @@ import { planDeliveries } from '../../db/deliveries';
 import { proposalListQuery, recordProposalLaunched } from '../../db/proposals';
 import { institutions } from '../../db/schema';
 import { withDefaults } from '../../domain/proposal';
+import { actorKeyInDataDir } from '../../runtime/actor-key';
 import { connectTemporal, openMesaDatabase } from '../../runtime/boot';
 import { loadConfig } from '../../runtime/config';
 import { demoEmail } from '../../runtime/demo';
@@ -91,10 +92,11 @@ if (!config.temporal.address) {
 const address = config.temporal.address ?? server!.address;
 const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dir, 'pglite') }, password);
 const db = database.db;
-const temporal = await connectTemporal(config.temporal, address);
+const actorKeys = actorKeyInDataDir(dir);
+const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey);
 const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
 const floorQueue = `${taskQueue}-piso`;
-const worker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue, db, channels: { mailer: null, publicUrl: 'http://localhost' }, maxCachedWorkflows: config.workflowCache });
+const worker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue, db, channels: { mailer: null, publicUrl: 'http://localhost' }, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey });
 const floorWorker = await Worker.create({
   connection: temporal.native, namespace: config.temporal.namespace, taskQueue: floorQueue,
   workflowsPath: fileURLToPath(new URL('./floor-workflows.ts', import.meta.url)), activities: floorActivities,
@@ -351,7 +353,7 @@ async function notifications() {
   const smtp = await startSmtpCatcher();
   const mailer = smtpMailer(smtp.url, 'Mesa <no-responder@mesa.mtigm.test>');
   const mailQueue = `${taskQueue}-correo`;
-  const mailWorker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue: mailQueue, db, channels: { mailer, publicUrl: 'http://localhost' } });
+  const mailWorker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue: mailQueue, db, channels: { mailer, publicUrl: 'http://localhost' }, actorPublicKey: actorKeys.publicKey });
   const mailRunning = mailWorker.run();
   try {
     const codes = (await db.select({ code: institutions.code, kind: institutions.kind }).from(institutions)).filter((i) => i.kind !== 'secretaria').map((i) => i.code);
