@@ -5,10 +5,11 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Notification } from '../domain/events';
 import { escalationKinds, pageUrl, renderNotice, type DeliveryChannel, type DeliveryStatus, type DigestLine } from '../domain/notices';
-import { mayBeToldAbout, publicFromStage, type ProposalPublicity } from '../domain/visibility';
+import { mayBeToldAbout, type ProposalPublicity } from '../domain/visibility';
 import type { Db } from './client';
 import { awaiting, deliverToInbox } from './inbox';
 import { after, page, type Cursor } from './paging';
+import { reachedConsultationSql } from './visibility';
 import { contacts, deliveries, inboxItems, institutions, proposals, tasks, users } from './schema';
 
 export interface PlanOptions {
@@ -217,7 +218,7 @@ async function withReadableRecipients(db: Db, notices: Notification[]): Promise<
   if (ids.length === 0) return notices;
   const rows = await db.select({
     id: proposals.id, status: proposals.status,
-    reachedConsultation: sql<boolean>`exists (select 1 from proposal_timeline pt where pt.proposal_id = ${proposals.id} and pt.stage = ${publicFromStage})`,
+    reachedConsultation: reachedConsultationSql(proposals.id),
   }).from(proposals).where(inArray(proposals.id, ids));
   const publicity = new Map<string, ProposalPublicity>(rows.map((r) => [r.id, r]));
   const unknown: ProposalPublicity = { status: '', reachedConsultation: false };

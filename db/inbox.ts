@@ -3,7 +3,7 @@ import { and, arrayContains, desc, eq, inArray, isNull, or, sql } from 'drizzle-
 import type { Notification } from '../domain/events';
 import { readsDeliberation, type Reader } from '../domain/visibility';
 import type { Db } from './client';
-import { publicProposalSql } from './proposals';
+import { publicProposalSql } from './visibility';
 import { inboxItems, proposals, tasks } from './schema';
 
 /** One row per notification and recipient; a retried delivery finds its row and adds nothing. */

@@ -1,16 +1,17 @@
 // Queries on the proposal projection. One function per query, taking the database first, so
 // activities (which write) and routes (which read) share them without knowing about each other.
-import { and, arrayContains, asc, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, ilike, lt, or, type SQL } from 'drizzle-orm';
 import type { Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 import {
-  mayReadProposal, proposalForReader, publicFromStage, publicStatuses, summaryForReader, tallyOf, type Reader,
+  mayReadProposal, proposalForReader, publicFromStage, readsDeliberation, summaryForReader, tallyOf, type Reader,
 } from '../domain/visibility';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 import { appendAudit, lockTrail, proposalTrail, readAudit, type Tx } from './audit';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
 import { after, page, type Cursor } from './paging';
+import { publicProposalSql, reachedConsultationSql } from './visibility';
 import {
   proposalComments, proposalInputs, proposalRounds, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
 } from './schema';
@@ -192,24 +193,20 @@ export async function getProposalRow(db: Db, id: string): Promise<ProposalRow | 
   return row ?? null;
 }
 
-/**
- * The rule of domain/visibility.ts (`isPublic`) in SQL, for list queries: adopted, or its timeline
- * has an entry in the consultation stage. Takes the proposal's id and status columns, so raw
- * queries with an alias use it too.
- */
-export const publicProposalSql = (id: SQL | typeof proposals.id, status: SQL | typeof proposals.status) => sql`(${status} in (${sql.join(
-  publicStatuses.map((s) => sql`${s}`), sql`, `,
-)}) or exists (select 1 from proposal_timeline pt where pt.proposal_id = ${id} and pt.stage = ${publicFromStage}))`;
-
+/** Only proposals civil society may read, in a query on `proposals`. */
 export const publicProposal = () => publicProposalSql(proposals.id, proposals.status);
 
-/** Whether the reader may read this proposal at all; false when it does not exist either. */
-export async function proposalReadable(db: Db, reader: Reader, id: string): Promise<boolean> {
+/**
+ * Whether the proposal exists but the reader may not read it (yet). The State's side reads every
+ * proposal, so only civil society's requests cost a query.
+ */
+export async function hiddenFrom(db: Db, reader: Reader, id: string): Promise<boolean> {
+  if (readsDeliberation(reader)) return false;
   const [row] = await db.select({
     status: proposals.status,
-    reachedConsultation: sql<boolean>`exists (select 1 from proposal_timeline pt where pt.proposal_id = ${proposals.id} and pt.stage = ${publicFromStage})`,
+    reachedConsultation: reachedConsultationSql(proposals.id),
   }).from(proposals).where(eq(proposals.id, id));
-  return row ? mayReadProposal(reader, row) : false;
+  return row ? !mayReadProposal(reader, row) : false;
 }
 
 /** The proposal, whole, as the reader may read it; null when it does not exist or the reader may not read it. */

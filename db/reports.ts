@@ -4,7 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { taskStatuses } from '../domain/tasks';
 import { pnmObjectives, populations, processStages, proposalStatuses } from '../domain/vocabulary';
 import { rowsOf, type Db } from './client';
-import { publicProposalSql } from './proposals';
+import { publicProposalSql } from './visibility';
 
 /** Which proposals a report counts: all of them, or only those civil society may read (domain/visibility.ts). */
 export interface ReportScope { publicOnly: boolean }

@@ -2,7 +2,7 @@
 // with what the database now shows.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { getAudit, getComment, getInput, getProposalStatus, getVersion, proposalReadable, readProposal } from '../../db/proposals';
+import { getAudit, getComment, getInput, getProposalStatus, getVersion, hiddenFrom, readProposal } from '../../db/proposals';
 import { auditForReader } from '../../domain/visibility';
 import { readerOf } from '../reader';
 import type { Client } from '@temporalio/client';
@@ -54,7 +54,7 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     // Civil society cannot tell a proposal it may not read yet from one that does not exist.
-    if (!(await proposalReadable(db, readerOf(request), id))) throw notFound(`No existe la propuesta «${id}».`);
+    if (await hiddenFrom(db, readerOf(request), id)) throw notFound(`No existe la propuesta «${id}».`);
     const { inputId } = await updateProposal(db, temporal, id, submitInputUpdate, {
       actor: actorOf(currentUser(request)), ...request.body,
     }, updateIdFor(request, key));
@@ -131,7 +131,7 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
   }, async (request) => {
     const reader = readerOf(request);
     const audit = await getAudit(db, request.params.id);
-    if (audit.events.length === 0 || !(await proposalReadable(db, reader, request.params.id))) throw notFound(`No existe la propuesta «${request.params.id}».`);
+    if (audit.events.length === 0 || await hiddenFrom(db, reader, request.params.id)) throw notFound(`No existe la propuesta «${request.params.id}».`);
     return auditForReader(reader, audit);
   });
 };
