@@ -20,7 +20,7 @@ export const readsUserIds = (r: Reader) => r.kind === 'secretaria';
 /**
  * When a proposal becomes public (readable by civil society): once it reached consultation —
  * it was in `consulta` at some point, so anything after that too — or once it was adopted. The
- * database applies the same rule in its list queries (db/proposals.ts, `publicProposal`).
+ * database applies the same rule in its queries (db/visibility.ts, `publicProposalSql`).
  */
 export const publicFromStage = 'consulta' as const;
 export const publicStatuses = ['adoptada'] as const;

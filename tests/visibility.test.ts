@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpMailer, type Mailer } from '../activities/channels';
 import { recordNotices } from '../db/deliveries';
 import { users } from '../db/schema';
+import { auditForReader, isPublic, pendingForReader, proposalForReader, tallyOf } from '../domain/visibility';
 import { demoEmail } from '../runtime/demo';
 import { demoPassword, eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 import { startSmtpCatcher, startWebhookReceiver, type SmtpCatcher, type WebhookReceiver } from './receivers';
@@ -316,5 +317,39 @@ describe('observers, members and the secretariat', () => {
     expect((await mesa.call('MINSA', 'GET', '/api/v1/deliveries?institution=AFAMIPER')).status).toBe(403);
     const everyone = (await mesa.call('SECRETARIA', 'GET', '/api/v1/deliveries?limit=200')).body.items;
     expect(new Set(everyone.map((d: { institution: string }) => d.institution)).size).toBeGreaterThan(1);
+  });
+});
+
+describe('the rules themselves (domain/visibility.ts)', () => {
+  const osc = { institution: 'AFAMIPER', kind: 'osc' as const };
+  const observer = { institution: 'DEFENSORIA', kind: 'observador' as const };
+  const secretariat = { institution: 'SECRETARIA', kind: 'secretaria' as const };
+
+  it('makes a proposal public once it reached consultation, or when adopted, and not before', () => {
+    expect(isPublic({ status: 'en_curso', reachedConsultation: false })).toBe(false);
+    expect(isPublic({ status: 'rechazada', reachedConsultation: false })).toBe(false);
+    expect(isPublic({ status: 'retirada', reachedConsultation: true })).toBe(true);
+    expect(isPublic({ status: 'adoptada', reachedConsultation: false })).toBe(true);
+  });
+
+  it('gives civil society the tally instead of positions, and only its own pending step', () => {
+    const whole = {
+      id: 'p', pendingFor: ['MINSA', 'AFAMIPER'], pendingSignoffs: ['MINSA'], launchedBy: { userId: 'user_demo_secretaria', institution: 'SECRETARIA' },
+      signoffs: [{ institution: 'RREE', position: 'objeta', comment: 'no' }], signoffHistory: [{}], comments: [{ text: 'interno' }],
+      tally: tallyOf(1, 22, [{ position: 'objeta', tacit: false }, { position: 'aprueba', tacit: true }]),
+    };
+    const forOsc = proposalForReader(osc, whole);
+    expect(forOsc).toEqual({ id: 'p', pendingFor: ['AFAMIPER'], pendingSignoffs: [], launchedBy: { institution: 'SECRETARIA' }, tally: whole.tally });
+    expect(whole.tally).toMatchObject({ members: 22, answered: 2, objeta: 1, aprueba: 1, tacit: 1 });
+    expect(proposalForReader(observer, whole)).toEqual({ ...whole, launchedBy: { institution: 'SECRETARIA' } });
+    expect(proposalForReader(secretariat, whole)).toEqual(whole);
+    expect(pendingForReader(observer, ['MINSA'])).toEqual(['MINSA']);
+  });
+
+  it('hides audit entries from civil society and user ids from all but the secretariat', () => {
+    const audit = { events: [{ seq: 1, actor: 'user_demo_minsa', institution: 'MINSA' }], verified: false };
+    expect(auditForReader(osc, audit)).toEqual({ events: [], verified: false });
+    expect(auditForReader(observer, audit)).toEqual({ events: [{ seq: 1, actor: null, institution: 'MINSA' }], verified: false });
+    expect(auditForReader(secretariat, audit)).toBe(audit);
   });
 });
