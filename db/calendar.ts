@@ -1,6 +1,8 @@
 // Open deadlines of an institution, for its calendar feed, and the feed's secret token.
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
+import { readsDeliberation } from '../domain/visibility';
 import type { Db } from './client';
+import { publicProposal } from './proposals';
 import { calendarTokens, institutions, proposals, tasks } from './schema';
 
 export async function setCalendarToken(db: Db, institution: string, tokenHash: string): Promise<void> {
@@ -19,13 +21,17 @@ const stageNames: Record<string, string> = {
   grupo_de_trabajo: 'Revisión en grupo de trabajo', consulta: 'Consulta', revision: 'Revisión', conformidad: 'Ronda de conformidad',
 };
 
-/** What the institution must do by a date: its stages awaiting it, open consultations it may join, its tasks. */
+/**
+ * What the institution must do by a date: its stages awaiting it, open consultations it may join,
+ * its tasks. A civil society feed names only proposals it may read (domain/visibility.ts).
+ */
 export async function openDeadlines(db: Db, institution: string): Promise<Deadline[]> {
   const [inst] = await db.select({ kind: institutions.kind }).from(institutions).where(eq(institutions.code, institution));
+  const readable = inst && readsDeliberation({ institution, kind: inst.kind }) ? undefined : publicProposal();
   const [awaiting, consultations, owed] = await Promise.all([
-    db.select().from(proposals).where(arrayContains(proposals.pendingFor, [institution])),
+    db.select().from(proposals).where(and(arrayContains(proposals.pendingFor, [institution]), readable)),
     inst && (inst.kind === 'osc' || inst.kind === 'apoyo')
-      ? db.select().from(proposals).where(and(eq(proposals.stage, 'consulta'), eq(proposals.consultationOpen, true)))
+      ? db.select().from(proposals).where(and(eq(proposals.stage, 'consulta'), eq(proposals.consultationOpen, true), readable))
       : Promise.resolve([]),
     db.select().from(tasks).where(and(arrayContains(tasks.responsible, [institution]), inArray(tasks.status, ['asignada', 'en_ejecucion']))),
   ]);

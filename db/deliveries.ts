@@ -5,9 +5,11 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Notification } from '../domain/events';
 import { escalationKinds, pageUrl, renderNotice, type DeliveryChannel, type DeliveryStatus, type DigestLine } from '../domain/notices';
+import { mayBeToldAbout, type ProposalPublicity } from '../domain/visibility';
 import type { Db } from './client';
 import { awaiting, deliverToInbox } from './inbox';
 import { after, page, type Cursor } from './paging';
+import { reachedConsultationSql } from './visibility';
 import { contacts, deliveries, inboxItems, institutions, proposals, tasks, users } from './schema';
 
 export interface PlanOptions {
@@ -194,10 +196,39 @@ export async function listDeliveries(db: Db, f: DeliveryFilters) {
  * planned deliveries. Returns the keys that have deliveries, whose delivery workflows the caller
  * starts once the transaction is committed.
  */
-export async function recordNotices(db: Db, notices: Notification[], at: Date, o: PlanOptions): Promise<string[]> {
+export async function recordNotices(db: Db, all: Notification[], at: Date, o: PlanOptions): Promise<string[]> {
+  const notices = await withReadableRecipients(db, all);
   await Promise.all(notices.map((n) => deliverToInbox(db, n, at)));
   const planned = await Promise.all(notices.map((n) => planDeliveries(db, n, o)));
   return notices.filter((_, i) => planned[i]! > 0).map((n) => n.key);
+}
+
+/**
+ * Nobody is told about a proposal they may not read (domain/visibility.ts): civil society is taken
+ * out of the recipients of a notice about a proposal that is not public yet, before its inbox
+ * row, email or webhook exists. Runs after the event's own rows, so a notice that opens the
+ * consultation finds the proposal already public.
+ */
+async function withReadableRecipients(db: Db, notices: Notification[]): Promise<Notification[]> {
+  const codes = [...new Set(notices.filter((n) => n.proposalId).flatMap((n) => n.recipients))];
+  if (codes.length === 0) return notices;
+  const kinds = new Map((await db.select({ code: institutions.code, kind: institutions.kind }).from(institutions)
+    .where(inArray(institutions.code, codes))).map((i) => [i.code, i.kind]));
+  const ids = [...new Set(notices.filter((n) => n.proposalId && n.recipients.some((r) => kinds.get(r) === 'osc')).map((n) => n.proposalId!))];
+  if (ids.length === 0) return notices;
+  const rows = await db.select({
+    id: proposals.id, status: proposals.status,
+    reachedConsultation: reachedConsultationSql(proposals.id),
+  }).from(proposals).where(inArray(proposals.id, ids));
+  const publicity = new Map<string, ProposalPublicity>(rows.map((r) => [r.id, r]));
+  const unknown: ProposalPublicity = { status: '', reachedConsultation: false };
+  return notices.map((n) => (n.proposalId ? {
+    ...n,
+    recipients: n.recipients.filter((code) => {
+      const kind = kinds.get(code);
+      return kind === undefined || mayBeToldAbout({ institution: code, kind }, publicity.get(n.proposalId!) ?? unknown);
+    }),
+  } : n));
 }
 
 /** Of these notification keys, the ones with deliveries: for a retried event, already recorded. */

@@ -1,7 +1,9 @@
 // The in-app inbox: what awaits each institution, and what it was told.
-import { and, arrayContains, desc, eq, inArray } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Notification } from '../domain/events';
+import { readsDeliberation, type Reader } from '../domain/visibility';
 import type { Db } from './client';
+import { publicProposalSql } from './visibility';
 import { inboxItems, proposals, tasks } from './schema';
 
 /** One row per notification and recipient; a retried delivery finds its row and adds nothing. */
@@ -35,11 +37,19 @@ const waitingTitles: Record<string, string> = {
   conformidad: 'Su conformidad está pendiente', asignada: 'Tarea por aceptar', en_ejecucion: 'Tarea en ejecución', completada: 'Tarea por verificar',
 };
 
-/** What awaits the institution first (soonest deadline first), then what it was told, newest first. */
-export async function listInbox(db: Db, institution: string, limit = 200) {
+/**
+ * What awaits the institution first (soonest deadline first), then what it was told, newest first.
+ * Civil society finds nothing about a proposal it may not read yet, whatever was addressed to it.
+ */
+export async function listInbox(db: Db, reader: Reader, limit = 200) {
+  const institution = reader.institution;
+  const told = readsDeliberation(reader) ? undefined : or(
+    isNull(inboxItems.proposalId),
+    sql`exists (select 1 from proposals p where p.id = ${inboxItems.proposalId} and ${publicProposalSql(sql`p.id`, sql`p.status`)})`,
+  );
   const [waiting, rows] = await Promise.all([
     awaiting(db, institution),
-    db.select().from(inboxItems).where(eq(inboxItems.institution, institution)).orderBy(desc(inboxItems.at), desc(inboxItems.id)).limit(limit),
+    db.select().from(inboxItems).where(and(eq(inboxItems.institution, institution), told)).orderBy(desc(inboxItems.at), desc(inboxItems.id)).limit(limit),
   ]);
   const pending = [
     ...waiting.proposals.map((p) => ({
@@ -51,11 +61,11 @@ export async function listInbox(db: Db, institution: string, limit = 200) {
       read: false, taskId: t.id, dueAt: t.dueAt,
     })),
   ].sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));
-  const told = rows.map((r) => ({
+  const messages = rows.map((r) => ({
     id: r.id, at: r.at.toISOString(), kind: r.kind, title: r.title, read: r.read,
     ...(r.proposalId ? { proposalId: r.proposalId } : {}), ...(r.taskId ? { taskId: r.taskId } : {}),
   }));
-  return [...pending, ...told];
+  return [...pending, ...messages];
 }
 
 /** Marks one of the institution's messages as read; false when it has no such message. */

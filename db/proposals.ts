@@ -3,12 +3,16 @@
 import { and, arrayContains, asc, desc, eq, ilike, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
+import {
+  mayReadProposal, proposalForReader, publicFromStage, readsDeliberation, summaryForReader, tallyOf, type Reader,
+} from '../domain/visibility';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 import { appendAudit, lockTrail, proposalTrail, readAudit, type TrailPosition, type Tx } from './audit';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
 import { failureCode, isPermanentFailure, refusedAction, type Rejection } from './errors';
 import { after, page, type Cursor } from './paging';
+import { publicProposalSql, reachedConsultationSql } from './visibility';
 import {
   proposalAudit, proposalComments, proposalInputs, proposalRounds, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
 } from './schema';
@@ -236,15 +240,40 @@ export async function getProposalRow(db: Db, id: string): Promise<ProposalRow | 
   return row ?? null;
 }
 
+/** Only proposals civil society may read, in a query on `proposals`. */
+export const publicProposal = () => publicProposalSql(proposals.id, proposals.status);
+
+/**
+ * Whether the proposal exists but the reader may not read it (yet). The State's side reads every
+ * proposal, so only civil society's requests cost a query.
+ */
+export async function hiddenFrom(db: Db, reader: Reader, id: string): Promise<boolean> {
+  if (readsDeliberation(reader)) return false;
+  const [row] = await db.select({
+    status: proposals.status,
+    reachedConsultation: reachedConsultationSql(proposals.id),
+  }).from(proposals).where(eq(proposals.id, id));
+  return row ? !mayReadProposal(reader, row) : false;
+}
+
+/** The proposal, whole, as the reader may read it; null when it does not exist or the reader may not read it. */
+export async function readProposal(db: Db, reader: Reader, id: string) {
+  const whole = await getProposal(db, id);
+  if (!whole) return null;
+  const reachedConsultation = whole.timeline.some((t) => t.stage === publicFromStage);
+  return mayReadProposal(reader, { status: whole.status, reachedConsultation }) ? proposalForReader(reader, whole) : null;
+}
+
 export async function getProposal(db: Db, id: string) {
   const row = await getProposalRow(db, id);
   if (!row) return null;
-  const [versions, timeline, inputs, signoffs, comments] = await Promise.all([
+  const [versions, timeline, inputs, signoffs, comments, rounds] = await Promise.all([
     db.select().from(proposalVersions).where(eq(proposalVersions.proposalId, id)).orderBy(asc(proposalVersions.number)),
     db.select().from(proposalTimeline).where(eq(proposalTimeline.proposalId, id)).orderBy(asc(proposalTimeline.seq)),
     db.select().from(proposalInputs).where(eq(proposalInputs.proposalId, id)).orderBy(asc(proposalInputs.at), asc(proposalInputs.id)),
     db.select().from(proposalSignoffs).where(eq(proposalSignoffs.proposalId, id)).orderBy(asc(proposalSignoffs.eventSeq)),
     db.select().from(proposalComments).where(eq(proposalComments.proposalId, id)).orderBy(asc(proposalComments.at), asc(proposalComments.id)),
+    db.select({ members: proposalRounds.members }).from(proposalRounds).where(and(eq(proposalRounds.proposalId, id), eq(proposalRounds.round, row.round))),
   ]);
   const plan = row.plan;
   const signoffView = (s: typeof signoffs[number]) => ({
@@ -270,6 +299,7 @@ export async function getProposal(db: Db, id: string) {
     signoffHistory: signoffs.map(signoffView),
     pendingSignoffs: row.stage === 'conformidad' ? row.pendingFor : [],
     ...(row.decision ? { decision: row.decision } : {}),
+    ...(row.round > 0 ? { tally: tallyOf(row.round, rounds[0]?.members.length ?? latest.size, [...latest.values()]) } : {}),
     comments: comments.map((c) => ({ id: c.id, institution: c.institution, text: c.text, version: c.version, at: c.at.toISOString() })),
     tasks: row.tasks,
     timeline: timeline.map((t) => ({ at: t.at.toISOString(), stage: t.stage, event: t.event })),
@@ -295,6 +325,8 @@ export interface ProposalFilters {
   workingGroup?: string;
   pendingFor?: string;
   q?: string;
+  /** Only proposals civil society may read (domain/visibility.ts), filtered before paging. */
+  publicOnly?: boolean;
   limit: number;
   cursor?: Cursor;
 }
@@ -314,13 +346,14 @@ export function proposalListQuery(db: Db, f: ProposalFilters) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(proposals.title, like), ilike(proposals.summary, like))!);
   }
+  if (f.publicOnly) where.push(publicProposal());
   if (f.cursor) where.push(after(proposals.createdAt, proposals.id, f.cursor));
   return db.select(summaryColumns).from(proposals).where(and(...where)).orderBy(desc(proposals.createdAt), desc(proposals.id)).limit(f.limit + 1);
 }
 
-export async function listProposals(db: Db, f: ProposalFilters) {
+export async function listProposals(db: Db, f: ProposalFilters, reader?: Reader) {
   const rows = await proposalListQuery(db, f);
-  return page(rows.map(toSummary), f.limit);
+  return page(rows.map((r) => (reader ? summaryForReader(reader, toSummary(r)) : toSummary(r))), f.limit);
 }
 
 export async function getInput(db: Db, proposalId: string, id: string) {

@@ -4,6 +4,11 @@ import { sql, type SQL } from 'drizzle-orm';
 import { taskStatuses } from '../domain/tasks';
 import { pnmObjectives, populations, processStages, proposalStatuses } from '../domain/vocabulary';
 import { rowsOf, type Db } from './client';
+import { publicProposalSql } from './visibility';
+
+/** Which proposals a report counts: all of them, or only those civil society may read (domain/visibility.ts). */
+export interface ReportScope { publicOnly: boolean }
+const counted = (scope: ReportScope) => (scope.publicOnly ? publicProposalSql(sql`p.id`, sql`p.status`) : sql`true`);
 
 export interface DimensionRow {
   key: string;
@@ -16,11 +21,11 @@ export interface DimensionRow {
 /** Overdue: past the due date and neither completed nor verified. */
 const overdueTask = sql`(t.due_at < now() and t.status in ('asignada', 'en_ejecucion'))`;
 
-async function byDimension(db: Db, proposalKey: SQL, keys: readonly string[]): Promise<DimensionRow[]> {
+async function byDimension(db: Db, proposalKey: SQL, keys: readonly string[], scope: ReportScope): Promise<DimensionRow[]> {
   const [proposalRows, taskRows] = await Promise.all([
-    db.execute(sql`select k as key, p.status, count(*)::int as n from proposals p, ${proposalKey} as k group by k, p.status`),
+    db.execute(sql`select k as key, p.status, count(*)::int as n from proposals p, ${proposalKey} as k where ${counted(scope)} group by k, p.status`),
     db.execute(sql`select k as key, t.status, count(*)::int as n, count(*) filter (where ${overdueTask})::int as overdue
-      from tasks t join proposals p on p.id = t.proposal_id, ${proposalKey} as k group by k, t.status`),
+      from tasks t join proposals p on p.id = t.proposal_id, ${proposalKey} as k where ${counted(scope)} group by k, t.status`),
   ]);
   const rows = new Map(keys.map((key) => [key, {
     key,
@@ -43,13 +48,13 @@ async function byDimension(db: Db, proposalKey: SQL, keys: readonly string[]): P
   return [...rows.values()];
 }
 
-export async function pnmReport(db: Db) {
+export async function pnmReport(db: Db, scope: ReportScope = { publicOnly: false }) {
   const groups = rowsOf<{ code: string }>(await db.execute(sql`select code from groups where kind = 'grupo_de_trabajo' order by code`)).map((g) => g.code);
   const [objectives, byPopulation, workingGroups, stages] = await Promise.all([
-    byDimension(db, sql`unnest(p.objectives)`, pnmObjectives),
-    byDimension(db, sql`unnest(p.populations)`, populations),
-    byDimension(db, sql`unnest(array[p.lead_working_group])`, groups),
-    db.execute(sql`select stage, count(*)::int as n from proposals where status in ('en_curso', 'observada') group by stage`),
+    byDimension(db, sql`unnest(p.objectives)`, pnmObjectives, scope),
+    byDimension(db, sql`unnest(p.populations)`, populations, scope),
+    byDimension(db, sql`unnest(array[p.lead_working_group])`, groups, scope),
+    db.execute(sql`select p.stage, count(*)::int as n from proposals p where p.status in ('en_curso', 'observada') and ${counted(scope)} group by p.stage`),
   ]);
   // The pipeline: open proposals in each stage of the process.
   const counts = new Map(rowsOf<{ stage: string; n: number }>(stages).map((r) => [r.stage, Number(r.n)]));

@@ -40,9 +40,14 @@ describe('launching a proposal', () => {
 
     const detail = await get(`/api/v1/proposals/${created.id}`, await mesa.login('MINSA'));
     expect(detail.statusCode).toBe(200);
-    expect(detail.json()).toEqual(created);
-    const list = await get('/api/v1/proposals', await mesa.login('AFAMIPER'));
+    // The same proposal; who launched it is named by user to the secretariat only.
+    expect(detail.json()).toEqual({ ...created, launchedBy: { institution: 'SECRETARIA' } });
+    expect(created.launchedBy.userId).toBe('user_demo_secretaria');
+    const list = await get('/api/v1/proposals', await mesa.login('DEFENSORIA'));
     expect(list.json().items.map((p: { id: string }) => p.id)).toContain(created.id);
+    // Civil society reads it only once it reaches its consultation.
+    const oscList = await get('/api/v1/proposals', await mesa.login('AFAMIPER'));
+    expect(oscList.json().items.map((p: { id: string }) => p.id)).not.toContain(created.id);
   });
 
   it('is refused with 403 for an OSC, and nothing is created', async () => {

@@ -4,11 +4,12 @@ import { listInbox, markRead } from '../../db/inbox';
 import type { AppDeps } from '../app';
 import { currentUser } from '../auth';
 import { notFound } from '../errors';
+import { readerOf } from '../reader';
 
 export const inboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get('/inbox', {
     schema: { summary: 'Lo que espera a la institución de quien llama (primero, por vencimiento) y lo que se le comunicó.' },
-  }, async (request) => ({ items: await listInbox(deps.db, currentUser(request).institution.code) }));
+  }, async (request) => ({ items: await listInbox(deps.db, readerOf(request)) }));
 
   app.post('/inbox/:id/read', {
     schema: { summary: 'Marca un mensaje como leído.', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) }) },

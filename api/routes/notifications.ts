@@ -10,6 +10,8 @@ import type { AppDeps } from '../app';
 import { currentUser, requireRole } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { forbidden, notFound } from '../errors';
+import { mayReadContactsOf, readsEveryInstitution } from '../../domain/visibility';
+import { readerOf } from '../reader';
 import { ContactsBody, ContactsResponse, DeliveryListQuery, PreferencesBody } from '../schemas';
 
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) });
@@ -24,9 +26,8 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   app.get('/institutions/:code/contacts', {
     schema: { summary: 'Contactos y webhook de una institución (la Secretaría Técnica, o la propia institución).', params: CodeParams, response: { 200: ContactsResponse } },
   }, async (request) => {
-    const user = currentUser(request);
     const { code } = request.params;
-    if (!user.roles.includes('secretaria') && user.institution.code !== code) throw forbidden('Solo la Secretaría Técnica o la propia institución ven sus contactos.');
+    if (!mayReadContactsOf(readerOf(request), code)) throw forbidden('Solo la Secretaría Técnica o la propia institución ven sus contactos.');
     await known(code);
     return getContacts(db, code);
   });
@@ -56,11 +57,16 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   });
 
   app.get('/deliveries', {
-    onRequest: requireRole('secretaria'),
-    schema: { summary: 'Entregas por correo y webhook: enviadas, pendientes y fallidas, con el motivo.', querystring: DeliveryListQuery },
+    schema: {
+      summary: 'Entregas por correo y webhook: enviadas, pendientes y fallidas, con el motivo (todas para la Secretaría Técnica; las de su institución para las demás).',
+      querystring: DeliveryListQuery,
+    },
   }, async (request) => {
     const { cursor, ...filters } = request.query;
-    const page = await listDeliveries(db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
+    const reader = readerOf(request);
+    const institution = filters.institution ?? (readsEveryInstitution(reader) ? undefined : reader.institution);
+    if (institution !== undefined && !mayReadContactsOf(reader, institution)) throw forbidden('Solo la Secretaría Técnica o la propia institución ven sus entregas.');
+    const page = await listDeliveries(db, { ...filters, institution, cursor: cursor ? decodeCursor(cursor) : undefined });
     return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 };

@@ -1,7 +1,10 @@
 // The proposal's actions (docs/domain.md#proceso-1): each one an Update on its workflow, answered
 // with what the database now shows.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { getAudit, getComment, getInput, getProposal, getProposalStatus, getVersion } from '../../db/proposals';
+import type { FastifyRequest } from 'fastify';
+import { getAudit, getComment, getInput, getProposalStatus, getVersion, hiddenFrom, readProposal } from '../../db/proposals';
+import { auditForReader } from '../../domain/visibility';
+import { readerOf } from '../reader';
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../../db/client';
@@ -32,7 +35,7 @@ async function updateProposal<Ret, Arg>(db: Db, temporal: Client, proposalId: st
 
 export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db, temporal } = deps;
-  const whole = async (id: string) => ({ statusCode: 200, body: await getProposal(db, id) });
+  const whole = async (request: FastifyRequest, id: string) => ({ statusCode: 200, body: await readProposal(db, readerOf(request), id) });
 
   app.post('/proposals/:id/working-group-decision', {
     onRequest: requireRole('secretaria', 'miembro'),
@@ -42,7 +45,7 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
     await updateProposal(db, temporal, id, workingGroupDecisionUpdate, {
       actor: actorOf(currentUser(request)), decision: request.body.decision, reason: request.body.reason ?? '',
     }, updateIdFor(request, key));
-    return whole(id);
+    return whole(request, id);
   }));
 
   app.post('/proposals/:id/inputs', {
@@ -50,6 +53,8 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
     schema: { summary: 'Aporte de una OSC (durante la consulta) o de un organismo de apoyo.', params: IdParams, body: InputBody },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
+    // Civil society cannot tell a proposal it may not read yet from one that does not exist.
+    if (await hiddenFrom(db, readerOf(request), id)) throw notFound(`No existe la propuesta «${id}».`);
     const { inputId } = await updateProposal(db, temporal, id, submitInputUpdate, {
       actor: actorOf(currentUser(request)), ...request.body,
     }, updateIdFor(request, key));
@@ -84,7 +89,7 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     await updateProposal(db, temporal, id, advanceUpdate, { actor: actorOf(currentUser(request)) }, updateIdFor(request, key));
-    return whole(id);
+    return whole(request, id);
   }));
 
   app.post('/proposals/:id/signoffs', {
@@ -118,14 +123,15 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     await updateProposal(db, temporal, id, withdrawUpdate, { actor: actorOf(currentUser(request)), reason: request.body.reason }, updateIdFor(request, key));
-    return whole(id);
+    return whole(request, id);
   }));
 
   app.get('/proposals/:id/audit', {
     schema: { summary: 'Registro de auditoría encadenado y su verificación.', params: IdParams },
   }, async (request) => {
+    const reader = readerOf(request);
     const audit = await getAudit(db, request.params.id);
-    if (audit.events.length === 0) throw notFound(`No existe la propuesta «${request.params.id}».`);
-    return audit;
+    if (audit.events.length === 0 || await hiddenFrom(db, reader, request.params.id)) throw notFound(`No existe la propuesta «${request.params.id}».`);
+    return auditForReader(reader, audit);
   });
 };

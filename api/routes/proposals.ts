@@ -2,16 +2,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { registryView } from '../../db/registry';
-import { getProposal, listProposals } from '../../db/proposals';
+import { getProposal, listProposals, readProposal } from '../../db/proposals';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { launchProblems, withDefaults } from '../../domain/proposal';
 import { launchRecordedUpdate, proposalWorkflowId } from '../../workflows/messages';
 import type { proposalWorkflow } from '../../workflows/proposal';
 import type { AppDeps } from '../app';
 import { currentUser, requireRole } from '../auth';
-import { ApiError, notFound } from '../errors';
+import { ApiError, forbidden, notFound } from '../errors';
 import { idempotent, idFromKey } from '../idempotency';
 import { IdParams, ProposalLaunchBody, ProposalListQuery } from '../schemas';
+import { readerOf } from '../reader';
+import { mayFilterPendingFor, readsDeliberation } from '../../domain/visibility';
 
 export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/proposals', {
@@ -52,14 +54,21 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     schema: { summary: 'Lista de propuestas, las más recientes primero.', querystring: ProposalListQuery },
   }, async (request) => {
     const { cursor, ...filters } = request.query;
-    const page = await listProposals(deps.db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
+    const reader = readerOf(request);
+    if (filters.pendingFor && !mayFilterPendingFor(reader, filters.pendingFor)) {
+      throw forbidden(`Una organización de la sociedad civil solo puede filtrar «pendingFor» por su propia institución (${reader.institution}).`);
+    }
+    const page = await listProposals(deps.db, {
+      ...filters, publicOnly: !readsDeliberation(reader), cursor: cursor ? decodeCursor(cursor) : undefined,
+    }, reader);
     return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
   app.get('/proposals/:id', {
     schema: { summary: 'Una propuesta completa.', params: IdParams },
   }, async (request) => {
-    const proposal = await getProposal(deps.db, request.params.id);
+    // A proposal the caller may not read yet is, for it, one that does not exist.
+    const proposal = await readProposal(deps.db, readerOf(request), request.params.id);
     if (!proposal) throw notFound(`No existe la propuesta «${request.params.id}».`);
     return proposal;
   });

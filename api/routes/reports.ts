@@ -5,6 +5,8 @@ import { taskStatuses } from '../../domain/tasks';
 import { proposalStatuses } from '../../domain/vocabulary';
 import type { AppDeps } from '../app';
 import { toCsv } from '../csv';
+import { institutionsReportForReader, readsDeliberation } from '../../domain/visibility';
+import { readerOf } from '../reader';
 
 const statusNames: Record<string, string> = {
   en_curso: 'en curso', adoptada: 'adoptadas', observada: 'observadas', rechazada: 'rechazadas', retirada: 'retiradas',
@@ -21,7 +23,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
   app.get('/reports/pnm', {
     schema: { summary: 'Avance por objetivo de la PNM, población y grupo de trabajo (JSON, o CSV con Accept: text/csv).' },
   }, async (request, reply) => {
-    const report = await pnmReport(deps.db);
+    // Civil society's figures count only the proposals it may read.
+    const report = await pnmReport(deps.db, { publicOnly: !readsDeliberation(readerOf(request)) });
     if (!wantsCsv(request)) return report;
     const row = (dimension: string, r: DimensionRow) => [
       dimension, r.key, ...proposalStatuses.map((s) => r.proposals[s]), ...taskStatuses.map((s) => r.tasks[s]), r.tasksTotal, r.overdue,
@@ -39,7 +42,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
   app.get('/reports/institutions', {
     schema: { summary: 'Cumplimiento por institución miembro (JSON, o CSV con Accept: text/csv).' },
   }, async (request, reply) => {
-    const report = await institutionsReport(deps.db);
+    const report = institutionsReportForReader(readerOf(request), await institutionsReport(deps.db));
     if (!wantsCsv(request)) return report;
     return sendCsv(reply, 'mesa-cumplimiento-instituciones.csv', toCsv(
       ['Código', 'Institución', ...taskStatuses.map((s) => `Tareas ${statusNames[s]}`), 'Tareas vencidas', 'Días promedio para aceptar',

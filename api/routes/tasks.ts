@@ -16,6 +16,8 @@ import {
 } from '../schemas';
 import { actorOf, updateWorkflow } from '../workflow-updates';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { auditForReader, taskForReader } from '../../domain/visibility';
+import { readerOf } from '../reader';
 
 export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db, temporal } = deps;
@@ -39,13 +41,13 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
   app.get('/tasks/:id', { schema: { summary: 'Una tarea, con el avance de cada institución.', params: IdParams } }, async (request) => {
     const task = await getTask(db, request.params.id);
     if (!task) throw notFound(`No existe la tarea «${request.params.id}».`);
-    return task;
+    return taskForReader(readerOf(request), task);
   });
 
   app.get('/tasks/:id/audit', { schema: { summary: 'Registro de auditoría de la tarea y su verificación.', params: IdParams } }, async (request) => {
     const audit = await getTaskAudit(db, request.params.id);
     if (audit.events.length === 0) throw notFound(`No existe la tarea «${request.params.id}».`);
-    return audit;
+    return auditForReader(readerOf(request), audit);
   });
 
   app.post('/tasks/:id/accept', {

@@ -56,6 +56,7 @@ const english: Record<string, string> = {
   'En curso': 'Open', Adoptada: 'Adopted', Observada: 'Sent back', Rechazada: 'Rejected', Retirada: 'Withdrawn',
   'Responder aporte': 'Answer input', Acogida: 'Accepted', 'Parcialmente acogida': 'Partly accepted', 'No acogida': 'Not accepted',
   Avanzar: 'Advance', Devolver: 'Return', Rechazar: 'Reject', 'Consenso': 'Consensus', 'Mayoría simple': 'Simple majority',
+  'Miembros consultados': 'Members asked', Respondieron: 'Answered',
   'Mayoría calificada': 'Qualified majority', 'Conformidad tácita': 'Tacit approval', 'Prórroga': 'Extension', 'Sin efecto': 'No effect',
   'Con intención de migrar': 'Intending to migrate', 'Peruanos en el exterior': 'Peruvians abroad', Retornantes: 'Returnees',
   'Extranjeros en el Perú': 'Foreigners in Peru', 'Párrafos separados por una línea en blanco; se numeran en ese orden.': 'Paragraphs separated by a blank line; numbered in that order.',

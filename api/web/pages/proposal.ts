@@ -45,10 +45,13 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
 ${p.timeline.map((e: any) => html`<tr><td>${when(lang, e.at)}</td><td>${label(lang, e.stage)}</td><td>${e.event.replaceAll('_', ' ')}</td></tr>`)}
 </tbody></table>`, 'etapas');
 
+  // Civil society reads the round in figures (the API gives it no member's position).
+  const deliberation = Array.isArray(p.signoffs);
   const members = d.institutions.filter((i) => i.kind === 'miembro');
-  const signoffOf = new Map<string, any>(p.signoffs.map((s: any) => [s.institution, s]));
+  const signoffOf = new Map<string, any>((p.signoffs ?? []).map((s: any) => [s.institution, s]));
   const pending = new Set<string>(p.pendingSignoffs);
-  const matrix = section(t('Conformidades'), html`${p.round ? html`<p class="meta">${t('Ronda')} ${p.round}${p.decision ? html` · ${t('Decisión')}: ${label(lang, p.decision.outcome ?? p.status)}` : ''}</p>` : ''}
+  const roundLine = p.round ? html`<p class="meta">${t('Ronda')} ${p.round}${p.decision ? html` · ${t('Decisión')}: ${label(lang, p.decision.outcome ?? p.status)}` : ''}</p>` : '';
+  const matrix = deliberation ? section(t('Conformidades'), html`${roundLine}
 <table><caption class="visually-hidden">${t('Conformidades')}</caption>
 <thead><tr><th scope="col">${t('Institución')}</th><th scope="col">${t('Posición')}</th><th scope="col">${t('Comentario')}</th><th scope="col">${t('Fecha')}</th></tr></thead><tbody>
 ${members.map((m) => {
@@ -57,7 +60,7 @@ ${members.map((m) => {
 <td>${s ? html`${label(lang, s.position)}${s.tacit ? html` <span class="badge">${t('tácita')}</span>` : ''}` : pending.has(m.code) ? html`<span class="late">${t('Pendiente')}</span>` : '—'}</td>
 <td>${s?.comment ?? ''}</td><td>${s ? when(lang, s.at) : ''}</td></tr>`;
   })}
-</tbody></table>`, 'conformidades');
+</tbody></table>`, 'conformidades') : p.tally ? section(t('Conformidades'), html`${roundLine}${tallyTable(ctx, p.tally)}`, 'conformidades') : '';
 
   const inputs = section(t('Aportes'), p.inputs.length === 0 ? html`<p>${t('Sin aportes.')}</p>` : html`<ul class="items">${p.inputs.map((i: any) => html`<li>
 <p><strong>${nameOf(i.institution)}</strong> · ${label(lang, i.kind)}${i.paragraph ? html` · ${t('Párrafo')} ${i.paragraph}` : ''} · <span class="meta">${when(lang, i.at)}</span></p>
@@ -66,12 +69,12 @@ ${i.answer ? html`<p><strong>${t('Respuesta')}:</strong> ${label(lang, i.answer.
     : isSecretariat && open ? answerForm(ctx, p.id, i.id, forms[`respuesta-${i.id}`]) : html`<p class="meta">${t('Pendiente')}</p>`}
 </li>`)}</ul>`, 'aportes');
 
-  const comments = section(t('Comentarios'), html`${p.comments.length === 0 ? html`<p>${t('Sin comentarios.')}</p>` : html`<ul class="items">${p.comments.map((c: any) => html`<li><p><strong>${nameOf(c.institution)}</strong> <span class="meta">${when(lang, c.at)} · ${t('Versión')} ${c.version}</span></p><p>${c.text}</p></li>`)}</ul>`}`, 'comentarios');
+  const comments = !deliberation ? '' : section(t('Comentarios'), html`${p.comments.length === 0 ? html`<p>${t('Sin comentarios.')}</p>` : html`<ul class="items">${p.comments.map((c: any) => html`<li><p><strong>${nameOf(c.institution)}</strong> <span class="meta">${when(lang, c.at)} · ${t('Versión')} ${c.version}</span></p><p>${c.text}</p></li>`)}</ul>`}`, 'comentarios');
 
   const audit = section(t('Auditoría'), html`<p class="${d.audit.verified ? 'done' : 'error'}">${d.audit.verified ? t('La cadena de auditoría se verificó: ningún registro fue alterado.') : t('La cadena de auditoría NO se verifica: un registro fue alterado.')}</p>
-<details><summary>${d.audit.events.length} ${t('registros')}</summary><table><thead><tr><th scope="col">#</th><th scope="col">${t('Fecha')}</th><th scope="col">${t('Institución')}</th><th scope="col">${t('Evento')}</th></tr></thead><tbody>
+${d.audit.events.length === 0 ? '' : html`<details><summary>${d.audit.events.length} ${t('registros')}</summary><table><thead><tr><th scope="col">#</th><th scope="col">${t('Fecha')}</th><th scope="col">${t('Institución')}</th><th scope="col">${t('Evento')}</th></tr></thead><tbody>
 ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</td><td>${e.institution ?? '—'}</td><td>${e.action.replaceAll('_', ' ')}</td></tr>`)}
-</tbody></table></details>`, 'auditoria');
+</tbody></table></details>`}`, 'auditoria');
 
   // The forms: only those the user's role and the proposal's stage allow (the API decides anyway).
   const actions: Html[] = [];
@@ -84,6 +87,19 @@ ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</t
   return page(ctx, p.title, html`${header}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
 ${text}${changes}${matrix}${inputs}${comments}${timeline}${secretariat}${audit}`, done);
+}
+
+/** The round in figures: how many members were asked, answered, and with which position. */
+function tallyTable(ctx: Ctx, tally: any): Html {
+  const t = ctx.t;
+  const rows: Array<[string, number]> = [
+    [t('Miembros consultados'), tally.members], [t('Respondieron'), tally.answered], [label(ctx.lang, 'aprueba'), tally.aprueba],
+    [label(ctx.lang, 'aprueba_con_observaciones'), tally.aprueba_con_observaciones], [label(ctx.lang, 'objeta'), tally.objeta],
+    [label(ctx.lang, 'se_abstiene'), tally.se_abstiene], [t('Conformidad tácita'), tally.tacit],
+  ];
+  return html`<table><caption class="visually-hidden">${t('Conformidades')}</caption><tbody>
+${rows.map(([name, n]) => html`<tr><th scope="row">${name}</th><td>${n}</td></tr>`)}
+</tbody></table>`;
 }
 
 function signoffForm(ctx: Ctx, p: any, state?: FormState): Html {
