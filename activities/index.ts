@@ -9,7 +9,9 @@ import {
   getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, recordNotices, type DeliveryRow,
 } from '../db/deliveries';
 import { monthlyComplianceReport, weeklyDigests } from '../db/digests';
-import { recordProposalEvents, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
+import type { AuditHead, AuditKey } from '../db/audit';
+import { writeCheckpoint } from '../db/audit-checkpoints';
+import { recordProposalEvents, recordProposalLaunched, type ProposalLaunchedRecord, type Recorded } from '../db/proposals';
 import { proposalParticipants } from '../db/registry';
 import { contacts } from '../db/schema';
 import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
@@ -27,9 +29,11 @@ export interface NotificationChannels {
 export interface ActivityDeps {
   db: Db;
   channels: NotificationChannels;
+  /** MESA_AUDIT_KEY, which seals the audit trails, and where signed checkpoints of their heads go. */
+  audit: { key: AuditKey; checkpointDir: string | null };
 }
 
-export function createActivities({ db, channels }: ActivityDeps) {
+export function createActivities({ db, channels, audit }: ActivityDeps) {
   const { mailer, publicUrl } = channels;
   const plan = { publicUrl, email: mailer !== null };
 
@@ -47,6 +51,11 @@ export function createActivities({ db, channels }: ActivityDeps) {
     }
   }
 
+  async function delivered({ keys, head }: Recorded): Promise<AuditHead | null> {
+    await startDeliveries(keys);
+    return head;
+  }
+
   async function sendWebhook(institution: string, body: string, deliveryId: string, event: string): Promise<string> {
     const [c] = await db.select().from(contacts).where(eq(contacts.institution, institution));
     if (!c?.webhookUrl || !c.webhookSecret) throw new ChannelError(`La institución ${institution} ya no tiene webhook configurado.`, true);
@@ -56,17 +65,18 @@ export function createActivities({ db, channels }: ActivityDeps) {
   return {
     // Each record writes its event and notices in one transaction, then starts the delivery of
     // the notices that have email or webhooks; a retry gets the same keys back and starts what a
-    // crash left unstarted.
-    async recordProposalLaunched(record: ProposalLaunchedRecord): Promise<void> {
-      await startDeliveries(await recordProposalLaunched(db, record, plan));
+    // crash left unstarted. Each answers with the audit trail's head after its events, which the
+    // workflow keeps as an anchor outside the database.
+    async recordProposalLaunched(record: ProposalLaunchedRecord): Promise<AuditHead | null> {
+      return delivered(await recordProposalLaunched(db, audit.key, record, plan));
     },
     /** Events the workflow recorded while the previous group was being written: one transaction. */
-    async recordProposalEvents({ events }: { events: ProposalEventRecord[] }): Promise<void> {
-      await startDeliveries(await recordProposalEvents(db, events, plan));
+    async recordProposalEvents({ events }: { events: ProposalEventRecord[] }): Promise<AuditHead | null> {
+      return delivered(await recordProposalEvents(db, audit.key, events, plan));
     },
     /** One event alone: what workflows recorded before events went in groups still call. */
-    async recordProposalEvent(event: ProposalEventRecord): Promise<void> {
-      await startDeliveries(await recordProposalEvents(db, [event], plan));
+    async recordProposalEvent(event: ProposalEventRecord): Promise<AuditHead | null> {
+      return delivered(await recordProposalEvents(db, audit.key, [event], plan));
     },
     async proposalParticipants(p: { leadWorkingGroup: string; workingGroups: string[] }) {
       return proposalParticipants(db, p);
@@ -74,11 +84,20 @@ export function createActivities({ db, channels }: ActivityDeps) {
     async assignAgreementNumber({ proposalId, at }: { proposalId: string; at: string }): Promise<string> {
       return assignAgreementNumber(db, proposalId, new Date(at));
     },
-    async recordTaskAssigned(record: TaskAssignedRecord): Promise<void> {
-      await startDeliveries(await recordTaskAssigned(db, record, plan));
+    async recordTaskAssigned(record: TaskAssignedRecord): Promise<AuditHead | null> {
+      return delivered(await recordTaskAssigned(db, audit.key, record, plan));
     },
-    async recordTaskEvent(event: TaskEventRecord): Promise<void> {
-      await startDeliveries(await recordTaskEvent(db, event, plan));
+    async recordTaskEvent(event: TaskEventRecord): Promise<AuditHead | null> {
+      return delivered(await recordTaskEvent(db, audit.key, event, plan));
+    },
+    /**
+     * A signed checkpoint of every trail's head, appended to the checkpoint folder (outside the
+     * database); nothing when no head moved since the last one. Run by the schedule
+     * mesa-sello-auditoria.
+     */
+    async writeAuditCheckpoint(): Promise<{ written: boolean; heads: number }> {
+      if (!audit.checkpointDir) throw ApplicationFailure.nonRetryable('Este worker no tiene carpeta de puntos de control (MESA_AUDIT_CHECKPOINT_DIR).', 'SinCarpetaDeSellos');
+      return writeCheckpoint(db, audit.key, audit.checkpointDir);
     },
     async weeklyDigests({ key }: { key: string }): Promise<Notification[]> {
       return weeklyDigests(db, key);

@@ -4,7 +4,8 @@ import { and, arrayContains, asc, desc, eq, ilike, lt, or, type SQL } from 'driz
 import type { Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
-import { appendAudit, lockTrail, proposalTrail, readAudit, type Tx } from './audit';
+import { appendAudit, entryOfEvent, eventsOf, lockTrail, proposalTrail, readEntries, verifyChain, type Anchors, type AuditHead, type AuditKey, type Tx } from './audit';
+import { checkProposalProjection, proposalProjection } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
 import { after, page, type Cursor } from './paging';
@@ -24,11 +25,14 @@ export interface ProposalLaunchedRecord {
   notices?: Notification[];
 }
 
+/** What a write leaves behind: the notices to deliver, and the trail's head after its events. */
+export interface Recorded { keys: string[]; head: AuditHead | null }
+
 /**
  * Writes a launched proposal with its first version, timeline entry, audit entry and notices;
  * once. Returns the notification keys with deliveries to send (see recordProposalEvent).
  */
-export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord, o: PlanOptions): Promise<string[]> {
+export async function recordProposalLaunched(db: Db, key: AuditKey, r: ProposalLaunchedRecord, o: PlanOptions): Promise<Recorded> {
   const at = new Date(r.at);
   return db.transaction(async (tx) => {
     await tx.insert(proposals).values({
@@ -38,7 +42,7 @@ export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord, 
       launchedBy: r.launchedBy.userId, launchedByInstitution: r.launchedBy.institution,
       createdAt: at, updatedAt: at, ...snapshotColumns(r.snapshot), stateSeq: 0,
     }).onConflictDoNothing();
-    return appendEvents(tx, o, [{
+    return appendEvents(tx, key, o, [{
       proposalId: r.proposalId, seq: 1, at: r.at, actor: { userId: r.launchedBy.userId, institution: r.launchedBy.institution },
       action: 'lanzada', data: { title: r.plan.title, stage: r.snapshot.stage },
       effects: [
@@ -58,8 +62,8 @@ export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord, 
  * the caller starts their delivery once this is committed, and a retry gets the same keys back,
  * so a crash in between loses no message.
  */
-export async function recordProposalEvents(db: Db, events: ProposalEventRecord[], o: PlanOptions): Promise<string[]> {
-  return db.transaction((tx) => appendEvents(tx, o, events));
+export async function recordProposalEvents(db: Db, key: AuditKey, events: ProposalEventRecord[], o: PlanOptions): Promise<Recorded> {
+  return db.transaction((tx) => appendEvents(tx, key, o, events));
 }
 
 function snapshotColumns(s: ProposalSnapshot) {
@@ -76,27 +80,34 @@ function snapshotColumns(s: ProposalSnapshot) {
  * finding its first event in the trail means a retried activity: nothing changes. The writes go
  * in one round trip (the server runs them in order).
  */
-async function appendEvents(tx: Tx, o: PlanOptions, events: ProposalEventRecord[]): Promise<string[]> {
+async function appendEvents(tx: Tx, key: AuditKey, o: PlanOptions, events: ProposalEventRecord[]): Promise<Recorded> {
   const first = events[0];
   const newest = events.at(-1);
-  if (!first || !newest) return [];
+  if (!first || !newest) return { keys: [], head: null };
   const trail = await lockTrail(tx, proposalTrail, first.proposalId, first.seq);
-  if (trail.recorded) return keysWithDeliveries(tx, events.flatMap((e) => e.notices ?? []).map((n) => n.key));
+  if (trail.recorded) {
+    const [keys, head] = await Promise.all([
+      keysWithDeliveries(tx, events.flatMap((e) => e.notices ?? []).map((n) => n.key)),
+      entryOfEvent(tx, proposalTrail, first.proposalId, newest.seq),
+    ]);
+    return { keys, head };
+  }
 
-  await Promise.all([
-    ...events.flatMap((e) => e.effects.map((effect) => applyEffect(tx, e, effect, new Date(e.at)))),
-    tx.update(proposals).set({ ...snapshotColumns(newest.snapshot), stateSeq: newest.seq, updatedAt: new Date(newest.at) })
-      .where(and(eq(proposals.id, newest.proposalId), lt(proposals.stateSeq, newest.seq))),
-    appendAudit(tx, proposalTrail, first.proposalId, trail.last, events.map((e) => ({
+  const [head] = await Promise.all([
+    appendAudit(tx, key, proposalTrail, first.proposalId, trail.last, events.map((e) => ({
       eventSeq: e.seq,
       entry: {
         at: new Date(e.at).toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action,
         data: { ...e.data, version: e.snapshot.currentVersion },
       },
+      projection: proposalProjection(e),
     }))),
+    ...events.flatMap((e) => e.effects.map((effect) => applyEffect(tx, e, effect, new Date(e.at)))),
+    tx.update(proposals).set({ ...snapshotColumns(newest.snapshot), stateSeq: newest.seq, updatedAt: new Date(newest.at) })
+      .where(and(eq(proposals.id, newest.proposalId), lt(proposals.stateSeq, newest.seq))),
   ]);
   const keys = await Promise.all(events.map((e) => recordNotices(tx, e.notices ?? [], new Date(e.at), o)));
-  return keys.flat();
+  return { keys: keys.flat(), head };
 }
 
 async function applyEffect(tx: Tx, e: ProposalEventRecord, f: ProposalEffect, at: Date): Promise<void> {
@@ -238,8 +249,16 @@ function inputView(i: typeof proposalInputs.$inferSelect) {
 
 export type ProposalWhole = NonNullable<Awaited<ReturnType<typeof getProposal>>>;
 
-/** The audit trail, with the chain recomputed from the stored entries. */
-export const getAudit = (db: Db, id: string) => readAudit(db, proposalTrail, id);
+/**
+ * The audit trail, verified: its chain recomputed with the key, its head checked against the
+ * anchors given, and the projection against what the trail says it wrote.
+ */
+export async function getAudit(db: Db, key: AuditKey, id: string, anchors: Anchors = {}) {
+  const entries = await readEntries(db, proposalTrail, id);
+  const problems = [...verifyChain(key, proposalTrail, id, entries, anchors), ...await checkProposalProjection(db, id, entries)];
+  const last = entries.at(-1);
+  return { events: eventsOf(entries), verified: problems.length === 0, problems, head: last ? { seq: last.seq, hash: last.hash } : null };
+}
 
 export interface ProposalFilters {
   stage?: ProposalStage;

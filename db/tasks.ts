@@ -3,9 +3,11 @@ import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, sql, type S
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
 import type { TaskEffect, TaskEventRecord, TaskSnapshot, TaskStatus } from '../domain/tasks';
-import { appendAudit, lockTrail, readAudit, taskTrail, type Tx } from './audit';
+import { appendAudit, entryOfEvent, eventsOf, lockTrail, readEntries, taskTrail, verifyChain, type Anchors, type AuditKey, type Tx } from './audit';
+import { checkTaskProjection, taskProjection } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
+import type { Recorded } from './proposals';
 import { after, page, type Cursor } from './paging';
 import { agreements, taskLines, taskProgress, tasks } from './schema';
 
@@ -39,7 +41,7 @@ const snapshotColumns = (s: TaskSnapshot) => ({
  * The task as assigned: its row, one line per responsible institution, the first audit entry and
  * its notices. Returns the notification keys with deliveries to send, as recordTaskEvent does.
  */
-export async function recordTaskAssigned(db: Db, r: TaskAssignedRecord, o: PlanOptions): Promise<string[]> {
+export async function recordTaskAssigned(db: Db, key: AuditKey, r: TaskAssignedRecord, o: PlanOptions): Promise<Recorded> {
   const at = new Date(r.adoptedAt);
   const notices = r.notices ?? [];
   return db.transaction(async (tx) => {
@@ -48,18 +50,19 @@ export async function recordTaskAssigned(db: Db, r: TaskAssignedRecord, o: PlanO
       title: r.action.title, deliverable: r.action.deliverable, createdAt: at, updatedAt: at, stateSeq: 1, ...snapshotColumns(r.snapshot),
     }).onConflictDoNothing();
     const trail = await lockTrail(tx, taskTrail, r.taskId, 1);
-    if (trail.recorded) return keysWithDeliveries(tx, notices.map((n) => n.key));
-    await Promise.all([
+    if (trail.recorded) return { keys: await keysWithDeliveries(tx, notices.map((n) => n.key)), head: await entryOfEvent(tx, taskTrail, r.taskId, 1) };
+    const [, head] = await Promise.all([
       tx.insert(taskLines).values(r.action.responsible.map((institution) => ({ taskId: r.taskId, institution }))).onConflictDoNothing(),
-      appendAudit(tx, taskTrail, r.taskId, trail.last, [{
+      appendAudit(tx, key, taskTrail, r.taskId, trail.last, [{
         eventSeq: 1,
         entry: {
           at: at.toISOString(), actor: null, institution: null, action: 'asignada',
           data: { agreementNumber: r.agreementNumber, title: r.action.title, responsible: r.action.responsible, dueAt: r.dueAt },
         },
+        projection: taskProjection({ effects: [{ kind: 'responsible', responsible: r.action.responsible }], snapshot: r.snapshot }),
       }]),
     ]);
-    return recordNotices(tx, notices, at, o);
+    return { keys: await recordNotices(tx, notices, at, o), head };
   });
 }
 
@@ -67,22 +70,23 @@ export async function recordTaskAssigned(db: Db, r: TaskAssignedRecord, o: PlanO
  * One task event, in one transaction, once: its rows, the task's new state, its audit entry and
  * its notices. Returns the notification keys with deliveries to send once it is committed.
  */
-export async function recordTaskEvent(db: Db, e: TaskEventRecord, o: PlanOptions): Promise<string[]> {
+export async function recordTaskEvent(db: Db, key: AuditKey, e: TaskEventRecord, o: PlanOptions): Promise<Recorded> {
   const notices = e.notices ?? [];
   return db.transaction(async (tx) => {
     const trail = await lockTrail(tx, taskTrail, e.taskId, e.seq);
-    if (trail.recorded) return keysWithDeliveries(tx, notices.map((n) => n.key));
+    if (trail.recorded) return { keys: await keysWithDeliveries(tx, notices.map((n) => n.key)), head: await entryOfEvent(tx, taskTrail, e.taskId, e.seq) };
     const at = new Date(e.at);
     // Effects in order: a line's later change must not overtake an earlier one of the same event.
     for (const effect of e.effects) await applyEffect(tx, e, effect, at);
-    await Promise.all([
+    const [, head] = await Promise.all([
       tx.update(tasks).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
         .where(and(eq(tasks.id, e.taskId), lt(tasks.stateSeq, e.seq))),
-      appendAudit(tx, taskTrail, e.taskId, trail.last, [{
+      appendAudit(tx, key, taskTrail, e.taskId, trail.last, [{
         eventSeq: e.seq, entry: { at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action, data: e.data },
+        projection: taskProjection(e),
       }]),
     ]);
-    return recordNotices(tx, notices, at, o);
+    return { keys: await recordNotices(tx, notices, at, o), head };
   });
 }
 
@@ -137,7 +141,13 @@ export async function getTask(db: Db, id: string) {
   };
 }
 
-export const getTaskAudit = (db: Db, id: string) => readAudit(db, taskTrail, id);
+/** The task's audit trail, verified as a proposal's is (getAudit). */
+export async function getTaskAudit(db: Db, key: AuditKey, id: string, anchors: Anchors = {}) {
+  const entries = await readEntries(db, taskTrail, id);
+  const problems = [...verifyChain(key, taskTrail, id, entries, anchors), ...await checkTaskProjection(db, id, entries)];
+  const last = entries.at(-1);
+  return { events: eventsOf(entries), verified: problems.length === 0, problems, head: last ? { seq: last.seq, hash: last.hash } : null };
+}
 
 export interface TaskFilters {
   institution?: string;

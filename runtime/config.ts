@@ -1,5 +1,6 @@
 // All configuration, parsed once at boot by one schema into a frozen object. A wrong value stops
 // the start with a sentence naming the variable. Nothing else reads process.env.
+import { join } from 'node:path';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
@@ -21,6 +22,8 @@ const Env = Type.Object({
   MESA_MAIL_FROM: Type.String({ minLength: 3, default: 'Mesa MTIGM <no-responder@mesa.mtigm.test>', description: 'Remitente de los correos.' }),
   MESA_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Dirección pública de la web, para los enlaces de los correos (por defecto http://localhost:PORT).' })),
   MESA_WORKFLOW_CACHE: Type.Integer({ minimum: 2, default: 500, description: 'Workflows que un worker guarda en memoria (~0,5 MiB cada uno); el resto se reconstruye de su historia al despertar.' }),
+  MESA_AUDIT_KEY: Type.Optional(Type.String({ minLength: 32, description: 'Clave secreta (32 caracteres o más) con que se sella el registro de auditoría; se guarda fuera de la base de datos. Obligatoria en producción; el modo embebido la genera en la carpeta de datos.' })),
+  MESA_AUDIT_CHECKPOINT_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Carpeta donde el worker deja los puntos de control firmados del registro de auditoría (fuera de la base de datos, de solo agregar). Obligatoria para el worker en producción; en el modo embebido, la carpeta de datos.' })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
@@ -39,6 +42,11 @@ export interface Config {
   logLevel: Static<typeof Env>['LOG_LEVEL'];
   mail: { smtpUrl: string | undefined; from: string; publicUrl: string };
   workflowCache: number;
+  /**
+   * The key that seals audit trails (undefined only in the embedded mode, which keeps one in its
+   * data folder: runtime/audit-key.ts) and the folder of their signed checkpoints.
+   */
+  audit: { key: string | undefined; checkpointDir: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -58,6 +66,9 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
   if (!isDuration(v.MESA_TOKEN_TTL)) throw new ConfigError('Configuración inválida: la variable «MESA_TOKEN_TTL» debe ser una duración ISO 8601 (por ejemplo PT12H).');
   if (mode === 'production' && !v.DATABASE_URL) throw new ConfigError('Configuración inválida: en producción la variable «DATABASE_URL» es obligatoria.');
   if (mode === 'production' && !v.TEMPORAL_ADDRESS) throw new ConfigError('Configuración inválida: en producción la variable «TEMPORAL_ADDRESS» es obligatoria.');
+  if (mode === 'production' && !v.MESA_AUDIT_KEY) {
+    throw new ConfigError('Configuración inválida: en producción la variable «MESA_AUDIT_KEY» es obligatoria: la clave secreta (32 caracteres o más, la misma en la API y en los workers) con que se sella el registro de auditoría, guardada fuera de la base de datos. Genere una con: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))"');
+  }
 
   let connect: ClientConnectConfig;
   try {
@@ -84,6 +95,10 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     bodyLimit: v.MESA_BODY_LIMIT,
     logLevel: v.LOG_LEVEL,
     workflowCache: v.MESA_WORKFLOW_CACHE,
+    audit: Object.freeze({
+      key: v.MESA_AUDIT_KEY,
+      checkpointDir: v.MESA_AUDIT_CHECKPOINT_DIR ?? (mode === 'embedded' ? join(v.MESA_DATA_DIR, 'sellos-auditoria') : undefined),
+    }),
     mail: Object.freeze({ smtpUrl: v.SMTP_URL, from: v.MESA_MAIL_FROM, publicUrl: (v.MESA_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '') }),
   });
 }

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { connectTemporal, openMesaDatabase } from './boot';
+import { embeddedAuditKey } from './audit-key';
 import { loadConfig } from './config';
 import { demoEmail } from './demo';
 import { lockDataDir } from './lock';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
   const stops: Array<() => Promise<unknown> | unknown> = [unlock];
+  const audit = { key: config.audit.key ?? embeddedAuditKey(dataDir), checkpointDir: resolve(config.audit.checkpointDir!) };
   const stopAll = async () => {
     for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch((e) => console.error(e));
   };
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
     const channels = channelsFor(config);
     stops.push(() => channels.mailer?.close());
     const worker = await createWorker({
-      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, maxCachedWorkflows: config.workflowCache,
+      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit, maxCachedWorkflows: config.workflowCache,
     });
     const workerDone = worker.run();
     await ensureSchedules(temporal.client, config.temporal.taskQueue);
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     });
 
     const app = await buildApp({
-      db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
+      db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue, audit,
       // This console is read by a person: a line per request would bury the addresses printed below.
       tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
     });

@@ -2,8 +2,9 @@
 // TEST_DATABASE_URL is set, in-memory PGlite otherwise), its own task queue and worker on the
 // run's Temporal dev server, and the HTTP app called through inject.
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -43,6 +44,8 @@ export interface Mesa {
   database: Database;
   client: Client;
   taskQueue: string;
+  /** This Mesa's MESA_AUDIT_KEY and checkpoint folder, generated for it. */
+  audit: { key: string; checkpointDir: string };
   /** A bearer token for the demo user of the institution with this code. */
   login(code: string): Promise<string>;
   /** An API call as the demo user of that institution: status and parsed body. */
@@ -74,10 +77,11 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   const native = await NativeConnection.connect({ address });
   const client = new Client({ connection });
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+  const audit = { key: randomBytes(32).toString('base64url'), checkpointDir: join(await mkdtemp(join(tmpdir(), 'mesa-sellos-')), 'sellos') };
   const newWorker = async () => {
     const w = await createWorker({
       connection: native, namespace: 'default', taskQueue, db: database.db,
-      channels: { mailer: options.mailer ?? null, publicUrl: 'http://mesa.test' },
+      channels: { mailer: options.mailer ?? null, publicUrl: 'http://mesa.test' }, audit,
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     return { worker: w, done: w.run() };
@@ -90,7 +94,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
     running = null;
   };
   const app = await buildApp({
-    db: database.db, temporal: client, taskQueue, tokenTtl: 'PT1H', bodyLimit: 1_048_576, logLevel: 'silent',
+    db: database.db, temporal: client, taskQueue, audit, tokenTtl: 'PT1H', bodyLimit: 1_048_576, logLevel: 'silent',
   });
   const tokens = new Map<string, string>();
 
@@ -110,7 +114,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   }
 
   return {
-    app, database, client, taskQueue, login, call,
+    app, database, client, taskQueue, audit, login, call,
     stopWorker,
     async startWorker() {
       if (!running) running = await newWorker();
@@ -122,6 +126,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
       await native.close();
       await database.close();
       await pg?.drop();
+      await rm(dirname(audit.checkpointDir), { recursive: true, force: true });
     },
   };
 }

@@ -32,11 +32,12 @@ export function splitNotices(notices: Notification[]): { carried: Notification[]
 }
 
 /**
- * Group commit: `add(event)` resolves once the event is written. Events added while a write is
- * under way go together in the next one, in the order they were added.
+ * Group commit: `add(event)` resolves once the event is written, with what the write of its group
+ * answered. Events added while a write is under way go together in the next one, in the order
+ * they were added.
  */
-export function inGroups<E>(write: (events: E[]) => Promise<void>): (event: E) => Promise<void> {
-  let waiting: Array<{ event: E; done: () => void; failed: (e: unknown) => void }> = [];
+export function inGroups<E, R = void>(write: (events: E[]) => Promise<R>): (event: E) => Promise<R> {
+  let waiting: Array<{ event: E; done: (result: R) => void; failed: (e: unknown) => void }> = [];
   let writing = false;
   async function drain() {
     writing = true;
@@ -44,15 +45,15 @@ export function inGroups<E>(write: (events: E[]) => Promise<void>): (event: E) =
       const group = waiting;
       waiting = [];
       try {
-        await write(group.map((w) => w.event));
-        for (const w of group) w.done();
+        const result = await write(group.map((w) => w.event));
+        for (const w of group) w.done(result);
       } catch (e) {
         for (const w of group) w.failed(e);
       }
     }
     writing = false;
   }
-  return (event) => new Promise<void>((done, failed) => {
+  return (event) => new Promise<R>((done, failed) => {
     waiting.push({ event, done, failed });
     if (!writing) void drain();
   });

@@ -1,7 +1,8 @@
 // The proposal's actions (DOMAIN.md, Process 1): each one an Update on its workflow, answered
 // with what the database now shows.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { getAudit, getComment, getInput, getProposal, getProposalStatus, getVersion } from '../../db/proposals';
+import { getComment, getInput, getProposal, getProposalStatus, getVersion } from '../../db/proposals';
+import { verifiedProposalAudit } from '../audit';
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../../db/client';
@@ -122,10 +123,13 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
   }));
 
   app.get('/proposals/:id/audit', {
-    schema: { summary: 'Registro de auditoría encadenado y su verificación.', params: IdParams },
+    schema: {
+      summary: 'Registro de auditoría sellado y su verificación: la cadena, su cabeza frente al workflow y al último punto de control firmado, y lo publicado frente al registro; «problems» dice qué entrada o campo falló y por qué.',
+      params: IdParams,
+    },
   }, async (request) => {
-    const audit = await getAudit(db, request.params.id);
-    if (audit.events.length === 0) throw notFound(`No existe la propuesta «${request.params.id}».`);
+    const { head: _head, ...audit } = await verifiedProposalAudit(deps, request.params.id);
+    if (audit.events.length === 0 && !(await getProposalStatus(db, request.params.id))) throw notFound(`No existe la propuesta «${request.params.id}».`);
     return audit;
   });
 };
