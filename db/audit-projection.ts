@@ -220,7 +220,7 @@ export async function checkTaskProjection(db: Db, id: string, entries: StoredEnt
             what: `El avance de ${f.institution} (evento ${e.eventSeq})`, seq: e.seq,
             fields: { percent: f.percent, note: f.note, evidence_url: f.evidenceUrl, at: e.at },
           });
-          if (wantLines.has(f.institution)) wantLines.get(f.institution)!.fields.percent = f.percent;
+          if (wantLines.has(f.institution)) Object.assign(wantLines.get(f.institution)!, { seq: e.seq }).fields.percent = f.percent;
           break;
         case 'line': {
           const line = wantLines.get(f.institution);

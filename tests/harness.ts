@@ -44,6 +44,8 @@ export interface Mesa {
   database: Database;
   client: Client;
   taskQueue: string;
+  /** The PostgreSQL database of this Mesa (null on in-memory PGlite). */
+  databaseUrl: string | null;
   /** This Mesa's MESA_AUDIT_KEY and checkpoint folder, generated for it. */
   audit: { key: string; checkpointDir: string };
   /** A bearer token for the demo user of the institution with this code. */
@@ -115,6 +117,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
 
   return {
     app, database, client, taskQueue, audit, login, call,
+    databaseUrl: pg && 'url' in pg.target ? pg.target.url : null,
     stopWorker,
     async startWorker() {
       if (!running) running = await newWorker();
