@@ -116,6 +116,14 @@ export interface StoredEntry {
   data: Record<string, unknown>; hash: string; prevHash: string; scheme: number; projection: Record<string, unknown> | null;
 }
 
+/**
+ * Runs `read` on one snapshot of the database, so a trail and the projection it is checked
+ * against are seen at the same moment, whatever is being recorded meanwhile.
+ */
+export function oneSnapshot<T>(db: Db, read: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => read(tx as unknown as Db), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
 export async function readEntries(db: Db, trail: Trail, subjectId: string): Promise<StoredEntry[]> {
   const rows = rowsOf<{
     seq: number; event_seq: number; at: Date | string; actor: string | null; institution: string | null; action: string;

@@ -4,7 +4,7 @@ import { and, arrayContains, asc, desc, eq, ilike, lt, or, type SQL } from 'driz
 import type { Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
-import { appendAudit, entryOfEvent, eventsOf, lockTrail, proposalTrail, readEntries, verifyChain, type Anchors, type AuditHead, type AuditKey, type Tx } from './audit';
+import { appendAudit, entryOfEvent, eventsOf, lockTrail, oneSnapshot, proposalTrail, readEntries, verifyChain, type Anchors, type AuditHead, type AuditKey, type Tx } from './audit';
 import { checkProposalProjection, proposalProjection } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
@@ -254,8 +254,11 @@ export type ProposalWhole = NonNullable<Awaited<ReturnType<typeof getProposal>>>
  * anchors given, and the projection against what the trail says it wrote.
  */
 export async function getAudit(db: Db, key: AuditKey, id: string, anchors: Anchors = {}) {
-  const entries = await readEntries(db, proposalTrail, id);
-  const problems = [...verifyChain(key, proposalTrail, id, entries, anchors), ...await checkProposalProjection(db, id, entries)];
+  const { entries, projection } = await oneSnapshot(db, async (tx) => {
+    const read = await readEntries(tx, proposalTrail, id);
+    return { entries: read, projection: await checkProposalProjection(tx, id, read) };
+  });
+  const problems = [...verifyChain(key, proposalTrail, id, entries, anchors), ...projection];
   const last = entries.at(-1);
   return { events: eventsOf(entries), verified: problems.length === 0, problems, head: last ? { seq: last.seq, hash: last.hash } : null };
 }
