@@ -5,14 +5,20 @@ import type { Client } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
 import type { Anchors, AuditHead, AuditKey } from '../db/audit';
 import { proposalTrail, taskTrail } from '../db/audit';
-import { headIn, readCheckpoints, type Checkpoint } from '../db/audit-checkpoints';
+import { headIn, newestCheckpointFile, readCheckpoints, type Checkpoint } from '../db/audit-checkpoints';
 import { rowsOf, type Db } from '../db/client';
 import { getAudit, getProposalStatus } from '../db/proposals';
 import { getTaskAudit, getTaskRow } from '../db/tasks';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
 import { taskStateQuery, taskWorkflowId } from '../workflows/task';
 
-export interface AuditDeps { db: Db; temporal: Client | null; audit: { key: AuditKey; checkpointDir: string | null } }
+export interface AuditDeps {
+  db: Db;
+  temporal: Client | null;
+  audit: { key: AuditKey; checkpointDir: string | null };
+  /** Told when a workflow did not answer in time (no worker polling, say). */
+  onUnanswered?: () => void;
+}
 
 /** How long a read waits for a workflow's answer before verifying without it. */
 const queryDeadlineMs = 2_000;
@@ -21,12 +27,16 @@ const queryDeadlineMs = 2_000;
  * The head the workflow keeps, or undefined when it cannot tell (not running, no worker, a
  * history recorded before workflows kept it).
  */
-async function workflowHead(temporal: Client | null, query: () => Promise<{ auditHead?: AuditHead | null }>): Promise<AuditHead | undefined> {
+async function workflowHead(deps: AuditDeps, query: (temporal: Client) => Promise<{ auditHead?: AuditHead | null }>): Promise<AuditHead | undefined> {
+  const temporal = deps.temporal;
   if (!temporal) return undefined;
+  const started = Date.now();
   try {
-    const state = await temporal.withDeadline(Date.now() + queryDeadlineMs, query);
+    const state = await temporal.withDeadline(started + queryDeadlineMs, () => query(temporal));
     return state.auditHead ?? undefined;
   } catch {
+    // A workflow that is gone answers at once; one that makes us wait the whole deadline has no worker.
+    if (Date.now() - started >= queryDeadlineMs) deps.onUnanswered?.();
     return undefined;
   }
 }
@@ -37,10 +47,9 @@ let cached: { dir: string; file: string; checkpoint: Checkpoint } | null = null;
 export async function latestCheckpoint(deps: AuditDeps): Promise<Checkpoint | null> {
   const dir = deps.audit.checkpointDir;
   if (!dir) return null;
+  if (cached?.dir === dir && (await newestCheckpointFile(dir)) === cached.file) return cached.checkpoint;
   const { latest } = await readCheckpoints(dir, deps.audit.key);
-  if (!latest) return null;
-  if (cached?.dir === dir && cached.file === latest.file) return cached.checkpoint;
-  cached = { dir, file: latest.file, checkpoint: latest };
+  cached = latest ? { dir, file: latest.file, checkpoint: latest } : null;
   return latest;
 }
 
@@ -51,7 +60,7 @@ export async function verifiedProposalAudit(deps: AuditDeps, id: string, checkpo
   const point = checkpoint === undefined ? await latestCheckpoint(deps) : checkpoint;
   const anchors: Anchors = { checkpoint: point ? { at: point.at, head: headIn(point, proposalTrail, id) } : null };
   if (open(await getProposalStatus(deps.db, id))) {
-    anchors.workflow = await workflowHead(deps.temporal, () => deps.temporal!.workflow.getHandle(proposalWorkflowId(id)).query(stateQuery));
+    anchors.workflow = await workflowHead(deps, (temporal) => temporal.workflow.getHandle(proposalWorkflowId(id)).query(stateQuery));
   }
   return getAudit(deps.db, deps.audit.key, id, anchors);
 }
@@ -61,7 +70,7 @@ export async function verifiedTaskAudit(deps: AuditDeps, id: string, checkpoint?
   const anchors: Anchors = { checkpoint: point ? { at: point.at, head: headIn(point, taskTrail, id) } : null };
   const row = await getTaskRow(deps.db, id);
   if (row && row.status !== 'verificada') {
-    anchors.workflow = await workflowHead(deps.temporal, () => deps.temporal!.workflow.getHandle(taskWorkflowId(id)).query(taskStateQuery));
+    anchors.workflow = await workflowHead(deps, (temporal) => temporal.workflow.getHandle(taskWorkflowId(id)).query(taskStateQuery));
   }
   return getTaskAudit(deps.db, deps.audit.key, id, anchors);
 }
@@ -79,7 +88,16 @@ export interface VerifyAllResult {
  * Also every trail the checkpoint names that is gone, and every checkpoint file newer than the
  * newest valid one (forged or altered). `say` prints progress and each problem as it is found.
  */
-export async function verifyAll(deps: AuditDeps, say: (line: string) => void): Promise<VerifyAllResult> {
+export async function verifyAll(given: AuditDeps, say: (line: string) => void): Promise<VerifyAllResult> {
+  // Once a workflow leaves us waiting, the others are not asked: thousands of waits would not end.
+  const deps: AuditDeps = {
+    ...given,
+    onUnanswered: () => {
+      say('Los workflows no responden (¿ningún worker en ejecución?): las cabezas ya no se comparan con ellos.');
+      deps.temporal = null;
+    },
+  };
+  const started = Date.now();
   const result: VerifyAllResult = { proposals: 0, tasks: 0, problems: [] };
   const report = (subject: string, problems: Array<{ seq: number | null; field: string; message: string }>) => {
     for (const p of problems) {
@@ -121,6 +139,13 @@ export async function verifyAll(deps: AuditDeps, say: (line: string) => void): P
       report(`${label} ${id}`, audit.problems);
       if ((i + 1) % 100 === 0 || i + 1 === ids.length) say(`  ${i + 1}/${ids.length} ${label}(s) verificada(s)`);
     }
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.problems.length === 0) {
+    say(`✓ Se verificaron ${result.proposals} propuesta(s) y ${result.tasks} tarea(s) en ${seconds} s: ningún registro ni dato publicado fue alterado.`);
+  } else {
+    const subjects = new Set(result.problems.map((p) => p.subject)).size;
+    say(`✗ ${result.problems.length} problema(s) en ${subjects} registro(s), de ${result.proposals} propuesta(s) y ${result.tasks} tarea(s) verificadas (${seconds} s).`);
   }
   return result;
 }

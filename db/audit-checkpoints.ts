@@ -52,19 +52,27 @@ export async function writeCheckpoint(db: Db, key: AuditKey, dir: string, now = 
   return { written: true, heads: count };
 }
 
+/** The name of the newest checkpoint file, valid or not: what tells a reader to read again. */
+export async function newestCheckpointFile(dir: string): Promise<string | null> {
+  return (await checkpointFiles(dir))[0] ?? null;
+}
+
+async function checkpointFiles(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((n) => n.startsWith(prefix) && n.endsWith('.json')).sort().reverse();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
 /**
  * The newest checkpoint whose signature holds, and the newer files that do not (forged or
  * altered: each one is a problem to report). A file cut short by a crash while being written is
  * only skipped.
  */
 export async function readCheckpoints(dir: string, key: AuditKey): Promise<{ latest: Checkpoint | null; invalid: string[] }> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.startsWith(prefix) && n.endsWith('.json')).sort().reverse();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { latest: null, invalid: [] };
-    throw e;
-  }
+  const names = await checkpointFiles(dir);
   const invalid: string[] = [];
   for (const name of names) {
     const text = await readFile(join(dir, name), 'utf8');

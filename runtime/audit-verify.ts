@@ -39,16 +39,8 @@ async function main(): Promise<number> {
       }
     }
     const checkpointDir = config.audit.checkpointDir ? resolve(config.audit.checkpointDir) : null;
-    const started = Date.now();
     const result = await verifyAll({ db: database.db, temporal: temporal?.client ?? null, audit: { key, checkpointDir } }, say);
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (result.problems.length === 0) {
-      say(`✓ Se verificaron ${result.proposals} propuesta(s) y ${result.tasks} tarea(s) en ${seconds} s: ningún registro ni dato publicado fue alterado.`);
-      return 0;
-    }
-    const subjects = new Set(result.problems.map((p) => p.subject)).size;
-    say(`✗ ${result.problems.length} problema(s) en ${subjects} registro(s) de ${result.proposals} propuesta(s) y ${result.tasks} tarea(s) (${seconds} s).`);
-    return 1;
+    return result.problems.length === 0 ? 0 : 1;
   } finally {
     for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch(() => {});
   }
