@@ -7,7 +7,8 @@
 // seal of the entry before. Whoever can write to the database but does not hold the key can
 // neither edit an entry nor forge one, nor move a trail to another subject. What a chain alone
 // cannot show (its last entries deleted) is shown by its head kept outside the trail: in the
-// workflow's memory and in the signed checkpoints (db/audit-checkpoints.ts).
+// workflow's memory and in the signed checkpoints (db/audit-checkpoints.ts). A short HMAC per
+// column, tied to the seal, names the column that changed when a seal breaks.
 //
 // Entries written before the key existed keep scheme 1: SHA-256 of the previous hash and the
 // entry, with no key and no subject. They are verified that way and are only as strong as it:
@@ -50,6 +51,21 @@ function sealOf(key: AuditKey, trail: Trail, subjectId: string, e: Sealed): stri
   return createHmac('sha256', key)
     .update(canonicalJson({ scheme: currentScheme, trail: trail.kind, subject: subjectId, ...e }))
     .digest('hex');
+}
+
+/** The columns under the seal, by their names in the table. */
+const sealedColumns: Array<[keyof Sealed, string]> = [
+  ['seq', 'seq'], ['eventSeq', 'event_seq'], ['at', 'at'], ['actor', 'actor'], ['institution', 'institution'],
+  ['action', 'action'], ['data', 'data'], ['projection', 'projection'], ['prevHash', 'prev_hash'],
+];
+
+/**
+ * A short HMAC of each column, tied to the entry's seal: not what proves the entry (the seal
+ * does), but what tells which column changed when the seal breaks.
+ */
+function columnSeals(key: AuditKey, trail: Trail, subjectId: string, seal: string, e: Sealed): Record<string, string> {
+  return Object.fromEntries(sealedColumns.map(([field, column]) => [column, createHmac('sha256', key)
+    .update(canonicalJson({ trail: trail.kind, subject: subjectId, seal, column, value: e[field] })).digest('hex').slice(0, 16)]));
 }
 
 /** SHA-256 of a text, as the projection record keeps long texts. */
@@ -100,12 +116,13 @@ export async function appendAudit(tx: Tx, key: AuditKey, trail: Trail, subjectId
     const sealed: Sealed = { seq: ++seq, eventSeq, at: e.at, actor: e.actor, institution: e.institution, action: e.action, data, projection: asStored(projection), prevHash };
     const hash = sealOf(key, trail, subjectId, sealed);
     const row = sql`(${subjectId}, ${sealed.seq}, ${eventSeq}, ${e.at}::timestamptz, ${e.actor}, ${e.institution}, ${e.action},
-      ${JSON.stringify(data)}::jsonb, ${hash}, ${prevHash}, ${currentScheme}, ${JSON.stringify(projection)}::jsonb)`;
+      ${JSON.stringify(data)}::jsonb, ${hash}, ${prevHash}, ${currentScheme}, ${JSON.stringify(projection)}::jsonb,
+      ${JSON.stringify(columnSeals(key, trail, subjectId, hash, sealed))}::jsonb)`;
     prevHash = hash;
     return row;
   });
   if (rows.length === 0) return last;
-  await tx.execute(sql`insert into ${t(trail)} (${subject(trail)}, seq, event_seq, at, actor, institution, action, data, hash, prev_hash, scheme, projection)
+  await tx.execute(sql`insert into ${t(trail)} (${subject(trail)}, seq, event_seq, at, actor, institution, action, data, hash, prev_hash, scheme, projection, seals)
     values ${sql.join(rows, sql`, `)}`);
   return { seq, hash: prevHash };
 }
@@ -114,6 +131,7 @@ export async function appendAudit(tx: Tx, key: AuditKey, trail: Trail, subjectId
 export interface StoredEntry {
   seq: number; eventSeq: number; at: string; actor: string | null; institution: string | null; action: string;
   data: Record<string, unknown>; hash: string; prevHash: string; scheme: number; projection: Record<string, unknown> | null;
+  seals: Record<string, string> | null;
 }
 
 /**
@@ -128,11 +146,12 @@ export async function readEntries(db: Db, trail: Trail, subjectId: string): Prom
   const rows = rowsOf<{
     seq: number; event_seq: number; at: Date | string; actor: string | null; institution: string | null; action: string;
     data: Record<string, unknown>; hash: string; prev_hash: string; scheme: number; projection: Record<string, unknown> | null;
-  }>(await db.execute(sql`select seq, event_seq, at, actor, institution, action, data, hash, prev_hash, scheme, projection
+    seals: Record<string, string> | null;
+  }>(await db.execute(sql`select seq, event_seq, at, actor, institution, action, data, hash, prev_hash, scheme, projection, seals
     from ${t(trail)} where ${subject(trail)} = ${subjectId} order by seq`));
   return rows.map((r) => ({
     seq: r.seq, eventSeq: r.event_seq, at: new Date(r.at).toISOString(), actor: r.actor, institution: r.institution, action: r.action,
-    data: r.data, hash: r.hash, prevHash: r.prev_hash, scheme: r.scheme, projection: r.projection,
+    data: r.data, hash: r.hash, prevHash: r.prev_hash, scheme: r.scheme, projection: r.projection, seals: r.seals,
   }));
 }
 
@@ -164,16 +183,11 @@ export function verifyChain(key: AuditKey, trail: Trail, subjectId: string, entr
     }
     if (e.scheme === currentScheme) {
       keyed = true;
-      const seal = sealOf(key, trail, subjectId, {
+      const stored: Sealed = {
         seq: e.seq, eventSeq: e.eventSeq, at: e.at, actor: e.actor, institution: e.institution, action: e.action,
         data: e.data, projection: e.projection, prevHash: e.prevHash,
-      });
-      if (seal !== e.hash) {
-        problems.push({
-          seq: e.seq, field: 'hash',
-          message: `La entrada ${e.seq} («${e.action}») no corresponde a su sello: alguno de sus campos (seq, event_seq, at, actor, institution, action, data, prev_hash) fue modificado, o la entrada no pertenece a ${trail.noun} ${subjectId}.`,
-        });
-      }
+      };
+      if (sealOf(key, trail, subjectId, stored) !== e.hash) problems.push(brokenSeal(key, trail, subjectId, e, stored));
     } else if (e.scheme === 1) {
       if (keyed) {
         problems.push({ seq: e.seq, field: 'scheme', message: `La entrada ${e.seq} dice usar el esquema anterior (SHA-256 sin clave) después de entradas selladas con clave: ninguna entrada nueva se escribe así.` });
@@ -201,6 +215,26 @@ export function verifyChain(key: AuditKey, trail: Trail, subjectId: string, entr
     }
   }
   return problems;
+}
+
+/**
+ * What broke in an entry whose seal does not hold: the columns whose own seals no longer match,
+ * when only some do; otherwise the seal itself was replaced or the entry belongs elsewhere.
+ */
+function brokenSeal(key: AuditKey, trail: Trail, subjectId: string, e: StoredEntry, stored: Sealed): AuditProblem {
+  const expected = columnSeals(key, trail, subjectId, e.hash, stored);
+  const changed = e.seals ? Object.keys(expected).filter((column) => e.seals![column] !== expected[column]) : [];
+  if (changed.length > 0 && changed.length < sealedColumns.length) {
+    const list = changed.map((c) => `«${c}»`).join(', ');
+    return {
+      seq: e.seq, field: changed[0]!,
+      message: `La entrada ${e.seq} («${e.action}») fue modificada después de sellada: ${changed.length === 1 ? `su campo ${list} no es el que se registró` : `sus campos ${list} no son los que se registraron`}.`,
+    };
+  }
+  return {
+    seq: e.seq, field: 'hash',
+    message: `La entrada ${e.seq} («${e.action}») no corresponde a su sello: su sello fue reemplazado o recalculado sin la clave, o la entrada no pertenece a ${trail.noun} ${subjectId}.`,
+  };
 }
 
 /** The entries as the API shows them. */

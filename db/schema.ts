@@ -149,6 +149,8 @@ const auditColumns = () => ({
   scheme: integer('scheme').notNull().default(1),
   /** Scheme 2: what the event wrote into the projection (texts as their SHA-256), to check it against. */
   projection: jsonb('projection').$type<Record<string, unknown>>(),
+  /** Scheme 2: a short HMAC per column, tied to `hash`: when the seal breaks, they tell which column changed. */
+  seals: jsonb('seals').$type<Record<string, string>>(),
 });
 
 /**

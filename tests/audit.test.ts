@@ -115,7 +115,7 @@ describe('npm run audit:verify', () => {
     await exec(sql`delete from proposal_audit where proposal_id = ${done} and seq = (select max(seq) from proposal_audit where proposal_id = ${done})`);
     const broken = await run();
     expect(broken.code).toBe(1);
-    expect(broken.output).toContain(`propuesta ${open}, entrada 3 [hash]`);
+    expect(broken.output).toContain(`propuesta ${open}, entrada 3 [data]: La entrada 3 («conformidad») fue modificada después de sellada`);
     expect(broken.output).toMatch(new RegExp(`propuesta ${done}, entrada \\d+ \\[seq\\]: Falta la entrada \\d+: según el punto de control firmado`));
 
     // A checkpoint file written by someone without the key is reported, and the last valid one still anchors.
@@ -138,7 +138,7 @@ describe('GET …/audit detects', () => {
     await exec(sql`update proposal_audit set data = jsonb_set(data, '{position}', '"objeta"') where proposal_id = ${id} and seq = 2`);
     const a = await audit(id);
     expect(a.verified).toBe(false);
-    expect(problemAt(a, 2, 'hash')?.message).toMatch(/^La entrada 2 \(«conformidad»\) no corresponde a su sello/);
+    expect(problemAt(a, 2, 'data')?.message).toBe('La entrada 2 («conformidad») fue modificada después de sellada: su campo «data» no es el que se registró.');
   });
 
   it('a swapped pair of entries', async () => {
@@ -216,7 +216,7 @@ describe('GET …/audit detects', () => {
     await exec(sql`update proposal_audit set event_seq = 40 where proposal_id = ${id} and seq = 3`);
     const a = await audit(id);
     expect(a.verified).toBe(false);
-    expect(problemAt(a, 3, 'hash')?.message).toMatch(/^La entrada 3 \(«conformidad»\) no corresponde a su sello: alguno de sus campos \(seq, event_seq,/);
+    expect(problemAt(a, 3, 'event_seq')?.message).toBe('La entrada 3 («conformidad») fue modificada después de sellada: su campo «event_seq» no es el que se registró.');
   });
 
   it("one proposal's trail replaced by another's", async () => {
