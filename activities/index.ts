@@ -9,14 +9,17 @@ import {
   getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, recordNotices, type DeliveryRow,
 } from '../db/deliveries';
 import { monthlyComplianceReport, weeklyDigests } from '../db/digests';
+import type { AuditHead, AuditKey } from '../db/audit';
+import { writeCheckpoint } from '../db/audit-checkpoints';
 import { recordProposalEvents, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
 import { proposalParticipants } from '../db/registry';
 import { contacts } from '../db/schema';
-import { failureCode, isPermanentFailure, type Rejection } from '../db/errors';
+import { failureCode, isPermanentFailure } from '../db/errors';
 import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
 import type { Notification, ProposalEventRecord } from '../domain/events';
 import type { TaskEventRecord } from '../domain/tasks';
 import { recordRefusedType } from '../workflows/messages';
+import type { Recording } from '../workflows/recording';
 import { ChannelError, postWebhook, type Mailer } from './channels';
 
 export interface NotificationChannels {
@@ -29,6 +32,8 @@ export interface NotificationChannels {
 export interface ActivityDeps {
   db: Db;
   channels: NotificationChannels;
+  /** MESA_AUDIT_KEY, which seals the audit trails, and where signed checkpoints of their heads go. */
+  audit: { key: AuditKey; checkpointDir: string | null };
 }
 
 /**
@@ -45,7 +50,7 @@ async function once<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createActivities({ db, channels }: ActivityDeps) {
+export function createActivities({ db, channels, audit }: ActivityDeps) {
   const { mailer, publicUrl } = channels;
   const plan = { publicUrl, email: mailer !== null };
 
@@ -63,6 +68,12 @@ export function createActivities({ db, channels }: ActivityDeps) {
     }
   }
 
+  /** Starts the deliveries of what was written; the workflow gets the rest of the answer. */
+  async function delivered({ keys, ...recording }: Recording & { keys: string[] }): Promise<Recording> {
+    await startDeliveries(keys);
+    return recording;
+  }
+
   async function sendWebhook(institution: string, body: string, deliveryId: string, event: string): Promise<string> {
     const [c] = await db.select().from(contacts).where(eq(contacts.institution, institution));
     if (!c?.webhookUrl || !c.webhookSecret) throw new ChannelError(`La institución ${institution} ya no tiene webhook configurado.`, true);
@@ -72,24 +83,19 @@ export function createActivities({ db, channels }: ActivityDeps) {
   return {
     // Each record writes its event and notices in one transaction, then starts the delivery of
     // the notices that have email or webhooks; a retry gets the same keys back and starts what a
-    // crash left unstarted.
-    async recordProposalLaunched(record: ProposalLaunchedRecord): Promise<void> {
-      await startDeliveries((await once(() => recordProposalLaunched(db, record, plan))).keys);
+    // crash left unstarted. Each answers with the audit trail's head after its events, which the
+    // workflow keeps as an anchor outside the database, and with the events the database refused
+    // (each one refused alone, the others recorded).
+    async recordProposalLaunched(record: ProposalLaunchedRecord): Promise<AuditHead | null> {
+      return (await delivered(await once(() => recordProposalLaunched(db, audit.key, record, plan)))).head;
     },
-    /**
-     * Events the workflow recorded while the previous group was being written: one transaction.
-     * Returns the events the database refused (each one refused alone, the others recorded).
-     */
-    async recordProposalEvents({ events }: { events: ProposalEventRecord[] }): Promise<Rejection[]> {
-      const { keys, rejected } = await once(() => recordProposalEvents(db, events, plan));
-      await startDeliveries(keys);
-      return rejected;
+    /** Events the workflow recorded while the previous group was being written: one transaction. */
+    async recordProposalEvents({ events }: { events: ProposalEventRecord[] }): Promise<Recording> {
+      return delivered(await once(() => recordProposalEvents(db, audit.key, events, plan)));
     },
     /** One event alone: what workflows recorded before events went in groups still call. */
-    async recordProposalEvent(event: ProposalEventRecord): Promise<Rejection[]> {
-      const { keys, rejected } = await once(() => recordProposalEvents(db, [event], plan));
-      await startDeliveries(keys);
-      return rejected;
+    async recordProposalEvent(event: ProposalEventRecord): Promise<Recording> {
+      return delivered(await once(() => recordProposalEvents(db, audit.key, [event], plan)));
     },
     async proposalParticipants(p: { leadWorkingGroup: string; workingGroups: string[] }) {
       return proposalParticipants(db, p);
@@ -97,14 +103,21 @@ export function createActivities({ db, channels }: ActivityDeps) {
     async assignAgreementNumber({ proposalId, at }: { proposalId: string; at: string }): Promise<string> {
       return assignAgreementNumber(db, proposalId, new Date(at));
     },
-    async recordTaskAssigned(record: TaskAssignedRecord): Promise<void> {
-      await startDeliveries(await once(() => recordTaskAssigned(db, record, plan)));
+    async recordTaskAssigned(record: TaskAssignedRecord): Promise<AuditHead | null> {
+      return (await delivered({ ...await once(() => recordTaskAssigned(db, audit.key, record, plan)), rejected: [] })).head;
     },
-    /** Returns the event's refusal when the database refused it (db/tasks.ts). */
-    async recordTaskEvent(event: TaskEventRecord): Promise<Rejection[]> {
-      const { keys, rejected } = await once(() => recordTaskEvent(db, event, plan));
-      await startDeliveries(keys);
-      return rejected ? [rejected] : [];
+    async recordTaskEvent(event: TaskEventRecord): Promise<Recording> {
+      const { rejected, ...written } = await once(() => recordTaskEvent(db, audit.key, event, plan));
+      return delivered({ ...written, rejected: rejected ? [rejected] : [] });
+    },
+    /**
+     * A signed checkpoint of every trail's head, appended to the checkpoint folder (outside the
+     * database); nothing when no head moved since the last one. Run by the schedule
+     * mesa-sello-auditoria.
+     */
+    async writeAuditCheckpoint(): Promise<{ written: boolean; heads: number }> {
+      if (!audit.checkpointDir) throw ApplicationFailure.nonRetryable('Este worker no tiene carpeta de puntos de control (MESA_AUDIT_CHECKPOINT_DIR).', 'SinCarpetaDeSellos');
+      return writeCheckpoint(db, audit.key, audit.checkpointDir);
     },
     async weeklyDigests({ key }: { key: string }): Promise<Notification[]> {
       return weeklyDigests(db, key);

@@ -30,6 +30,8 @@ export interface AppDeps {
   tokenTtl: string;
   bodyLimit: number;
   logLevel: string;
+  /** MESA_AUDIT_KEY, to verify the trails, and the checkpoint folder when this process can read it. */
+  audit: { key: string; checkpointDir: string | null };
 }
 
 export type App = FastifyInstance;

@@ -1,28 +1,81 @@
-// Append-only audit trails, one per proposal and one per task: each entry holds the hash of the
-// one before it, so an edited or deleted entry breaks the chain. The same code serves both
-// trails; they differ only in their table and the column that names the subject.
-import { createHash } from 'node:crypto';
+// Append-only audit trails, one per proposal and one per task. The same code serves both trails;
+// they differ only in their table and the column that names the subject.
+//
+// Each entry is sealed with HMAC-SHA256 under MESA_AUDIT_KEY, a secret kept outside the database
+// (scheme 2), over the trail's kind, the subject's id and every column: seq, event_seq, at,
+// actor, institution, action, data, what the event wrote into the projection, and prev_hash, the
+// seal of the entry before. Whoever can write to the database but does not hold the key can
+// neither edit an entry nor forge one, nor move a trail to another subject. What a chain alone
+// cannot show (its last entries deleted) is shown by its head kept outside the trail: in the
+// workflow's memory and in the signed checkpoints (db/audit-checkpoints.ts). A short HMAC per
+// column, tied to the seal, names the column that changed when a seal breaks.
+//
+// Entries written before the key existed keep scheme 1: SHA-256 of the previous hash and the
+// entry, with no key and no subject. They are verified that way and are only as strong as it:
+// anyone with database access could have rewritten them and recomputed their hashes. Nothing is
+// written with scheme 1 any more, so such an entry after a keyed one, or beyond the head of the
+// latest checkpoint, is a forgery.
+import { createHash, createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { canonicalJson } from '../domain/canonical-json';
 import { rowsOf, type Db } from './client';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export interface Trail { table: string; subject: string; owner: string }
-export const proposalTrail: Trail = { table: 'proposal_audit', subject: 'proposal_id', owner: 'proposals' };
-export const taskTrail: Trail = { table: 'task_audit', subject: 'task_id', owner: 'tasks' };
+/** MESA_AUDIT_KEY: the secret that seals every new entry; never stored in the database. */
+export type AuditKey = string;
+
+export interface Trail { kind: 'proposal' | 'task'; table: string; subject: string; owner: string; noun: string }
+export const proposalTrail: Trail = { kind: 'proposal', table: 'proposal_audit', subject: 'proposal_id', owner: 'proposals', noun: 'la propuesta' };
+export const taskTrail: Trail = { kind: 'task', table: 'task_audit', subject: 'task_id', owner: 'tasks', noun: 'la tarea' };
 
 export interface AuditEntry { seq: number; at: string; actor: string | null; institution: string | null; action: string; data: unknown }
 
-const genesis = '0'.repeat(64);
-const hashOf = (prevHash: string, e: AuditEntry) => createHash('sha256').update(`${prevHash}\n${canonicalJson(e)}`).digest('hex');
+/** Where a trail ends: its last entry's number and seal. */
+export interface AuditHead { seq: number; hash: string }
 
+/** What broke, and where: the entry (null when it is not one entry) and the column or field. */
+export interface AuditProblem { seq: number | null; field: string; message: string }
+
+export const genesis = '0'.repeat(64);
+export const currentScheme = 2;
+
+const legacyHashOf = (prevHash: string, e: AuditEntry) => createHash('sha256').update(`${prevHash}\n${canonicalJson(e)}`).digest('hex');
+
+interface Sealed {
+  seq: number; eventSeq: number; at: string; actor: string | null; institution: string | null; action: string;
+  data: unknown; projection: unknown; prevHash: string;
+}
+
+function sealOf(key: AuditKey, trail: Trail, subjectId: string, e: Sealed): string {
+  return createHmac('sha256', key)
+    .update(canonicalJson({ scheme: currentScheme, trail: trail.kind, subject: subjectId, ...e }))
+    .digest('hex');
+}
+
+/** The columns under the seal, by their names in the table. */
+const sealedColumns: Array<[keyof Sealed, string]> = [
+  ['seq', 'seq'], ['eventSeq', 'event_seq'], ['at', 'at'], ['actor', 'actor'], ['institution', 'institution'],
+  ['action', 'action'], ['data', 'data'], ['projection', 'projection'], ['prevHash', 'prev_hash'],
+];
+
+/**
+ * A short HMAC of each column, tied to the entry's seal: not what proves the entry (the seal
+ * does), but what tells which column changed when the seal breaks.
+ */
+function columnSeals(key: AuditKey, trail: Trail, subjectId: string, seal: string, e: Sealed): Record<string, string> {
+  return Object.fromEntries(sealedColumns.map(([field, column]) => [column, createHmac('sha256', key)
+    .update(canonicalJson({ trail: trail.kind, subject: subjectId, seal, column, value: e[field] })).digest('hex').slice(0, 16)]));
+}
+
+/** SHA-256 of a text, as the projection record keeps long texts. */
+export const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const t = (trail: Trail) => sql.identifier(trail.table);
 const subject = (trail: Trail) => sql.identifier(trail.subject);
 
 /** Where a trail stands for one event: already holding it (a retried write), and its last entry. */
-export interface TrailPosition { recorded: boolean; last: { seq: number; hash: string } | null }
+export interface TrailPosition { recorded: boolean; last: AuditHead | null }
 
 /**
  * Locks the subject's row, so concurrent events take their places in the chain one by one, and
@@ -40,40 +93,157 @@ export async function lockTrail(tx: Tx, trail: Trail, subjectId: string, eventSe
   return { recorded: row!.recorded, last: row!.seq === null ? null : { seq: row!.seq, hash: row!.hash! } };
 }
 
+/** The entry that holds an event, for a retried write that must answer with the same head. */
+export async function entryOfEvent(tx: Tx | Db, trail: Trail, subjectId: string, eventSeq: number): Promise<AuditHead | null> {
+  const [row] = rowsOf<AuditHead>(await tx.execute(sql`select seq, hash from ${t(trail)} where ${subject(trail)} = ${subjectId} and event_seq = ${eventSeq}`));
+  return row ?? null;
+}
+
+const asStored = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+
+export interface NewEntry { eventSeq: number; entry: Omit<AuditEntry, 'seq'>; projection: Record<string, unknown> }
+
 /**
- * Appends the entries after `last` (from lockTrail, in the same transaction), chained in the
- * order given, in one statement.
+ * Appends the entries after `last` (from lockTrail, in the same transaction), sealed with the key
+ * and chained in the order given, in one statement. Returns the trail's new head.
  */
-export async function appendAudit(
-  tx: Tx, trail: Trail, subjectId: string, last: TrailPosition['last'], entries: Array<{ eventSeq: number; entry: Omit<AuditEntry, 'seq'> }>,
-): Promise<void> {
+export async function appendAudit(tx: Tx, key: AuditKey, trail: Trail, subjectId: string, last: TrailPosition['last'], entries: NewEntry[]): Promise<AuditHead | null> {
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? genesis;
-  const rows = entries.map(({ eventSeq, entry: e }) => {
-    const entry: AuditEntry = { seq: ++seq, ...e };
-    const hash = hashOf(prevHash, entry);
-    const row = sql`(${subjectId}, ${entry.seq}, ${eventSeq}, ${entry.at}::timestamptz, ${entry.actor}, ${entry.institution}, ${entry.action},
-      ${JSON.stringify(entry.data)}::jsonb, ${hash}, ${prevHash})`;
+  const rows = entries.map(({ eventSeq, entry: e, projection }) => {
+    // The data as the database will give it back (jsonb drops undefined), so the seal recomputes.
+    const data = asStored(e.data);
+    const sealed: Sealed = { seq: ++seq, eventSeq, at: e.at, actor: e.actor, institution: e.institution, action: e.action, data, projection: asStored(projection), prevHash };
+    const hash = sealOf(key, trail, subjectId, sealed);
+    const row = sql`(${subjectId}, ${sealed.seq}, ${eventSeq}, ${e.at}::timestamptz, ${e.actor}, ${e.institution}, ${e.action},
+      ${JSON.stringify(data)}::jsonb, ${hash}, ${prevHash}, ${currentScheme}, ${JSON.stringify(projection)}::jsonb,
+      ${JSON.stringify(columnSeals(key, trail, subjectId, hash, sealed))}::jsonb)`;
     prevHash = hash;
     return row;
   });
-  if (rows.length === 0) return;
-  await tx.execute(sql`insert into ${t(trail)} (${subject(trail)}, seq, event_seq, at, actor, institution, action, data, hash, prev_hash)
+  if (rows.length === 0) return last;
+  await tx.execute(sql`insert into ${t(trail)} (${subject(trail)}, seq, event_seq, at, actor, institution, action, data, hash, prev_hash, scheme, projection, seals)
     values ${sql.join(rows, sql`, `)}`);
+  return { seq, hash: prevHash };
 }
 
-/** The trail with its chain recomputed from what is stored. */
-export async function readAudit(db: Db, trail: Trail, subjectId: string) {
-  const rows = rowsOf<{ seq: number; at: Date | string; actor: string | null; institution: string | null; action: string; data: unknown; hash: string; prev_hash: string }>(
-    await db.execute(sql`select seq, at, actor, institution, action, data, hash, prev_hash from ${t(trail)} where ${subject(trail)} = ${subjectId} order by seq`),
-  );
+/** One stored entry, as verification reads it. */
+export interface StoredEntry {
+  seq: number; eventSeq: number; at: string; actor: string | null; institution: string | null; action: string;
+  data: Record<string, unknown>; hash: string; prevHash: string; scheme: number; projection: Record<string, unknown> | null;
+  seals: Record<string, string> | null;
+}
+
+/**
+ * Runs `read` on one snapshot of the database, so a trail and the projection it is checked
+ * against are seen at the same moment, whatever is being recorded meanwhile.
+ */
+export function oneSnapshot<T>(db: Db, read: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => read(tx as unknown as Db), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+export async function readEntries(db: Db, trail: Trail, subjectId: string): Promise<StoredEntry[]> {
+  const rows = rowsOf<{
+    seq: number; event_seq: number; at: Date | string; actor: string | null; institution: string | null; action: string;
+    data: Record<string, unknown>; hash: string; prev_hash: string; scheme: number; projection: Record<string, unknown> | null;
+    seals: Record<string, string> | null;
+  }>(await db.execute(sql`select seq, event_seq, at, actor, institution, action, data, hash, prev_hash, scheme, projection, seals
+    from ${t(trail)} where ${subject(trail)} = ${subjectId} order by seq`));
+  return rows.map((r) => ({
+    seq: r.seq, eventSeq: r.event_seq, at: new Date(r.at).toISOString(), actor: r.actor, institution: r.institution, action: r.action,
+    data: r.data, hash: r.hash, prevHash: r.prev_hash, scheme: r.scheme, projection: r.projection, seals: r.seals,
+  }));
+}
+
+/**
+ * Heads kept outside the trail. `checkpoint.head` is null when the checkpoint does not list the
+ * subject (its trail began after it was written).
+ */
+export interface Anchors {
+  workflow?: AuditHead | null;
+  checkpoint?: { at: string; head: AuditHead | null } | null;
+}
+
+/** Recomputes the chain of a trail and checks its head against the anchors given. */
+export function verifyChain(key: AuditKey, trail: Trail, subjectId: string, entries: StoredEntry[], anchors: Anchors = {}): AuditProblem[] {
+  const problems: AuditProblem[] = [];
   let prev = genesis;
-  let verified = true;
-  const events = rows.map((r) => {
-    const entry: AuditEntry = { seq: r.seq, at: new Date(r.at).toISOString(), actor: r.actor, institution: r.institution, action: r.action, data: r.data };
-    if (r.prev_hash !== prev || hashOf(prev, entry) !== r.hash) verified = false;
-    prev = r.hash;
-    return { ...entry, hash: r.hash, prevHash: r.prev_hash };
-  });
-  return { events, verified };
+  let expected = 1;
+  let keyed = false;
+  const sealedAt = anchors.checkpoint ? (anchors.checkpoint.head?.seq ?? 0) : null;
+  for (const e of entries) {
+    if (e.seq !== expected) {
+      problems.push(e.seq > expected
+        ? { seq: expected, field: 'seq', message: `Falta la entrada ${expected}${e.seq > expected + 1 ? ` (y hasta la ${e.seq - 1})` : ''}: el registro salta de la ${expected - 1} a la ${e.seq}.` }
+        : { seq: e.seq, field: 'seq', message: `La entrada ${e.seq} está fuera de orden: se esperaba la ${expected}.` });
+    }
+    expected = e.seq + 1;
+    if (e.prevHash !== prev) {
+      problems.push({ seq: e.seq, field: 'prev_hash', message: `La entrada ${e.seq} no enlaza con la anterior: su «prev_hash» no es el sello de la entrada ${e.seq - 1}.` });
+    }
+    if (e.scheme === currentScheme) {
+      keyed = true;
+      const stored: Sealed = {
+        seq: e.seq, eventSeq: e.eventSeq, at: e.at, actor: e.actor, institution: e.institution, action: e.action,
+        data: e.data, projection: e.projection, prevHash: e.prevHash,
+      };
+      if (sealOf(key, trail, subjectId, stored) !== e.hash) problems.push(brokenSeal(key, trail, subjectId, e, stored));
+    } else if (e.scheme === 1) {
+      if (keyed) {
+        problems.push({ seq: e.seq, field: 'scheme', message: `La entrada ${e.seq} dice usar el esquema anterior (SHA-256 sin clave) después de entradas selladas con clave: ninguna entrada nueva se escribe así.` });
+      } else if (sealedAt !== null && e.seq > sealedAt) {
+        problems.push({ seq: e.seq, field: 'scheme', message: `La entrada ${e.seq} dice usar el esquema anterior (SHA-256 sin clave), pero es posterior a lo que sella el punto de control del ${anchors.checkpoint!.at}: no pudo escribirse así.` });
+      } else if (legacyHashOf(prev, { seq: e.seq, at: e.at, actor: e.actor, institution: e.institution, action: e.action, data: e.data }) !== e.hash) {
+        problems.push({ seq: e.seq, field: 'hash', message: `La entrada ${e.seq} («${e.action}») no corresponde a su hash (esquema anterior, SHA-256): alguno de sus campos fue modificado.` });
+      }
+    } else {
+      problems.push({ seq: e.seq, field: 'scheme', message: `La entrada ${e.seq} tiene un esquema de sellado desconocido (${e.scheme}).` });
+    }
+    prev = e.hash;
+  }
+  const anchored: Array<[string, AuditHead | null | undefined]> = [
+    ['el workflow en ejecución', anchors.workflow],
+    [`el punto de control firmado del ${anchors.checkpoint?.at ?? ''}`, anchors.checkpoint?.head],
+  ];
+  for (const [source, head] of anchored) {
+    if (!head) continue;
+    const entry = entries.find((e) => e.seq === head.seq);
+    if (!entry) {
+      problems.push({ seq: head.seq, field: 'seq', message: `Falta la entrada ${head.seq}: según ${source}, el registro llegaba al menos hasta ella (sello ${head.hash.slice(0, 12)}…).` });
+    } else if (entry.hash !== head.hash) {
+      problems.push({ seq: head.seq, field: 'hash', message: `La entrada ${head.seq} no es la que registró ${source}: su sello cambió (${head.hash.slice(0, 12)}… → ${entry.hash.slice(0, 12)}…).` });
+    }
+  }
+  return problems;
+}
+
+/**
+ * What broke in an entry whose seal does not hold: the columns whose own seals no longer match,
+ * when only some do; otherwise the seal itself was replaced or the entry belongs elsewhere.
+ */
+function brokenSeal(key: AuditKey, trail: Trail, subjectId: string, e: StoredEntry, stored: Sealed): AuditProblem {
+  const expected = columnSeals(key, trail, subjectId, e.hash, stored);
+  const changed = e.seals ? Object.keys(expected).filter((column) => e.seals![column] !== expected[column]) : [];
+  if (changed.length > 0 && changed.length < sealedColumns.length) {
+    const list = changed.map((c) => `«${c}»`).join(', ');
+    return {
+      seq: e.seq, field: changed[0]!,
+      message: `La entrada ${e.seq} («${e.action}») fue modificada después de sellada: ${changed.length === 1 ? `su campo ${list} no es el que se registró` : `sus campos ${list} no son los que se registraron`}.`,
+    };
+  }
+  return {
+    seq: e.seq, field: 'hash',
+    message: `La entrada ${e.seq} («${e.action}») no corresponde a su sello: su sello fue reemplazado o recalculado sin la clave, o la entrada no pertenece a ${trail.noun} ${subjectId}.`,
+  };
+}
+
+/** The entries as the API shows them. */
+export const eventsOf = (entries: StoredEntry[]) => entries.map((e) => ({
+  seq: e.seq, at: e.at, actor: e.actor, institution: e.institution, action: e.action, data: e.data, hash: e.hash, prevHash: e.prevHash,
+}));
+
+/** Every trail's head, in one query: what a checkpoint seals. */
+export async function allHeads(db: Db, trail: Trail): Promise<Array<{ id: string; seq: number; hash: string }>> {
+  return rowsOf<{ id: string; seq: number; hash: string }>(await db.execute(sql`select distinct on (${subject(trail)}) ${subject(trail)} as id, seq, hash
+    from ${t(trail)} order by ${subject(trail)}, seq desc`));
 }

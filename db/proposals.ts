@@ -7,7 +7,8 @@ import {
   mayReadProposal, proposalForReader, publicFromStage, readsDeliberation, summaryForReader, tallyOf, type Reader,
 } from '../domain/visibility';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
-import { appendAudit, lockTrail, proposalTrail, readAudit, type TrailPosition, type Tx } from './audit';
+import { appendAudit, entryOfEvent, eventsOf, lockTrail, oneSnapshot, proposalTrail, readEntries, verifyChain, type Anchors, type AuditHead, type AuditKey, type TrailPosition, type Tx } from './audit';
+import { checkProposalProjection, proposalProjection } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
 import { failureCode, isPermanentFailure, refusedAction, type Rejection } from './errors';
@@ -33,7 +34,7 @@ export interface ProposalLaunchedRecord {
  * Writes a launched proposal with its first version, timeline entry, audit entry and notices;
  * once. Returns the notification keys with deliveries to send (see recordProposalEvent).
  */
-export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord, o: PlanOptions): Promise<Recorded> {
+export async function recordProposalLaunched(db: Db, key: AuditKey, r: ProposalLaunchedRecord, o: PlanOptions): Promise<Recorded> {
   const at = new Date(r.at);
   return db.transaction(async (tx) => {
     await tx.insert(proposals).values({
@@ -43,7 +44,7 @@ export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord, 
       launchedBy: r.launchedBy.userId, launchedByInstitution: r.launchedBy.institution,
       createdAt: at, updatedAt: at, ...snapshotColumns(r.snapshot), stateSeq: 0,
     }).onConflictDoNothing();
-    return appendEvents(tx, o, [{
+    return appendEvents(tx, key, o, [{
       proposalId: r.proposalId, seq: 1, at: r.at, actor: { userId: r.launchedBy.userId, institution: r.launchedBy.institution },
       action: 'lanzada', data: { title: r.plan.title, stage: r.snapshot.stage },
       effects: [
@@ -63,8 +64,8 @@ export async function recordProposalLaunched(db: Db, r: ProposalLaunchedRecord, 
  * the caller starts their delivery once this is committed, and a retry gets the same keys back,
  * so a crash in between loses no message.
  */
-export async function recordProposalEvents(db: Db, events: ProposalEventRecord[], o: PlanOptions): Promise<Recorded> {
-  return db.transaction((tx) => appendEvents(tx, o, events));
+export async function recordProposalEvents(db: Db, key: AuditKey, events: ProposalEventRecord[], o: PlanOptions): Promise<Recorded> {
+  return db.transaction((tx) => appendEvents(tx, key, o, events));
 }
 
 function snapshotColumns(s: ProposalSnapshot) {
@@ -74,8 +75,11 @@ function snapshotColumns(s: ProposalSnapshot) {
   };
 }
 
-/** What a write did: the notification keys with deliveries to start, and the events refused. */
-export interface Recorded { keys: string[]; rejected: Rejection[] }
+/**
+ * What a write did: the notification keys with deliveries to start, the events refused, and the
+ * audit trail's head after them (the workflow keeps it as an anchor outside the database).
+ */
+export interface Recorded { keys: string[]; rejected: Rejection[]; head: AuditHead | null }
 
 /**
  * Events of one proposal, in the caller's transaction: their rows, their audit entries, the
@@ -88,18 +92,21 @@ export interface Recorded { keys: string[]; rejected: Rejection[] }
  * are written again one by one, each in a savepoint: a refused one leaves only an audit entry
  * without its data (`registro_rechazado`, with the SQLSTATE), and the others are recorded.
  */
-async function appendEvents(tx: Tx, o: PlanOptions, events: ProposalEventRecord[]): Promise<Recorded> {
+async function appendEvents(tx: Tx, key: AuditKey, o: PlanOptions, events: ProposalEventRecord[]): Promise<Recorded> {
   const first = events[0];
-  if (!first) return { keys: [], rejected: [] };
+  const newest = events.at(-1);
+  if (!first || !newest) return { keys: [], rejected: [], head: null };
   const trail = await lockTrail(tx, proposalTrail, first.proposalId, first.seq);
   if (trail.recorded) {
-    return {
-      keys: await keysWithDeliveries(tx, events.flatMap((e) => e.notices ?? []).map((n) => n.key)),
-      rejected: await refusedEarlier(tx, first.proposalId, events.map((e) => e.seq)),
-    };
+    const [keys, rejected, head] = await Promise.all([
+      keysWithDeliveries(tx, events.flatMap((e) => e.notices ?? []).map((n) => n.key)),
+      refusedEarlier(tx, first.proposalId, events.map((e) => e.seq)),
+      entryOfEvent(tx, proposalTrail, first.proposalId, newest.seq),
+    ]);
+    return { keys, rejected, head };
   }
   try {
-    return { keys: await tx.transaction((sp) => writeEvents(sp, o, events, trail.last)), rejected: [] };
+    return { ...await tx.transaction((sp) => writeEvents(sp, key, o, events, trail.last)), rejected: [] };
   } catch (e) {
     if (!isPermanentFailure(e)) throw e;
   }
@@ -108,19 +115,22 @@ async function appendEvents(tx: Tx, o: PlanOptions, events: ProposalEventRecord[
   let last = trail.last;
   for (const e of events) {
     try {
-      keys.push(...await tx.transaction((sp) => writeEvents(sp, o, [e], last)));
+      const written = await tx.transaction((sp) => writeEvents(sp, key, o, [e], last));
+      keys.push(...written.keys);
+      last = written.head;
     } catch (error) {
       if (!isPermanentFailure(error)) throw error;
       const code = failureCode(error);
       rejected.push({ seq: e.seq, code });
-      await appendAudit(tx, proposalTrail, e.proposalId, last, [{
+      // What was refused wrote nothing into the projection, and its entry says so.
+      last = await appendAudit(tx, key, proposalTrail, e.proposalId, last, [{
         eventSeq: e.seq,
         entry: { at: new Date(e.at).toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: refusedAction, data: { accion: e.action, codigo: code } },
+        projection: { effects: [] },
       }]);
     }
-    last = (await lockTrail(tx, proposalTrail, e.proposalId, e.seq)).last;
   }
-  return { keys, rejected };
+  return { keys, rejected, head: last };
 }
 
 /** Of these events, the ones a previous attempt recorded as refused. */
@@ -131,23 +141,24 @@ async function refusedEarlier(tx: Tx, proposalId: string, seqs: number[]): Promi
 }
 
 /** The group's rows, newest state, audit entries and notices; nothing else is read. */
-async function writeEvents(tx: Tx, o: PlanOptions, events: ProposalEventRecord[], last: TrailPosition['last']): Promise<string[]> {
+async function writeEvents(tx: Tx, key: AuditKey, o: PlanOptions, events: ProposalEventRecord[], last: TrailPosition['last']): Promise<{ keys: string[]; head: AuditHead | null }> {
   const first = events[0]!;
   const newest = events.at(-1)!;
-  await Promise.all([
-    ...events.flatMap((e) => e.effects.map((effect) => applyEffect(tx, e, effect, new Date(e.at)))),
-    tx.update(proposals).set({ ...snapshotColumns(newest.snapshot), stateSeq: newest.seq, updatedAt: new Date(newest.at) })
-      .where(and(eq(proposals.id, newest.proposalId), lt(proposals.stateSeq, newest.seq))),
-    appendAudit(tx, proposalTrail, first.proposalId, last, events.map((e) => ({
+  const [head] = await Promise.all([
+    appendAudit(tx, key, proposalTrail, first.proposalId, last, events.map((e) => ({
       eventSeq: e.seq,
       entry: {
         at: new Date(e.at).toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action,
         data: { ...e.data, version: e.snapshot.currentVersion },
       },
+      projection: proposalProjection(e),
     }))),
+    ...events.flatMap((e) => e.effects.map((effect) => applyEffect(tx, e, effect, new Date(e.at)))),
+    tx.update(proposals).set({ ...snapshotColumns(newest.snapshot), stateSeq: newest.seq, updatedAt: new Date(newest.at) })
+      .where(and(eq(proposals.id, newest.proposalId), lt(proposals.stateSeq, newest.seq))),
   ]);
   const keys = await Promise.all(events.map((e) => recordNotices(tx, e.notices ?? [], new Date(e.at), o)));
-  return keys.flat();
+  return { keys: keys.flat(), head };
 }
 
 async function applyEffect(tx: Tx, e: ProposalEventRecord, f: ProposalEffect, at: Date): Promise<void> {
@@ -315,8 +326,19 @@ function inputView(i: typeof proposalInputs.$inferSelect) {
 
 export type ProposalWhole = NonNullable<Awaited<ReturnType<typeof getProposal>>>;
 
-/** The audit trail, with the chain recomputed from the stored entries. */
-export const getAudit = (db: Db, id: string) => readAudit(db, proposalTrail, id);
+/**
+ * The audit trail, verified: its chain recomputed with the key, its head checked against the
+ * anchors given, and the projection against what the trail says it wrote.
+ */
+export async function getAudit(db: Db, key: AuditKey, id: string, anchors: Anchors = {}) {
+  const { entries, projection } = await oneSnapshot(db, async (tx) => {
+    const read = await readEntries(tx, proposalTrail, id);
+    return { entries: read, projection: await checkProposalProjection(tx, id, read) };
+  });
+  const problems = [...verifyChain(key, proposalTrail, id, entries, anchors), ...projection];
+  const last = entries.at(-1);
+  return { events: eventsOf(entries), verified: problems.length === 0, problems, head: last ? { seq: last.seq, hash: last.hash } : null };
+}
 
 export interface ProposalFilters {
   stage?: ProposalStage;

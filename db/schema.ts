@@ -141,6 +141,16 @@ const auditColumns = () => ({
   data: jsonb('data').$type<Record<string, unknown>>().notNull(),
   hash: text('hash').notNull(),
   prevHash: text('prev_hash').notNull(),
+  /**
+   * How `hash` was computed: 1, SHA-256 of the entry (entries written before the key existed,
+   * only as strong as that: anyone with database access could rewrite them); 2, HMAC-SHA256 with
+   * MESA_AUDIT_KEY over the subject and every column. db/audit.ts explains both.
+   */
+  scheme: integer('scheme').notNull().default(1),
+  /** Scheme 2: what the event wrote into the projection (texts as their SHA-256), to check it against. */
+  projection: jsonb('projection').$type<Record<string, unknown>>(),
+  /** Scheme 2: a short HMAC per column, tied to `hash`: when the seal breaks, they tell which column changed. */
+  seals: jsonb('seals').$type<Record<string, string>>(),
 });
 
 /**

@@ -3,7 +3,8 @@ import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, sql, type S
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
 import type { TaskEffect, TaskEventRecord, TaskSnapshot, TaskStatus } from '../domain/tasks';
-import { appendAudit, lockTrail, readAudit, taskTrail, type TrailPosition, type Tx } from './audit';
+import { appendAudit, entryOfEvent, eventsOf, lockTrail, oneSnapshot, readEntries, taskTrail, verifyChain, type Anchors, type AuditHead, type AuditKey, type TrailPosition, type Tx } from './audit';
+import { checkTaskProjection, taskProjection } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
 import { failureCode, isPermanentFailure, refusedAction, type Rejection } from './errors';
@@ -40,7 +41,7 @@ const snapshotColumns = (s: TaskSnapshot) => ({
  * The task as assigned: its row, one line per responsible institution, the first audit entry and
  * its notices. Returns the notification keys with deliveries to send, as recordTaskEvent does.
  */
-export async function recordTaskAssigned(db: Db, r: TaskAssignedRecord, o: PlanOptions): Promise<string[]> {
+export async function recordTaskAssigned(db: Db, key: AuditKey, r: TaskAssignedRecord, o: PlanOptions): Promise<Omit<TaskRecorded, 'rejected'>> {
   const at = new Date(r.adoptedAt);
   const notices = r.notices ?? [];
   return db.transaction(async (tx) => {
@@ -49,20 +50,24 @@ export async function recordTaskAssigned(db: Db, r: TaskAssignedRecord, o: PlanO
       title: r.action.title, deliverable: r.action.deliverable, createdAt: at, updatedAt: at, stateSeq: 1, ...snapshotColumns(r.snapshot),
     }).onConflictDoNothing();
     const trail = await lockTrail(tx, taskTrail, r.taskId, 1);
-    if (trail.recorded) return keysWithDeliveries(tx, notices.map((n) => n.key));
-    await Promise.all([
+    if (trail.recorded) return { keys: await keysWithDeliveries(tx, notices.map((n) => n.key)), head: await entryOfEvent(tx, taskTrail, r.taskId, 1) };
+    const [, head] = await Promise.all([
       tx.insert(taskLines).values(r.action.responsible.map((institution) => ({ taskId: r.taskId, institution }))).onConflictDoNothing(),
-      appendAudit(tx, taskTrail, r.taskId, trail.last, [{
+      appendAudit(tx, key, taskTrail, r.taskId, trail.last, [{
         eventSeq: 1,
         entry: {
           at: at.toISOString(), actor: null, institution: null, action: 'asignada',
           data: { agreementNumber: r.agreementNumber, title: r.action.title, responsible: r.action.responsible, dueAt: r.dueAt },
         },
+        projection: taskProjection({ effects: [{ kind: 'responsible', responsible: r.action.responsible }], snapshot: r.snapshot }),
       }]),
     ]);
-    return recordNotices(tx, notices, at, o);
+    return { keys: await recordNotices(tx, notices, at, o), head };
   });
 }
+
+/** What a task event's write did: as for proposals (db/proposals.ts), for one event. */
+export interface TaskRecorded { keys: string[]; rejected: Rejection | null; head: AuditHead | null }
 
 /**
  * One task event, in one transaction, once: its rows, the task's new state, its audit entry and
@@ -70,43 +75,51 @@ export async function recordTaskAssigned(db: Db, r: TaskAssignedRecord, o: PlanO
  * the database refuses the event for what it holds (db/errors.ts), only an audit entry without
  * its data takes its place (`registro_rechazado`), and the refusal is returned.
  */
-export async function recordTaskEvent(db: Db, e: TaskEventRecord, o: PlanOptions): Promise<{ keys: string[]; rejected: Rejection | null }> {
+
+export async function recordTaskEvent(db: Db, key: AuditKey, e: TaskEventRecord, o: PlanOptions): Promise<TaskRecorded> {
   const notices = e.notices ?? [];
   return db.transaction(async (tx) => {
     const trail = await lockTrail(tx, taskTrail, e.taskId, e.seq);
     if (trail.recorded) {
-      const [refused] = await tx.select({ data: taskAudit.data }).from(taskAudit)
-        .where(and(eq(taskAudit.taskId, e.taskId), eq(taskAudit.eventSeq, e.seq), eq(taskAudit.action, refusedAction)));
+      const [[refused], keys, head] = await Promise.all([
+        tx.select({ data: taskAudit.data }).from(taskAudit)
+          .where(and(eq(taskAudit.taskId, e.taskId), eq(taskAudit.eventSeq, e.seq), eq(taskAudit.action, refusedAction))),
+        keysWithDeliveries(tx, notices.map((n) => n.key)),
+        entryOfEvent(tx, taskTrail, e.taskId, e.seq),
+      ]);
       const code = String((refused?.data as { codigo?: unknown } | undefined)?.codigo ?? '');
-      return { keys: await keysWithDeliveries(tx, notices.map((n) => n.key)), rejected: refused ? { seq: e.seq, code } : null };
+      return { keys, rejected: refused ? { seq: e.seq, code } : null, head };
     }
     try {
-      return { keys: await tx.transaction((sp) => writeTaskEvent(sp, e, trail.last, o)), rejected: null };
+      return { ...await tx.transaction((sp) => writeTaskEvent(sp, key, e, trail.last, o)), rejected: null };
     } catch (error) {
       if (!isPermanentFailure(error)) throw error;
       const code = failureCode(error);
-      await appendAudit(tx, taskTrail, e.taskId, trail.last, [{
+      // What was refused wrote nothing into the projection, and its entry says so.
+      const head = await appendAudit(tx, key, taskTrail, e.taskId, trail.last, [{
         eventSeq: e.seq,
         entry: { at: new Date(e.at).toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: refusedAction, data: { accion: e.action, codigo: code } },
+        projection: { effects: [] },
       }]);
-      return { keys: [], rejected: { seq: e.seq, code } };
+      return { keys: [], rejected: { seq: e.seq, code }, head };
     }
   });
 }
 
-async function writeTaskEvent(tx: Tx, e: TaskEventRecord, last: TrailPosition['last'], o: PlanOptions): Promise<string[]> {
+async function writeTaskEvent(tx: Tx, key: AuditKey, e: TaskEventRecord, last: TrailPosition['last'], o: PlanOptions): Promise<{ keys: string[]; head: AuditHead | null }> {
   const notices = e.notices ?? [];
   const at = new Date(e.at);
   // Effects in order: a line's later change must not overtake an earlier one of the same event.
   for (const effect of e.effects) await applyEffect(tx, e, effect, at);
-  await Promise.all([
+  const [, head] = await Promise.all([
     tx.update(tasks).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
       .where(and(eq(tasks.id, e.taskId), lt(tasks.stateSeq, e.seq))),
-    appendAudit(tx, taskTrail, e.taskId, last, [{
+    appendAudit(tx, key, taskTrail, e.taskId, last, [{
       eventSeq: e.seq, entry: { at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action, data: e.data },
+      projection: taskProjection(e),
     }]),
   ]);
-  return recordNotices(tx, notices, at, o);
+  return { keys: await recordNotices(tx, notices, at, o), head };
 }
 
 async function applyEffect(tx: Tx, e: TaskEventRecord, f: TaskEffect, at: Date): Promise<void> {
@@ -160,7 +173,16 @@ export async function getTask(db: Db, id: string) {
   };
 }
 
-export const getTaskAudit = (db: Db, id: string) => readAudit(db, taskTrail, id);
+/** The task's audit trail, verified as a proposal's is (getAudit). */
+export async function getTaskAudit(db: Db, key: AuditKey, id: string, anchors: Anchors = {}) {
+  const { entries, projection } = await oneSnapshot(db, async (tx) => {
+    const read = await readEntries(tx, taskTrail, id);
+    return { entries: read, projection: await checkTaskProjection(tx, id, read) };
+  });
+  const problems = [...verifyChain(key, taskTrail, id, entries, anchors), ...projection];
+  const last = entries.at(-1);
+  return { events: eventsOf(entries), verified: problems.length === 0, problems, head: last ? { seq: last.seq, hash: last.hash } : null };
+}
 
 export interface TaskFilters {
   institution?: string;

@@ -98,10 +98,14 @@ export const summaryForReader = <S extends { pendingFor: string[] }>(r: Reader, 
  * entries carry each position and comment); the State's side gets the entries by institution;
  * the secretariat also sees which user acted.
  */
-export function auditForReader<E extends { actor: string | null }, A extends { events: E[]; verified: boolean }>(r: Reader, audit: A) {
+export function auditForReader<
+  E extends { actor: string | null }, A extends { events: E[]; verified: boolean; problems?: Array<{ field: string; message: string }> },
+>(r: Reader, audit: A) {
   if (!readsDeliberation(r)) return { events: [] as E[], verified: audit.verified };
   if (readsUserIds(r)) return audit;
-  return { ...audit, events: audit.events.map((e) => ({ ...e, actor: null })) };
+  // A broken actor column would be described with the user ids it holds.
+  const problems = audit.problems?.map((p) => (p.field === 'actor' ? { ...p, message: 'El autor registrado de esta entrada no es el que se selló.' } : p));
+  return { ...audit, events: audit.events.map((e) => ({ ...e, actor: null })), ...(problems ? { problems } : {}) };
 }
 
 /**

@@ -12,6 +12,7 @@ await runUntilSignal('API', async () => {
   const temporal = await connectTemporal(config.temporal, config.temporal.address!, privateKey);
   const app = await buildApp({
     db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
+    audit: { key: config.audit.key!, checkpointDir: config.audit.checkpointDir ?? null },
     tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel,
   });
   await app.listen({ port: config.port, host: config.host });

@@ -1,5 +1,6 @@
 // All configuration, parsed once at boot by one schema into a frozen object. A wrong value stops
 // the start with a sentence naming the variable. Nothing else reads process.env.
+import { join } from 'node:path';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
@@ -24,6 +25,8 @@ const Env = Type.Object({
   MESA_WORKFLOW_CACHE: Type.Integer({ minimum: 2, default: 500, description: 'Workflows que un worker guarda en memoria (~0,5 MiB cada uno); el resto se reconstruye de su historia al despertar.' }),
   MESA_ACTOR_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Clave privada Ed25519 con la que la API firma a quien actúa en cada acción (PEM PKCS8, o 32 bytes en hex o base64). Obligatoria en producción para la API y, si no se da MESA_ACTOR_PUBLIC_KEY, para los workers; el modo embebido la genera en la carpeta de datos.' })),
   MESA_ACTOR_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Clave pública Ed25519 correspondiente (PEM SPKI, o 32 bytes en hex o base64): con ella un worker comprueba las firmas sin tener la clave privada.' })),
+  MESA_AUDIT_KEY: Type.Optional(Type.String({ minLength: 32, description: 'Clave secreta (32 caracteres o más) con que se sella el registro de auditoría; se guarda fuera de la base de datos. Obligatoria en producción; el modo embebido la genera en la carpeta de datos.' })),
+  MESA_AUDIT_CHECKPOINT_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Carpeta donde el worker deja los puntos de control firmados del registro de auditoría (fuera de la base de datos, de solo agregar). Obligatoria para el worker en producción; en el modo embebido, la carpeta de datos.' })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
@@ -44,6 +47,11 @@ export interface Config {
   workflowCache: number;
   /** From MESA_ACTOR_KEY (or only the public half, from MESA_ACTOR_PUBLIC_KEY); null when neither is set. */
   actorKeys: ActorKeys | null;
+  /**
+   * The key that seals audit trails (undefined only in the embedded mode, which keeps one in its
+   * data folder: runtime/audit-key.ts) and the folder of their signed checkpoints.
+   */
+  audit: { key: string | undefined; checkpointDir: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -63,6 +71,9 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
   if (!isDuration(v.MESA_TOKEN_TTL)) throw new ConfigError('Configuración inválida: la variable «MESA_TOKEN_TTL» debe ser una duración ISO 8601 (por ejemplo PT12H).');
   if (mode === 'production' && !v.DATABASE_URL) throw new ConfigError('Configuración inválida: en producción la variable «DATABASE_URL» es obligatoria.');
   if (mode === 'production' && !v.TEMPORAL_ADDRESS) throw new ConfigError('Configuración inválida: en producción la variable «TEMPORAL_ADDRESS» es obligatoria.');
+  if (mode === 'production' && !v.MESA_AUDIT_KEY) {
+    throw new ConfigError('Configuración inválida: en producción la variable «MESA_AUDIT_KEY» es obligatoria: la clave secreta (32 caracteres o más, la misma en la API y en los workers) con que se sella el registro de auditoría, guardada fuera de la base de datos. Genere una con: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))"');
+  }
 
   const actorKeys = parseActorKeys(v.MESA_ACTOR_KEY, v.MESA_ACTOR_PUBLIC_KEY);
 
@@ -92,6 +103,10 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     logLevel: v.LOG_LEVEL,
     workflowCache: v.MESA_WORKFLOW_CACHE,
     actorKeys,
+    audit: Object.freeze({
+      key: v.MESA_AUDIT_KEY,
+      checkpointDir: v.MESA_AUDIT_CHECKPOINT_DIR ?? (mode === 'embedded' ? join(v.MESA_DATA_DIR, 'sellos-auditoria') : undefined),
+    }),
     mail: Object.freeze({ smtpUrl: v.SMTP_URL, from: v.MESA_MAIL_FROM, publicUrl: (v.MESA_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '') }),
   });
 }

@@ -7,6 +7,7 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { actorKeyInDataDir } from './actor-key';
 import { connectTemporal, openMesaDatabase } from './boot';
+import { embeddedAuditKey } from './audit-key';
 import { loadConfig } from './config';
 import { demoEmail } from './demo';
 import { lockDataDir } from './lock';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
   const stops: Array<() => Promise<unknown> | unknown> = [unlock];
+  const audit = { key: config.audit.key ?? embeddedAuditKey(dataDir), checkpointDir: resolve(config.audit.checkpointDir!) };
   const stopAll = async () => {
     for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch((e) => console.error(e));
   };
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
     const channels = channelsFor(config);
     stops.push(() => channels.mailer?.close());
     const worker = await createWorker({
-      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey,
+      connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey,
     });
     const workerDone = worker.run();
     await ensureSchedules(temporal.client, config.temporal.taskQueue);
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
     });
 
     const app = await buildApp({
-      db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
+      db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue, audit,
       // This console is read by a person: a line per request would bury the addresses printed below.
       tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
     });

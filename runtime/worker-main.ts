@@ -2,7 +2,7 @@
 // (production mode). Several may run at once: Temporal spreads the work among them.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectTemporal, openMesaDatabase } from './boot';
-import { loadConfig, requireActorPublicKey } from './config';
+import { ConfigError, loadConfig, requireActorPublicKey } from './config';
 import { runUntilSignal } from './process';
 import { ensureSchedules } from './schedules';
 import { channelsFor, createWorker } from './worker';
@@ -10,13 +10,17 @@ import { channelsFor, createWorker } from './worker';
 await runUntilSignal('worker', async () => {
   const config = loadConfig('production');
   const actorPublicKey = requireActorPublicKey(config);
+  const { key, checkpointDir } = config.audit;
+  if (!checkpointDir) {
+    throw new ConfigError('Configuración inválida: el worker necesita la variable «MESA_AUDIT_CHECKPOINT_DIR»: la carpeta (fuera de la base de datos, de solo agregar) donde deja los puntos de control firmados del registro de auditoría.');
+  }
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO') });
   const database = await openMesaDatabase({ url: config.databaseUrl! }, null);
   const temporal = await connectTemporal(config.temporal, config.temporal.address!, null);
   const channels = channelsFor(config);
   if (!channels.mailer) console.warn('Sin SMTP_URL: no se enviarán correos (la bandeja y los webhooks sí funcionan).');
   const worker = await createWorker({
-    connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, maxCachedWorkflows: config.workflowCache, actorPublicKey,
+    connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit: { key: key!, checkpointDir }, maxCachedWorkflows: config.workflowCache, actorPublicKey,
   });
   const done = worker.run();
   await ensureSchedules(temporal.client, config.temporal.taskQueue);

@@ -16,6 +16,8 @@ export interface WorkerDeps {
   taskQueue: string;
   db: Db;
   channels: NotificationChannels;
+  /** MESA_AUDIT_KEY and the checkpoint folder (null where this worker writes no checkpoints). */
+  audit: { key: string; checkpointDir: string | null };
   /** How many workflows stay in memory (MESA_WORKFLOW_CACHE); the SDK's default when absent. */
   maxCachedWorkflows?: number;
   /** A prebuilt bundle file (tests build it once per run); otherwise the workflows are bundled now. */
@@ -31,7 +33,7 @@ export async function createWorker(d: WorkerDeps): Promise<Worker> {
     connection: d.connection,
     namespace: d.namespace,
     taskQueue: d.taskQueue,
-    activities: createActivities({ db: d.db, channels: d.channels }),
+    activities: createActivities({ db: d.db, channels: d.channels, audit: d.audit }),
     ...(d.maxCachedWorkflows ? { maxCachedWorkflows: d.maxCachedWorkflows } : {}),
     workflowBundle: { code: withActorPublicKey(code, d.actorPublicKey) },
   });

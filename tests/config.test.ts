@@ -1,4 +1,8 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { embeddedAuditKey } from '../runtime/audit-key';
 import { ConfigError, loadConfig } from '../runtime/config';
 
 describe('configuration', () => {
@@ -24,7 +28,26 @@ describe('configuration', () => {
   it('requires DATABASE_URL and TEMPORAL_ADDRESS in production, and listens on every interface there', () => {
     expect(() => loadConfig('production', { TEMPORAL_ADDRESS: 'temporal:7233' })).toThrow('«DATABASE_URL»');
     expect(() => loadConfig('production', { DATABASE_URL: 'postgres://db/mesa' })).toThrow('«TEMPORAL_ADDRESS»');
-    const c = loadConfig('production', { DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'mesa-prod' });
+    const c = loadConfig('production', { DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'mesa-prod', MESA_AUDIT_KEY: 'k'.repeat(32) });
     expect(c).toMatchObject({ host: '0.0.0.0', temporal: { address: 'temporal:7233', namespace: 'mesa-prod' } });
+  });
+
+  it('requires the audit key in production, and keeps a generated one in the data folder on the embedded default', async () => {
+    const production = { DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 'temporal:7233' };
+    expect(() => loadConfig('production', production)).toThrow('en producción la variable «MESA_AUDIT_KEY» es obligatoria');
+    expect(() => loadConfig('production', { ...production, MESA_AUDIT_KEY: 'corta' })).toThrow('«MESA_AUDIT_KEY»');
+    expect(loadConfig('production', { ...production, MESA_AUDIT_KEY: 'k'.repeat(32), MESA_AUDIT_CHECKPOINT_DIR: '/srv/sellos' }).audit)
+      .toEqual({ key: 'k'.repeat(32), checkpointDir: '/srv/sellos' });
+    expect(loadConfig('embedded', { MESA_DATA_DIR: 'datos' }).audit).toEqual({ key: undefined, checkpointDir: join('datos', 'sellos-auditoria') });
+
+    const dir = await mkdtemp(join(tmpdir(), 'mesa-clave-'));
+    try {
+      const key = embeddedAuditKey(dir);
+      expect(key.length).toBeGreaterThanOrEqual(32);
+      expect((await stat(join(dir, 'clave-auditoria'))).mode & 0o777).toBe(0o600);
+      expect(embeddedAuditKey(dir)).toBe(key); // reused on every later start
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,8 +2,9 @@
 // TEST_DATABASE_URL is set, in-memory PGlite otherwise), its own task queue and worker on the
 // run's Temporal dev server, and the HTTP app called through inject.
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -54,6 +55,10 @@ export interface Mesa {
    */
   temporalClient(sign?: { key: KeyObject; expiresIn?: number }): Client;
   taskQueue: string;
+  /** The PostgreSQL database of this Mesa (null on in-memory PGlite). */
+  databaseUrl: string | null;
+  /** This Mesa's MESA_AUDIT_KEY and checkpoint folder, generated for it. */
+  audit: { key: string; checkpointDir: string };
   /** A bearer token for the demo user of the institution with this code. */
   login(code: string): Promise<string>;
   /** An API call as the demo user of that institution: status and parsed body. */
@@ -89,10 +94,11 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   });
   const client = temporalClient({ key: actorKeys.privateKey! });
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+  const audit = { key: randomBytes(32).toString('base64url'), checkpointDir: join(await mkdtemp(join(tmpdir(), 'mesa-sellos-')), 'sellos') };
   const newWorker = async () => {
     const w = await createWorker({
       connection: native, namespace: 'default', taskQueue, db: database.db,
-      channels: { mailer: options.mailer ?? null, publicUrl: 'http://mesa.test' },
+      channels: { mailer: options.mailer ?? null, publicUrl: 'http://mesa.test' }, audit,
       workflowBundle: { codePath: inject('workflowBundlePath') }, actorPublicKey: actorKeys.publicKey,
     });
     return { worker: w, done: w.run() };
@@ -105,7 +111,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
     running = null;
   };
   const app = await buildApp({
-    db: database.db, temporal: client, taskQueue, tokenTtl: 'PT1H', bodyLimit: 1_048_576, logLevel: 'silent',
+    db: database.db, temporal: client, taskQueue, audit, tokenTtl: 'PT1H', bodyLimit: 1_048_576, logLevel: 'silent',
   });
   const tokens = new Map<string, string>();
 
@@ -125,7 +131,8 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   }
 
   return {
-    app, database, client, actorKey: actorKeys.privateKey!, temporalClient, taskQueue, login, call,
+    app, database, client, actorKey: actorKeys.privateKey!, temporalClient, taskQueue, audit, login, call,
+    databaseUrl: pg && 'url' in pg.target ? pg.target.url : null,
     stopWorker,
     async startWorker() {
       if (!running) running = await newWorker();
@@ -137,6 +144,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
       await native.close();
       await database.close();
       await pg?.drop();
+      await rm(dirname(audit.checkpointDir), { recursive: true, force: true });
     },
   };
 }

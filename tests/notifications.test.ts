@@ -106,7 +106,7 @@ describe('email for a whole sign-off round', () => {
     const planned = await planDeliveries(mesa.database.db, { key: row!.key, recipients: memberCodes, kind: 'conformidad_solicitada', title: 'otra vez', proposalId: id }, { publicUrl: 'http://mesa.test', email: true });
     expect(planned).toBe(22);
     const env = new MockActivityEnvironment();
-    const activities = createActivities({ db: mesa.database.db, channels: { mailer, publicUrl: 'http://mesa.test' } });
+    const activities = createActivities({ db: mesa.database.db, channels: { mailer, publicUrl: 'http://mesa.test' }, audit: mesa.audit });
     const rows = await mesa.database.db.select().from(deliveries).where(eq(deliveries.key, row!.key));
     expect(await env.run(activities.deliver, { ids: rows.map((r) => r.id) })).toEqual({ sent: 0, failed: 0 });
     await settle();
@@ -129,7 +129,7 @@ describe('email for a whole sign-off round', () => {
       },
       notices: [{ key, recipients: ['MINSA'], kind: 'aporte_respondido', title: 'Aviso tras una caída', proposalId: id }],
     };
-    const activities = createActivities({ db: mesa.database.db, channels: { mailer, publicUrl: 'http://mesa.test' } });
+    const activities = createActivities({ db: mesa.database.db, channels: { mailer, publicUrl: 'http://mesa.test' }, audit: mesa.audit });
     // The event and its notices are committed, then the activity dies before their delivery
     // starts (here: it has no Temporal client to start it with).
     await expect(new MockActivityEnvironment({ taskQueue: mesa.taskQueue }).run(activities.recordProposalEvent, event)).rejects.toThrow(/No Client/);
@@ -327,7 +327,7 @@ describe('the folder catcher of the embedded mode', () => {
       const n = { key: 'prueba-carpeta:1', recipients: ['ONP'], kind: 'recordatorio', title: 'Recordatorio: su conformidad está pendiente' };
       await planDeliveries(db, n, { publicUrl: 'http://mesa.test', email: true });
       const [row] = await db.select().from(deliveries).where(eq(deliveries.key, n.key));
-      const activities = createActivities({ db, channels: { mailer: crashing, publicUrl: 'http://mesa.test' } });
+      const activities = createActivities({ db, channels: { mailer: crashing, publicUrl: 'http://mesa.test' }, audit: mesa.audit });
       const env = new MockActivityEnvironment();
       await expect(env.run(activities.deliver, { ids: [row!.id] })).rejects.toThrow('proceso terminado');
       expect(await env.run(activities.deliver, { ids: [row!.id] })).toEqual({ sent: 1, failed: 0 }); // the retry

@@ -2,7 +2,7 @@
 // next write, in order, and each event is answered only once its own group is written.
 import { describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
-import { inGroups } from '../workflows/recording';
+import { inGroups, throwIfRefused, type Recording } from '../workflows/recording';
 import { refusals } from '../workflows/messages';
 
 /** A write that waits until the test lets it finish (or fail). */
@@ -50,8 +50,11 @@ describe('events recorded in groups', () => {
   });
 
   it('fails alone an event the database refused, and answers the others of its group', async () => {
-    const add = inGroups<{ seq: number }>(async (events) => events.filter((e) => e.seq === 2).map((e) => ({ seq: e.seq, code: '22021' })));
-    const [one, two, three] = [1, 2, 3].map((seq) => add({ seq }));
+    const add = inGroups<{ seq: number }, Recording>(async (events) => ({
+      rejected: events.filter((e) => e.seq === 2).map((e) => ({ seq: e.seq, code: '22021' })), head: null,
+    }));
+    // As a workflow's record() does: each event looks for itself among those refused.
+    const [one, two, three] = [1, 2, 3].map(async (seq) => throwIfRefused(await add({ seq }), seq));
     await expect(one).resolves.toBeUndefined();
     const refusal = await two!.catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(ApplicationFailure);

@@ -1,6 +1,7 @@
 // The proposal workflow's messages, declared once and shared by the workflow and its callers
 // (api/), so a name or a type can never drift between the two sides.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { AuditHead } from '../db/audit';
 import type { Position } from '../domain/decision';
 import type { InputDecision, InputKind, WorkingGroupDecision } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
@@ -29,6 +30,8 @@ export interface ProposalState {
   recorded: boolean;
   round: number;
   pendingFor: string[];
+  /** The audit trail's last entry as the recording activities answered it: an anchor outside the database. */
+  auditHead?: AuditHead | null;
 }
 
 export const proposalWorkflowId = (proposalId: string) => `proposal-${proposalId}`;

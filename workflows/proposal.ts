@@ -11,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities';
+import type { AuditHead } from '../db/audit';
 import { applySilence, decideRound, positions, positionsNeedingComment, tacitComment, type CastPosition } from '../domain/decision';
 import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
 import {
@@ -26,7 +27,7 @@ import {
   signoffUpdate, stateQuery, submitInputUpdate, withdrawUpdate, workingGroupDecisionUpdate,
   type Actor, type ProposalInput, type ProposalState,
 } from './messages';
-import { groupedRecording, inGroups, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Notice } from './recording';
+import { groupedRecording, inGroups, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Notice, type Recording } from './recording';
 import { taskWorkflow, taskWorkflowId } from './task';
 
 const options = {
@@ -80,6 +81,8 @@ interface Memory {
   tasks: string[];
   /** Notifications decided but not yet handed to the notify activity (sent by the main loop). */
   outbox: Notification[];
+  /** The audit trail's head after the last recorded event (absent in runs from before it was kept). */
+  auditHead?: AuditHead | null;
 }
 
 export type ProposalWorkflowArgs = ProposalInput | { resume: Memory };
@@ -120,8 +123,13 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   const now = () => new Date();
   const state = (): ProposalState => ({
     status: m.status, stage: m.stage, currentVersion: m.currentVersion, deadlines: m.deadlines, recorded: m.recorded,
-    round: m.roundNumber, pendingFor: pendingFor(),
+    round: m.roundNumber, pendingFor: pendingFor(), auditHead: m.auditHead ?? null,
   });
+
+  /** Histories recorded before the activities answered with the head replay with undefined here. */
+  const keepHead = (head: AuditHead | null | undefined) => {
+    if (head && head.seq > (m.auditHead?.seq ?? 0)) m.auditHead = head;
+  };
 
   function pendingFor(): string[] {
     switch (m.stage) {
@@ -141,7 +149,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     };
   }
 
-  const recordInGroup = inGroups<ProposalEventRecord>((events) => activities.recordProposalEvents({ events }));
+  const recordInGroup = inGroups<ProposalEventRecord, Recording>((events) => activities.recordProposalEvents({ events }));
 
   /**
    * Numbers the event now (so its place is fixed), then waits until it is in the database with
@@ -154,8 +162,9 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
       proposalId, seq, at: now().toISOString(), action, data, effects, snapshot: snapshot(), notices: carried,
       actor: { userId: actor?.userId ?? null, institution: actor?.institution ?? null },
     };
-    if (groupedRecording()) await recordInGroup(event);
-    else throwIfRefused(await activities.recordProposalEvent(event), seq);
+    const recorded = await (groupedRecording() ? recordInGroup(event) : activities.recordProposalEvent(event));
+    keepHead(recorded?.head);
+    throwIfRefused(recorded, seq);
     m.outbox.push(...after);
     return seq;
   }
@@ -615,9 +624,9 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     enterStage(m.stage as ProcessStage);
     m.seq = 1;
     const { carried, after } = splitNotices(stageNotices().map((n) => keyed(proposalId, 1, n, { proposalId })));
-    await activities.recordProposalLaunched({
+    keepHead(await activities.recordProposalLaunched({
       proposalId, plan, launchedBy: m.input.launchedBy, at: m.stageOpenedAt, snapshot: snapshot(), effects: roundOpened(), notices: carried,
-    });
+    }));
     m.recorded = true;
     m.outbox.push(...after);
   }

@@ -10,6 +10,7 @@
 // activity reports it, the other events of its group are recorded, and the action that made it
 // is refused to its caller with `refusals.rejected` (see recordRefused).
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
+import type { AuditHead } from '../db/audit';
 import type { Notification } from '../domain/events';
 import { recordRefusedType, refusals } from './messages';
 
@@ -57,19 +58,25 @@ export function asRefusal(e: unknown): unknown {
 /** True when `e` is the refusal of one action's record: its handler undoes what it changed. */
 export const isRecordRefusal = (e: unknown) => e instanceof ApplicationFailure && e.type === refusals.rejected;
 
+/**
+ * What a recording activity answers: the events the database refused, and the audit trail's head
+ * after them (the workflow keeps it as an anchor outside the database).
+ */
+export interface Recording { rejected: Rejection[]; head: AuditHead | null }
+
 /** Throws the refusal of the event `seq` if the activity reported it (activities of older workers report nothing). */
-export function throwIfRefused(rejected: Rejection[] | void | null, seq: number): void {
-  const mine = (rejected ?? []).find((r) => r.seq === seq);
+export function throwIfRefused(recorded: Recording | void | null, seq: number): void {
+  const mine = (recorded?.rejected ?? []).find((r) => r.seq === seq);
   if (mine) throw recordRefused(mine.code);
 }
 
 /**
- * Group commit: `add(event)` resolves once the event is written. Events added while a write is
- * under way go together in the next one, in the order they were added. An event the write
- * reports as refused fails alone.
+ * Group commit: `add(event)` resolves once the event is written, with what the write of its group
+ * answered (the caller finds there whether its own event was refused). Events added while a write
+ * is under way go together in the next one, in the order they were added.
  */
-export function inGroups<E>(write: (events: E[]) => Promise<Rejection[] | void | null>): (event: E) => Promise<void> {
-  let waiting: Array<{ event: E; done: () => void; failed: (e: unknown) => void }> = [];
+export function inGroups<E, R = void>(write: (events: E[]) => Promise<R>): (event: E) => Promise<R> {
+  let waiting: Array<{ event: E; done: (result: R) => void; failed: (e: unknown) => void }> = [];
   let writing = false;
   async function drain() {
     writing = true;
@@ -77,22 +84,15 @@ export function inGroups<E>(write: (events: E[]) => Promise<Rejection[] | void |
       const group = waiting;
       waiting = [];
       try {
-        const rejected = await write(group.map((w) => w.event));
-        for (const w of group) {
-          try {
-            throwIfRefused(rejected, (w.event as { seq?: number }).seq ?? Number.NaN);
-            w.done();
-          } catch (refusal) {
-            w.failed(refusal);
-          }
-        }
+        const result = await write(group.map((w) => w.event));
+        for (const w of group) w.done(result);
       } catch (e) {
         for (const w of group) w.failed(asRefusal(e));
       }
     }
     writing = false;
   }
-  return (event) => new Promise<void>((done, failed) => {
+  return (event) => new Promise<R>((done, failed) => {
     waiting.push({ event, done, failed });
     if (!writing) void drain();
   });

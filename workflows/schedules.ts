@@ -24,6 +24,14 @@ export async function dailyDigestWorkflow(): Promise<number> {
   return activities.dailyDigests({ key: `${workflowInfo().workflowId}:resumen-diario`, since: since.toISOString(), until: until.toISOString() });
 }
 
+/**
+ * A signed checkpoint of every audit trail's head, written outside the database
+ * (db/audit-checkpoints.ts). One run per period for the whole Mesa, however many workers run.
+ */
+export async function auditCheckpointWorkflow(): Promise<{ written: boolean; heads: number }> {
+  return activities.writeAuditCheckpoint();
+}
+
 export async function monthlyReportWorkflow(): Promise<void> {
   await activities.notify(await activities.monthlyComplianceReport({ key: workflowInfo().workflowId }));
 }

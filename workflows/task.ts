@@ -7,6 +7,7 @@ import {
   allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, log, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { AuditHead } from '../db/audit';
 import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
@@ -42,6 +43,8 @@ export interface TaskState {
   lines: Record<string, Line>;
   request: { institution: string; reason: string; proposedDueDate: string | null } | null;
   overdue: boolean;
+  /** The audit trail's last entry as the recording activities answered it (query only). */
+  auditHead?: AuditHead | null;
 }
 
 export const taskWorkflowId = (taskId: string) => `task-${taskId}`;
@@ -70,6 +73,11 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     overdue: false,
   };
   let seq = 0;
+  let auditHead: AuditHead | null = null;
+  /** Histories recorded before the activities answered with the head replay with undefined here. */
+  const keepHead = (head: AuditHead | null | undefined) => {
+    if (head && head.seq > (auditHead?.seq ?? 0)) auditHead = head;
+  };
   const fired: string[] = [];
   const outbox: Notification[] = [];
   const now = () => new Date();
@@ -94,11 +102,12 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     const at = now().toISOString();
     const n = ++seq;
     const { carried, after } = splitNotices(notices.map((x) => keyed(taskId, n, x, about)));
-    const rejected = await activities.recordTaskEvent({
+    const recorded = await activities.recordTaskEvent({
       taskId, seq: n, at, action, data, effects, snapshot: snapshot(), notices: carried,
       actor: { userId: actor?.userId ?? null, institution: actor?.institution ?? null },
     }).catch((e: unknown) => { throw asRefusal(e); });
-    throwIfRefused(rejected, n);
+    keepHead(recorded?.head);
+    throwIfRefused(recorded, n);
     outbox.push(...after);
     return { seq: n };
   }
@@ -135,7 +144,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     if (actor.kind !== 'secretaria') refuse(refusals.forbidden, `Solo la Secretaría Técnica ${what}.`);
   };
 
-  setHandler(taskStateQuery, () => s);
+  setHandler(taskStateQuery, () => ({ ...s, auditHead }));
 
   setHandler(acceptTaskUpdate, async ({ actor }) => {
     const status = s.status;
@@ -294,7 +303,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
 
   const assigned = keyed(taskId, 1, { kind: 'tarea_asignada', recipients: s.responsible, title: `Nueva tarea del ${label}. Vence el ${inLimaTime(s.dueAt)} (hora de Lima).` }, about);
   const { carried, after } = splitNotices([assigned]);
-  await activities.recordTaskAssigned({ ...input, dueAt: s.dueAt, snapshot: snapshot(), notices: carried });
+  keepHead(await activities.recordTaskAssigned({ ...input, dueAt: s.dueAt, snapshot: snapshot(), notices: carried }));
   seq = 1;
   outbox.push(...after);
 

@@ -2,8 +2,9 @@
 // with what the database now shows.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { getAudit, getComment, getInput, getProposalStatus, getVersion, hiddenFrom, readProposal } from '../../db/proposals';
+import { getComment, getInput, getProposalStatus, getVersion, hiddenFrom, readProposal } from '../../db/proposals';
 import { auditForReader } from '../../domain/visibility';
+import { verifiedProposalAudit } from '../audit';
 import { readerOf } from '../reader';
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -127,11 +128,15 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
   }));
 
   app.get('/proposals/:id/audit', {
-    schema: { summary: 'Registro de auditoría encadenado y su verificación.', params: IdParams },
+    schema: {
+      summary: 'Registro de auditoría sellado y su verificación: la cadena, su cabeza frente al workflow y al último punto de control firmado, y lo publicado frente al registro; «problems» dice qué entrada o campo falló y por qué.',
+      params: IdParams,
+    },
   }, async (request) => {
     const reader = readerOf(request);
-    const audit = await getAudit(db, request.params.id);
-    if (audit.events.length === 0 || await hiddenFrom(db, reader, request.params.id)) throw notFound(`No existe la propuesta «${request.params.id}».`);
+    const { head: _head, ...audit } = await verifiedProposalAudit(deps, request.params.id);
+    const unknown = audit.events.length === 0 && !(await getProposalStatus(db, request.params.id));
+    if (unknown || await hiddenFrom(db, reader, request.params.id)) throw notFound(`No existe la propuesta «${request.params.id}».`);
     return auditForReader(reader, audit);
   });
 };

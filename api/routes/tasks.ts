@@ -3,7 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { UpdateDefinition } from '@temporalio/common';
 import { registryView } from '../../db/registry';
-import { getTask, getTaskAudit, getTaskRow, listTasks } from '../../db/tasks';
+import { getTask, getTaskRow, listTasks } from '../../db/tasks';
+import { verifiedTaskAudit } from '../audit';
 import {
   acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId, verifyTaskUpdate,
 } from '../../workflows/task';
@@ -44,9 +45,11 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
     return taskForReader(readerOf(request), task);
   });
 
-  app.get('/tasks/:id/audit', { schema: { summary: 'Registro de auditoría de la tarea y su verificación.', params: IdParams } }, async (request) => {
-    const audit = await getTaskAudit(db, request.params.id);
-    if (audit.events.length === 0) throw notFound(`No existe la tarea «${request.params.id}».`);
+  app.get('/tasks/:id/audit', {
+    schema: { summary: 'Registro de auditoría de la tarea y su verificación, con lo que falló («problems»), como el de las propuestas.', params: IdParams },
+  }, async (request) => {
+    const { head: _head, ...audit } = await verifiedTaskAudit(deps, request.params.id);
+    if (audit.events.length === 0 && !(await getTaskRow(db, request.params.id))) throw notFound(`No existe la tarea «${request.params.id}».`);
     return auditForReader(readerOf(request), audit);
   });
 

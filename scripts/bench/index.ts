@@ -95,14 +95,15 @@ const db = database.db;
 const actorKeys = actorKeyInDataDir(dir);
 const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey);
 const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+const audit = { key: config.audit.key ?? randomBytes(32).toString('base64url'), checkpointDir: join(dir, 'sellos-auditoria') };
 const floorQueue = `${taskQueue}-piso`;
-const worker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue, db, channels: { mailer: null, publicUrl: 'http://localhost' }, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey });
+const worker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue, db, channels: { mailer: null, publicUrl: 'http://localhost' }, audit, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey });
 const floorWorker = await Worker.create({
   connection: temporal.native, namespace: config.temporal.namespace, taskQueue: floorQueue,
   workflowsPath: fileURLToPath(new URL('./floor-workflows.ts', import.meta.url)), activities: floorActivities,
 });
 const running = [worker.run(), floorWorker.run()];
-const app = await buildApp({ db, temporal: temporal.client, taskQueue, tokenTtl: 'PT12H', bodyLimit: 1_048_576, logLevel: 'silent' });
+const app = await buildApp({ db, temporal: temporal.client, taskQueue, audit, tokenTtl: 'PT12H', bodyLimit: 1_048_576, logLevel: 'silent' });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 const client = temporal.client;
@@ -232,7 +233,7 @@ async function seedProposals(count: number) {
     } as never);
     const at = new Date(Date.now() - (count - i) * 60_000).toISOString();
     const pendingFor = stage === 'conformidad' ? members.filter((_, k) => (k + i) % 3 !== 0) : stage === 'cerrada' ? [] : ['SECRETARIA'];
-    jobs.push(gate(() => recordProposalLaunched(db, {
+    jobs.push(gate(() => recordProposalLaunched(db, audit.key, {
       proposalId: `prop_lectura_${String(i).padStart(6, '0')}`, plan, launchedBy: { userId: 'user_demo_secretaria', institution: 'SECRETARIA' }, at,
       snapshot: {
         status: stage === 'cerrada' ? 'adoptada' : 'en_curso', stage, currentVersion: 1, deadlines: { [stage]: at }, pendingFor, round: stage === 'conformidad' ? 1 : 0,
@@ -353,7 +354,7 @@ async function notifications() {
   const smtp = await startSmtpCatcher();
   const mailer = smtpMailer(smtp.url, 'Mesa <no-responder@mesa.mtigm.test>');
   const mailQueue = `${taskQueue}-correo`;
-  const mailWorker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue: mailQueue, db, channels: { mailer, publicUrl: 'http://localhost' }, actorPublicKey: actorKeys.publicKey });
+  const mailWorker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue: mailQueue, db, channels: { mailer, publicUrl: 'http://localhost' }, audit, actorPublicKey: actorKeys.publicKey });
   const mailRunning = mailWorker.run();
   try {
     const codes = (await db.select({ code: institutions.code, kind: institutions.kind }).from(institutions)).filter((i) => i.kind !== 'secretaria').map((i) => i.code);

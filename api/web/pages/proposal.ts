@@ -13,7 +13,11 @@ interface Institution { code: string; name: string; kind: string }
 
 export interface ProposalPageData {
   proposal: any;
-  audit: { events: Array<{ seq: number; at: string; actor: string | null; institution: string | null; action: string }>; verified: boolean };
+  audit: {
+    events: Array<{ seq: number; at: string; actor: string | null; institution: string | null; action: string }>;
+    verified: boolean;
+    problems?: Array<{ seq: number | null; field: string; message: string }>;
+  };
   institutions: Institution[];
   coordinators: string[];
 }
@@ -72,6 +76,7 @@ ${i.answer ? html`<p><strong>${t('Respuesta')}:</strong> ${label(lang, i.answer.
   const comments = !deliberation ? '' : section(t('Comentarios'), html`${p.comments.length === 0 ? html`<p>${t('Sin comentarios.')}</p>` : html`<ul class="items">${p.comments.map((c: any) => html`<li><p><strong>${nameOf(c.institution)}</strong> <span class="meta">${when(lang, c.at)} · ${t('Versión')} ${c.version}</span></p><p>${c.text}</p></li>`)}</ul>`}`, 'comentarios');
 
   const audit = section(t('Auditoría'), html`<p class="${d.audit.verified ? 'done' : 'error'}">${d.audit.verified ? t('La cadena de auditoría se verificó: ningún registro fue alterado.') : t('La cadena de auditoría NO se verifica: un registro fue alterado.')}</p>
+${d.audit.problems?.length ? html`<ul class="error">${d.audit.problems.map((x) => html`<li>${x.message}</li>`)}</ul>` : ''}
 ${d.audit.events.length === 0 ? '' : html`<details><summary>${d.audit.events.length} ${t('registros')}</summary><table><thead><tr><th scope="col">#</th><th scope="col">${t('Fecha')}</th><th scope="col">${t('Institución')}</th><th scope="col">${t('Evento')}</th></tr></thead><tbody>
 ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</td><td>${e.institution ?? '—'}</td><td>${e.action.replaceAll('_', ' ')}</td></tr>`)}
 </tbody></table></details>`}`, 'auditoria');
