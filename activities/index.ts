@@ -16,12 +16,15 @@ import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAs
 import type { Notification, ProposalEventRecord } from '../domain/events';
 import type { TaskEventRecord } from '../domain/tasks';
 import { ChannelError, postWebhook, type Mailer } from './channels';
+import { WebhookAllowList } from './webhook-targets';
 
 export interface NotificationChannels {
   /** Null when email is off (production without SMTP_URL): only the inbox and webhooks. */
   mailer: Mailer | null;
   /** The web address of the Mesa, for the links in every message. */
   publicUrl: string;
+  /** MESA_WEBHOOK_ALLOW: private or local webhook targets accepted anyway. */
+  webhookAllow?: readonly string[];
 }
 
 export interface ActivityDeps {
@@ -32,6 +35,7 @@ export interface ActivityDeps {
 export function createActivities({ db, channels }: ActivityDeps) {
   const { mailer, publicUrl } = channels;
   const plan = { publicUrl, email: mailer !== null };
+  const webhookAllow = new WebhookAllowList(channels.webhookAllow);
 
   /** Starts each notification's delivery workflow once; a retry finds it started (or done) and leaves it. */
   async function startDeliveries(keys: string[]): Promise<void> {
@@ -50,7 +54,7 @@ export function createActivities({ db, channels }: ActivityDeps) {
   async function sendWebhook(institution: string, body: string, deliveryId: string, event: string): Promise<string> {
     const [c] = await db.select().from(contacts).where(eq(contacts.institution, institution));
     if (!c?.webhookUrl || !c.webhookSecret) throw new ChannelError(`La institución ${institution} ya no tiene webhook configurado.`, true);
-    return postWebhook({ url: c.webhookUrl, secret: c.webhookSecret, body, deliveryId, event, signal: Context.current().cancellationSignal });
+    return postWebhook({ url: c.webhookUrl, secret: c.webhookSecret, body, deliveryId, event, signal: Context.current().cancellationSignal, allow: webhookAllow });
   }
 
   return {

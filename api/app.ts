@@ -7,7 +7,9 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '../db/client';
 import { authenticate } from './auth';
-import { installErrorHandlers } from './errors';
+import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './errors';
+import { refuseControlCharacters, securityHeaders } from './http-guards';
+import type { ThrottleLimits } from './login-throttle';
 import { authRoutes, meRoutes } from './routes/auth';
 import { proposalActionRoutes } from './routes/proposal-actions';
 import { proposalRoutes } from './routes/proposals';
@@ -27,6 +29,14 @@ export interface AppDeps {
   tokenTtl: string;
   bodyLimit: number;
   logLevel: string;
+  /** MESA_PUBLIC_URL: every absolute link (calendar addresses) is built from it, never from the Host header. */
+  publicUrl: string;
+  /** MESA_TRUST_PROXY: which proxies' X-Forwarded-Proto/-For are believed (fastify's trustProxy); none by default. */
+  trustProxy?: boolean | string[];
+  /** MESA_WEBHOOK_ALLOW: private or loopback webhook targets accepted anyway. */
+  webhookAllow?: string[];
+  /** Login throttling; the defaults of api/login-throttle.ts when absent. */
+  loginLimits?: ThrottleLimits;
 }
 
 export type App = FastifyInstance;
@@ -38,9 +48,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Unknown fields are an error (400), never silently dropped; query strings are coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     requestTimeout: 60_000,
+    trustProxy: deps.trustProxy ?? false,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('user', null);
   installErrorHandlers(app);
+  app.addHook('onRequest', refuseControlCharacters);
+  app.addHook('onSend', securityHeaders);
 
   await app.register(swagger, {
     openapi: {

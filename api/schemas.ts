@@ -141,7 +141,8 @@ export const TaskListQuery = Type.Object({
 }, { additionalProperties: false });
 
 const IsoDate = Type.String({ format: 'date-time', description: 'Fecha y hora ISO 8601, p. ej. 2027-03-31T17:00:00-05:00.' });
-const Url = Type.String({ format: 'uri', maxLength: 2000, description: 'Enlace a la evidencia.' });
+// Only web addresses: a `javascript:`, `vbscript:` or `data:` link would run in whoever clicks it.
+const Url = Type.String({ format: 'uri', pattern: '^[hH][tT][tT][pP][sS]?://[^\\s]+$', maxLength: 2000, description: 'Enlace a la evidencia (http o https).' });
 
 export const ChangeRequestBody = Type.Object({
   reason: Reason('Por qué se pide la reasignación o la nueva fecha.'),

@@ -12,6 +12,7 @@ await runUntilSignal('API', async () => {
   const app = await buildApp({
     db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
     tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel,
+    publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow,
   });
   await app.listen({ port: config.port, host: config.host });
   return async () => {

@@ -43,5 +43,5 @@ export async function createWorker(d: WorkerDeps): Promise<Worker> {
 export function channelsFor(config: Config): NotificationChannels {
   const { smtpUrl, from, publicUrl } = config.mail;
   const mailer = smtpUrl ? smtpMailer(smtpUrl, from) : config.mode === 'embedded' ? folderMailer(join(config.dataDir, 'correo'), from) : null;
-  return { mailer, publicUrl };
+  return { mailer, publicUrl, webhookAllow: config.webhookAllow };
 }

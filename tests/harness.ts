@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { buildApp, type App } from '../api/app';
+import { buildApp, type App, type AppDeps } from '../api/app';
 import type { Database, DatabaseTarget } from '../db/client';
 import { openMesaDatabase } from '../runtime/boot';
 import { demoEmail } from '../runtime/demo';
@@ -57,7 +57,12 @@ let runtimeInstalled = false;
 export interface MesaOptions {
   /** Email for this Mesa; none by default (the inbox and any webhooks still work). */
   mailer?: Mailer;
+  /** Settings of the HTTP app beyond the defaults below (trusted proxy, login limits…). */
+  app?: Partial<AppDeps>;
 }
+
+/** The tests' receivers listen on 127.0.0.1: the one private target these Mesas accept for webhooks. */
+export const testWebhookAllow = ['127.0.0.1'];
 
 export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   if (!runtimeInstalled) {
@@ -77,7 +82,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   const newWorker = async () => {
     const w = await createWorker({
       connection: native, namespace: 'default', taskQueue, db: database.db,
-      channels: { mailer: options.mailer ?? null, publicUrl: 'http://mesa.test' },
+      channels: { mailer: options.mailer ?? null, publicUrl: 'http://mesa.test', webhookAllow: testWebhookAllow },
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     return { worker: w, done: w.run() };
@@ -91,6 +96,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   };
   const app = await buildApp({
     db: database.db, temporal: client, taskQueue, tokenTtl: 'PT1H', bodyLimit: 1_048_576, logLevel: 'silent',
+    publicUrl: 'http://mesa.test', webhookAllow: testWebhookAllow, ...options.app,
   });
   const tokens = new Map<string, string>();
 

@@ -9,13 +9,15 @@ import { getNotificationMode, setNotificationMode } from '../../db/users';
 import type { AppDeps } from '../app';
 import { currentUser, requireRole } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { forbidden, notFound } from '../errors';
+import { ApiError, forbidden, notFound } from '../errors';
+import { registrationProblem, WebhookAllowList } from '../../activities/webhook-targets';
 import { ContactsBody, ContactsResponse, DeliveryListQuery, PreferencesBody } from '../schemas';
 
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) });
 
 export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db } = deps;
+  const webhookAllow = new WebhookAllowList(deps.webhookAllow);
 
   async function known(code: string) {
     if (!(await institutionExists(db, code))) throw notFound(`No existe la institución «${code}».`);
@@ -40,6 +42,10 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   }, async (request) => {
     const { code } = request.params;
     await known(code);
+    const webhookProblem = request.body.webhook ? registrationProblem(request.body.webhook.url, webhookAllow) : null;
+    if (webhookProblem) {
+      throw new ApiError(400, 'invalid_body', `El campo «webhook.url» ${webhookProblem}.`, { field: 'webhook.url', in: 'body' });
+    }
     await setContacts(db, code, request.body);
     return getContacts(db, code);
   });
