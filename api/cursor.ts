@@ -14,8 +14,10 @@ export function decodeCursor(text: string): Cursor {
     const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [string, string];
     const at = typeof createdAt === 'string' ? Date.parse(createdAt) : Number.NaN;
     // Ids are printable ASCII (prop_…, task_…): a NUL or a control character is no id.
-    if (typeof id === 'string' && /^[\x21-\x7e]{1,200}$/.test(id) && at >= earliest && at < latest) {
-      return { createdAt: new Date(at).toISOString(), id };
+    // Our cursors hold the exact ISO form of a real instant: a 30 February, which Date.parse
+    // rolls over, or any other spelling, was not made here.
+    if (typeof id === 'string' && /^[\x21-\x7e]{1,200}$/.test(id) && at >= earliest && at < latest && new Date(at).toISOString() === createdAt) {
+      return { createdAt, id };
     }
   } catch { /* answered below */ }
   throw new ApiError(400, 'invalid_query', 'El parámetro «cursor» no es válido: use el nextCursor de la página anterior.', { field: 'cursor', in: 'querystring' });

@@ -27,7 +27,7 @@ type Change = { op: 'same' | 'del' | 'ins'; text: string };
  * about the square of this many steps, so a page with the longest text allowed (200,000
  * characters) still renders in milliseconds and never holds up the process.
  */
-const editBudget = 500;
+const editBudget = 200;
 
 /**
  * The shortest edit script between two sequences (Myers' O(ND) greedy algorithm), as operations
@@ -93,19 +93,20 @@ type Op = ['same' | 'del' | 'ins', number];
 function anchors(a: Int32Array, b: Int32Array): Array<[number, number]> {
   const count = new Map<number, number>();
   const inB = new Map<number, number>();
-  for (const p of a) count.set(p, (count.get(p) ?? 0) + 1);
-  b.forEach((p, j) => {
-    if (count.get(p) === 1) inB.set(p, inB.has(p) ? -1 : j);
-  });
+  for (let i = 0; i < a.length; i++) count.set(a[i]!, (count.get(a[i]!) ?? 0) + 1);
+  for (let j = 0; j < b.length; j++) {
+    if (count.get(b[j]!) === 1) inB.set(b[j]!, inB.has(b[j]!) ? -1 : j);
+  }
   const pairs: Array<[number, number]> = [];
-  a.forEach((p, i) => {
-    const j = inB.get(p);
+  for (let i = 0; i < a.length; i++) {
+    const j = inB.get(a[i]!);
     if (j !== undefined && j >= 0) pairs.push([i, j]);
-  });
+  }
   // Longest increasing subsequence of the b positions (patience sorting with back links).
   const tails: number[] = [];
   const back = new Int32Array(pairs.length).fill(-1);
-  pairs.forEach(([, j], n) => {
+  for (let n = 0; n < pairs.length; n++) {
+    const j = pairs[n]![1];
     let lo = 0;
     let hi = tails.length;
     while (lo < hi) {
@@ -115,7 +116,7 @@ function anchors(a: Int32Array, b: Int32Array): Array<[number, number]> {
     }
     if (lo > 0) back[n] = tails[lo - 1]!;
     tails[lo] = n;
-  });
+  }
   const out: Array<[number, number]> = [];
   for (let n = tails.at(-1) ?? -1; n >= 0; n = back[n]!) out.push(pairs[n]!);
   return out.reverse();
@@ -167,7 +168,15 @@ export function paragraphDiff(before: string, after: string): Change[] {
   const midB = b.slice(start, endB);
   // Paragraphs as numbers: equal text, equal number, so the search compares integers.
   const ids = new Map<string, number>();
-  const idsOf = (list: string[]) => Int32Array.from(list, (p) => ids.get(p) ?? (ids.set(p, ids.size), ids.size - 1));
+  const idsOf = (list: string[]) => {
+    const out = new Int32Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      let id = ids.get(list[i]!);
+      if (id === undefined) ids.set(list[i]!, (id = ids.size));
+      out[i] = id;
+    }
+    return out;
+  };
   const same = (text: string) => ({ op: 'same' as const, text });
   return [
     ...a.slice(0, start).map(same),
