@@ -3,7 +3,7 @@
 // retries, a forged Host header, a title that tries to add a line to a calendar feed.
 import { randomBytes, scryptSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,6 +220,22 @@ describe('client input never causes a 5xx', () => {
     const long = await mesa.app.inject({ url: `/api/v1/proposals/${'p'.repeat(500)}` });
     expect(long.statusCode).toBe(414);
     expectErrorBody(long.json());
+  });
+
+  it('answers requests Node cannot parse (a bad request line, headers too large) in the error body', async () => {
+    await mesa.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = mesa.app.server.address() as AddressInfo;
+    const raw = (request: string) => new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(request));
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (c: string) => { answer += c; }).on('close', () => resolve(answer)).on('error', reject);
+    });
+    const garbage = await raw('ESTO NO ES HTTP\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400/);
+    expectErrorBody(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4)));
+    const huge = await raw(`GET /api/v1/proposals?q=${'x'.repeat(40_000)} HTTP/1.1\r\nHost: mesa.test\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 (414|431)/);
+    expectErrorBody(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4)));
   });
 
   it('ignores a cookie with a malformed % escape instead of locking the browser out', async () => {
