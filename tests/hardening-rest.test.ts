@@ -4,19 +4,19 @@
 import { randomBytes, scryptSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postWebhook } from '../activities/channels';
 import { WebhookAllowList } from '../activities/webhook-targets';
 import { encodeCursor } from '../api/cursor';
 import { toIcs } from '../api/ics';
-import { users } from '../db/schema';
+import { contacts, users } from '../db/schema';
 import { lockDemoUsers } from '../runtime/demo';
 import { loadConfig } from '../runtime/config';
 import { isShutdownNoise, stopInOrder } from '../runtime/process';
 import { demoEmail } from '../runtime/demo';
-import { demoPassword, launchBody, startMesa, type Mesa } from './harness';
+import { demoPassword, eventually, launchBody, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
 // The test app sits behind a "proxy" on 127.0.0.1 (inject's default address), which it trusts.
@@ -178,6 +178,31 @@ describe('webhook targets', () => {
       expect(open).toBe(metadata);
       expect(open).not.toMatch(/ECONN|127\.0\.0\.1|:1\b|169\.254/);
     });
+  });
+});
+
+describe('webhook deliveries to a refused target', () => {
+  it('fail for good, and /deliveries says the same whether the port answers or not', async () => {
+    const listening = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => listening.listen(0, '::1', () => resolve()));
+    const { port } = listening.address() as AddressInfo;
+    try {
+      // As if registered before targets were checked: only the send-time check stands in the way.
+      await mesa.database.db.update(contacts).set({ webhookUrl: `http://[::1]:${port}/avisos`, webhookSecret: 'secreto-de-dieciseis-caracteres' }).where(eq(contacts.institution, 'MINSA'));
+      await mesa.database.db.update(contacts).set({ webhookUrl: 'http://[::1]:1/avisos', webhookSecret: 'secreto-de-dieciseis-caracteres' }).where(eq(contacts.institution, 'RREE'));
+      const launched = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ stages: ['conformidad'], title: 'Ronda con webhooks internos' }));
+      expect(launched.status).toBe(201);
+      const failed = await eventually(async () => {
+        const items = (await mesa.call('SECRETARIA', 'GET', `/api/v1/deliveries?proposal=${launched.body.id}&status=fallida`)).body.items
+          .filter((d: { channel: string; institution: string }) => d.channel === 'webhook' && ['MINSA', 'RREE'].includes(d.institution));
+        return items.length === 2 ? items : undefined;
+      });
+      expect(failed[0].lastError).toBe(failed[1].lastError);
+      expect(failed[0].lastError).not.toMatch(/ECONN|::1|\d{2,5}\/avisos|:1\//);
+    } finally {
+      await mesa.database.db.update(contacts).set({ webhookUrl: null, webhookSecret: null }).where(inArray(contacts.institution, ['MINSA', 'RREE']));
+      await new Promise<void>((resolve) => listening.close(() => resolve()));
+    }
   });
 });
 
