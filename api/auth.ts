@@ -41,13 +41,18 @@ export function needsRehash(stored: string): boolean {
 
 let dummyHash: Promise<string> | null = null;
 
+/** The hash unknown accounts are checked against; made once, when the API starts. */
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(24).toString('base64url'));
+  return dummyHash;
+}
+
 /**
  * For an unknown email: the same scrypt work as checking a real password, so the time of the
  * answer does not tell which accounts exist. Always false.
  */
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= hashPassword(randomBytes(24).toString('base64url'));
-  await verifyPassword(password, await dummyHash);
+  await verifyPassword(password, await dummyPasswordHash());
   return false;
 }
 

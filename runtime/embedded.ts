@@ -100,7 +100,8 @@ async function main(): Promise<void> {
       say(`    Secretaría Técnica  ${demoEmail('SECRETARIA')}`);
       say(`    Ministerio (MINSA)  ${demoEmail('MINSA')}   — uno por institución: <código>@demo.mesa.test`);
     } else {
-      say('  Usuarios:             cree cada uno con npm run user (sin usuarios de demostración sobre DATABASE_URL).');
+      say('  Usuarios:             sin usuarios de demostración sobre DATABASE_URL; créelos con npm run user,');
+      say('                        o pídalos con MESA_DEMO_USERS=true (su contraseña es la de MESA_DEMO_PASSWORD).');
     }
     say('Ctrl-C para detener.');
   } catch (e) {

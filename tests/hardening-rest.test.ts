@@ -424,6 +424,15 @@ describe('demo users', () => {
     expect(loadConfig('production', { DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 't:7233', MESA_DEMO_USERS: 'true' }).demoUsers).toBe(false);
   });
 
+  it('reads the public URL and the trusted proxies from the configuration', () => {
+    expect(loadConfig('embedded', { MESA_PUBLIC_URL: 'https://mesa.example.gob.pe/' })).toMatchObject({ publicUrl: 'https://mesa.example.gob.pe', trustProxy: false, webhookAllow: [] });
+    expect(loadConfig('embedded', { MESA_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', MESA_WEBHOOK_ALLOW: '127.0.0.1,avisos.intranet' }))
+      .toMatchObject({ trustProxy: ['10.0.0.0/8', '127.0.0.1'], webhookAllow: ['127.0.0.1', 'avisos.intranet'] });
+    expect(loadConfig('embedded', { MESA_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(() => loadConfig('embedded', { MESA_TRUST_PROXY: 'cualquiera' })).toThrow('«MESA_TRUST_PROXY»');
+    expect(() => loadConfig('embedded', { MESA_PUBLIC_URL: 'mesa.example.gob.pe' })).toThrow('«MESA_PUBLIC_URL»');
+  });
+
   // Last in this file: it locks every demo account.
   it('left by an earlier start can no longer log in once the database is opened without them', async () => {
     const token = await mesa.login('MIMP');

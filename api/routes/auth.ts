@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { findUserByEmail, insertToken, updatePasswordHash } from '../../db/users';
 import { addDuration } from '../../domain/durations';
 import type { AppDeps } from '../app';
-import { currentUser, hashPassword, needsRehash, newToken, verifyAgainstDummy, verifyPassword } from '../auth';
+import { currentUser, dummyPasswordHash, hashPassword, needsRehash, newToken, verifyAgainstDummy, verifyPassword } from '../auth';
 import { ApiError } from '../errors';
 import { LoginThrottle, defaultThrottleLimits } from '../login-throttle';
 import { ErrorBody, TokenRequest, TokenResponse, UserBody } from '../schemas';
@@ -13,6 +13,8 @@ const unusable = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const throttle = new LoginThrottle(deps.loginLimits ?? defaultThrottleLimits);
+  // Made now, so even the first unknown account costs one scrypt, not two.
+  void dummyPasswordHash();
 
   app.post('/auth/token', {
     schema: {
