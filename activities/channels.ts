@@ -4,7 +4,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import nodemailer from 'nodemailer';
+import { checkedLookup, literalRefused, RefusedTarget, WebhookAllowList } from './webhook-targets';
 
 export interface OutgoingMail {
   to: string;
@@ -109,31 +112,59 @@ export interface WebhookPost {
   event: string;
   /** Aborts the request: the activity's cancellation. */
   signal: AbortSignal;
+  /** Private or local targets accepted anyway (MESA_WEBHOOK_ALLOW); none by default. */
+  allow?: WebhookAllowList;
 }
 
-/** One signed POST; a receiver that does not answer in 10 s counts as a failed attempt. */
-export async function postWebhook(p: WebhookPost): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetch(p.url, {
+const noAllowance = new WebhookAllowList();
+
+/** One POST over http(s), connected only to an address that passed the target check. */
+function post(p: WebhookPost, allow: WebhookAllowList): Promise<number> {
+  const url = new URL(p.url);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, {
       method: 'POST',
-      body: p.body,
-      redirect: 'error',
+      lookup: checkedLookup(allow),
       signal: AbortSignal.any([p.signal, AbortSignal.timeout(10_000)]),
       headers: {
         'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(p.body),
         [signatureHeader]: signWebhook(p.secret, p.body, Math.floor(Date.now() / 1000)),
         [deliveryHeader]: p.deliveryId,
         'x-mesa-event': p.event,
         'user-agent': 'Mesa-MTIGM-Webhooks/1',
       },
+    }, (res) => {
+      // The receiver's body is not read: only its status counts.
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
     });
+    req.on('error', reject);
+    req.end(p.body);
+  });
+}
+
+/**
+ * One signed POST; a receiver that does not answer in 10 s counts as a failed attempt. A refused
+ * target is a permanent failure whose message says only that: no address, port or connection
+ * error, so the delivery list cannot be used to probe what answers inside our network.
+ */
+export async function postWebhook(p: WebhookPost): Promise<string> {
+  const allow = p.allow ?? noAllowance;
+  const refused = () => new ChannelError('Webhook: el destino no está permitido (red privada o local). Revise la dirección del webhook.', true);
+  let status: number;
+  try {
+    if (literalRefused(new URL(p.url).hostname, allow)) throw refused();
+    status = await post(p, allow);
   } catch (e) {
+    if (e instanceof ChannelError) throw e;
+    if (e instanceof RefusedTarget) throw refused();
     throw new ChannelError(`Webhook ${p.url}: ${(e as Error).message}`, false, { cause: e });
   }
-  await res.body?.cancel();
-  if (res.ok) return `HTTP ${res.status}`;
+  if (status >= 200 && status < 300) return `HTTP ${status}`;
   // 408 and 429 ask us to come back later; any other 4xx will not change by repeating it.
-  const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-  throw new ChannelError(`Webhook ${p.url}: respondió HTTP ${res.status}`, permanent);
+  const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
+  throw new ChannelError(`Webhook ${p.url}: respondió HTTP ${status}`, permanent);
 }

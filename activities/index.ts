@@ -21,12 +21,15 @@ import type { TaskEventRecord } from '../domain/tasks';
 import { recordRefusedType } from '../workflows/messages';
 import type { Recording } from '../workflows/recording';
 import { ChannelError, postWebhook, type Mailer } from './channels';
+import { WebhookAllowList } from './webhook-targets';
 
 export interface NotificationChannels {
   /** Null when email is off (production without SMTP_URL): only the inbox and webhooks. */
   mailer: Mailer | null;
   /** The web address of the Mesa, for the links in every message. */
   publicUrl: string;
+  /** MESA_WEBHOOK_ALLOW: private or local webhook targets accepted anyway. */
+  webhookAllow?: readonly string[];
 }
 
 export interface ActivityDeps {
@@ -53,6 +56,7 @@ async function once<T>(write: () => Promise<T>): Promise<T> {
 export function createActivities({ db, channels, audit }: ActivityDeps) {
   const { mailer, publicUrl } = channels;
   const plan = { publicUrl, email: mailer !== null };
+  const webhookAllow = new WebhookAllowList(channels.webhookAllow);
 
   /** Starts each notification's delivery workflow once; a retry finds it started (or done) and leaves it. */
   async function startDeliveries(keys: string[]): Promise<void> {
@@ -77,7 +81,7 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
   async function sendWebhook(institution: string, body: string, deliveryId: string, event: string): Promise<string> {
     const [c] = await db.select().from(contacts).where(eq(contacts.institution, institution));
     if (!c?.webhookUrl || !c.webhookSecret) throw new ChannelError(`La institución ${institution} ya no tiene webhook configurado.`, true);
-    return postWebhook({ url: c.webhookUrl, secret: c.webhookSecret, body, deliveryId, event, signal: Context.current().cancellationSignal });
+    return postWebhook({ url: c.webhookUrl, secret: c.webhookSecret, body, deliveryId, event, signal: Context.current().cancellationSignal, allow: webhookAllow });
   }
 
   return {

@@ -10,7 +10,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '../db/client';
 import { normalizeStrings } from '../domain/text';
 import { authenticate } from './auth';
-import { installErrorHandlers } from './errors';
+import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './errors';
+import { refuseControlCharacters, securityHeaders } from './http-guards';
+import type { ThrottleLimits } from './login-throttle';
 import { authRoutes, meRoutes } from './routes/auth';
 import { proposalActionRoutes } from './routes/proposal-actions';
 import { proposalRoutes } from './routes/proposals';
@@ -32,6 +34,14 @@ export interface AppDeps {
   logLevel: string;
   /** MESA_AUDIT_KEY, to verify the trails, and the checkpoint folder when this process can read it. */
   audit: { key: string; checkpointDir: string | null };
+  /** MESA_PUBLIC_URL: every absolute link (calendar addresses) is built from it, never from the Host header. */
+  publicUrl: string;
+  /** MESA_TRUST_PROXY: which proxies' X-Forwarded-Proto/-For are believed (fastify's trustProxy); none by default. */
+  trustProxy?: boolean | string[];
+  /** MESA_WEBHOOK_ALLOW: private or loopback webhook targets accepted anyway. */
+  webhookAllow?: string[];
+  /** Login throttling; the defaults of api/login-throttle.ts when absent. */
+  loginLimits?: ThrottleLimits;
 }
 
 export type App = FastifyInstance;
@@ -55,12 +65,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: deps.logLevel === 'silent' ? false : { level: deps.logLevel },
     bodyLimit: deps.bodyLimit,
     requestTimeout: 60_000,
+    trustProxy: deps.trustProxy ?? false,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('user', null);
   const bodies = validatorFor(false);
   const requests = validatorFor('array');
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : requests).compile(schema));
   installErrorHandlers(app);
+  app.addHook('onRequest', refuseControlCharacters);
+  app.addHook('onSend', securityHeaders);
   // Every text is stored NFC with LF line breaks (domain/text.ts): normalized before the schema
   // checks it, so what is validated is exactly what is kept.
   app.addHook('preValidation', async (request) => {

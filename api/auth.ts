@@ -7,11 +7,14 @@ import { findUserByTokenHash, type UserView } from '../db/users';
 import type { Role } from '../domain/vocabulary';
 import { ApiError, forbidden } from './errors';
 
-const scryptParams = { N: 16384, r: 8, p: 1, keylen: 64 };
+// OWASP's scrypt parameters (N=2^17, r=8, p=1): 128 MiB per hash, above Node's default 32 MiB
+// ceiling, so maxmem is raised with room for the old parameters too.
+const scryptParams = { N: 2 ** 17, r: 8, p: 1, keylen: 64 };
+const maxmem = 256 * 1024 * 1024;
 
 function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
+    scrypt(password, salt, keylen, { ...options, maxmem }, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
 /** `scrypt$N$r$p$salt$key`, all that is needed to verify later even if the defaults change. */
@@ -28,6 +31,29 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(key, 'base64url');
   const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(N), r: Number(r), p: Number(p) });
   return timingSafeEqual(actual, expected);
+}
+
+/** A hash made with weaker parameters than today's: rehashed at the next successful login. */
+export function needsRehash(stored: string): boolean {
+  const [scheme, N, r, p] = stored.split('$');
+  return scheme !== 'scrypt' || Number(N) < scryptParams.N || Number(r) < scryptParams.r || Number(p) < scryptParams.p;
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/** The hash unknown accounts are checked against; made once, when the API starts. */
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(24).toString('base64url'));
+  return dummyHash;
+}
+
+/**
+ * For an unknown email: the same scrypt work as checking a real password, so the time of the
+ * answer does not tell which accounts exist. Always false.
+ */
+export async function verifyAgainstDummy(password: string): Promise<false> {
+  await verifyPassword(password, await dummyPasswordHash());
+  return false;
 }
 
 export function newToken(): { token: string; hash: string } {

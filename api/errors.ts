@@ -1,7 +1,9 @@
 // The API's one error shape: {"error": {"code", "message", "details"}}, messages in Spanish.
 // 4xx say what the client should fix; 5xx are masked, so no stack trace ever reaches a client.
 import { ServiceError } from '@temporalio/client';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { describeSchemaError, fieldOf, type SchemaError } from './validation';
 
 export class ApiError extends Error {
@@ -75,4 +77,34 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(errorBody('not_found', `No existe la ruta ${request.method} ${request.url.split('?')[0]}.`));
   });
+}
+
+/**
+ * The router's own refusals, before any route runs (fastify's `frameworkErrors`): a URL that is
+ * not valid percent-encoding (400) and a path parameter over the length limit (414), in the
+ * contract's error body.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.code(414).send(errorBody('uri_too_long', 'La dirección de la petición es demasiado larga.'));
+    return;
+  }
+  void reply.code(400).send(errorBody('invalid_path', 'La dirección de la petición no es válida (codificación % incorrecta).'));
+}
+
+const clientErrors: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'La petición tardó demasiado en llegar.'],
+  HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'Los encabezados de la petición son demasiado grandes.'],
+  HPE_URI_TOO_LONG: [414, 'uri_too_long', 'La dirección de la petición es demasiado larga.'],
+};
+
+/** Requests Node cannot even parse (fastify's `clientErrorHandler`): the same error body, then the connection closes. */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = clientErrors[error.code ?? ''] ?? [400, 'bad_request', 'La petición HTTP no es válida.'];
+  const body = JSON.stringify(errorBody(code, message));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

@@ -2,7 +2,16 @@
 import type { Deadline } from '../db/calendar';
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-const escape = (text: string) => text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+/**
+ * TEXT values (RFC 5545, 3.3.11): backslash, semicolon and comma escaped; every line break (CRLF,
+ * LF or a bare CR, which clients also read as the end of a line) becomes backslash-n; other control
+ * characters, which TEXT does not allow, are dropped. A title can then never start a property of
+ * its own (`ATTENDEE:` and the like).
+ */
+const escape = (text: string) => text
+  .replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,')
+  .replace(/\r\n|\r|\n/g, '\\n')
+  .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
 
 /** Lines longer than 75 octets are folded, never inside a UTF-8 character. */
 function fold(line: string): string {

@@ -1,16 +1,24 @@
 // Idempotency-Key on every POST: a retry with the same key and body gets the original answer and
-// changes nothing; the same key with another body is a 409. Handlers also receive the key, so the
+// changes nothing; the same key with another body is a 409, even when both arrive at once (the
+// key is reserved before the action runs). Handlers also receive the key, so the
 // ids they create (workflow ids, update ids) can be derived from it: then even two retries racing
 // each other reach the same workflow and record one thing.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client';
-import { findIdempotentAnswer, saveIdempotentAnswer } from '../db/users';
+import {
+  findIdempotentAnswer, pendingAnswer, releaseIdempotencyKey, reserveIdempotencyKey, saveIdempotentAnswer, takeOverStaleReservation,
+} from '../db/users';
 import { canonicalJson } from '../domain/canonical-json';
 import { currentUser } from './auth';
 import { ApiError } from './errors';
 
 export interface Answer { statusCode: number; body: unknown }
+
+/** How long a request waits for a concurrent one with the same key before being told to come back. */
+const waitLimitMs = 30_000;
+/** A reservation this old belongs to a request whose process died: another may take it over. */
+const staleAfterMs = 120_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -40,14 +48,32 @@ export async function idempotent(
   const userId = currentUser(request).id;
   const route = `${request.method} ${request.url.split('?')[0]}`;
   const requestHash = sha256(canonicalJson(request.body ?? null));
-  const earlier = await findIdempotentAnswer(db, userId, route, key);
-  if (earlier) {
+  const id = { userId, route, key };
+  // The key is reserved before the action runs, so two requests racing with it never both run:
+  // the second waits for the first one's answer (same body) or is refused (another body).
+  const deadline = Date.now() + waitLimitMs;
+  while (!(await reserveIdempotencyKey(db, { ...id, requestHash }))) {
+    const earlier = await findIdempotentAnswer(db, userId, route, key);
+    if (!earlier) continue; // the first request failed and freed the key: try to take it
     if (earlier.requestHash !== requestHash) {
       throw new ApiError(409, 'idempotency_conflict', 'Esta Idempotency-Key ya se usó con otro cuerpo. Use una clave nueva para una petición distinta.');
     }
-    return reply.code(earlier.statusCode).header('idempotent-replayed', 'true').send(earlier.response);
+    if (earlier.statusCode !== pendingAnswer) {
+      return reply.code(earlier.statusCode).header('idempotent-replayed', 'true').send(earlier.response);
+    }
+    if (await takeOverStaleReservation(db, id, new Date(Date.now() - staleAfterMs))) break;
+    if (Date.now() > deadline) {
+      throw new ApiError(409, 'idempotency_in_progress', 'Una petición con esta Idempotency-Key aún está en curso. Repítala en unos segundos para recibir su respuesta.');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const answer = await run(key);
-  await saveIdempotentAnswer(db, { userId, route, key, requestHash, statusCode: answer.statusCode, response: answer.body });
+  let answer: Answer;
+  try {
+    answer = await run(key);
+  } catch (e) {
+    await releaseIdempotencyKey(db, id).catch(() => {});
+    throw e;
+  }
+  await saveIdempotentAnswer(db, { ...id, statusCode: answer.statusCode, response: answer.body });
   return reply.code(answer.statusCode).send(answer.body);
 }

@@ -5,7 +5,7 @@ import { positions } from '../domain/decision';
 import { inputDecisions, inputKinds, workingGroupDecisions } from '../domain/events';
 import { deliveryStatuses, notificationModes } from '../domain/notices';
 import type { ProposalLaunch } from '../domain/proposal';
-import { instantPattern, textLimits, textPatterns } from '../domain/text';
+import { instantPattern, textLimits, textPatterns, webAddressPattern } from '../domain/text';
 import { taskStatuses } from '../domain/tasks';
 import {
   decisionRules, institutionKinds, migrationStages, pnmObjectives, populations, priorities, processStages,
@@ -151,7 +151,7 @@ export const TaskListQuery = Type.Object({
 }, { additionalProperties: false });
 
 const IsoDate = Type.String({ format: 'date-time', pattern: instantPattern, description: 'Fecha y hora ISO 8601 con zona horaria (segundos 00–59), p. ej. 2027-03-31T17:00:00-05:00.' });
-const Url = Type.String({ format: 'uri', maxLength: textLimits.url, pattern: textPatterns.line, description: 'Enlace a la evidencia.' });
+const Url = Type.String({ format: 'uri', maxLength: textLimits.url, pattern: webAddressPattern, description: 'Enlace a la evidencia (http o https).' });
 
 export const ChangeRequestBody = Type.Object({
   reason: Reason('Por qué se pide la reasignación o la nueva fecha.'),

@@ -1,6 +1,6 @@
 // Users, their bearer tokens and idempotent answers. Hashing happens in api/auth.ts; this file
 // only stores and finds.
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { NotificationMode } from '../domain/notices';
 import type { InstitutionKind } from '../domain/vocabulary';
 import type { Db } from './client';
@@ -36,6 +36,18 @@ export async function findUserByEmail(db: Db, email: string) {
   return row ? { user: toView(row), passwordHash: row.passwordHash } : null;
 }
 
+/** A password hashed again with today's parameters, at a successful login. */
+export async function updatePasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+}
+
+/** Demo users get a password hash no password matches, and lose their sessions. */
+export async function lockDemoUserPasswords(db: Db): Promise<void> {
+  const demo = db.select({ id: users.id }).from(users).where(eq(users.demo, true));
+  await db.delete(tokens).where(inArray(tokens.userId, demo));
+  await db.update(users).set({ passwordHash: 'bloqueado' }).where(eq(users.demo, true));
+}
+
 export async function insertToken(db: Db, hash: string, userId: string, expiresAt: Date): Promise<void> {
   await db.insert(tokens).values({ hash, userId, expiresAt });
 }
@@ -67,10 +79,35 @@ export async function findIdempotentAnswer(db: Db, userId: string, route: string
   return row ?? null;
 }
 
-export async function saveIdempotentAnswer(
-  db: Db, a: { userId: string; route: string; key: string; requestHash: string; statusCode: number; response: unknown },
-): Promise<void> {
-  await db.insert(idempotencyKeys).values(a).onConflictDoNothing();
+/** Status code of a key whose request is still running: reserved, no answer yet. */
+export const pendingAnswer = 0;
+
+interface KeyId { userId: string; route: string; key: string }
+
+const keyIs = (k: KeyId) => and(eq(idempotencyKeys.userId, k.userId), eq(idempotencyKeys.route, k.route), eq(idempotencyKeys.key, k.key));
+
+/** Claims the key before the action runs; false when another request already holds it. */
+export async function reserveIdempotencyKey(db: Db, k: KeyId & { requestHash: string }): Promise<boolean> {
+  const rows = await db.insert(idempotencyKeys).values({ ...k, statusCode: pendingAnswer, response: {} })
+    .onConflictDoNothing().returning({ key: idempotencyKeys.key });
+  return rows.length === 1;
+}
+
+/** A reservation left by a request that never finished (its process died) is taken over once it is this old. */
+export async function takeOverStaleReservation(db: Db, k: KeyId, olderThan: Date): Promise<boolean> {
+  const rows = await db.update(idempotencyKeys).set({ createdAt: new Date() })
+    .where(and(keyIs(k), eq(idempotencyKeys.statusCode, pendingAnswer), lt(idempotencyKeys.createdAt, olderThan)))
+    .returning({ key: idempotencyKeys.key });
+  return rows.length === 1;
+}
+
+export async function saveIdempotentAnswer(db: Db, a: KeyId & { statusCode: number; response: unknown }): Promise<void> {
+  await db.update(idempotencyKeys).set({ statusCode: a.statusCode, response: a.response }).where(keyIs(a));
+}
+
+/** The action failed without an answer to keep: the key is free again for a retry. */
+export async function releaseIdempotencyKey(db: Db, k: KeyId): Promise<void> {
+  await db.delete(idempotencyKeys).where(and(keyIs(k), eq(idempotencyKeys.statusCode, pendingAnswer)));
 }
 
 export async function getNotificationMode(db: Db, userId: string): Promise<NotificationMode> {

@@ -28,6 +28,13 @@ export const textPatterns = {
 
 export type TextKind = keyof typeof textPatterns;
 
+/**
+ * A link people click (evidence): http or https only, since a `javascript:`, `vbscript:` or
+ * `data:` link would run in whoever clicks it; and one line of the text rule.
+ */
+export const webAddressPattern = `^[hH][tT][tT][pP][sS]?://[^\\s${oneLineForbidden}]+$`;
+export const isWebAddress = (value: string) => new RegExp(webAddressPattern, 'u').test(value);
+
 /** Field sizes, in characters: the schemas and the validators read them from here. */
 export const textLimits = {
   code: 40,

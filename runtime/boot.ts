@@ -7,8 +7,13 @@ import { actorSigning } from '../api/actor-signing';
 import { openDatabase, type Database, type DatabaseTarget } from '../db/client';
 import { loadRegistry, readRegistrySeed } from '../db/registry';
 import type { Config } from './config';
-import { ensureDemoUsers } from './demo';
+import { ensureDemoUsers, lockDemoUsers } from './demo';
 
+/**
+ * With a demo password, the demo users are created (or refreshed) with it; without one, any demo
+ * users an earlier start left in this database are locked, so the public default password never
+ * opens a shared database.
+ */
 export async function openMesaDatabase(target: DatabaseTarget, demoPassword: string | null): Promise<Database> {
   const database = await openDatabase(target);
   try {
@@ -16,6 +21,7 @@ export async function openMesaDatabase(target: DatabaseTarget, demoPassword: str
     const seed = await readRegistrySeed();
     await loadRegistry(database.db, seed);
     if (demoPassword !== null) await ensureDemoUsers(database.db, seed, demoPassword);
+    else await lockDemoUsers(database.db);
     return database;
   } catch (e) {
     await database.close();

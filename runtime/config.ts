@@ -13,6 +13,7 @@ const Env = Type.Object({
   HOST: Type.Optional(Type.String({ minLength: 1, description: 'Interfaz donde escucha la API (embebido: 127.0.0.1; producción: 0.0.0.0).' })),
   MESA_DATA_DIR: Type.String({ minLength: 1, default: 'data', description: 'Carpeta de datos del modo embebido.' }),
   MESA_DEMO_PASSWORD: Type.String({ minLength: 8, default: 'mesa-demo-2026', description: 'Contraseña de los usuarios de demostración (solo modo embebido).' }),
+  MESA_DEMO_USERS: Type.Optional(Type.Boolean({ description: 'Crea los usuarios de demostración (uno por institución, con MESA_DEMO_PASSWORD). Por defecto solo en el modo embebido sin DATABASE_URL (PGlite); nunca en producción.' })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL; sin ella, el modo embebido usa PGlite.' })),
   TEMPORAL_ADDRESS: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d+$', description: 'Servicio de Temporal (host:puerto); sin ella, el modo embebido arranca uno.' })),
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'mesa', description: 'Cola de tareas de los workers.' }),
@@ -21,7 +22,9 @@ const Env = Type.Object({
   MESA_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Tamaño máximo de un cuerpo de petición, en bytes.' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'Servidor de correo (smtp://usuario:clave@host:587); sin ella, el modo embebido guarda los correos en la carpeta de datos y producción no envía correo.' })),
   MESA_MAIL_FROM: Type.String({ minLength: 3, default: 'Mesa MTIGM <no-responder@mesa.mtigm.test>', description: 'Remitente de los correos.' }),
-  MESA_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Dirección pública de la web, para los enlaces de los correos (por defecto http://localhost:PORT).' })),
+  MESA_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', description: 'Dirección pública de la web (https://mesa.example.gob.pe), para todo enlace absoluto: correos y direcciones de calendario (por defecto http://localhost:PORT). Nunca se toma del encabezado Host.' })),
+  MESA_TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$', description: 'Proxies cuyo X-Forwarded-Proto y X-Forwarded-For se creen: direcciones o rangos CIDR separados por comas (10.0.0.0/8,127.0.0.1), o true para cualquiera (solo si nadie llega a la API sin pasar por el proxy). Sin ella no se cree a ninguno.' })),
+  MESA_WEBHOOK_ALLOW: Type.Optional(Type.String({ description: 'Destinos de webhook en redes privadas o locales que se aceptan igual: nombres de host, direcciones o rangos CIDR separados por comas (p. ej. 127.0.0.1,10.20.0.0/16,avisos.intranet). Sin ella se rechazan.' })),
   MESA_WORKFLOW_CACHE: Type.Integer({ minimum: 2, default: 500, description: 'Workflows que un worker guarda en memoria (~0,5 MiB cada uno); el resto se reconstruye de su historia al despertar.' }),
   MESA_ACTOR_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Clave privada Ed25519 con la que la API firma a quien actúa en cada acción (PEM PKCS8, o 32 bytes en hex o base64). Obligatoria en producción para la API y, si no se da MESA_ACTOR_PUBLIC_KEY, para los workers; el modo embebido la genera en la carpeta de datos.' })),
   MESA_ACTOR_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Clave pública Ed25519 correspondiente (PEM SPKI, o 32 bytes en hex o base64): con ella un worker comprueba las firmas sin tener la clave privada.' })),
@@ -38,12 +41,18 @@ export interface Config {
   host: string;
   dataDir: string;
   demoPassword: string;
+  /** Whether the demo users (with the public default password) are created at start. */
+  demoUsers: boolean;
   databaseUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string; connect: ClientConnectConfig; cliPath: string | undefined };
   tokenTtl: string;
   bodyLimit: number;
   logLevel: Static<typeof Env>['LOG_LEVEL'];
   mail: { smtpUrl: string | undefined; from: string; publicUrl: string };
+  /** MESA_PUBLIC_URL without its trailing slash: the one base of every absolute link. */
+  publicUrl: string;
+  trustProxy: boolean | string[];
+  webhookAllow: string[];
   workflowCache: number;
   /** From MESA_ACTOR_KEY (or only the public half, from MESA_ACTOR_PUBLIC_KEY); null when neither is set. */
   actorKeys: ActorKeys | null;
@@ -84,12 +93,17 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
   } catch (e) {
     throw new ConfigError(`Configuración de Temporal inválida: ${(e as Error).message}`);
   }
+  const publicUrl = (v.MESA_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
+  const list = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   return Object.freeze({
     mode,
     port: v.PORT,
     host: v.HOST ?? (mode === 'embedded' ? '127.0.0.1' : '0.0.0.0'),
     dataDir: v.MESA_DATA_DIR,
     demoPassword: v.MESA_DEMO_PASSWORD,
+    // The public default password must never guard accounts on a shared database: demo users only
+    // on the embedded default (PGlite in the data folder) unless asked for by name.
+    demoUsers: mode === 'embedded' && (v.MESA_DEMO_USERS ?? !v.DATABASE_URL),
     databaseUrl: v.DATABASE_URL,
     temporal: Object.freeze({
       address: v.TEMPORAL_ADDRESS,
@@ -107,7 +121,10 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
       key: v.MESA_AUDIT_KEY,
       checkpointDir: v.MESA_AUDIT_CHECKPOINT_DIR ?? (mode === 'embedded' ? join(v.MESA_DATA_DIR, 'sellos-auditoria') : undefined),
     }),
-    mail: Object.freeze({ smtpUrl: v.SMTP_URL, from: v.MESA_MAIL_FROM, publicUrl: (v.MESA_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '') }),
+    mail: Object.freeze({ smtpUrl: v.SMTP_URL, from: v.MESA_MAIL_FROM, publicUrl }),
+    publicUrl,
+    trustProxy: v.MESA_TRUST_PROXY === 'true' ? true : list(v.MESA_TRUST_PROXY).length ? list(v.MESA_TRUST_PROXY) : false,
+    webhookAllow: list(v.MESA_WEBHOOK_ALLOW),
   });
 }
 

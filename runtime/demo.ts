@@ -1,11 +1,12 @@
 // Demo users for the embedded mode: one per institution, `<code>@demo.mesa.test`, all with the
 // password of MESA_DEMO_PASSWORD, and each institution's demo contacts (titular: that address;
-// alterno: alterno.<address>). Never created in production mode.
+// alterno: alterno.<address>). Created only on the embedded default (PGlite) or when
+// MESA_DEMO_USERS asks for them; never in production mode.
 import { hashPassword } from '../api/auth';
 import type { Db } from '../db/client';
 import { institutionId, type RegistrySeed } from '../db/registry';
 import { ensureDemoContacts } from '../db/contacts';
-import { upsertUser } from '../db/users';
+import { lockDemoUserPasswords, upsertUser } from '../db/users';
 
 export const demoEmail = (code: string) => `${code.toLowerCase()}@demo.mesa.test`;
 
@@ -24,4 +25,9 @@ export async function ensureDemoUsers(db: Db, seed: RegistrySeed, password: stri
     });
   }
   await ensureDemoContacts(db, seed.institutions.map((i) => i.code), demoEmail);
+}
+
+/** Demo users left from an earlier start can no longer log in: their password is the public default. */
+export async function lockDemoUsers(db: Db): Promise<void> {
+  await lockDemoUserPasswords(db);
 }

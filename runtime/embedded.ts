@@ -11,6 +11,7 @@ import { embeddedAuditKey } from './audit-key';
 import { loadConfig } from './config';
 import { demoEmail } from './demo';
 import { lockDataDir } from './lock';
+import { ignoreShutdownNoise, stopInOrder } from './process';
 import { resolveTemporalCli } from './temporal-cli';
 import { recommendedSettings, startDevServer, type DevServer } from './temporal-server';
 import { ensureSchedules } from './schedules';
@@ -23,13 +24,16 @@ async function main(): Promise<void> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
-  const stops: Array<() => Promise<unknown> | unknown> = [unlock];
   const audit = { key: config.audit.key ?? embeddedAuditKey(dataDir), checkpointDir: resolve(config.audit.checkpointDir!) };
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch((e) => console.error(e));
+  // What is running, stopped in this order: the API (no new requests, in-flight ones finish), the
+  // worker (its activities finish), the connections, the Temporal server, the database, the lock.
+  const running: Record<'api' | 'worker' | 'mailer' | 'connections' | 'temporalServer' | 'database', (() => Promise<unknown> | unknown) | null> = {
+    api: null, worker: null, mailer: null, connections: null, temporalServer: null, database: null,
   };
+  const stopAll = () => stopInOrder([running.api, running.worker, running.mailer, running.connections, running.temporalServer, running.database, unlock]);
 
   let stopping = false;
+  ignoreShutdownNoise(() => stopping);
   const onSignal = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -52,39 +56,40 @@ async function main(): Promise<void> {
       const cli = await resolveTemporalCli(say);
       say('Iniciando el servidor de Temporal…');
       devServer = await startDevServer({ cliPath: cli, dbFile: join(dataDir, 'temporal.db'), ui: true, namespace: config.temporal.namespace, settings: recommendedSettings });
-      stops.push(() => devServer?.stop());
+      running.temporalServer = () => devServer?.stop();
       address = devServer.address;
     }
 
     say(config.databaseUrl ? 'Abriendo PostgreSQL…' : `Abriendo la base de datos embebida en ${join(dataDir, 'pglite')}…`);
     const database = await openMesaDatabase(
       config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dataDir, 'pglite') },
-      config.demoPassword,
+      config.demoUsers ? config.demoPassword : null,
     );
-    stops.push(() => database.close());
+    running.database = () => database.close();
 
     const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey);
-    stops.push(() => temporal.close());
+    running.connections = () => temporal.close();
 
     say('Preparando el worker…');
     const channels = channelsFor(config);
-    stops.push(() => channels.mailer?.close());
+    running.mailer = () => channels.mailer?.close();
     const worker = await createWorker({
       connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey,
     });
     const workerDone = worker.run();
-    await ensureSchedules(temporal.client, config.temporal.taskQueue);
-    stops.push(async () => {
+    running.worker = async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerDone;
-    });
+    };
+    await ensureSchedules(temporal.client, config.temporal.taskQueue);
 
     const app = await buildApp({
       db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue, audit,
       // This console is read by a person: a line per request would bury the addresses printed below.
       tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
+      publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow,
     });
-    stops.push(() => app.close());
+    running.api = () => app.close();
     await app.listen({ port: config.port, host: config.host });
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(app.server.address() as { port: number }).port}`;
 
@@ -95,9 +100,14 @@ async function main(): Promise<void> {
     if (devServer?.uiUrl) say(`  Temporal Web UI:      ${devServer.uiUrl}`);
     say(`  Datos:                ${dataDir}`);
     say(`  Correo saliente:      ${channels.mailer?.describe()}`);
-    say(`  Usuarios de demostración (contraseña: ${config.demoPassword}):`);
-    say(`    Secretaría Técnica  ${demoEmail('SECRETARIA')}`);
-    say(`    Ministerio (MINSA)  ${demoEmail('MINSA')}   — uno por institución: <código>@demo.mesa.test`);
+    if (config.demoUsers) {
+      say(`  Usuarios de demostración (contraseña: ${config.demoPassword}):`);
+      say(`    Secretaría Técnica  ${demoEmail('SECRETARIA')}`);
+      say(`    Ministerio (MINSA)  ${demoEmail('MINSA')}   — uno por institución: <código>@demo.mesa.test`);
+    } else {
+      say('  Usuarios:             sin usuarios de demostración sobre DATABASE_URL; créelos con npm run user,');
+      say('                        o pídalos con MESA_DEMO_USERS=true (su contraseña es la de MESA_DEMO_PASSWORD).');
+    }
     say('Ctrl-C para detener.');
   } catch (e) {
     console.error(`\nNo se pudo iniciar Mesa: ${(e as Error).message}`);

@@ -59,5 +59,5 @@ export function withActorPublicKey(code: string, publicKey: string): string {
 export function channelsFor(config: Config): NotificationChannels {
   const { smtpUrl, from, publicUrl } = config.mail;
   const mailer = smtpUrl ? smtpMailer(smtpUrl, from) : config.mode === 'embedded' ? folderMailer(join(config.dataDir, 'correo'), from) : null;
-  return { mailer, publicUrl };
+  return { mailer, publicUrl, webhookAllow: config.webhookAllow };
 }

@@ -3,7 +3,7 @@
 // refuses with `refusals.invalid`, naming the field in the failure's details (the API answers 400).
 import { ApplicationFailure } from '@temporalio/workflow';
 import { maxDurationYears } from '../domain/durations';
-import { codeShape, instantOf, textLimits, textProblem, type TextRule } from '../domain/text';
+import { codeShape, instantOf, isWebAddress, textLimits, textProblem, type TextRule } from '../domain/text';
 import { refusals } from './messages';
 
 export function invalid(field: string, message: string): never {
@@ -18,6 +18,13 @@ export function checkText(field: string, value: unknown, rule: TextRule): void {
 
 export function checkOptionalText(field: string, value: unknown, rule: TextRule): void {
   if (value !== undefined && value !== null) checkText(field, value, rule);
+}
+
+/** An optional evidence link: one line of the text rule, and http or https (domain/text.ts). */
+export function checkOptionalWebAddress(field: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  checkText(field, value, { kind: 'line', max: textLimits.url });
+  if (!isWebAddress(value as string)) invalid(field, `El campo «${field}» debe ser un enlace http o https.`);
 }
 
 export function checkOneOf(field: string, value: unknown, allowed: readonly string[]): void {

@@ -13,7 +13,7 @@ import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
 import type { TaskEffect, TaskSnapshot, TaskStatus } from '../domain/tasks';
 import { ownEntry, textLimits } from '../domain/text';
-import { checkBoolean, checkCodes, checkInstant, checkInteger, checkOptionalText, checkText } from './checks';
+import { checkBoolean, checkCodes, checkInstant, checkInteger, checkOptionalText, checkOptionalWebAddress, checkText } from './checks';
 import { refusals, type Actor, type Recorded } from './messages';
 import { asRefusal, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Notice } from './recording';
 
@@ -242,7 +242,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     validator: ({ actor, percent, note, evidenceUrl }) => {
       checkInteger('percent', percent, 0, 100);
       checkOptionalText('note', note, { kind: 'text', max: textLimits.comment });
-      checkOptionalText('evidenceUrl', evidenceUrl, { kind: 'line', max: textLimits.url });
+      checkOptionalWebAddress('evidenceUrl', evidenceUrl);
       open();
       responsibleOnly(actor);
       const line = lineOf(actor.institution)!;
@@ -266,7 +266,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
   }, {
     validator: ({ actor, summary, evidenceUrl }) => {
       checkText('summary', summary, { kind: 'text', max: textLimits.comment });
-      checkOptionalText('evidenceUrl', evidenceUrl, { kind: 'line', max: textLimits.url });
+      checkOptionalWebAddress('evidenceUrl', evidenceUrl);
       open();
       responsibleOnly(actor);
       if (s.status === 'asignada' || !lineOf(actor.institution)!.accepted) refuse(refusals.conflict, 'La tarea debe estar aceptada por todas las instituciones responsables antes de completarse.');

@@ -1,23 +1,48 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { findUserByEmail, insertToken } from '../../db/users';
+import { findUserByEmail, insertToken, updatePasswordHash } from '../../db/users';
 import { addDuration } from '../../domain/durations';
 import type { AppDeps } from '../app';
-import { currentUser, newToken, verifyPassword } from '../auth';
+import { currentUser, dummyPasswordHash, hashPassword, needsRehash, newToken, verifyAgainstDummy, verifyPassword } from '../auth';
 import { ApiError } from '../errors';
+import { LoginThrottle, defaultThrottleLimits } from '../login-throttle';
 import { ErrorBody, TokenRequest, TokenResponse, UserBody } from '../schemas';
 
+// Control characters (NUL above all, which PostgreSQL cannot store or compare) and lone surrogates
+// are no part of any address: refused before the database is asked.
+const unusable = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  const throttle = new LoginThrottle(deps.loginLimits ?? defaultThrottleLimits);
+  // Made now, so even the first unknown account costs one scrypt, not two.
+  void dummyPasswordHash();
+
   app.post('/auth/token', {
     schema: {
-      summary: 'Inicia sesión: devuelve un token bearer.', security: [], body: TokenRequest,
-      response: { 200: TokenResponse, 401: ErrorBody },
+      summary: 'Inicia sesión: devuelve un token bearer. Tras varios intentos fallidos (por cuenta o por dirección) responde 429 con Retry-After.',
+      security: [], body: TokenRequest,
+      response: { 200: TokenResponse, 401: ErrorBody, 429: ErrorBody },
     },
-  }, async (request) => {
-    const found = await findUserByEmail(deps.db, request.body.email);
-    // The same answer for an unknown email and a wrong password: no way to probe for accounts.
-    if (!found || !(await verifyPassword(request.body.password, found.passwordHash))) {
+  }, async (request, reply) => {
+    const { email, password } = request.body;
+    if (unusable.test(email)) {
+      throw new ApiError(400, 'invalid_body', 'El campo «email» contiene caracteres no permitidos.', { field: 'email', in: 'body' });
+    }
+    const account = email.trim().toLowerCase();
+    const wait = throttle.retryAfter(account, request.ip);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new ApiError(429, 'too_many_attempts', `Demasiados intentos fallidos. Espere ${Math.ceil(wait / 60)} minuto(s) antes de volver a intentarlo.`, { retryAfterSeconds: wait });
+    }
+    const found = await findUserByEmail(deps.db, email);
+    // The same answer, after the same scrypt work, for an unknown email and a wrong password: no
+    // way to probe for accounts, by the answer or by its time.
+    const valid = found ? await verifyPassword(password, found.passwordHash) : await verifyAgainstDummy(password);
+    if (!found || !valid) {
+      throttle.failed(account, request.ip);
       throw new ApiError(401, 'invalid_credentials', 'Correo o contraseña incorrectos.');
     }
+    throttle.succeeded(account);
+    if (needsRehash(found.passwordHash)) await updatePasswordHash(deps.db, found.user.id, await hashPassword(password));
     const { token, hash } = newToken();
     const expiresAt = addDuration(new Date(), deps.tokenTtl);
     await insertToken(deps.db, hash, found.user.id, expiresAt);

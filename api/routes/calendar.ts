@@ -1,5 +1,7 @@
 // Calendar feeds: each institution subscribes from its calendar client to a secret address that
-// lists its open deadlines. The token is shown once when created; only its hash is kept.
+// lists its open deadlines. The token is shown once when created; only its hash is kept. Every
+// address is built from the configured public URL (MESA_PUBLIC_URL), never from the Host header,
+// which the caller chooses.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { institutionOfCalendarToken, openDeadlines, setCalendarToken } from '../../db/calendar';
@@ -7,8 +9,6 @@ import type { AppDeps } from '../app';
 import { authenticate, currentUser, newToken, tokenHash } from '../auth';
 import { notFound } from '../errors';
 import { toIcs } from '../ics';
-
-const baseUrl = (request: { protocol: string; host: string }) => `${request.protocol}://${request.host}`;
 
 export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/api/v1/calendar/token', {
@@ -18,7 +18,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     const code = currentUser(request).institution.code;
     const { token, hash } = newToken();
     await setCalendarToken(deps.db, code, hash);
-    return reply.code(201).send({ institution: code, url: `${baseUrl(request)}/calendar/${token}.ics` });
+    return reply.code(201).send({ institution: code, url: `${deps.publicUrl}/calendar/${token}.ics` });
   });
 
   app.get('/calendar/:file', {
@@ -27,7 +27,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     const token = request.params.file.replace(/\.ics$/, '');
     const institution = await institutionOfCalendarToken(deps.db, tokenHash(token));
     if (!institution) throw notFound('Esta dirección de calendario no existe o fue renovada.');
-    const ics = toIcs(`Mesa — ${institution}`, baseUrl(request), await openDeadlines(deps.db, institution));
+    const ics = toIcs(`Mesa — ${institution}`, deps.publicUrl, await openDeadlines(deps.db, institution));
     return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(ics);
   });
 };

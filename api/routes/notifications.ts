@@ -9,7 +9,8 @@ import { getNotificationMode, setNotificationMode } from '../../db/users';
 import type { AppDeps } from '../app';
 import { currentUser, requireRole } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { forbidden, notFound } from '../errors';
+import { ApiError, forbidden, notFound } from '../errors';
+import { registrationProblem, WebhookAllowList } from '../../activities/webhook-targets';
 import { mayReadContactsOf, readsEveryInstitution } from '../../domain/visibility';
 import { readerOf } from '../reader';
 import { ContactsBody, ContactsResponse, DeliveryListQuery, PreferencesBody } from '../schemas';
@@ -18,6 +19,7 @@ const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40
 
 export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db } = deps;
+  const webhookAllow = new WebhookAllowList(deps.webhookAllow);
 
   async function known(code: string) {
     if (!(await institutionExists(db, code))) throw notFound(`No existe la institución «${code}».`);
@@ -41,6 +43,10 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   }, async (request) => {
     const { code } = request.params;
     await known(code);
+    const webhookProblem = request.body.webhook ? registrationProblem(request.body.webhook.url, webhookAllow) : null;
+    if (webhookProblem) {
+      throw new ApiError(400, 'invalid_body', `El campo «webhook.url» ${webhookProblem}.`, { field: 'webhook.url', in: 'body' });
+    }
     await setContacts(db, code, request.body);
     return getContacts(db, code);
   });

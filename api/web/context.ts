@@ -33,7 +33,12 @@ export function cookies(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0) continue;
+    // A malformed `%` escape in any cookie (ours or another site's on the same host) is that
+    // cookie's problem only: it is ignored, never an error on every page.
+    try {
+      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch { /* ignored */ }
   }
   return out;
 }
@@ -74,6 +79,8 @@ export async function contextOf(root: FastifyInstance, db: Db, request: FastifyR
     async api(method, url, payload, headers = {}) {
       const res = await root.inject({
         method, url, ...(payload ? { payload } : {}),
+        // The person's own address, so login throttling per address counts them, not this server.
+        remoteAddress: request.ip,
         headers: { ...(user && token ? { authorization: `Bearer ${token}` } : {}), 'accept-language': lang, ...headers },
       });
       return { status: res.statusCode, body: String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body };

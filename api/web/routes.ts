@@ -44,8 +44,15 @@ const codes = (v: string | string[] | undefined) => one(v).split(/[\s,;]+/).map(
 /** Optional fields: left empty, they are not sent at all. */
 const optional = <K extends string>(key: K, value: string) => (value ? { [key]: value } : {}) as Partial<Record<K, string>>;
 
-/** A `datetime-local` value is Lima time (UTC−5, no daylight saving). */
-const limaToIso = (local: string) => (local ? new Date(`${local.length === 16 ? `${local}:00` : local}-05:00`).toISOString() : '');
+/**
+ * A `datetime-local` value is Lima time (UTC−5, no daylight saving). One that is not a date is
+ * passed on as typed, so the API refuses it beside its field.
+ */
+function limaToIso(local: string): string {
+  if (!local) return '';
+  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local) ? new Date(`${local.length === 16 ? `${local}:00` : local}-05:00`) : null;
+  return at && !Number.isNaN(at.getTime()) ? at.toISOString() : local;
+}
 
 /**
  * An API refusal as a form state: an error about one field goes beside it (named by its label, not
@@ -71,6 +78,16 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
 
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(securityHeaders);
+  });
+
+  // Forms are sent urlencoded; any other body (JSON, none at all) is refused before a route reads it.
+  app.addHook('preValidation', async (request) => {
+    if (request.method !== 'POST') return;
+    const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') {
+      throw new WebError(415, 'El formulario debe enviarse como application/x-www-form-urlencoded.');
+    }
+    if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) request.body = {};
   });
 
   const ctxOf = (request: FastifyRequest) => contextOf(root, deps.db, request);
@@ -127,7 +144,9 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     const answer = await ctx.api('POST', '/api/v1/auth/token', { email, password: one(request.body.password) });
     if (answer.status !== 200) {
       const message = answer.status === 401 ? ctx.t('Correo o contraseña incorrectos.') : answer.body?.error?.message ?? ctx.t('Correo o contraseña incorrectos.');
-      return send(reply, loginPage(ctx, { values: { email }, errors: {}, message }), answer.status === 400 ? 400 : 401);
+      const retryAfter = answer.body?.error?.details?.retryAfterSeconds;
+      if (answer.status === 429 && retryAfter) reply.header('retry-after', String(retryAfter));
+      return send(reply, loginPage(ctx, { values: { email }, errors: {}, message }), [400, 429].includes(answer.status) ? answer.status : 401);
     }
     const expires = Math.max(60, Math.floor((Date.parse(answer.body.expiresAt) - Date.now()) / 1000));
     setCookie(request, reply, sessionCookie, answer.body.token, expires);

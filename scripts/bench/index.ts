@@ -103,7 +103,7 @@ const floorWorker = await Worker.create({
   workflowsPath: fileURLToPath(new URL('./floor-workflows.ts', import.meta.url)), activities: floorActivities,
 });
 const running = [worker.run(), floorWorker.run()];
-const app = await buildApp({ db, temporal: temporal.client, taskQueue, audit, tokenTtl: 'PT12H', bodyLimit: 1_048_576, logLevel: 'silent' });
+const app = await buildApp({ db, temporal: temporal.client, taskQueue, audit, tokenTtl: 'PT12H', bodyLimit: 1_048_576, logLevel: 'silent', publicUrl: 'http://localhost' });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 const client = temporal.client;

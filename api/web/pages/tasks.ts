@@ -69,5 +69,5 @@ ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
 ${section(t('Avance'), html`<table><thead><tr><th scope="col">${t('Institución')}</th><th scope="col">${t('Estado')}</th><th scope="col">${t('Avance')}</th></tr></thead><tbody>
 ${task.lines.map((l: any) => html`<tr><th scope="row">${l.institution}</th><td>${l.completed ? t('Completada') : l.accepted ? t('En ejecución') : t('Pendiente')}</td><td>${bar(l.percent)} ${l.percent}%</td></tr>`)}
 </tbody></table>
-${task.progress.length ? html`<h3>${t('Informes de avance')}</h3><ul class="items">${task.progress.map((p: any) => html`<li><strong>${p.institution}</strong> · ${p.percent}% · <span class="meta">${when(ctx.lang, p.at)}</span>${p.note ? html`<p>${p.note}</p>` : ''}${p.evidenceUrl ? html`<p><a href="${p.evidenceUrl}" rel="noopener noreferrer">${t('Evidencia')}</a></p>` : ''}</li>`)}</ul>` : ''}`)}`, done);
+${task.progress.length ? html`<h3>${t('Informes de avance')}</h3><ul class="items">${task.progress.map((p: any) => html`<li><strong>${p.institution}</strong> · ${p.percent}% · <span class="meta">${when(ctx.lang, p.at)}</span>${p.note ? html`<p>${p.note}</p>` : ''}${/^https?:\/\//i.test(p.evidenceUrl ?? '') ? html`<p><a href="${p.evidenceUrl}" rel="noopener noreferrer">${t('Evidencia')}</a></p>` : ''}</li>`)}</ul>` : ''}`)}`, done);
 }
