@@ -8,7 +8,7 @@ import { runUntilSignal } from './process';
 await runUntilSignal('API', async () => {
   const config = loadConfig('production');
   const { privateKey } = requireActorSigningKey(config);
-  const database = await openMesaDatabase({ url: config.databaseUrl! }, null);
+  const database = await openMesaDatabase({ url: config.databaseUrl! }, 'lock');
   const temporal = await connectTemporal(config.temporal, config.temporal.address!, privateKey);
   const app = await buildApp({
     db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,

@@ -27,7 +27,7 @@ async function main(): Promise<number> {
   try {
     if (!config.databaseUrl) stops.push(lockDataDir(dataDir));
     say(config.databaseUrl ? 'Abriendo PostgreSQL…' : `Abriendo la base de datos embebida en ${join(dataDir, 'pglite')}…`);
-    const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dataDir, 'pglite') }, null);
+    const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dataDir, 'pglite') }, 'leave');
     stops.push(() => database.close());
     let temporal: TemporalConnections | null = null;
     if (config.temporal.address) {

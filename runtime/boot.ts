@@ -10,18 +10,20 @@ import type { Config } from './config';
 import { ensureDemoUsers, lockDemoUsers } from './demo';
 
 /**
- * With a demo password, the demo users are created (or refreshed) with it; without one, any demo
- * users an earlier start left in this database are locked, so the public default password never
- * opens a shared database.
+ * What becomes of the demo users: created (or refreshed) with a password; locked, when the Mesa
+ * runs without them, so the public default password never opens a shared database; or left as
+ * they are, by a tool that only reads (npm run audit:verify, npm run user).
  */
-export async function openMesaDatabase(target: DatabaseTarget, demoPassword: string | null): Promise<Database> {
+export type DemoUsers = { password: string } | 'lock' | 'leave';
+
+export async function openMesaDatabase(target: DatabaseTarget, demoUsers: DemoUsers): Promise<Database> {
   const database = await openDatabase(target);
   try {
     await database.migrate();
     const seed = await readRegistrySeed();
     await loadRegistry(database.db, seed);
-    if (demoPassword !== null) await ensureDemoUsers(database.db, seed, demoPassword);
-    else await lockDemoUsers(database.db);
+    if (typeof demoUsers === 'object') await ensureDemoUsers(database.db, seed, demoUsers.password);
+    else if (demoUsers === 'lock') await lockDemoUsers(database.db);
     return database;
   } catch (e) {
     await database.close();

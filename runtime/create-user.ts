@@ -25,7 +25,7 @@ if (problem) {
   process.exit(2);
 }
 const config = loadConfig('production');
-const database = await openMesaDatabase({ url: config.databaseUrl! }, null);
+const database = await openMesaDatabase({ url: config.databaseUrl! }, 'leave');
 try {
   const [institution] = await database.db.select().from(institutions).where(eq(institutions.code, code.toUpperCase()));
   if (!institution) throw new Error(`No existe la institución «${code}». Vea GET /api/v1/institutions.`);

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     say(config.databaseUrl ? 'Abriendo PostgreSQL…' : `Abriendo la base de datos embebida en ${join(dataDir, 'pglite')}…`);
     const database = await openMesaDatabase(
       config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dataDir, 'pglite') },
-      config.demoUsers ? config.demoPassword : null,
+      config.demoUsers ? { password: config.demoPassword } : 'lock',
     );
     running.database = () => database.close();
 

@@ -15,7 +15,7 @@ await runUntilSignal('worker', async () => {
     throw new ConfigError('Configuración inválida: el worker necesita la variable «MESA_AUDIT_CHECKPOINT_DIR»: la carpeta (fuera de la base de datos, de solo agregar) donde deja los puntos de control firmados del registro de auditoría.');
   }
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO') });
-  const database = await openMesaDatabase({ url: config.databaseUrl! }, null);
+  const database = await openMesaDatabase({ url: config.databaseUrl! }, 'lock');
   const temporal = await connectTemporal(config.temporal, config.temporal.address!, null);
   const channels = channelsFor(config);
   if (!channels.mailer) console.warn('Sin SMTP_URL: no se enviarán correos (la bandeja y los webhooks sí funcionan).');

@@ -421,7 +421,7 @@ describe('demo users', () => {
     expect(loadConfig('embedded', { DATABASE_URL: 'postgres://db/mesa' }).demoUsers).toBe(false);
     expect(loadConfig('embedded', { DATABASE_URL: 'postgres://db/mesa', MESA_DEMO_USERS: 'true' }).demoUsers).toBe(true);
     expect(loadConfig('embedded', { MESA_DEMO_USERS: 'false' }).demoUsers).toBe(false);
-    expect(loadConfig('production', { DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 't:7233', MESA_DEMO_USERS: 'true' }).demoUsers).toBe(false);
+    expect(loadConfig('production', { DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 't:7233', MESA_AUDIT_KEY: 'k'.repeat(32), MESA_DEMO_USERS: 'true' }).demoUsers).toBe(false);
   });
 
   it('reads the public URL and the trusted proxies from the configuration', () => {

@@ -87,7 +87,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
     runtimeInstalled = true;
   }
   const pg = process.env.TEST_DATABASE_URL ? await freshPostgres(process.env.TEST_DATABASE_URL) : null;
-  const database = await openMesaDatabase(pg?.target ?? { pgliteDir: null }, demoPassword).catch(async (e: unknown) => {
+  const database = await openMesaDatabase(pg?.target ?? { pgliteDir: null }, { password: demoPassword }).catch(async (e: unknown) => {
     await pg?.drop();
     throw e;
   });

@@ -90,7 +90,7 @@ if (!config.temporal.address) {
   server = await startDevServer({ cliPath: await resolveTemporalCli(say), settings: recommendedSettings });
 }
 const address = config.temporal.address ?? server!.address;
-const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dir, 'pglite') }, password);
+const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dir, 'pglite') }, { password });
 const db = database.db;
 const actorKeys = actorKeyInDataDir(dir);
 const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey);
