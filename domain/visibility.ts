@@ -1,4 +1,4 @@
-// Who may read what (DOMAIN.md, "Who may read what"). The Mesa deliberates among State
+// Who may read what (docs/domain.md#lectura). The Mesa deliberates among State
 // institutions; civil society is consulted and sees what became of what it said, but each
 // ministry's position is its own to share. Every reader — API answers, pages (which read through
 // the API), emails, webhooks, the calendar feed and CSV exports — takes its rules from here, so

@@ -146,7 +146,7 @@ describe('a proposal from launch to agreement', () => {
     const auditLength = async () => (await mesa.call('MINSA', 'GET', `/api/v1/proposals/${id}/audit`)).body.events.length;
     const before = await auditLength();
 
-    // Before its consultation the proposal does not exist for civil society (DOMAIN.md, "Who may read what").
+    // Before its consultation the proposal does not exist for civil society (docs/domain.md#lectura).
     const outside = await mesa.call('AFAMIPER', 'POST', `/api/v1/proposals/${id}/inputs`, { kind: 'comentario', text: 'Fuera de plazo.' });
     expect(outside.status).toBe(404);
     expect((await mesa.call('MINSA', 'POST', `/api/v1/proposals/${id}/inputs`, { kind: 'comentario', text: 'x' })).status).toBe(403);

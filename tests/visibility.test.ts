@@ -1,4 +1,4 @@
-// Who may read what (DOMAIN.md): civil society sees a proposal once it reached consultation, the
+// Who may read what (docs/domain.md#lectura): civil society sees a proposal once it reached consultation, the
 // round as a tally and the audit trail's verification only; members' positions and comments,
 // comments, task notes and user ids are absent from everything it receives — API answers, pages,
 // reports and their CSV, its calendar feed, its inbox, its emails and its webhook. Observers read
