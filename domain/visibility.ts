@@ -4,6 +4,7 @@
 // the API), emails, webhooks, the calendar feed and CSV exports — takes its rules from here, so
 // one table decides and no route decides on its own. Pure functions of the reader and the data.
 import type { InstitutionKind } from './vocabulary';
+import type { RoundCounts } from './decision';
 
 /** Who reads: the institution the user acts for, and its kind. */
 export interface Reader {
@@ -48,16 +49,7 @@ export const mayFilterPendingFor = (r: Reader, code: string) => readsDeliberatio
 const positions = ['aprueba', 'aprueba_con_observaciones', 'objeta', 'se_abstiene'] as const;
 
 /** The round in figures, what civil society sees instead of each member's position. */
-export interface Tally {
-  round: number;
-  members: number;
-  answered: number;
-  aprueba: number;
-  aprueba_con_observaciones: number;
-  objeta: number;
-  se_abstiene: number;
-  tacit: number;
-}
+export type Tally = RoundCounts & { round: number };
 
 export function tallyOf(round: number, members: number, current: Array<{ position: string; tacit: boolean }>): Tally {
   const t: Tally = { round, members, answered: current.length, aprueba: 0, aprueba_con_observaciones: 0, objeta: 0, se_abstiene: 0, tacit: 0 };
