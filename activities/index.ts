@@ -16,6 +16,7 @@ import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAs
 import type { Notification, ProposalEventRecord } from '../domain/events';
 import type { TaskEventRecord } from '../domain/tasks';
 import { ChannelError, postWebhook, type Mailer } from './channels';
+import { checkProcesses } from './supervision';
 
 export interface NotificationChannels {
   /** Null when email is off (production without SMTP_URL): only the inbox and webhooks. */
@@ -153,6 +154,10 @@ export function createActivities({ db, channels }: ActivityDeps) {
       }
       if (retry.length) throw ApplicationFailure.retryable(`${retry.length} de ${todo.length} envío(s) fallaron y se reintentarán: ${retry[0]}`, 'EntregaFallida');
       return { sent, failed };
+    },
+    /** The periodic check for stopped processes (activities/supervision.ts): how many are stopped. */
+    async checkProcesses(): Promise<{ stopped: number }> {
+      return { stopped: (await checkProcesses(db, Context.current().client)).stopped.length };
     },
     async markDeliveriesFailed({ ids, reason }: { ids: string[]; reason: string }): Promise<void> {
       await markFailed(db, ids, reason);

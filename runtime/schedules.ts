@@ -5,6 +5,7 @@ import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
 export const schedules = [
   { id: 'resumen-semanal', workflowType: 'weeklyDigestWorkflow', cron: '0 13 * * 1', note: 'Resumen semanal a cada institución: lunes 8:00 (Lima).' },
   { id: 'resumen-diario', workflowType: 'dailyDigestWorkflow', cron: '0 12 * * *', note: 'Resumen diario a quien lo eligió: cada día, 7:00 (Lima).' },
+  { id: 'vigilancia', workflowType: 'processCheckWorkflow', cron: '* * * * *', note: 'Procesos abiertos cuyo workflow ya no corre (detenidos): cada minuto.' },
   { id: 'informe-mensual', workflowType: 'monthlyReportWorkflow', cron: '0 13 1 * *', note: 'Informe mensual de cumplimiento a la Secretaría Técnica: día 1, 8:00 (Lima).' },
 ] as const;
 

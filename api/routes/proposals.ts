@@ -12,6 +12,7 @@ import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent, idFromKey } from '../idempotency';
 import { IdParams, ProposalLaunchBody, ProposalListQuery } from '../schemas';
+import { withStop } from './recovery';
 
 export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/proposals', {
@@ -61,6 +62,6 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
   }, async (request) => {
     const proposal = await getProposal(deps.db, request.params.id);
     if (!proposal) throw notFound(`No existe la propuesta «${request.params.id}».`);
-    return proposal;
+    return withStop(deps, 'propuesta', proposal.id, proposal);
   });
 };

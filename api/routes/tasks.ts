@@ -15,15 +15,20 @@ import {
 } from '../schemas';
 import { actorOf, updateWorkflow } from '../workflow-updates';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { checkProcess } from '../../activities/supervision';
+import { stoppedConflict, withStop } from './recovery';
 
 export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db, temporal } = deps;
 
   /** An action on a task, answered with the task as it now is; without a running workflow, it is unknown or closed. */
   async function act<Arg>(id: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string | undefined) {
-    await updateWorkflow(temporal, taskWorkflowId(id), update, arg, updateId, async () => (
-      await getTaskRow(db, id) ? new ApiError(409, 'conflict', 'La tarea ya fue verificada y cerrada.') : notFound(`No existe la tarea «${id}».`)
-    ));
+    await updateWorkflow(temporal, taskWorkflowId(id), update, arg, updateId, async () => {
+      if (!await getTaskRow(db, id)) return notFound(`No existe la tarea «${id}».`);
+      // Open in the projection but no workflow: stopped (and now shown so), not closed.
+      if (await checkProcess(db, temporal, 'tarea', id)) return stoppedConflict('tarea');
+      return new ApiError(409, 'conflict', 'La tarea ya fue verificada y cerrada.');
+    });
     return getTask(db, id);
   }
 
@@ -38,7 +43,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
   app.get('/tasks/:id', { schema: { summary: 'Una tarea, con el avance de cada institución.', params: IdParams } }, async (request) => {
     const task = await getTask(db, request.params.id);
     if (!task) throw notFound(`No existe la tarea «${request.params.id}».`);
-    return task;
+    return withStop(deps, 'tarea', request.params.id, task);
   });
 
   app.get('/tasks/:id/audit', { schema: { summary: 'Registro de auditoría de la tarea y su verificación.', params: IdParams } }, async (request) => {

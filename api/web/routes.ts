@@ -307,6 +307,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     { text: 'Texto', changeSummary: 'Resumen de cambios' });
   proposalAction('decision-grupo', 'decision', 'decision', (f, p) => ({ url: `${base(p.id!)}/working-group-decision`, body: { decision: one(f.decision), ...optional('reason', one(f.reason)) } }),
     { decision: 'Decisión', reason: 'Motivo' });
+  proposalAction('recuperacion', 'recuperacion', 'recuperacion', (f, p) => ({ url: `${base(p.id!)}/recovery`, body: { action: one(f.action), reason: one(f.reason) } }),
+    { action: 'Acción', reason: 'Motivo' });
   proposalAction('aportes/:inputId/respuesta', (p) => `respuesta-${p.inputId}`, 'respuesta',
     (f, p) => ({ url: `${base(p.id!)}/inputs/${encodeURIComponent(p.inputId!)}/answer`, body: { decision: one(f.decision), reason: one(f.reason) } }),
     { decision: 'Decisión', reason: 'Motivo' });
@@ -342,6 +344,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
       return send(reply, taskPage(ctx, task, { [form]: refusal(ctx, answer, request.body, labels) }), answer.status);
     });
 
+  taskAction('recuperacion', 'recuperacion', 'recuperacion', (f) => ({ url: 'recovery', body: { action: one(f.action), reason: one(f.reason) } }),
+    { action: 'Acción', reason: 'Motivo' });
   taskAction('aceptar', 'aceptar', 'aceptada', () => ({ url: 'accept', body: {} }), {});
   taskAction('solicitud', 'solicitud', 'solicitud', (f) => ({ url: 'reassignment-request', body: { reason: one(f.reason), ...optional('proposedDueDate', limaToIso(one(f.proposedDueDate))) } }),
     { reason: 'Motivo', proposedDueDate: 'Nueva fecha propuesta (opcional)' });

@@ -4,10 +4,10 @@
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
-import { choices, csrfField, field, formMessage, onceField, page, section, select, type FormState } from '../layout';
+import { choices, csrfField, field, formMessage, onceField, page, section, select, stoppedNotice, type FormState } from '../layout';
 import { diffView, numberedText, paragraphsOf } from '../text';
 
-export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | `respuesta-${string}`, FormState>>;
+export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | 'recuperacion' | `respuesta-${string}`, FormState>>;
 
 interface Institution { code: string; name: string; kind: string }
 
@@ -24,14 +24,15 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
   const user = ctx.user!;
   const kind = user.institution.kind;
   const code = user.institution.code;
-  const open = p.status === 'en_curso' || p.status === 'observada';
+  // A stopped proposal offers no action but the secretariat's recovery (stoppedNotice).
+  const open = (p.status === 'en_curso' || p.status === 'observada') && !p.stopped;
   const current = p.versions.find((v: any) => v.number === p.currentVersion) ?? p.versions.at(-1);
   const previous = p.versions.find((v: any) => v.number === p.currentVersion - 1);
   const nameOf = (c: string) => d.institutions.find((i) => i.code === c)?.name ?? c;
   const isSecretariat = kind === 'secretaria';
 
   const header = html`<h1>${p.title}</h1>
-<p class="meta">${p.number ? html`<strong>${t('Acuerdo')} ${p.number}</strong> · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.status)}</span>
+<p class="meta">${p.number ? html`<strong>${t('Acuerdo')} ${p.number}</strong> · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.stopped ? 'detenida' : p.status)}</span>
  · ${t('Etapa')}: <span class="badge">${label(lang, p.stage)}</span>${p.deadlines[p.stage] ? html` · ${t('Vence')}: ${when(lang, p.deadlines[p.stage])}` : ''}
  · ${t('Versión')} ${p.currentVersion}</p>
 <p>${p.summary}</p>`;
@@ -82,6 +83,7 @@ ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</t
   const secretariat = isSecretariat && open ? secretariatForms(ctx, p, current?.text ?? '', forms) : '';
 
   return page(ctx, p.title, html`${header}
+${stoppedNotice(ctx, p, { action: `/propuestas/${p.id}/recuperacion`, closable: true, state: forms.recuperacion })}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
 ${text}${changes}${matrix}${inputs}${comments}${timeline}${secretariat}${audit}`, done);
 }
