@@ -58,7 +58,14 @@ ${body}
 export const csrfField = (ctx: Ctx) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 
 /** A one-time key per rendered form: submitting it twice (a double click, a reload) acts once. */
-export const onceField = () => html`<input type="hidden" name="_once" value="${crypto.randomUUID()}">`;
+/**
+ * The form's Idempotency-Key. A form shown again after a 5xx keeps its key, so sending it again is
+ * the same action (recorded at most once); after any other answer it gets a new one.
+ */
+export const onceField = (state?: FormState) => {
+  const kept = state?.values._once;
+  return html`<input type="hidden" name="_once" value="${typeof kept === 'string' && kept ? kept : crypto.randomUUID()}">`;
+};
 
 export function formMessage(ctx: Ctx, state: FormState | undefined): Html | string {
   if (!state) return '';
@@ -138,7 +145,7 @@ export const section = (title: string, body: Html | string, id?: string) =>
 export function stoppedNotice(ctx: Ctx, p: { stopped: { detectedAt: string } | null }, form: { action: string; closable: boolean; state?: FormState }): Html {
   const t = ctx.t;
   if (!p.stopped) return html``;
-  const recovery = ctx.user?.institution.kind === 'secretaria' ? html`<form method="post" action="${form.action}">${csrfField(ctx)}${onceField()}${formMessage(ctx, form.state)}
+  const recovery = ctx.user?.institution.kind === 'secretaria' ? html`<form method="post" action="${form.action}">${csrfField(ctx)}${onceField(form.state)}${formMessage(ctx, form.state)}
 <p>${form.closable
     ? t('Reanudar continúa desde lo último registrado (la ronda, las posiciones y los plazos se conservan). Cerrar la da por terminada y deja el motivo en la auditoría.')
     : t('Reanudar continúa desde lo último registrado (avances y plazos se conservan).')}</p>

@@ -53,6 +53,12 @@ const limaToIso = (local: string) => (local ? new Date(`${local.length === 16 ? 
  */
 function refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<string, string>, fieldOf: (apiField: string) => string = (f) => f): FormState {
   const error = answer.body?.error as { message?: string; details?: { field?: string } } | undefined;
+  if (answer.status >= 500) {
+    // The action may have been recorded: the form keeps its key (_once), so sending it again is safe.
+    return { values, errors: {}, message: ctx.t('Es posible que la acción se haya registrado, pero no se pudo confirmar. Puede enviar el formulario de nuevo: se registrará una sola vez.') };
+  }
+  // Anything else was not recorded: the corrected form is a new action, with a new key.
+  values = { ...values, _once: undefined };
   let message = error?.message ?? ctx.t('No se pudo completar la acción.');
   const apiField = error?.details?.field;
   if (apiField) {

@@ -33,7 +33,7 @@ export function taskPage(ctx: Ctx, task: any, forms: TaskForms = {}, done?: stri
   const myLine = task.lines.find((l: any) => l.institution === code);
   const actions: Html[] = [];
   const form = (name: keyof TaskForms, action: string, heading: string, body: Html | string, button: string) => html`<section class="card" aria-labelledby="t-${name}-h"><h2 id="t-${name}-h">${t(heading)}</h2>
-<form method="post" action="/tareas/${task.id}/${action}">${csrfField(ctx)}${onceField()}${formMessage(ctx, forms[name])}${body}<button type="submit">${t(button)}</button></form></section>`;
+<form method="post" action="/tareas/${task.id}/${action}">${csrfField(ctx)}${onceField(forms[name])}${formMessage(ctx, forms[name])}${body}<button type="submit">${t(button)}</button></form></section>`;
 
   if (responsible && task.status === 'asignada' && !task.accepted.includes(code)) {
     actions.push(form('aceptar', 'aceptar', 'Aceptar la tarea', '', 'Aceptar'));
