@@ -50,7 +50,8 @@ const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
  * same Idempotency-Key it is recorded at most once; without one it could be recorded twice.
  */
 function afterFailure(request: FastifyRequest): { sentence: string; details: Record<string, boolean> } | null {
-  if (request.method !== 'POST') return null;
+  // Actions only: reads change nothing, and a failed login records nothing.
+  if (request.method !== 'POST' || !request.url.startsWith('/api/') || request.url.startsWith('/api/v1/auth/')) return null;
   const keyed = request.headers['idempotency-key'] !== undefined;
   return keyed
     ? {
