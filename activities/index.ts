@@ -118,7 +118,9 @@ export function createActivities({ db, channels }: ActivityDeps) {
       const arrived: Array<{ id: string; response: string }> = [];
       const todo: DeliveryRow[] = [];
       for (const d of open) {
-        if (d.status === 'enviando' && d.channel === 'email' && await mailer?.alreadyDelivered?.(d.messageId)) arrived.push({ id: d.id, response: 'ya había llegado' });
+        // After an attempt (interrupted, or failed after the server may have taken it), ask first.
+        const attempted = d.status === 'enviando' || d.status === 'reintentando';
+        if (attempted && d.channel === 'email' && await mailer?.alreadyDelivered?.(d.messageId)) arrived.push({ id: d.id, response: 'ya había llegado' });
         else todo.push(d);
       }
       await markSent(db, arrived, new Date());

@@ -91,7 +91,7 @@ describe('a proposal whose workflow was terminated', () => {
       _csrf: secretaria.csrf(), _once: secretaria.once(), action: 'reanudar', reason: 'Terminado por error al limpiar el servidor.',
     });
     expect(resumed.statusCode).toBe(303);
-    expect((await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}`)).body.stopped).toBeNull();
+    expect((await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}`)).body).not.toHaveProperty('stopped');
     expect(await pendingIn('MINSA', id)).toBe(true);
     const rest = await Promise.all(memberCodes.filter((c) => !early.includes(c)).map((code) => sign(code, id)));
     expect(rest.map((r) => r.status)).toEqual(Array(17).fill(200));
@@ -120,7 +120,8 @@ describe('a proposal whose workflow was terminated', () => {
     const reason = 'Se reformulará en una nueva propuesta.';
     const closed = await mesa.call('SECRETARIA', 'POST', `/api/v1/proposals/${id}/recovery`, { action: 'cerrar', reason });
     expect(closed.status).toBe(200);
-    expect(closed.body).toMatchObject({ status: 'retirada', stage: 'cerrada', stopped: null });
+    expect(closed.body).toMatchObject({ status: 'retirada', stage: 'cerrada' });
+    expect((await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}`)).body).not.toHaveProperty('stopped');
     expect(await pendingIn('MINSA', id)).toBe(false);
     const audit = (await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}/audit`)).body;
     expect(audit.verified).toBe(true);

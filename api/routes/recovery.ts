@@ -62,12 +62,15 @@ export const recoveryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
       const user = currentUser(request);
       await closeStoppedProposal(db, id, { userId: user.id, institution: user.institution.code }, reason, new Date());
     }
-    return { statusCode: 200, body: { ...(await read()), stopped: null } };
+    return { statusCode: 200, body: await read() };
   }));
 
   recovery('propuesta', 'proposals');
   recovery('tarea', 'tasks');
 };
 
-/** A single proposal or task as read: whether it is stopped travels with it. */
-export const withStop = async <T extends object>(deps: AppDeps, kind: ProcessKind, id: string, value: T) => ({ ...value, stopped: await getStop(deps.db, kind, id) });
+/** A single proposal or task as read: while it is stopped, `stopped` says since when and why. */
+export async function withStop<T extends object>(deps: AppDeps, kind: ProcessKind, id: string, value: T) {
+  const stopped = await getStop(deps.db, kind, id);
+  return stopped ? { ...value, stopped } : value;
+}
