@@ -5,8 +5,10 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Db } from '../db/client';
 import { clearStopped, isOpen, listStopped, markStopped, openProcesses, type ProcessKind } from '../db/stops';
-import { proposalWorkflowId } from '../workflows/messages';
-import { taskWorkflowId } from '../workflows/task';
+import { proposalWorkflowId, stateQuery } from '../workflows/messages';
+import { taskStateQuery, taskWorkflowId } from '../workflows/task';
+
+const stateQueryOf = (workflowId: string) => (workflowId.startsWith('task-') ? taskStateQuery : stateQuery).name;
 
 export const workflowIdOf = (kind: ProcessKind, id: string) => (kind === 'propuesta' ? proposalWorkflowId(id) : taskWorkflowId(id));
 
@@ -83,5 +85,7 @@ export async function resumeWorkflow(client: Client, workflowId: string, reason:
     reason,
     requestId,
   });
+  // A query is answered once a worker has replayed the new run: then it takes actions again.
+  await client.workflow.getHandle(workflowId).query(stateQueryOf(workflowId));
   return true;
 }

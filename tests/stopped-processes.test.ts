@@ -85,6 +85,14 @@ describe('a proposal whose workflow was terminated', () => {
     const secretaria = await webVisitor('SECRETARIA');
     const page = await secretaria.get(`/propuestas/${id}`);
     expect(page).toContain(`action="/propuestas/${id}/recuperacion"`);
+    const home = await secretaria.get('/');
+    expect(home).toContain('Procesos detenidos');
+    expect(home).toContain(`href="/propuestas/${id}"`);
+    // Lists mark it too, from the database alone.
+    const listed = (await mesa.call('SECRETARIA', 'GET', '/api/v1/proposals?limit=100')).body.items;
+    expect(listed.find((p: { id: string }) => p.id === id)).toMatchObject({ stopped: true });
+    expect(listed.filter((p: { stopped?: boolean }) => p.stopped)).toHaveLength(1);
+    await secretaria.get(`/propuestas/${id}`);
 
     // Resumed from the web form: the round goes on with the five positions it had.
     const resumed = await secretaria.post(`/propuestas/${id}/recuperacion`, {

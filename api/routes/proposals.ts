@@ -12,7 +12,7 @@ import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent, idFromKey } from '../idempotency';
 import { IdParams, ProposalLaunchBody, ProposalListQuery } from '../schemas';
-import { withStop } from './recovery';
+import { markStopped, withStop } from './recovery';
 
 export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/proposals', {
@@ -54,7 +54,7 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
   }, async (request) => {
     const { cursor, ...filters } = request.query;
     const page = await listProposals(deps.db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
-    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+    return { items: await markStopped(deps, 'propuesta', page.items), nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
   app.get('/proposals/:id', {

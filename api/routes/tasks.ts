@@ -16,7 +16,7 @@ import {
 import { actorOf, updateWorkflow } from '../workflow-updates';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { checkProcess } from '../../activities/supervision';
-import { stoppedConflict, withStop } from './recovery';
+import { markStopped, stoppedConflict, withStop } from './recovery';
 
 export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db, temporal } = deps;
@@ -37,7 +37,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
   }, async (request) => {
     const { cursor, ...filters } = request.query;
     const page = await listTasks(db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
-    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+    return { items: await markStopped(deps, 'tarea', page.items), nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
   app.get('/tasks/:id', { schema: { summary: 'Una tarea, con el avance de cada institución.', params: IdParams } }, async (request) => {

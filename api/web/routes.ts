@@ -167,16 +167,17 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     if (!ctx) return reply;
     const kind = ctx.user!.institution.kind;
     const proposalsUrl = kind === 'osc' ? '/api/v1/proposals?stage=consulta&limit=100' : kind === 'miembro' ? null : '/api/v1/proposals?status=en_curso&limit=200';
-    const [inbox, proposals, tasks] = await Promise.all([
+    const [inbox, proposals, tasks, stopped] = await Promise.all([
       read(ctx, '/api/v1/inbox'),
       proposalsUrl ? read(ctx, proposalsUrl) : { items: [] },
       kind === 'secretaria' ? read(ctx, '/api/v1/tasks?limit=200') : { items: [] },
+      kind === 'secretaria' ? read(ctx, '/api/v1/processes/stopped') : { items: [] },
     ]);
     const soon = Date.now() + 14 * 24 * 3600 * 1000;
     const atRisk = tasks.items.filter((task: any) => ['asignada', 'en_ejecucion'].includes(task.status) && Date.parse(task.dueAt) < soon)
       .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
     const open = kind === 'osc' ? proposals.items.filter((p: any) => p.consultationOpen) : proposals.items;
-    return send(reply, homePage(ctx, { inbox: inbox.items, proposals: open, tasksAtRisk: atRisk }));
+    return send(reply, homePage(ctx, { inbox: inbox.items, proposals: open, tasksAtRisk: atRisk, stopped: stopped.items }));
   });
 
   app.get<{ Querystring: Record<string, string> }>('/propuestas', async (request, reply) => {
