@@ -2,6 +2,7 @@
 // connections for a few seconds, a slow SMTP server killed in the middle of a batch, and a worker
 // that dies while a batch of emails is being sent. Nothing acknowledged is lost; nothing is
 // recorded twice; a message is sent twice only if it was in flight when its sender died.
+import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
@@ -9,12 +10,14 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import { smtpMailer, type Mailer, type OutgoingMail } from '../activities/channels';
+import { buildApp } from '../api/app';
 import { isUnavailable } from '../api/errors';
 import { rowsOf } from '../db/client';
 import { planDeliveries } from '../db/deliveries';
 import { deliveries, proposalSignoffs } from '../db/schema';
 import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 import { startSmtpCatcher, type SmtpCatcher } from './receivers';
+import { webVisitor } from './web-visitor';
 
 let smtp: SmtpCatcher;
 let mesa: Mesa;
@@ -155,6 +158,37 @@ describe('PostgreSQL closed to connections for a few seconds', () => {
       expect(isUnavailable(new Error('otro', { cause: new Error('nada') }))).toBe(false);
     } finally {
       await client.end();
+    }
+  });
+});
+
+describe('a form sent while Temporal cannot be reached', () => {
+  it('says the action may have been recorded and keeps its key, so sending it again records it once', async () => {
+    const id = await launchRound('Protocolo de retornantes: formulario sin motor');
+    // An API whose Temporal is unreachable (nothing listens there), next to the working one.
+    const nowhere = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', interceptors: [] }) });
+    const cut = await buildApp({ db: mesa.database.db, temporal: nowhere, taskQueue: mesa.taskQueue, tokenTtl: 'PT1H', bodyLimit: 1_048_576, logLevel: 'silent' });
+    try {
+      const minsa = await webVisitor(cut, 'MINSA');
+      await minsa.get(`/propuestas/${id}`);
+      const key = minsa.once();
+      const failed = await minsa.post(`/propuestas/${id}/conformidad`, { _csrf: minsa.csrf(), _once: key, position: 'aprueba' });
+      expect(failed.statusCode).toBe(503);
+      expect(failed.body).toContain('Es posible que la acción se haya registrado');
+      expect(minsa.once()).toBe(key);
+
+      // The same form again, once Temporal answers: recorded, once.
+      const again = await webVisitor(mesa.app, 'MINSA');
+      await again.get(`/propuestas/${id}`);
+      const csrf = again.csrf();
+      for (let i = 0; i < 2; i += 1) {
+        expect((await again.post(`/propuestas/${id}/conformidad`, { _csrf: csrf, _once: key, position: 'aprueba' })).statusCode).toBe(303);
+      }
+      const rows = await mesa.database.db.select().from(proposalSignoffs).where(eq(proposalSignoffs.proposalId, id));
+      expect(rows.map((r) => r.institution)).toEqual(['MINSA']);
+    } finally {
+      await cut.close();
+      await nowhere.connection.close();
     }
   });
 });

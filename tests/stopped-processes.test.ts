@@ -7,8 +7,8 @@ import { checkProcesses } from '../activities/supervision';
 import { proposalSignoffs } from '../db/schema';
 import { proposalWorkflowId } from '../workflows/messages';
 import { taskWorkflowId } from '../workflows/task';
-import { demoEmail } from '../runtime/demo';
-import { adoptWith, demoPassword, eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
+import { adoptWith, eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
+import { webVisitor as visitorOf } from './web-visitor';
 
 let mesa: Mesa;
 beforeAll(async () => {
@@ -17,34 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mesa?.close();
 });
-
-/** A signed-in browser (no script): keeps its cookies, and the last page for its form tokens. */
-async function webVisitor(code: string) {
-  const jar = new Map<string, string>();
-  let last = '';
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
-  const keep = <R extends { headers: Record<string, unknown>; body: string }>(res: R) => {
-    for (const c of [(res.headers['set-cookie'] as string | string[] | undefined) ?? []].flat()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      jar.set(pair!.slice(0, i), decodeURIComponent(pair!.slice(i + 1)));
-    }
-    last = res.body;
-    return res;
-  };
-  const v = {
-    get: async (url: string) => keep(await mesa.app.inject({ method: 'GET', url, headers: { cookie: cookie() } })).body,
-    post: async (url: string, form: Record<string, string>) => keep(await mesa.app.inject({
-      method: 'POST', url, payload: new URLSearchParams(form).toString(),
-      headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-    })),
-    csrf: () => /name="_csrf" value="([^"]+)"/.exec(last)?.[1] ?? '',
-    once: () => /name="_once" value="([^"]+)"/.exec(last)?.[1] ?? '',
-  };
-  await v.get('/entrar');
-  expect((await v.post('/entrar', { _csrf: v.csrf(), email: demoEmail(code), password: demoPassword })).statusCode).toBe(303);
-  return v;
-}
 
 const launchRound = async (title: string) => {
   const res = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ title, stages: ['conformidad'], reminders: [] }));
@@ -78,11 +50,11 @@ describe('a proposal whose workflow was terminated', () => {
     expect((await mesa.call('MINSA', 'GET', '/api/v1/processes/stopped')).status).toBe(403);
 
     // The page offers a member no sign-off, and the secretariat the recovery form.
-    const minsa = await webVisitor('MINSA');
+    const minsa = await visitorOf(mesa.app, 'MINSA');
     const memberPage = await minsa.get(`/propuestas/${id}`);
     expect(memberPage).toContain('Detenida');
     expect(memberPage).not.toContain(`action="/propuestas/${id}/conformidad"`);
-    const secretaria = await webVisitor('SECRETARIA');
+    const secretaria = await visitorOf(mesa.app, 'SECRETARIA');
     const page = await secretaria.get(`/propuestas/${id}`);
     expect(page).toContain(`action="/propuestas/${id}/recuperacion"`);
     const home = await secretaria.get('/');
