@@ -1,6 +1,6 @@
-// Processes that are open in the projection but whose workflow no longer runs (DOMAIN: a proposal
-// or task "detenida"). Written by the periodic check and by actions that found no workflow;
-// read by single pages and by the secretariat's list, never per row of another list.
+// Processes that are open in the projection but whose workflow no longer runs: a proposal or task
+// shown as «detenida». Written by the periodic check and by actions that found no workflow;
+// read by single pages, the secretariat's list, and other lists with one query per page.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
 import { recordProposalEvents } from './proposals';

@@ -57,10 +57,10 @@ ${body}
 
 export const csrfField = (ctx: Ctx) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 
-/** A one-time key per rendered form: submitting it twice (a double click, a reload) acts once. */
 /**
- * The form's Idempotency-Key. A form shown again after a 5xx keeps its key, so sending it again is
- * the same action (recorded at most once); after any other answer it gets a new one.
+ * A one-time key per rendered form, its Idempotency-Key: submitting it twice (a double click, a
+ * reload) acts once. A form shown again after a 5xx keeps its key, so sending it again is the same
+ * action (recorded at most once); after any other answer it gets a new one.
  */
 export const onceField = (state?: FormState) => {
   const kept = state?.values._once;
@@ -142,7 +142,7 @@ export const section = (title: string, body: Html | string, id?: string) =>
  * A stopped process (open, but its workflow no longer runs): the notice everyone sees, and for the
  * secretariat the form that resumes it (or, for a proposal, closes it with a reason).
  */
-export function stoppedNotice(ctx: Ctx, p: { stopped: { detectedAt: string } | null }, form: { action: string; closable: boolean; state?: FormState }): Html {
+export function stoppedNotice(ctx: Ctx, p: { stopped?: { detectedAt: string } }, form: { action: string; closable: boolean; state?: FormState }): Html {
   const t = ctx.t;
   if (!p.stopped) return html``;
   const recovery = ctx.user?.institution.kind === 'secretaria' ? html`<form method="post" action="${form.action}">${csrfField(ctx)}${onceField(form.state)}${formMessage(ctx, form.state)}
