@@ -2,7 +2,8 @@
 // found by comparing the projection's open processes with what Temporal runs, shown to the
 // secretariat as stopped, and resumed where their history left off.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// The proto package is CommonJS: Node's ESM loader sees only its default export.
+import proto, { type temporal } from '@temporalio/proto';
 import type { Db } from '../db/client';
 import { clearStopped, isOpen, listStopped, markStopped, openProcesses, type ProcessKind } from '../db/stops';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
@@ -55,7 +56,7 @@ export async function checkProcesses(db: Db, client: Client): Promise<{ stopped:
   return { stopped };
 }
 
-const { EventType } = temporal.api.enums.v1;
+const { EventType } = proto.temporal.api.enums.v1;
 
 /**
  * Resumes a stopped workflow from its own history: Temporal resets it to its last completed
