@@ -21,6 +21,7 @@ import type { TaskEventRecord } from '../domain/tasks';
 import { recordRefusedType } from '../workflows/messages';
 import type { Recording } from '../workflows/recording';
 import { ChannelError, postWebhook, type Mailer } from './channels';
+import { checkProcesses } from './supervision';
 import { WebhookAllowList } from './webhook-targets';
 
 export interface NotificationChannels {
@@ -147,33 +148,44 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
     },
     /**
      * Sends a batch of deliveries (the emails of one notification, or one webhook). Each is marked
-     * `enviando` before the send and `enviada` after: a retry after a crash in between asks the
-     * channel whether the message arrived where it can tell (the folder catcher), and otherwise
-     * sends it again with the same Message-ID or delivery id, so a message is never skipped and a
-     * receiver can recognize a repeat. A retry never sends again what is marked sent.
+     * `enviando` before the send and `enviada` as soon as its receiver accepts it, not when the
+     * whole batch is done: a worker that dies mid-batch leaves at most the messages in flight
+     * unmarked. A retry asks the channel whether those arrived where it can tell (the folder
+     * catcher), and otherwise sends them again with the same Message-ID or delivery id, so a
+     * message is never skipped and a receiver can recognize a repeat. A retry never sends again
+     * what is marked sent. A send that failed but may pass later is marked `reintentando`, with
+     * its reason.
      */
     async deliver({ ids }: { ids: string[] }): Promise<{ sent: number; failed: number }> {
       const open = (await getDeliveries(db, ids)).filter((d) => d.status !== 'enviada' && d.status !== 'fallida');
       const arrived: Array<{ id: string; response: string }> = [];
       const todo: DeliveryRow[] = [];
       for (const d of open) {
-        if (d.status === 'enviando' && d.channel === 'email' && await mailer?.alreadyDelivered?.(d.messageId)) arrived.push({ id: d.id, response: 'ya había llegado' });
+        // After an attempt (interrupted, or failed after the server may have taken it), ask first.
+        const attempted = d.status === 'enviando' || d.status === 'reintentando';
+        if (attempted && d.channel === 'email' && await mailer?.alreadyDelivered?.(d.messageId)) arrived.push({ id: d.id, response: 'ya había llegado' });
         else todo.push(d);
       }
       await markSent(db, arrived, new Date());
       await markSending(db, todo.map((d) => d.id));
-      const outcomes = await Promise.allSettled(todo.map((d) => {
+      // Async, so a refusal thrown before any send (email off) is this delivery's failure, not
+      // the whole batch's.
+      const send = async (d: DeliveryRow): Promise<string> => {
         if (d.channel === 'webhook') return sendWebhook(d.recipient, d.text, d.messageId, d.kind);
         if (!mailer) throw new ChannelError('El correo no está configurado (SMTP_URL).', true);
         return mailer.send({ to: d.recipient, subject: d.subject, text: d.text, html: d.html ?? '', messageId: d.messageId });
+      };
+      const outcomes = await Promise.allSettled(todo.map(async (d) => {
+        const response = await send(d);
+        await markSent(db, [{ id: d.id, response }], new Date());
       }));
-      const sent: Array<{ id: string; response: string }> = [];
       const retry: string[] = [];
+      let sent = arrived.length;
       let failed = 0;
       for (const [i, outcome] of outcomes.entries()) {
         const d = todo[i]!;
         if (outcome.status === 'fulfilled') {
-          sent.push({ id: d.id, response: outcome.value });
+          sent += 1;
           continue;
         }
         const error = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
@@ -185,9 +197,12 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
           retry.push(error.message);
         }
       }
-      await markSent(db, sent, new Date());
       if (retry.length) throw ApplicationFailure.retryable(`${retry.length} de ${todo.length} envío(s) fallaron y se reintentarán: ${retry[0]}`, 'EntregaFallida');
-      return { sent: sent.length + arrived.length, failed };
+      return { sent, failed };
+    },
+    /** The periodic check for stopped processes (activities/supervision.ts): how many are stopped. */
+    async checkProcesses(): Promise<{ stopped: number }> {
+      return { stopped: (await checkProcesses(db, Context.current().client)).stopped.length };
     },
     async markDeliveriesFailed({ ids, reason }: { ids: string[]; reason: string }): Promise<void> {
       await markFailed(db, ids, reason);

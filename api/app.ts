@@ -16,6 +16,7 @@ import type { ThrottleLimits } from './login-throttle';
 import { authRoutes, meRoutes } from './routes/auth';
 import { proposalActionRoutes } from './routes/proposal-actions';
 import { proposalRoutes } from './routes/proposals';
+import { recoveryRoutes } from './routes/recovery';
 import { inboxRoutes } from './routes/inbox';
 import { calendarRoutes } from './routes/calendar';
 import { reportRoutes } from './routes/reports';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(taskRoutes, { deps });
     await scope.register(reportRoutes, { deps });
     await scope.register(notificationRoutes, { deps });
+    await scope.register(recoveryRoutes, { deps });
   }, { prefix: '/api/v1' });
   await app.register(webRoutes, { deps, root: app });
   return app;

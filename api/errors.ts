@@ -25,15 +25,45 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-/** A dependency (workflow service, database) that is down or unreachable: 503, retry later. */
-function isUnavailable(error: unknown): boolean {
-  if (error instanceof ServiceError) return true;
-  const e = error as { code?: string; name?: string; errno?: number };
-  if (e?.name === 'TransportError' || e?.name === 'ConnectionError') return true;
-  const code = String(e?.code ?? '');
-  // Node socket errors, and PostgreSQL's connection (08…) and shutdown (57P…) classes.
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT']
-    .includes(code) || /^08|^57P/.test(code);
+/**
+ * A dependency (workflow service, database) that is down or unreachable: 503, retry later. Drivers'
+ * errors arrive wrapped (drizzle's DrizzleQueryError holds postgres.js's ECONNREFUSED as its
+ * `cause`), so the whole cause chain is looked at.
+ */
+export function isUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if (e instanceof ServiceError) return true;
+    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
+    if (name === 'TransportError' || name === 'ConnectionError') return true;
+    // Node socket errors; PostgreSQL's connection (08…), shutdown (57P…) and too-many-connections
+    // (53300) classes, and a database closed to connections for maintenance (55000 with that message).
+    if (typeof code !== 'string') continue;
+    if (unavailableCodes.has(code) || /^08|^57P/.test(code)) return true;
+    if (code === '55000' && /not currently accepting connections/.test(String(message))) return true;
+  }
+  return false;
+}
+
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'CONNECTION_DESTROYED', '53300']);
+
+/**
+ * What a failed action may have left behind. A 5xx can come after the workflow recorded the action
+ * (the answer was lost, not the action), so the body says so and whether a retry is safe: with the
+ * same Idempotency-Key it is recorded at most once; without one it could be recorded twice.
+ */
+function afterFailure(request: FastifyRequest): { sentence: string; details: Record<string, boolean> } | null {
+  // Actions only: reads change nothing, and a failed login records nothing.
+  if (request.method !== 'POST' || !request.url.startsWith('/api/') || request.url.startsWith('/api/v1/auth/')) return null;
+  const keyed = request.headers['idempotency-key'] !== undefined;
+  return keyed
+    ? {
+      sentence: 'Es posible que la acción se haya registrado. Repetirla con la misma Idempotency-Key es seguro: se registrará una sola vez.',
+      details: { mayHaveBeenRecorded: true, retrySafeWithSameIdempotencyKey: true },
+    }
+    : {
+      sentence: 'Es posible que la acción se haya registrado. Sin Idempotency-Key, repetirla podría registrarla dos veces: consulte antes si ya aparece.',
+      details: { mayHaveBeenRecorded: true, retrySafeWithSameIdempotencyKey: false },
+    };
 }
 
 const fastifyCodes: Record<string, [string, string]> = {
@@ -64,14 +94,19 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send(errorBody('bad_request', 'La petición no es válida.'));
     }
+    const outcome = afterFailure(request);
     if (isUnavailable(error)) {
       request.log.warn({ err: error }, 'dependency unavailable');
       return reply.code(503).header('retry-after', '5').send(errorBody(
-        'service_unavailable', 'El servicio no está disponible en este momento. Inténtelo de nuevo en unos segundos.',
+        'service_unavailable',
+        ['El servicio no está disponible en este momento. Inténtelo de nuevo en unos segundos.', outcome?.sentence].filter(Boolean).join(' '),
+        outcome?.details,
       ));
     }
     request.log.error({ err: error }, 'unexpected error');
-    return reply.code(500).send(errorBody('internal_error', `Error interno. Referencia: ${request.id}.`));
+    return reply.code(500).send(errorBody(
+      'internal_error', [`Error interno. Referencia: ${request.id}.`, outcome?.sentence].filter(Boolean).join(' '), outcome?.details,
+    ));
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -139,6 +139,12 @@ export const CommentBody = Type.Object({ text: Text(textLimits.comment) }, { add
 
 export const WithdrawBody = Type.Object({ reason: Reason('Motivo del retiro.') }, { additionalProperties: false });
 
+/** The secretariat's way out for a stopped process: resume it where its history left off, or close it. */
+export const RecoveryBody = Type.Object({
+  action: Enum(['reanudar', 'cerrar'], 'reanudar: continúa desde lo último registrado; cerrar: lo da por terminado (solo propuestas).'),
+  reason: Reason('Motivo: queda en el registro de auditoría (al cerrar) y en la historia del motor (al reanudar).'),
+}, { additionalProperties: false });
+
 export const InputParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), inputId: Type.String({ minLength: 1, maxLength: 120 }) });
 
 export const TaskListQuery = Type.Object({

@@ -146,16 +146,18 @@ export async function markSending(db: Db, ids: string[]): Promise<void> {
   if (ids.length) await db.update(deliveries).set({ status: 'enviando', attempts: sql`${deliveries.attempts} + 1` }).where(inArray(deliveries.id, ids));
 }
 
-/** Marks sent, with what each receiver answered: one statement for a whole batch. */
+/** Marks sent, with what each receiver answered (one statement for many); an earlier attempt's error goes. */
 export async function markSent(db: Db, sent: Array<{ id: string; response: string }>, at: Date): Promise<void> {
   if (sent.length === 0) return;
   const values = sql.join(sent.map((s) => sql`(${s.id}, ${s.response})`), sql`, `);
-  await db.execute(sql`update deliveries set status = 'enviada', response = v.response, sent_at = ${at.toISOString()}::timestamptz
+  await db.execute(sql`update deliveries set status = 'enviada', response = v.response, last_error = null, sent_at = ${at.toISOString()}::timestamptz
     from (values ${values}) as v(id, response) where deliveries.id = v.id`);
 }
 
+/** An attempt failed and will be repeated: the secretariat sees it retrying, and why. Never undoes a sent one. */
 export async function markAttemptFailed(db: Db, id: string, error: string): Promise<void> {
-  await db.update(deliveries).set({ lastError: error.slice(0, 1000) }).where(eq(deliveries.id, id));
+  await db.update(deliveries).set({ status: 'reintentando', lastError: error.slice(0, 1000) })
+    .where(and(eq(deliveries.id, id), notInArray(deliveries.status, ['enviada', 'fallida'])));
 }
 
 /** Given up: the channel refused for good, or retries ran out. Never undoes a sent one. */

@@ -1,10 +1,10 @@
 // The in-app inbox: what awaits each institution, and what it was told.
-import { and, arrayContains, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, inArray, isNull, notExists, or, sql } from 'drizzle-orm';
 import type { Notification } from '../domain/events';
 import { readsDeliberation, type Reader } from '../domain/visibility';
 import type { Db } from './client';
 import { publicProposalSql } from './visibility';
-import { inboxItems, proposals, tasks } from './schema';
+import { inboxItems, proposals, stoppedProcesses, tasks } from './schema';
 
 /** One row per notification and recipient; a retried delivery finds its row and adds nothing. */
 export async function deliverToInbox(db: Db, n: Notification, at: Date): Promise<void> {
@@ -20,11 +20,19 @@ export interface Awaiting {
   tasks: Array<{ id: string; title: string; status: string; dueAt: string; updatedAt: Date }>;
 }
 
-/** Proposals and tasks whose next step is the institution's (their `pendingFor` names it). */
+/**
+ * Proposals and tasks whose next step is the institution's (their `pendingFor` names it). A stopped
+ * one awaits nobody until the secretariat resumes it: nothing can be done on it.
+ */
 export async function awaiting(db: Db, institution: string): Promise<Awaiting> {
+  const running = (kind: 'propuesta' | 'tarea', id: typeof proposals.id | typeof tasks.id) => notExists(
+    db.select({ id: stoppedProcesses.id }).from(stoppedProcesses).where(and(eq(stoppedProcesses.kind, kind), eq(stoppedProcesses.id, id))),
+  );
   const [ps, ts] = await Promise.all([
-    db.select().from(proposals).where(arrayContains(proposals.pendingFor, [institution])),
-    db.select().from(tasks).where(and(arrayContains(tasks.pendingFor, [institution]), inArray(tasks.status, ['asignada', 'en_ejecucion', 'completada']))),
+    db.select().from(proposals).where(and(arrayContains(proposals.pendingFor, [institution]), running('propuesta', proposals.id))),
+    db.select().from(tasks).where(and(
+      arrayContains(tasks.pendingFor, [institution]), inArray(tasks.status, ['asignada', 'en_ejecucion', 'completada']), running('tarea', tasks.id),
+    )),
   ]);
   return {
     proposals: ps.map((p) => ({ id: p.id, title: p.title, stage: p.stage, dueAt: p.stage === 'cerrada' ? null : p.deadlines[p.stage] ?? null, updatedAt: p.updatedAt })),

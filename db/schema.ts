@@ -334,3 +334,17 @@ export const deliveries = pgTable('deliveries', {
   index('deliveries_key').on(t.key),
   index('deliveries_status').on(t.status, t.createdAt),
 ]);
+
+/**
+ * Processes open in the projection whose workflow is not running in Temporal (an operator
+ * terminated it, or it failed): found by the worker's periodic check or by an action that reached
+ * no workflow. The secretariat resumes or closes them; a resumed one leaves this table.
+ */
+export const stoppedProcesses = pgTable('stopped_processes', {
+  /** `propuesta` or `tarea`. */
+  kind: text('kind').$type<'propuesta' | 'tarea'>().notNull(),
+  id: text('id').notNull(),
+  /** How Temporal last described the workflow: TERMINATED, FAILED, TIMED_OUT, NOT_FOUND… */
+  engineStatus: text('engine_status').notNull(),
+  detectedAt: at('detected_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.kind, t.id] })]);

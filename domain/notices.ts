@@ -9,8 +9,11 @@ export type NotificationMode = (typeof notificationModes)[number];
 export const deliveryChannels = ['email', 'webhook'] as const;
 export type DeliveryChannel = (typeof deliveryChannels)[number];
 
-/** pendiente → enviando (an attempt started) → enviada; fallida when the channel refused for good. */
-export const deliveryStatuses = ['pendiente', 'enviando', 'enviada', 'fallida'] as const;
+/**
+ * pendiente → enviando (an attempt started) → enviada; reintentando after an attempt that failed
+ * but may pass later (with its error); fallida when the channel refused for good or retries ran out.
+ */
+export const deliveryStatuses = ['pendiente', 'enviando', 'reintentando', 'enviada', 'fallida'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /** Kinds that also reach the institution's alterno contact: something was not done in time. */

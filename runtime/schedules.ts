@@ -6,6 +6,7 @@ export const schedules = [
   { id: 'resumen-semanal', workflowType: 'weeklyDigestWorkflow', cron: '0 13 * * 1', note: 'Resumen semanal a cada institución: lunes 8:00 (Lima).' },
   { id: 'resumen-diario', workflowType: 'dailyDigestWorkflow', cron: '0 12 * * *', note: 'Resumen diario a quien lo eligió: cada día, 7:00 (Lima).' },
   { id: 'sello-auditoria', workflowType: 'auditCheckpointWorkflow', cron: '*/10 * * * *', note: 'Punto de control firmado de las cabezas de los registros de auditoría: cada 10 minutos, si alguna cambió.' },
+  { id: 'vigilancia', workflowType: 'processCheckWorkflow', cron: '* * * * *', note: 'Procesos abiertos cuyo workflow ya no corre (detenidos): cada minuto.' },
   { id: 'informe-mensual', workflowType: 'monthlyReportWorkflow', cron: '0 13 1 * *', note: 'Informe mensual de cumplimiento a la Secretaría Técnica: día 1, 8:00 (Lima).' },
 ] as const;
 

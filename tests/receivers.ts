@@ -25,7 +25,8 @@ export interface SmtpCatcher {
   close(): Promise<void>;
 }
 
-export async function startSmtpCatcher(): Promise<SmtpCatcher> {
+/** `delayMs`: a slow server, which holds each message that long before accepting it. */
+export async function startSmtpCatcher({ delayMs = 0 }: { delayMs?: number } = {}): Promise<SmtpCatcher> {
   const mails: ReceivedMail[] = [];
   let server: SMTPServer | null = null;
   let port = 0;
@@ -39,7 +40,8 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
-          simpleParser(raw).then((parsed) => {
+          const slow = new Promise((r) => setTimeout(r, delayMs));
+          slow.then(() => simpleParser(raw)).then((parsed) => {
             mails.push({
               to: session.envelope.rcptTo.map((r) => r.address), messageId: parsed.messageId ?? '', subject: parsed.subject ?? '',
               text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '', raw,

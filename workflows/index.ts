@@ -1,5 +1,5 @@
 // The worker loads every workflow from this file.
 export { proposalWorkflow } from './proposal';
 export { taskWorkflow } from './task';
-export { auditCheckpointWorkflow, dailyDigestWorkflow, monthlyReportWorkflow, weeklyDigestWorkflow } from './schedules';
+export { auditCheckpointWorkflow, dailyDigestWorkflow, monthlyReportWorkflow, processCheckWorkflow, weeklyDigestWorkflow } from './schedules';
 export { deliveryWorkflow } from './deliveries';

@@ -1,6 +1,6 @@
 // Periodic workflows started by Temporal Schedules (runtime/schedules.ts): a weekly digest to
 // each institution of what awaits it, a daily digest to those who chose it, and a monthly
-// compliance report to the secretariat.
+// compliance report to the secretariat; and, every minute, the check for stopped processes.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
@@ -34,4 +34,9 @@ export async function auditCheckpointWorkflow(): Promise<{ written: boolean; hea
 
 export async function monthlyReportWorkflow(): Promise<void> {
   await activities.notify(await activities.monthlyComplianceReport({ key: workflowInfo().workflowId }));
+}
+
+/** Open processes whose workflow no longer runs are marked stopped for the secretariat; resumed ones unmarked. */
+export async function processCheckWorkflow(): Promise<number> {
+  return (await activities.checkProcesses()).stopped;
 }

@@ -136,6 +136,10 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
   const label = `${input.agreementNumber}, tarea ${input.index}: ${action.title}`;
   const open = () => {
     if (s.status === 'verificada') refuse(refusals.conflict, 'La tarea ya fue verificada y cerrada.');
+    // Until the assignment is recorded an action would take its number (1) and be lost as a repeat
+    // of it: the page can show the task a moment before the workflow learns it is recorded, and a
+    // resumed workflow goes through that moment again.
+    if (seq === 0) refuse(refusals.conflict, 'La tarea aún se está registrando: inténtelo de nuevo en unos segundos.');
   };
   const responsibleOnly = (actor: Actor) => {
     if (!lineOf(actor.institution)) refuse(refusals.forbidden, `${actor.institution} no es responsable de esta tarea: solo informa sobre sus propias tareas.`);

@@ -18,6 +18,8 @@ import { currentUser, requireRole } from '../auth';
 import { ApiError, forbidden, notFound } from '../errors';
 import { idempotent, updateIdFor } from '../idempotency';
 import { actorOf, updateWorkflow } from '../workflow-updates';
+import { checkProcess } from '../../activities/supervision';
+import { stoppedConflict } from './recovery';
 import {
   AnswerBody, CommentBody, EmptyBody, IdParams, InputBody, InputParams, SignoffBody, VersionBody, WithdrawBody,
   WorkingGroupDecisionBody,
@@ -28,9 +30,9 @@ async function updateProposal<Ret, Arg>(db: Db, temporal: Client, proposalId: st
   return updateWorkflow(temporal, proposalWorkflowId(proposalId), update, arg, updateId, async () => {
     const status = await getProposalStatus(db, proposalId);
     if (!status) return notFound(`No existe la propuesta «${proposalId}».`);
-    return new ApiError(409, 'conflict', status === 'en_curso' || status === 'observada'
-      ? 'El proceso de esta propuesta no está en curso en el motor: no admite acciones. Avise a la Secretaría Técnica.'
-      : `La propuesta está cerrada (${status}): ya no admite acciones.`);
+    // Open in the projection but no workflow: stopped (and now shown so to the secretariat).
+    if (await checkProcess(db, temporal, 'propuesta', proposalId)) return stoppedConflict('propuesta');
+    return new ApiError(409, 'conflict', `La propuesta está cerrada (${status}): ya no admite acciones.`);
   });
 }
 

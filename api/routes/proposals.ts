@@ -14,6 +14,7 @@ import { idempotent, idFromKey } from '../idempotency';
 import { IdParams, ProposalLaunchBody, ProposalListQuery } from '../schemas';
 import { readerOf } from '../reader';
 import { mayFilterPendingFor, readsDeliberation } from '../../domain/visibility';
+import { markStopped, withStop } from './recovery';
 
 export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/proposals', {
@@ -61,7 +62,7 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     const page = await listProposals(deps.db, {
       ...filters, publicOnly: !readsDeliberation(reader), cursor: cursor ? decodeCursor(cursor) : undefined,
     }, reader);
-    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+    return { items: await markStopped(deps, 'propuesta', page.items), nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
   app.get('/proposals/:id', {
@@ -70,6 +71,6 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     // A proposal the caller may not read yet is, for it, one that does not exist.
     const proposal = await readProposal(deps.db, readerOf(request), request.params.id);
     if (!proposal) throw notFound(`No existe la propuesta «${request.params.id}».`);
-    return proposal;
+    return withStop(deps, 'propuesta', proposal.id, proposal);
   });
 };

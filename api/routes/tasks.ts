@@ -19,15 +19,20 @@ import { actorOf, updateWorkflow } from '../workflow-updates';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { auditForReader, taskForReader } from '../../domain/visibility';
 import { readerOf } from '../reader';
+import { checkProcess } from '../../activities/supervision';
+import { markStopped, stoppedConflict, withStop } from './recovery';
 
 export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db, temporal } = deps;
 
   /** An action on a task, answered with the task as it now is; without a running workflow, it is unknown or closed. */
   async function act<Arg>(id: string, update: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string | undefined) {
-    await updateWorkflow(temporal, taskWorkflowId(id), update, arg, updateId, async () => (
-      await getTaskRow(db, id) ? new ApiError(409, 'conflict', 'La tarea ya fue verificada y cerrada.') : notFound(`No existe la tarea «${id}».`)
-    ));
+    await updateWorkflow(temporal, taskWorkflowId(id), update, arg, updateId, async () => {
+      if (!await getTaskRow(db, id)) return notFound(`No existe la tarea «${id}».`);
+      // Open in the projection but no workflow: stopped (and now shown so), not closed.
+      if (await checkProcess(db, temporal, 'tarea', id)) return stoppedConflict('tarea');
+      return new ApiError(409, 'conflict', 'La tarea ya fue verificada y cerrada.');
+    });
     return getTask(db, id);
   }
 
@@ -36,13 +41,13 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
   }, async (request) => {
     const { cursor, ...filters } = request.query;
     const page = await listTasks(db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
-    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+    return { items: await markStopped(deps, 'tarea', page.items), nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
   app.get('/tasks/:id', { schema: { summary: 'Una tarea, con el avance de cada institución.', params: IdParams } }, async (request) => {
     const task = await getTask(db, request.params.id);
     if (!task) throw notFound(`No existe la tarea «${request.params.id}».`);
-    return taskForReader(readerOf(request), task);
+    return withStop(deps, 'tarea', request.params.id, taskForReader(readerOf(request), task));
   });
 
   app.get('/tasks/:id/audit', {

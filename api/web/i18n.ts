@@ -63,6 +63,12 @@ const english: Record<string, string> = {
   'Cierra la etapa actual y abre la siguiente.': 'Closes the current stage and opens the next.', 'Texto anterior': 'Previous text', 'Texto nuevo': 'New text',
   registros: 'entries', 'Ver los datos': 'See the data', 'Sin datos todavía.': 'No data yet.', Horas: 'Hours', Evidencia: 'Evidence',
   'Informes de avance': 'Progress reports', 'No se pudo completar la acción.': 'The action could not be completed.', Plazo: 'Deadline',
+  'Es posible que la acción se haya registrado, pero no se pudo confirmar. Puede enviar el formulario de nuevo: se registrará una sola vez.': 'The action may have been recorded but could not be confirmed. You may send the form again: it will be recorded only once.',
+  'Proceso recuperado: reanudado o cerrado según lo indicado.': 'Process recovered: resumed or closed as chosen.', Detenida: 'Stopped', 'Proceso detenido': 'Process stopped', Reanudar: 'Resume', Cerrar: 'Close', Acción: 'Action',
+  'Su proceso ya no corre en el motor de workflows: no admite acciones, sus plazos no corren y no figura como pendiente en las bandejas.': 'Its process no longer runs in the workflow engine: it takes no actions, its deadlines do not run and it is not pending in any inbox.',
+  'Reanudar continúa desde lo último registrado (la ronda, las posiciones y los plazos se conservan). Cerrar la da por terminada y deja el motivo en la auditoría.': 'Resume continues from what was last recorded (round, positions and deadlines are kept). Close ends it and records the reason in the audit trail.',
+  'Reanudar continúa desde lo último registrado (avances y plazos se conservan).': 'Resume continues from what was last recorded (progress and deadlines are kept).',
+  'La Secretaría Técnica puede reanudarla.': 'The Technical Secretariat can resume it.', 'Procesos detenidos': 'Stopped processes',
   'Nombre de la acción': 'Action name', 'Ver todas las tareas': 'See all tasks', 'Ver solo las de': 'See only those of', Párrafo: 'Paragraph', 'Propuestas en curso': 'Open proposals', Propuesta: 'Proposal', Tarea: 'Task', 'Evento': 'Event', 'Actor': 'Actor',
 };
 
@@ -83,7 +89,7 @@ export function when(lang: Lang, iso: string | null | undefined): string {
 /** Names of the Mesa's values (stages, positions, statuses…) in Spanish, translated by t(). */
 export const labels: Record<string, string> = {
   grupo_de_trabajo: 'Grupo de trabajo', consulta: 'Consulta', revision: 'Revisión', conformidad: 'Conformidad', cerrada: 'Cerrada',
-  en_curso: 'En curso', adoptada: 'Adoptada', observada: 'Observada', rechazada: 'Rechazada', retirada: 'Retirada',
+  en_curso: 'En curso', detenida: 'Detenida', reanudar: 'Reanudar', cerrar: 'Cerrar', adoptada: 'Adoptada', observada: 'Observada', rechazada: 'Rechazada', retirada: 'Retirada',
   aprueba: 'Aprueba', aprueba_con_observaciones: 'Aprueba con observaciones', objeta: 'Objeta', se_abstiene: 'Se abstiene',
   asignada: 'Asignada', en_ejecucion: 'En ejecución', completada: 'Completada', verificada: 'Verificada',
   comentario: 'Comentario', cambio: 'Cambio', acogida: 'Acogida', parcialmente_acogida: 'Parcialmente acogida', no_acogida: 'No acogida',

@@ -2,6 +2,7 @@
 // field (aria-describedby), what the user typed kept, and the CSRF token in every form.
 import type { Ctx } from './context';
 import { html, type Html } from './html';
+import { label, when } from './i18n';
 
 export interface FormState {
   values: Record<string, string | string[] | undefined>;
@@ -18,6 +19,7 @@ export const doneMessages: Record<string, string> = {
   respuesta: 'Respuesta registrada.', avance_etapa: 'Etapa avanzada.', retiro: 'Propuesta retirada.', version: 'Versión publicada.',
   decision: 'Decisión registrada.', aceptada: 'Tarea aceptada.', solicitud: 'Solicitud enviada.', avance: 'Avance registrado.',
   conclusion: 'Conclusión registrada.', verificacion: 'Verificación registrada.', solicitud_decidida: 'Solicitud decidida.',
+  recuperacion: 'Proceso recuperado: reanudado o cerrado según lo indicado.',
 };
 
 export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
@@ -55,8 +57,15 @@ ${body}
 
 export const csrfField = (ctx: Ctx) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 
-/** A one-time key per rendered form: submitting it twice (a double click, a reload) acts once. */
-export const onceField = () => html`<input type="hidden" name="_once" value="${crypto.randomUUID()}">`;
+/**
+ * A one-time key per rendered form, its Idempotency-Key: submitting it twice (a double click, a
+ * reload) acts once. A form shown again after a 5xx keeps its key, so sending it again is the same
+ * action (recorded at most once); after any other answer it gets a new one.
+ */
+export const onceField = (state?: FormState) => {
+  const kept = state?.values._once;
+  return html`<input type="hidden" name="_once" value="${typeof kept === 'string' && kept ? kept : crypto.randomUUID()}">`;
+};
 
 export function formMessage(ctx: Ctx, state: FormState | undefined): Html | string {
   if (!state) return '';
@@ -128,3 +137,23 @@ export function choices(ctx: Ctx, o: { name: string; form?: string; legend: stri
 
 export const section = (title: string, body: Html | string, id?: string) =>
   html`<section${id ? html` id="${id}"` : ''} aria-labelledby="${id ?? title}-h"><h2 id="${id ?? title}-h">${title}</h2>${body}</section>`;
+
+/**
+ * A stopped process (open, but its workflow no longer runs): the notice everyone sees, and for the
+ * secretariat the form that resumes it (or, for a proposal, closes it with a reason).
+ */
+export function stoppedNotice(ctx: Ctx, p: { stopped?: { detectedAt: string } }, form: { action: string; closable: boolean; state?: FormState }): Html {
+  const t = ctx.t;
+  if (!p.stopped) return html``;
+  const recovery = ctx.user?.institution.kind === 'secretaria' ? html`<form method="post" action="${form.action}">${csrfField(ctx)}${onceField(form.state)}${formMessage(ctx, form.state)}
+<p>${form.closable
+    ? t('Reanudar continúa desde lo último registrado (la ronda, las posiciones y los plazos se conservan). Cerrar la da por terminada y deja el motivo en la auditoría.')
+    : t('Reanudar continúa desde lo último registrado (avances y plazos se conservan).')}</p>
+${choices(ctx, { name: 'action', form: 'recuperacion', legend: 'Acción', type: 'radio', state: form.state, checked: form.state ? undefined : ['reanudar'],
+    options: (form.closable ? ['reanudar', 'cerrar'] : ['reanudar']).map((v) => [v, label(ctx.lang, v)]) })}
+${field(ctx, { name: 'reason', form: 'recuperacion', label: 'Motivo', textarea: 2, required: true, state: form.state })}
+<button type="submit">${t('Registrar')}</button></form>` : html`<p>${t('La Secretaría Técnica puede reanudarla.')}</p>`;
+  return html`<section class="card error" aria-labelledby="detenida-h" id="detenida"><h2 id="detenida-h">${t('Proceso detenido')} <span class="badge">${t('Detenida')}</span></h2>
+<p>${t('Su proceso ya no corre en el motor de workflows: no admite acciones, sus plazos no corren y no figura como pendiente en las bandejas.')} (${when(ctx.lang, p.stopped.detectedAt)})</p>
+${recovery}</section>`;
+}

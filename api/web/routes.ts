@@ -60,6 +60,12 @@ function limaToIso(local: string): string {
  */
 function refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<string, string>, fieldOf: (apiField: string) => string = (f) => f): FormState {
   const error = answer.body?.error as { message?: string; details?: { field?: string } } | undefined;
+  if (answer.status >= 500) {
+    // The action may have been recorded: the form keeps its key (_once), so sending it again is safe.
+    return { values, errors: {}, message: ctx.t('Es posible que la acción se haya registrado, pero no se pudo confirmar. Puede enviar el formulario de nuevo: se registrará una sola vez.') };
+  }
+  // Anything else was not recorded: the corrected form is a new action, with a new key.
+  values = { ...values, _once: undefined };
   let message = error?.message ?? ctx.t('No se pudo completar la acción.');
   const apiField = error?.details?.field;
   if (apiField) {
@@ -180,16 +186,17 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     if (!ctx) return reply;
     const kind = ctx.user!.institution.kind;
     const proposalsUrl = kind === 'osc' ? '/api/v1/proposals?stage=consulta&limit=100' : kind === 'miembro' ? null : '/api/v1/proposals?status=en_curso&limit=200';
-    const [inbox, proposals, tasks] = await Promise.all([
+    const [inbox, proposals, tasks, stopped] = await Promise.all([
       read(ctx, '/api/v1/inbox'),
       proposalsUrl ? read(ctx, proposalsUrl) : { items: [] },
       kind === 'secretaria' ? read(ctx, '/api/v1/tasks?limit=200') : { items: [] },
+      kind === 'secretaria' ? read(ctx, '/api/v1/processes/stopped') : { items: [] },
     ]);
     const soon = Date.now() + 14 * 24 * 3600 * 1000;
     const atRisk = tasks.items.filter((task: any) => ['asignada', 'en_ejecucion'].includes(task.status) && Date.parse(task.dueAt) < soon)
       .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
     const open = kind === 'osc' ? proposals.items.filter((p: any) => p.consultationOpen) : proposals.items;
-    return send(reply, homePage(ctx, { inbox: inbox.items, proposals: open, tasksAtRisk: atRisk }));
+    return send(reply, homePage(ctx, { inbox: inbox.items, proposals: open, tasksAtRisk: atRisk, stopped: stopped.items }));
   });
 
   app.get<{ Querystring: Record<string, string> }>('/propuestas', async (request, reply) => {
@@ -326,6 +333,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     { text: 'Texto', changeSummary: 'Resumen de cambios' });
   proposalAction('decision-grupo', 'decision', 'decision', (f, p) => ({ url: `${base(p.id!)}/working-group-decision`, body: { decision: one(f.decision), ...optional('reason', one(f.reason)) } }),
     { decision: 'Decisión', reason: 'Motivo' });
+  proposalAction('recuperacion', 'recuperacion', 'recuperacion', (f, p) => ({ url: `${base(p.id!)}/recovery`, body: { action: one(f.action), reason: one(f.reason) } }),
+    { action: 'Acción', reason: 'Motivo' });
   proposalAction('aportes/:inputId/respuesta', (p) => `respuesta-${p.inputId}`, 'respuesta',
     (f, p) => ({ url: `${base(p.id!)}/inputs/${encodeURIComponent(p.inputId!)}/answer`, body: { decision: one(f.decision), reason: one(f.reason) } }),
     { decision: 'Decisión', reason: 'Motivo' });
@@ -361,6 +370,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
       return send(reply, taskPage(ctx, task, { [form]: refusal(ctx, answer, request.body, labels) }), answer.status);
     });
 
+  taskAction('recuperacion', 'recuperacion', 'recuperacion', (f) => ({ url: 'recovery', body: { action: one(f.action), reason: one(f.reason) } }),
+    { action: 'Acción', reason: 'Motivo' });
   taskAction('aceptar', 'aceptar', 'aceptada', () => ({ url: 'accept', body: {} }), {});
   taskAction('solicitud', 'solicitud', 'solicitud', (f) => ({ url: 'reassignment-request', body: { reason: one(f.reason), ...optional('proposedDueDate', limaToIso(one(f.proposedDueDate))) } }),
     { reason: 'Motivo', proposedDueDate: 'Nueva fecha propuesta (opcional)' });

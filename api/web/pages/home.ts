@@ -39,6 +39,8 @@ export interface HomeData {
   proposals: Array<{ id: string; title: string; stage: string; status: string; deadlines: Record<string, string>; pendingFor: string[] }>;
   /** Secretariat: tasks overdue or due within 14 days. */
   tasksAtRisk: Array<{ id: string; title: string; dueAt: string; status: string; responsible: string[]; percent: number }>;
+  /** Secretariat: proposals and tasks whose workflow no longer runs, to resume or close. */
+  stopped?: Array<{ kind: 'propuesta' | 'tarea'; id: string; title: string; detectedAt: string }>;
 }
 
 export function homePage(ctx: Ctx, d: HomeData): Html {
@@ -54,6 +56,9 @@ export function homePage(ctx: Ctx, d: HomeData): Html {
     const overdueRounds = d.proposals.filter((p) => p.stage === 'conformidad' && p.pendingFor.length > 0 && Date.parse(p.deadlines.conformidad ?? '') < Date.now());
     return page(ctx, t('Inicio'), html`<h1>${t('Propuestas por etapa')}</h1>
 <p><a class="button" href="/propuestas/nueva">${t('Nueva propuesta')}</a></p>
+${d.stopped?.length ? section(t('Procesos detenidos'), itemList(ctx, d.stopped.map((s) => ({
+    title: `${s.title} (${t('Detenida').toLowerCase()})`, at: s.detectedAt, ...(s.kind === 'propuesta' ? { proposalId: s.id } : { taskId: s.id }),
+  })))) : ''}
 <div class="grid">${stages.map((s) => {
       const here = d.proposals.filter((p) => p.stage === s);
       return html`<div><h2>${label(ctx.lang, s)} <span class="badge">${here.length}</span></h2>${itemList(ctx, here.map(proposalItem), 'Sin propuestas.')}</div>`;

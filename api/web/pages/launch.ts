@@ -10,7 +10,7 @@ export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string 
   const v = state?.values ?? {};
   const checkedStages = state ? undefined : ['grupo_de_trabajo', 'consulta', 'conformidad'];
   return page(ctx, t('Nueva propuesta'), html`<h1>${t('Nueva propuesta')}</h1>
-<form method="post" action="/propuestas/nueva" class="card">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+<form method="post" action="/propuestas/nueva" class="card">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${field(ctx, { name: 'title', label: 'Título', required: true, state })}
 ${field(ctx, { name: 'summary', label: 'Resumen', textarea: 3, required: true, state })}
 ${field(ctx, { name: 'text', label: 'Texto', textarea: 10, required: true, state, hint: 'Párrafos separados por una línea en blanco; se numeran en ese orden.' })}

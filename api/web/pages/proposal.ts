@@ -4,10 +4,10 @@
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
-import { choices, csrfField, field, formMessage, onceField, page, section, select, type FormState } from '../layout';
+import { choices, csrfField, field, formMessage, onceField, page, section, select, stoppedNotice, type FormState } from '../layout';
 import { diffView, numberedText, paragraphsOf } from '../text';
 
-export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | `respuesta-${string}`, FormState>>;
+export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | 'recuperacion' | `respuesta-${string}`, FormState>>;
 
 interface Institution { code: string; name: string; kind: string }
 
@@ -28,14 +28,15 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
   const user = ctx.user!;
   const kind = user.institution.kind;
   const code = user.institution.code;
-  const open = p.status === 'en_curso' || p.status === 'observada';
+  // A stopped proposal offers no action but the secretariat's recovery (stoppedNotice).
+  const open = (p.status === 'en_curso' || p.status === 'observada') && !p.stopped;
   const current = p.versions.find((v: any) => v.number === p.currentVersion) ?? p.versions.at(-1);
   const previous = p.versions.find((v: any) => v.number === p.currentVersion - 1);
   const nameOf = (c: string) => d.institutions.find((i) => i.code === c)?.name ?? c;
   const isSecretariat = kind === 'secretaria';
 
   const header = html`<h1>${p.title}</h1>
-<p class="meta">${p.number ? html`<strong>${t('Acuerdo')} ${p.number}</strong> · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.status)}</span>
+<p class="meta">${p.number ? html`<strong>${t('Acuerdo')} ${p.number}</strong> · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.stopped ? 'detenida' : p.status)}</span>
  · ${t('Etapa')}: <span class="badge">${label(lang, p.stage)}</span>${p.deadlines[p.stage] ? html` · ${t('Vence')}: ${when(lang, p.deadlines[p.stage])}` : ''}
  · ${t('Versión')} ${p.currentVersion}</p>
 <p>${p.summary}</p>`;
@@ -90,6 +91,7 @@ ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</t
   const secretariat = isSecretariat && open ? secretariatForms(ctx, p, current?.text ?? '', forms) : '';
 
   return page(ctx, p.title, html`${header}
+${stoppedNotice(ctx, p, { action: `/propuestas/${p.id}/recuperacion`, closable: true, state: forms.recuperacion })}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
 ${text}${changes}${matrix}${inputs}${comments}${timeline}${secretariat}${audit}`, done);
 }
@@ -111,7 +113,7 @@ function signoffForm(ctx: Ctx, p: any, state?: FormState): Html {
   const t = ctx.t;
   const mine = p.signoffs.find((s: any) => s.institution === ctx.user!.institution.code);
   return html`<section aria-labelledby="f-conformidad-h" class="card"><h2 id="f-conformidad-h">${t('Su conformidad')}</h2>
-<form method="post" action="/propuestas/${p.id}/conformidad">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+<form method="post" action="/propuestas/${p.id}/conformidad">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${choices(ctx, { name: 'position', form: 'conformidad', legend: 'Posición', type: 'radio', state, checked: state ? undefined : mine ? [mine.position] : [],
     options: ['aprueba', 'aprueba_con_observaciones', 'objeta', 'se_abstiene'].map((v) => [v, label(ctx.lang, v)]) })}
 ${field(ctx, { name: 'comment', form: 'conformidad', label: 'Comentario (obligatorio si observa u objeta)', textarea: 3, state })}
@@ -121,7 +123,7 @@ ${field(ctx, { name: 'comment', form: 'conformidad', label: 'Comentario (obligat
 function inputForm(ctx: Ctx, p: any, paragraphs: number, state?: FormState): Html {
   const t = ctx.t;
   return html`<section aria-labelledby="f-aporte-h" class="card"><h2 id="f-aporte-h">${t('Enviar aporte')}</h2>
-<form method="post" action="/propuestas/${p.id}/aportes">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+<form method="post" action="/propuestas/${p.id}/aportes">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${select(ctx, { name: 'kind', form: 'aporte', label: 'Tipo de aporte', state, options: [['comentario', t('Comentario')], ['cambio', t('Cambio')]] })}
 ${field(ctx, { name: 'paragraph', form: 'aporte', label: 'Párrafo (opcional)', type: 'number', state, attrs: html` min="1" max="${paragraphs}"` })}
 ${field(ctx, { name: 'text', form: 'aporte', label: 'Aporte', textarea: 4, required: true, state })}
@@ -130,14 +132,14 @@ ${field(ctx, { name: 'text', form: 'aporte', label: 'Aporte', textarea: 4, requi
 
 function commentForm(ctx: Ctx, id: string, state?: FormState): Html {
   return html`<section aria-labelledby="f-comentario-h" class="card"><h2 id="f-comentario-h">${ctx.t('Comentar')}</h2>
-<form method="post" action="/propuestas/${id}/comentarios">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+<form method="post" action="/propuestas/${id}/comentarios">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${field(ctx, { name: 'text', form: 'comentario', label: 'Comentario', textarea: 3, required: true, state })}
 <button type="submit">${ctx.t('Comentar')}</button></form></section>`;
 }
 
 function groupDecisionForm(ctx: Ctx, id: string, state?: FormState): Html {
   return html`<section aria-labelledby="f-decision-h" class="card"><h2 id="f-decision-h">${ctx.t('Decisión del grupo de trabajo')}</h2>
-<form method="post" action="/propuestas/${id}/decision-grupo">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+<form method="post" action="/propuestas/${id}/decision-grupo">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${select(ctx, { name: 'decision', form: 'grupo', label: 'Decisión', state, options: ['avanzar', 'devolver', 'rechazar'].map((v) => [v, label(ctx.lang, v)]) })}
 ${field(ctx, { name: 'reason', form: 'grupo', label: 'Motivo', textarea: 2, state })}
 <button type="submit">${ctx.t('Registrar')}</button></form></section>`;
@@ -145,7 +147,7 @@ ${field(ctx, { name: 'reason', form: 'grupo', label: 'Motivo', textarea: 2, stat
 
 function answerForm(ctx: Ctx, id: string, inputId: string, state?: FormState): Html {
   const t = ctx.t;
-  return html`<form method="post" action="/propuestas/${id}/aportes/${inputId}/respuesta" class="card" aria-label="${t('Responder aporte')}">${csrfField(ctx)}${onceField()}${formMessage(ctx, state)}
+  return html`<form method="post" action="/propuestas/${id}/aportes/${inputId}/respuesta" class="card" aria-label="${t('Responder aporte')}">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${select(ctx, { name: 'decision', form: `r-${inputId}`, label: 'Decisión', state, options: ['acogida', 'parcialmente_acogida', 'no_acogida'].map((v) => [v, label(ctx.lang, v)]) })}
 ${field(ctx, { name: 'reason', form: `r-${inputId}`, label: 'Motivo', textarea: 2, required: true, state })}
 <button type="submit">${t('Responder')}</button></form>`;
@@ -154,14 +156,14 @@ ${field(ctx, { name: 'reason', form: `r-${inputId}`, label: 'Motivo', textarea: 
 function secretariatForms(ctx: Ctx, p: any, text: string, forms: ProposalForms): Html {
   const t = ctx.t;
   return section(t('Acciones de la Secretaría Técnica'), html`<div class="actions">
-${p.stage !== 'conformidad' ? html`<form method="post" action="/propuestas/${p.id}/avanzar">${csrfField(ctx)}${onceField()}${formMessage(ctx, forms.avanzar)}
+${p.stage !== 'conformidad' ? html`<form method="post" action="/propuestas/${p.id}/avanzar">${csrfField(ctx)}${onceField(forms.avanzar)}${formMessage(ctx, forms.avanzar)}
 <p class="meta">${t('Cierra la etapa actual y abre la siguiente.')}</p><button type="submit">${t('Avanzar etapa')}</button></form>` : ''}
-${p.stage !== 'conformidad' ? html`<form method="post" action="/propuestas/${p.id}/versiones">${csrfField(ctx)}${onceField()}${formMessage(ctx, forms.version)}
+${p.stage !== 'conformidad' ? html`<form method="post" action="/propuestas/${p.id}/versiones">${csrfField(ctx)}${onceField(forms.version)}${formMessage(ctx, forms.version)}
 <h3>${t('Publicar nueva versión')}</h3>
 ${field(ctx, { name: 'text', form: 'version', label: 'Texto', textarea: 8, required: true, state: forms.version, value: forms.version ? undefined : text })}
 ${field(ctx, { name: 'changeSummary', form: 'version', label: 'Resumen de cambios', textarea: 2, required: true, state: forms.version })}
 <button type="submit">${t('Publicar')}</button></form>` : ''}
-<form method="post" action="/propuestas/${p.id}/retirar">${csrfField(ctx)}${onceField()}${formMessage(ctx, forms.retirar)}
+<form method="post" action="/propuestas/${p.id}/retirar">${csrfField(ctx)}${onceField(forms.retirar)}${formMessage(ctx, forms.retirar)}
 <h3>${t('Retirar propuesta')}</h3>
 ${field(ctx, { name: 'reason', form: 'retirar', label: 'Motivo', textarea: 2, required: true, state: forms.retirar })}
 <button type="submit" class="danger">${t('Retirar propuesta')}</button></form>

@@ -4,9 +4,9 @@ import { taskStatuses } from '../../../domain/tasks';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
-import { choices, csrfField, field, formMessage, onceField, page, section, type FormState } from '../layout';
+import { choices, csrfField, field, formMessage, onceField, page, section, stoppedNotice, type FormState } from '../layout';
 
-export type TaskForms = Partial<Record<'aceptar' | 'solicitud' | 'avance' | 'conclusion' | 'verificacion' | 'decision', FormState>>;
+export type TaskForms = Partial<Record<'aceptar' | 'solicitud' | 'avance' | 'conclusion' | 'verificacion' | 'decision' | 'recuperacion', FormState>>;
 
 // A native progress bar: accessible as it is, and no inline style (the CSP forbids them).
 const bar = (percent: number) => html`<progress max="100" value="${Math.max(0, Math.min(100, percent))}">${percent}%</progress>`;
@@ -28,11 +28,12 @@ export function taskPage(ctx: Ctx, task: any, forms: TaskForms = {}, done?: stri
   const t = ctx.t;
   const code = ctx.user!.institution.code;
   const kind = ctx.user!.institution.kind;
-  const responsible = task.responsible.includes(code);
+  // A stopped task offers no action but the secretariat's recovery (stoppedNotice).
+  const responsible = task.responsible.includes(code) && !task.stopped;
   const myLine = task.lines.find((l: any) => l.institution === code);
   const actions: Html[] = [];
   const form = (name: keyof TaskForms, action: string, heading: string, body: Html | string, button: string) => html`<section class="card" aria-labelledby="t-${name}-h"><h2 id="t-${name}-h">${t(heading)}</h2>
-<form method="post" action="/tareas/${task.id}/${action}">${csrfField(ctx)}${onceField()}${formMessage(ctx, forms[name])}${body}<button type="submit">${t(button)}</button></form></section>`;
+<form method="post" action="/tareas/${task.id}/${action}">${csrfField(ctx)}${onceField(forms[name])}${formMessage(ctx, forms[name])}${body}<button type="submit">${t(button)}</button></form></section>`;
 
   if (responsible && task.status === 'asignada' && !task.accepted.includes(code)) {
     actions.push(form('aceptar', 'aceptar', 'Aceptar la tarea', '', 'Aceptar'));
@@ -49,22 +50,23 @@ ${field(ctx, { name: 'evidenceUrl', form: 'avance', label: 'Enlace a la evidenci
 ${field(ctx, { name: 'summary', form: 'conclusion', label: 'Resultado', textarea: 3, required: true, state: forms.conclusion })}
 ${field(ctx, { name: 'evidenceUrl', form: 'conclusion', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.conclusion })}`, 'Registrar conclusión'));
   }
-  if (kind === 'secretaria' && task.status === 'asignada' && task.pendingFor.includes('SECRETARIA')) {
+  if (kind === 'secretaria' && !task.stopped && task.status === 'asignada' && task.pendingFor.includes('SECRETARIA')) {
     actions.push(form('decision', 'decision', 'Decidir la solicitud', html`
 ${choices(ctx, { name: 'granted', form: 'decision', legend: 'Decisión', type: 'radio', state: forms.decision, options: [['true', t('Conceder')], ['false', t('Denegar')]] })}
 ${field(ctx, { name: 'comment', form: 'decision', label: 'Motivo', textarea: 2, required: true, state: forms.decision })}
 ${field(ctx, { name: 'responsible', form: 'decision', label: 'Responsables (códigos separados por comas)', state: forms.decision })}`, 'Registrar'));
   }
-  if (kind === 'secretaria' && task.status === 'completada') {
+  if (kind === 'secretaria' && !task.stopped && task.status === 'completada') {
     actions.push(form('verificacion', 'verificacion', 'Verificar', html`
 ${choices(ctx, { name: 'accepted', form: 'verificacion', legend: 'Decisión', type: 'radio', state: forms.verificacion, options: [['true', t('Aceptar el resultado')], ['false', t('Devolver con observaciones')]] })}
 ${field(ctx, { name: 'comment', form: 'verificacion', label: 'Observaciones', textarea: 3, state: forms.verificacion })}`, 'Verificar'));
   }
 
   return page(ctx, task.title, html`<h1>${task.title}</h1>
-<p class="meta">${t('Acuerdo')} <a href="/propuestas/${task.proposalId}">${task.agreementNumber}</a> · ${t('Estado')}: <span class="badge">${label(ctx.lang, task.status)}</span>
+<p class="meta">${t('Acuerdo')} <a href="/propuestas/${task.proposalId}">${task.agreementNumber}</a> · ${t('Estado')}: <span class="badge">${label(ctx.lang, task.stopped ? 'detenida' : task.status)}</span>
  · <span class="${task.overdue ? 'late' : ''}">${task.overdue ? t('Plazo vencido') : t('Vence')}: ${when(ctx.lang, task.dueAt)}</span></p>
 <p><strong>${t('Entregable')}:</strong> ${task.deliverable}</p>
+${stoppedNotice(ctx, task, { action: `/tareas/${task.id}/recuperacion`, closable: false, state: forms.recuperacion })}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
 ${section(t('Avance'), html`<table><thead><tr><th scope="col">${t('Institución')}</th><th scope="col">${t('Estado')}</th><th scope="col">${t('Avance')}</th></tr></thead><tbody>
 ${task.lines.map((l: any) => html`<tr><th scope="row">${l.institution}</th><td>${l.completed ? t('Completada') : l.accepted ? t('En ejecución') : t('Pendiente')}</td><td>${bar(l.percent)} ${l.percent}%</td></tr>`)}
