@@ -86,7 +86,7 @@ describe('the key', () => {
   });
 
   it('is configured by MESA_ACTOR_KEY or MESA_ACTOR_PUBLIC_KEY, with a message naming the variable', () => {
-    const production = { DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 'temporal:7233' };
+    const production = { DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 'temporal:7233', MESA_AUDIT_KEY: 'k'.repeat(32) };
     expect(loadConfig('production', { ...production, MESA_ACTOR_KEY: pem }).actorKeys?.publicKey).toBe(publicKey);
     expect(requireActorPublicKey(loadConfig('production', { ...production, MESA_ACTOR_PUBLIC_KEY: publicPem }))).toBe(publicKey);
     expect(() => loadConfig('production', { ...production, MESA_ACTOR_KEY: 'secreto' })).toThrow('«MESA_ACTOR_KEY» debe ser una clave Ed25519');
@@ -110,7 +110,7 @@ describe('the key', () => {
 describe('Temporal behind mTLS', () => {
   it('gives the API’s client and the worker’s connection the client certificate from TEMPORAL_TLS_*', () => {
     const c = loadConfig('production', {
-      DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 'temporal.mesa.internal:7233',
+      DATABASE_URL: 'postgres://db/mesa', TEMPORAL_ADDRESS: 'temporal.mesa.internal:7233', MESA_AUDIT_KEY: 'k'.repeat(32),
       TEMPORAL_TLS_CLIENT_CERT_DATA: 'certificado', TEMPORAL_TLS_CLIENT_KEY_DATA: 'clave', TEMPORAL_TLS_SERVER_CA_CERT_DATA: 'autoridad',
       TEMPORAL_TLS_SERVER_NAME: 'temporal.mesa.internal',
     });
