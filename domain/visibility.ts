@@ -79,7 +79,11 @@ export function proposalForReader<P extends ProposalParts>(r: Reader, p: P) {
   const { launchedBy, signoffs, signoffHistory, comments, ...rest } = p;
   const launcher = readsUserIds(r) ? launchedBy : { institution: launchedBy.institution };
   if (readsDeliberation(r)) return { ...rest, launchedBy: launcher, signoffs, signoffHistory, comments };
-  return { ...rest, launchedBy: launcher, pendingFor: pendingForReader(r, p.pendingFor), pendingSignoffs: [] as string[] };
+  // The lists stay, empty, so the proposal keeps the contract's shape for every reader.
+  return {
+    ...rest, launchedBy: launcher, pendingFor: pendingForReader(r, p.pendingFor), pendingSignoffs: [] as string[],
+    signoffs: [] as P['signoffs'], signoffHistory: [] as P['signoffHistory'], comments: [] as P['comments'],
+  };
 }
 
 /** A summary in a list: only its pending institutions are sensitive. */

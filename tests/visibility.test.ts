@@ -141,9 +141,9 @@ describe('civil society (OSC)', () => {
     expect(p.inputs).toEqual([expect.objectContaining({ institution: 'AFAMIPER', text: input, answer: expect.objectContaining({ decision: 'acogida', reason: answer }) })]);
     expect(p.decision).toMatchObject({ outcome: 'adoptada', counts: { members: 22, objeta: 1, aprueba_con_observaciones: 1, se_abstiene: 1, aprueba: 19 } });
     expect(p.tally).toMatchObject({ members: 22, answered: 22, aprueba: 19, aprueba_con_observaciones: 1, objeta: 1, se_abstiene: 1, tacit: 0 });
-    expect(p.signoffs).toBeUndefined();
-    expect(p.signoffHistory).toBeUndefined();
-    expect(p.comments).toBeUndefined();
+    expect(p.signoffs).toEqual([]);
+    expect(p.signoffHistory).toEqual([]);
+    expect(p.comments).toEqual([]);
     expect(p.launchedBy).toEqual({ institution: 'SECRETARIA' });
     expectNothingHidden('la propuesta (JSON)', JSON.stringify(p));
     // The same proposal, for the State's side, has them all: the secrets are real.
@@ -339,7 +339,9 @@ describe('the rules themselves (domain/visibility.ts)', () => {
       tally: tallyOf(1, 22, [{ position: 'objeta', tacit: false }, { position: 'aprueba', tacit: true }]),
     };
     const forOsc = proposalForReader(osc, whole);
-    expect(forOsc).toEqual({ id: 'p', pendingFor: ['AFAMIPER'], pendingSignoffs: [], launchedBy: { institution: 'SECRETARIA' }, tally: whole.tally });
+    expect(forOsc).toEqual({
+      id: 'p', pendingFor: ['AFAMIPER'], pendingSignoffs: [], launchedBy: { institution: 'SECRETARIA' }, tally: whole.tally, signoffs: [], signoffHistory: [], comments: [],
+    });
     expect(whole.tally).toMatchObject({ members: 22, answered: 2, objeta: 1, aprueba: 1, tacit: 1 });
     expect(proposalForReader(observer, whole)).toEqual({ ...whole, launchedBy: { institution: 'SECRETARIA' } });
     expect(proposalForReader(secretariat, whole)).toEqual(whole);

@@ -1,6 +1,7 @@
 // The proposal page: its text with numbered paragraphs, what changed since the last version,
 // the stages so far, the sign-off matrix, inputs and their answers, comments, the audit trail
 // and its verification, and the forms of the actions the user may take now.
+import { readsDeliberation } from '../../../domain/visibility';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
@@ -51,7 +52,7 @@ ${p.timeline.map((e: any) => html`<tr><td>${when(lang, e.at)}</td><td>${label(la
 </tbody></table>`, 'etapas');
 
   // Civil society reads the round in figures (the API gives it no member's position).
-  const deliberation = Array.isArray(p.signoffs);
+  const deliberation = readsDeliberation({ institution: ctx.user!.institution.code, kind: ctx.user!.institution.kind });
   const members = d.institutions.filter((i) => i.kind === 'miembro');
   const signoffOf = new Map<string, any>((p.signoffs ?? []).map((s: any) => [s.institution, s]));
   const pending = new Set<string>(p.pendingSignoffs);
