@@ -4,6 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { taskStatuses } from '../domain/tasks';
 import { pnmObjectives, populations, processStages, proposalStatuses } from '../domain/vocabulary';
 import { rowsOf, type Db } from './client';
+import { overdueTaskSql } from './tasks';
 import { publicProposalSql } from './visibility';
 
 /** Which proposals a report counts: all of them, or only those civil society may read (domain/visibility.ts). */
@@ -18,8 +19,8 @@ export interface DimensionRow {
   overdue: number;
 }
 
-/** Overdue: past the due date and neither completed nor verified. */
-const overdueTask = sql`(t.due_at < now() and t.status in ('asignada', 'en_ejecucion'))`;
+/** Tasks are counted as overdue by the one rule (domain/tasks.ts `isOverdue`). */
+const overdueTask = overdueTaskSql(sql`t.due_at`, sql`t.status`);
 
 async function byDimension(db: Db, proposalKey: SQL, keys: readonly string[], scope: ReportScope): Promise<DimensionRow[]> {
   const [proposalRows, taskRows] = await Promise.all([

@@ -57,7 +57,7 @@ export function homePage(ctx: Ctx, d: HomeData): Html {
     return page(ctx, t('Inicio'), html`<h1>${t('Propuestas por etapa')}</h1>
 <p><a class="button" href="/propuestas/nueva">${t('Nueva propuesta')}</a></p>
 ${d.stopped?.length ? section(t('Procesos detenidos'), itemList(ctx, d.stopped.map((s) => ({
-    title: `${s.title} (${t('Detenida').toLowerCase()})`, at: s.detectedAt, ...(s.kind === 'propuesta' ? { proposalId: s.id } : { taskId: s.id }),
+    title: `${s.title} (${label(ctx.lang, 'detenida').toLowerCase()})`, at: s.detectedAt, ...(s.kind === 'propuesta' ? { proposalId: s.id } : { taskId: s.id }),
   })))) : ''}
 <div class="grid">${stages.map((s) => {
       const here = d.proposals.filter((p) => p.stage === s);
