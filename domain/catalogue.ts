@@ -22,6 +22,13 @@ export const institutionKindWords: Record<InstitutionKind, Words> = {
 
 export const roleWords: Record<Role, Words> = { ...institutionKindWords, admin: w('Administración', 'Administration') };
 
+/** Those who hold a role, as a sentence names them ("Solo la Secretaría Técnica puede…"). */
+export const roleHoldersWords: Record<Role, Words> = {
+  secretaria: w('la Secretaría Técnica', 'the Technical Secretariat'), miembro: w('las instituciones miembro', 'the member institutions'),
+  observador: w('los observadores', 'the observers'), apoyo: w('los organismos de apoyo', 'the support organisations'),
+  osc: w('las organizaciones de la sociedad civil', 'the civil society organisations'), admin: w('los administradores', 'the administrators'),
+};
+
 export const groupKindWords: Record<GroupKind, Words> = {
   grupo_de_trabajo: w('Grupo de trabajo', 'Working group'), comision: w('Comisión', 'Commission'),
 };

@@ -5,7 +5,7 @@ import { toCsv } from '../api/csv';
 import { toIcs } from '../api/ics';
 import {
   decisionRuleWords, deliveryChannelWords, deliveryStatusWords, eventLabel, eventWords, groupKindWords, inputDecisionWords, inputKindWords,
-  institutionKindWords, kindExpectation, kindTitle, migrationStageWords, notificationKindWords, notificationModeWords, outcomeWords,
+  institutionKindWords, kindExpectation, roleHoldersWords, kindTitle, migrationStageWords, notificationKindWords, notificationModeWords, outcomeWords,
   pnmObjectiveWords, populationWords, positionWords, priorityWords, proposalStatusWords, roleWords, silencePolicyWords, stageWords,
   statusCountWords, taskStatusWords, valueLabel, valueVocabularies, waitingWords, workingGroupDecisionWords, type Words,
 } from '../domain/catalogue';
@@ -22,6 +22,7 @@ import {
 const vocabularies: Array<[string, readonly string[], Record<string, Words>]> = [
   ['institutionKinds', institutionKinds, institutionKindWords],
   ['roles', roles, roleWords],
+  ['roles (holders, in sentences)', roles, roleHoldersWords],
   ['groupKinds', groupKinds, groupKindWords],
   ['processStages (and cerrada)', [...processStages, 'cerrada'], stageWords],
   ['proposalStatuses', proposalStatuses, proposalStatusWords],

@@ -3,6 +3,7 @@
 // and its verification, and the forms of the actions the user may take now.
 import { eventLabel } from '../../../domain/catalogue';
 import { inputKinds } from '../../../domain/events';
+import { isOpenProposal } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
@@ -31,7 +32,7 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
   const kind = user.institution.kind;
   const code = user.institution.code;
   // A stopped proposal offers no action but the secretariat's recovery (stoppedNotice).
-  const open = (p.status === 'en_curso' || p.status === 'observada') && !p.stopped;
+  const open = isOpenProposal(p.status) && !p.stopped;
   const current = p.versions.find((v: any) => v.number === p.currentVersion) ?? p.versions.at(-1);
   const previous = p.versions.find((v: any) => v.number === p.currentVersion - 1);
   const nameOf = (c: string) => d.institutions.find((i) => i.code === c)?.name ?? c;

@@ -1,6 +1,6 @@
 // The task board (every task by status, with its progress) and the task page with the forms of
 // the responsible institutions and of the secretariat.
-import { taskStatuses } from '../../../domain/tasks';
+import { owedTaskStatuses, taskStatuses } from '../../../domain/tasks';
 import { secretariat } from '../../../domain/registry-codes';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
@@ -42,7 +42,7 @@ export function taskPage(ctx: Ctx, task: any, forms: TaskForms = {}, done?: stri
 ${field(ctx, { name: 'reason', form: 'solicitud', label: 'Motivo', textarea: 2, required: true, state: forms.solicitud })}
 ${field(ctx, { name: 'proposedDueDate', form: 'solicitud', label: 'Nueva fecha propuesta (opcional)', type: 'datetime-local', state: forms.solicitud })}`, 'Solicitar'));
   }
-  if (responsible && task.accepted.includes(code) && ['asignada', 'en_ejecucion'].includes(task.status) && myLine && !myLine.completed) {
+  if (responsible && task.accepted.includes(code) && (owedTaskStatuses as readonly string[]).includes(task.status) && myLine && !myLine.completed) {
     actions.push(form('avance', 'avance', 'Informar avance', html`
 ${field(ctx, { name: 'percent', form: 'avance', label: 'Porcentaje (0–100)', type: 'number', required: true, state: forms.avance, attrs: html` min="0" max="100"` })}
 ${field(ctx, { name: 'note', form: 'avance', label: 'Nota', textarea: 2, state: forms.avance })}
