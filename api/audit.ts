@@ -9,6 +9,7 @@ import { headIn, newestCheckpointFile, readCheckpoints, type Checkpoint } from '
 import { rowsOf, type Db } from '../db/client';
 import { getAudit, getProposalStatus } from '../db/proposals';
 import { getTaskAudit, getTaskRow } from '../db/tasks';
+import { isOpenProposal } from '../domain/vocabulary';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
 import { taskStateQuery, taskWorkflowId } from '../workflows/task';
 
@@ -53,7 +54,7 @@ export async function latestCheckpoint(deps: AuditDeps): Promise<Checkpoint | nu
   return latest;
 }
 
-const open = (status: string | null | undefined) => status === 'en_curso' || status === 'observada';
+const open = isOpenProposal;
 
 /** Anchors are read before the trail, so entries written meanwhile only extend it. */
 export async function verifiedProposalAudit(deps: AuditDeps, id: string, checkpoint?: Checkpoint | null) {

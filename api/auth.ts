@@ -4,6 +4,7 @@ import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client';
 import { findUserByTokenHash, type UserView } from '../db/users';
+import { roleHoldersWords } from '../domain/catalogue';
 import type { Role } from '../domain/vocabulary';
 import { ApiError, forbidden } from './errors';
 
@@ -81,17 +82,12 @@ export function authenticate(db: Db) {
   };
 }
 
-const roleNames: Record<Role, string> = {
-  secretaria: 'la Secretaría Técnica', miembro: 'las instituciones miembro', observador: 'los observadores',
-  apoyo: 'los organismos de apoyo', osc: 'las organizaciones de la sociedad civil', admin: 'los administradores',
-};
-
 /** onRequest hook after authenticate: 403 unless the caller holds one of the roles. */
 export function requireRole(...allowed: Role[]) {
   return async (request: FastifyRequest) => {
     const roles = request.user?.roles ?? [];
     if (!allowed.some((r) => roles.includes(r))) {
-      throw forbidden(`Solo ${allowed.map((r) => roleNames[r]).join(' o ')} ${allowed.length === 1 && allowed[0] === 'secretaria' ? 'puede' : 'pueden'} hacer esto.`);
+      throw forbidden(`Solo ${allowed.map((r) => roleHoldersWords[r].es).join(' o ')} ${allowed.length === 1 && allowed[0] === 'secretaria' ? 'puede' : 'pueden'} hacer esto.`);
     }
   };
 }

@@ -1,5 +1,7 @@
 // Open deadlines of an institution, for its calendar feed, and the feed's secret token.
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
+import { stageDeadlineWords, stageWords } from '../domain/catalogue';
+import { owedTaskStatuses } from '../domain/tasks';
 import { readsDeliberation } from '../domain/visibility';
 import type { Db } from './client';
 import { publicProposal } from './proposals';
@@ -17,10 +19,6 @@ export async function institutionOfCalendarToken(db: Db, tokenHash: string): Pro
 
 export interface Deadline { uid: string; at: Date; summary: string; description: string; path: string }
 
-const stageNames: Record<string, string> = {
-  grupo_de_trabajo: 'Revisión en grupo de trabajo', consulta: 'Consulta', revision: 'Revisión', conformidad: 'Ronda de conformidad',
-};
-
 /**
  * What the institution must do by a date: its stages awaiting it, open consultations it may join,
  * its tasks. A civil society feed names only proposals it may read (domain/visibility.ts).
@@ -33,7 +31,7 @@ export async function openDeadlines(db: Db, institution: string): Promise<Deadli
     inst && (inst.kind === 'osc' || inst.kind === 'apoyo')
       ? db.select().from(proposals).where(and(eq(proposals.stage, 'consulta'), eq(proposals.consultationOpen, true), readable))
       : Promise.resolve([]),
-    db.select().from(tasks).where(and(arrayContains(tasks.responsible, [institution]), inArray(tasks.status, ['asignada', 'en_ejecucion']))),
+    db.select().from(tasks).where(and(arrayContains(tasks.responsible, [institution]), inArray(tasks.status, [...owedTaskStatuses]))),
   ]);
   const deadlines: Deadline[] = [];
   for (const p of [...awaiting, ...consultations.filter((c) => !awaiting.some((a) => a.id === c.id))]) {
@@ -43,8 +41,8 @@ export async function openDeadlines(db: Db, institution: string): Promise<Deadli
     deadlines.push({
       uid: `${p.id}-${p.stage}-${p.round}@mesa`,
       at: new Date(due),
-      summary: `${stageNames[p.stage]}: ${p.title}`,
-      description: `Plazo de la etapa «${p.stage}» de la propuesta «${p.title}».`,
+      summary: `${stageDeadlineWords[p.stage].es}: ${p.title}`,
+      description: `Plazo de la etapa «${stageWords[p.stage].es}» de la propuesta «${p.title}».`,
       path: `/api/v1/proposals/${p.id}`,
     });
   }

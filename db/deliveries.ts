@@ -3,6 +3,7 @@
 // what makes a message go out once: planned idempotently, marked before and after each send.
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import { kindTitle } from '../domain/catalogue';
 import type { Notification } from '../domain/events';
 import { escalationKinds, pageUrl, renderNotice, type DeliveryChannel, type DeliveryStatus, type DigestLine } from '../domain/notices';
 import { mayBeToldAbout, type ProposalPublicity } from '../domain/visibility';
@@ -82,7 +83,8 @@ export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): P
     if (c?.webhookUrl && c.webhookSecret) {
       const id = deliveryId(n.key, 'webhook', inst.code);
       const body = JSON.stringify({
-        id: messageIdOf(id, 'webhook'), event: n.kind, key: n.key, institution: inst.code, title: n.title,
+        // The code is for the receiving system; eventName says in words what kind of message it is.
+        id: messageIdOf(id, 'webhook'), event: n.kind, eventName: kindTitle(n.kind), key: n.key, institution: inst.code, title: n.title,
         proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, dueAt, url,
       });
       rows.push({ ...base, id, channel: 'webhook', recipient: inst.code, text: body, html: null, messageId: messageIdOf(id, 'webhook') });

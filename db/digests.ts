@@ -1,5 +1,6 @@
 // The weekly digest of what awaits each institution, and the month's compliance figures.
 import type { Notification } from '../domain/events';
+import { secretariat } from '../domain/registry-codes';
 import type { Db } from './client';
 import { awaiting } from './inbox';
 import { institutionsReport } from './reports';
@@ -28,7 +29,7 @@ export async function monthlyComplianceReport(db: Db, key: string): Promise<Noti
   const late = report.institutions.filter((i) => i.overdue > 0).map((i) => i.institution);
   return {
     key: `${key}:informe`,
-    recipients: ['SECRETARIA'],
+    recipients: [secretariat],
     kind: 'informe_mensual',
     title: `Informe mensual de cumplimiento: ${overdue} tarea(s) vencida(s)${late.length ? ` (${late.join(', ')})` : ''}; ${tacit} conformidad(es) tácita(s). Detalle en /api/v1/reports/institutions.`,
   };

@@ -1,6 +1,8 @@
 // The in-app inbox: what awaits each institution, and what it was told.
 import { and, arrayContains, desc, eq, inArray, isNull, notExists, or, sql } from 'drizzle-orm';
+import { kindTitle, waitingWords, type Words } from '../domain/catalogue';
 import type { Notification } from '../domain/events';
+import { openTaskStatuses } from '../domain/tasks';
 import { readsDeliberation, type Reader } from '../domain/visibility';
 import type { Db } from './client';
 import { publicProposalSql } from './visibility';
@@ -31,7 +33,7 @@ export async function awaiting(db: Db, institution: string): Promise<Awaiting> {
   const [ps, ts] = await Promise.all([
     db.select().from(proposals).where(and(arrayContains(proposals.pendingFor, [institution]), running('propuesta', proposals.id))),
     db.select().from(tasks).where(and(
-      arrayContains(tasks.pendingFor, [institution]), inArray(tasks.status, ['asignada', 'en_ejecucion', 'completada']), running('tarea', tasks.id),
+      arrayContains(tasks.pendingFor, [institution]), inArray(tasks.status, [...openTaskStatuses]), running('tarea', tasks.id),
     )),
   ]);
   return {
@@ -40,10 +42,7 @@ export async function awaiting(db: Db, institution: string): Promise<Awaiting> {
   };
 }
 
-const waitingTitles: Record<string, string> = {
-  grupo_de_trabajo: 'Decisión del grupo de trabajo pendiente', consulta: 'Aportes por responder', revision: 'Revisión pendiente',
-  conformidad: 'Su conformidad está pendiente', asignada: 'Tarea por aceptar', en_ejecucion: 'Tarea en ejecución', completada: 'Tarea por verificar',
-};
+const waitingTitle = (code: string) => (waitingWords as Record<string, Words>)[code]?.es ?? kindTitle('pendiente');
 
 /**
  * What awaits the institution first (soonest deadline first), then what it was told, newest first.
@@ -61,11 +60,11 @@ export async function listInbox(db: Db, reader: Reader, limit = 200) {
   ]);
   const pending = [
     ...waiting.proposals.map((p) => ({
-      id: `pendiente:${p.id}`, at: p.updatedAt.toISOString(), kind: 'pendiente', title: `${waitingTitles[p.stage] ?? 'Pendiente'}: ${p.title}`,
+      id: `pendiente:${p.id}`, at: p.updatedAt.toISOString(), kind: 'pendiente', title: `${waitingTitle(p.stage)}: ${p.title}`,
       read: false, proposalId: p.id, ...(p.dueAt ? { dueAt: p.dueAt } : {}),
     })),
     ...waiting.tasks.map((t) => ({
-      id: `pendiente:${t.id}`, at: t.updatedAt.toISOString(), kind: 'pendiente', title: `${waitingTitles[t.status]}: ${t.title}`,
+      id: `pendiente:${t.id}`, at: t.updatedAt.toISOString(), kind: 'pendiente', title: `${waitingTitle(t.status)}: ${t.title}`,
       read: false, taskId: t.id, dueAt: t.dueAt,
     })),
   ].sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));

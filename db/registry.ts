@@ -1,9 +1,11 @@
 // Loads the Mesa's registry from its editable seed file. Idempotent: every start upserts the
 // same rows, so editing the file and restarting is how the secretariat's IT staff change it.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { GroupKind, InstitutionKind, Population } from '../domain/vocabulary';
+import { civilSocietyCommission } from '../domain/registry-codes';
 import type { Db } from './client';
 import { groups, institutions, memberships } from './schema';
 
@@ -24,6 +26,12 @@ export const institutionId = (code: string) => `inst_${code.toLowerCase()}`;
 
 export async function readRegistrySeed(path = defaultSeedPath): Promise<RegistrySeed> {
   return JSON.parse(await readFile(path, 'utf8')) as RegistrySeed;
+}
+
+/** The seed's member institutions in force, in code order: what tests and the bench sign with. */
+export function seedMemberCodes(path = defaultSeedPath): string[] {
+  const seed = JSON.parse(readFileSync(path, 'utf8')) as RegistrySeed;
+  return seed.institutions.filter((i) => i.kind === 'miembro' && !i.validTo).map((i) => i.code).sort();
 }
 
 export async function loadRegistry(db: Db, seed: RegistrySeed): Promise<void> {
@@ -145,7 +153,7 @@ export async function proposalParticipants(db: Db, p: { leadWorkingGroup: string
     .leftJoin(institutions, eq(institutions.id, groups.coordinatorId)).where(eq(groups.code, p.leadWorkingGroup));
   const of = (kind: InstitutionKind) => all.filter((i) => i.kind === kind).map((i) => i.code);
   const inGroups = new Set([p.leadWorkingGroup, ...p.workingGroups]);
-  const oscCommission = new Set(links.filter((l) => l.groupCode === 'CC-OSC').map((l) => l.code));
+  const oscCommission = new Set(links.filter((l) => l.groupCode === civilSocietyCommission).map((l) => l.code));
   return {
     members: of('miembro'),
     // OSC take part through the commission with civil society.

@@ -1,9 +1,10 @@
 // Supervision reports (docs/domain.md#supervision), computed in the database from
 // the projection: per PNM objective, population and working group, and per institution.
-import { sql, type SQL } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
 import { taskStatuses } from '../domain/tasks';
-import { pnmObjectives, populations, processStages, proposalStatuses } from '../domain/vocabulary';
+import { openProposalStatuses, pnmObjectives, populations, processStages, proposalStatuses } from '../domain/vocabulary';
 import { rowsOf, type Db } from './client';
+import { overdueTaskSql } from './tasks';
 import { publicProposalSql } from './visibility';
 
 /** Which proposals a report counts: all of them, or only those civil society may read (domain/visibility.ts). */
@@ -18,8 +19,8 @@ export interface DimensionRow {
   overdue: number;
 }
 
-/** Overdue: past the due date and neither completed nor verified. */
-const overdueTask = sql`(t.due_at < now() and t.status in ('asignada', 'en_ejecucion'))`;
+/** Tasks are counted as overdue by the one rule (domain/tasks.ts `isOverdue`). */
+const overdueTask = overdueTaskSql(sql`t.due_at`, sql`t.status`);
 
 async function byDimension(db: Db, proposalKey: SQL, keys: readonly string[], scope: ReportScope): Promise<DimensionRow[]> {
   const [proposalRows, taskRows] = await Promise.all([
@@ -54,7 +55,7 @@ export async function pnmReport(db: Db, scope: ReportScope = { publicOnly: false
     byDimension(db, sql`unnest(p.objectives)`, pnmObjectives, scope),
     byDimension(db, sql`unnest(p.populations)`, populations, scope),
     byDimension(db, sql`unnest(array[p.lead_working_group])`, groups, scope),
-    db.execute(sql`select p.stage, count(*)::int as n from proposals p where p.status in ('en_curso', 'observada') and ${counted(scope)} group by p.stage`),
+    db.execute(sql`select p.stage, count(*)::int as n from proposals p where ${inArray(sql`p.status`, [...openProposalStatuses])} and ${counted(scope)} group by p.stage`),
   ]);
   // The pipeline: open proposals in each stage of the process.
   const counts = new Map(rowsOf<{ stage: string; n: number }>(stages).map((r) => [r.stage, Number(r.n)]));

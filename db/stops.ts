@@ -2,6 +2,8 @@
 // shown as «detenida». Written by the periodic check and by actions that found no workflow;
 // read by single pages, the secretariat's list, and other lists with one query per page.
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { openTaskStatuses } from '../domain/tasks';
+import { openProposalStatuses } from '../domain/vocabulary';
 import type { AuditKey } from './audit';
 import type { Db } from './client';
 import { recordProposalEvents } from './proposals';
@@ -10,9 +12,6 @@ import { proposals, stoppedProcesses, tasks } from './schema';
 export type ProcessKind = 'propuesta' | 'tarea';
 
 export interface Stop { engineStatus: string; detectedAt: string }
-
-const openProposalStatuses = ['en_curso', 'observada'] as const;
-const openTaskStatuses = ['asignada', 'en_ejecucion', 'completada'] as const;
 
 /** Every open process, by kind and id: what should have a running workflow. */
 export async function openProcesses(db: Db): Promise<Array<{ kind: ProcessKind; id: string }>> {

@@ -1,8 +1,8 @@
 // Agreements and their tasks, as the task workflows record them, and the reads the API makes.
-import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
-import type { TaskEffect, TaskEventRecord, TaskSnapshot, TaskStatus } from '../domain/tasks';
+import { owedTaskStatuses, type TaskEffect, type TaskEventRecord, type TaskSnapshot, type TaskStatus } from '../domain/tasks';
 import { appendAudit, entryOfEvent, eventsOf, lockTrail, oneSnapshot, readEntries, taskTrail, verifyChain, type Anchors, type AuditHead, type AuditKey, type TrailPosition, type Tx } from './audit';
 import { checkTaskProjection, taskProjection } from './audit-projection';
 import type { Db } from './client';
@@ -184,6 +184,14 @@ export async function getTaskAudit(db: Db, key: AuditKey, id: string, anchors: A
   return { events: eventsOf(entries), verified: problems.length === 0, problems, head: last ? { seq: last.seq, hash: last.hash } : null };
 }
 
+/**
+ * The overdue rule of domain/tasks.ts `isOverdue`, as a query condition: the work still owed and
+ * the due date passed. Raw queries over an alias name their columns (sql`t.due_at`, sql`t.status`).
+ */
+export function overdueTaskSql(dueAt: SQLWrapper = tasks.dueAt, status: SQLWrapper = tasks.status): SQL {
+  return and(lt(dueAt, sql`now()`), inArray(status, [...owedTaskStatuses]))!;
+}
+
 export interface TaskFilters {
   institution?: string;
   status?: TaskStatus;
@@ -199,8 +207,8 @@ export async function listTasks(db: Db, f: TaskFilters) {
   if (f.status) where.push(eq(tasks.status, f.status));
   if (f.proposal) where.push(eq(tasks.proposalId, f.proposal));
   if (f.overdue !== undefined) {
-    // Overdue: past its due date and not yet completed or verified, whatever the timers have done.
-    const late = and(lt(tasks.dueAt, sql`now()`), inArray(tasks.status, ['asignada', 'en_ejecucion']))!;
+    // Whatever the timers have done: the rule decides from the due date and the status.
+    const late = overdueTaskSql();
     where.push(f.overdue ? late : sql`not (${late})`);
   }
   if (f.cursor) where.push(after(tasks.createdAt, tasks.id, f.cursor));

@@ -30,7 +30,8 @@ export function applySilence(
   return { extend: false, tacit: silent };
 }
 
-export type Outcome = 'adoptada' | 'observada' | 'rechazada';
+export const outcomes = ['adoptada', 'observada', 'rechazada'] as const;
+export type Outcome = (typeof outcomes)[number];
 
 export interface RoundCounts {
   members: number;

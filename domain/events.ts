@@ -12,6 +12,19 @@ export type InputDecision = (typeof inputDecisions)[number];
 export const workingGroupDecisions = ['avanzar', 'devolver', 'rechazar'] as const;
 export type WorkingGroupDecision = (typeof workingGroupDecisions)[number];
 
+/**
+ * What happened, as a proposal's timeline and the audit trails of proposals and tasks record it
+ * (besides `version_<n>`, the publication of a version). Their words are in domain/catalogue.ts.
+ */
+export const timelineEvents = [
+  'lanzada', 'etapa_abierta', 'grupo_avanza', 'grupo_devuelve', 'grupo_rechaza', 'aporte', 'aporte_respondido', 'respuesta_corregida',
+  'comentario', 'nueva_version', 'consulta_cerrada', 'conformidad', 'conformidad_cambiada', 'conformidad_tacita', 'prorroga', 'plazo_vencido',
+  'adoptada', 'observada', 'rechazada', 'retirada', 'cerrada_tras_detencion', 'estado_restablecido', 'registro_rechazado',
+  'asignada', 'aceptada', 'nueva_fecha_solicitada', 'reasignacion_solicitada', 'solicitud_concedida', 'solicitud_denegada', 'avance',
+  'completada', 'verificada', 'devuelta', 'vencida',
+] as const;
+export type TimelineEvent = (typeof timelineEvents)[number];
+
 export interface DecisionRecord extends Decision {
   rule: string;
   round: number;

@@ -1,6 +1,7 @@
 // The words of every message the Mesa sends by email: what happened, what is expected of the
 // recipient and by when, and where to see it. Pure functions, so the texts are tested alone and
 // a retried delivery renders nothing twice (the rendered text is stored with the delivery).
+import { kindExpectation } from './catalogue';
 import { inLimaTime } from './durations';
 
 export const notificationModes = ['inmediato', 'resumen_diario'] as const;
@@ -19,29 +20,13 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
 /** Kinds that also reach the institution's alterno contact: something was not done in time. */
 export const escalationKinds: ReadonlySet<string> = new Set(['escalamiento', 'tarea_vencida']);
 
-/** What each kind of message expects of its recipient; null when it only informs. */
-const expectations: Record<string, string | null> = {
-  revision_grupo: 'Revise la propuesta en su grupo de trabajo; la coordinación registra la decisión (avanzar, devolver o rechazar).',
-  consulta_abierta: 'Puede enviar aportes (comentarios o propuestas de cambio) mientras la consulta esté abierta.',
-  revision: 'Publique una nueva versión que atienda las observaciones.',
-  conformidad_solicitada: 'Registre la posición de su institución: aprueba, aprueba con observaciones, objeta o se abstiene.',
-  informacion: null,
-  recordatorio: 'Su institución aún no ha respondido en esta etapa; hágalo antes del plazo.',
-  escalamiento: 'Venció un plazo sin la respuesta esperada: coordine con la Secretaría Técnica.',
-  aporte_respondido: null,
-  decision: null,
-  tarea_asignada: 'Acepte la tarea o solicite, con sus razones, su reasignación o una nueva fecha.',
-  solicitud_tarea: 'Conceda o deniegue la solicitud.',
-  solicitud_decidida: null,
-  tarea_por_vencer: 'Informe su avance o registre la conclusión antes del vencimiento.',
-  tarea_vencida: 'Registre la conclusión de la tarea o solicite una nueva fecha.',
-  verificacion_pendiente: 'Verifique el resultado: acéptelo o devuélvalo con observaciones.',
-  tarea_verificada: null,
-  tarea_devuelta: 'Atienda las observaciones y vuelva a registrar la conclusión.',
-  resumen_semanal: 'Atienda lo pendiente antes de cada plazo.',
-  resumen_diario: null,
-  informe_mensual: 'Revise el informe de cumplimiento.',
-};
+/** Kinds of message; what each is and expects of its recipient is in domain/catalogue.ts. `pendiente` is the inbox's own: something awaits the institution. */
+export const notificationKinds = [
+  'revision_grupo', 'consulta_abierta', 'revision', 'conformidad_solicitada', 'informacion', 'recordatorio', 'escalamiento', 'aporte_respondido',
+  'decision', 'tarea_asignada', 'solicitud_tarea', 'solicitud_decidida', 'tarea_por_vencer', 'tarea_vencida', 'verificacion_pendiente',
+  'tarea_verificada', 'tarea_devuelta', 'resumen_semanal', 'resumen_diario', 'informe_mensual', 'pendiente',
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
 
 /** One line of a digest: something waiting, or something the institution was told. */
 export interface DigestLine {
@@ -83,7 +68,7 @@ const signature = 'Mesa de Trabajo Intersectorial para la Gestión Migratoria (M
 
 /** Subject, plain text and HTML of one message. Every value from users is escaped in the HTML. */
 export function renderNotice(n: NoticeInput): RenderedNotice {
-  const expected = expectations[n.kind] ?? null;
+  const expected = kindExpectation(n.kind);
   const due = n.dueAt ? `${inLimaTime(n.dueAt)} (hora de Lima)` : null;
   const lines = n.lines ?? [];
   // Subjects are one line: a title with a line break would otherwise fold into a header.

@@ -16,6 +16,10 @@ export type ProposalStage = ProcessStage | 'cerrada';
 export const proposalStatuses = ['en_curso', 'adoptada', 'observada', 'rechazada', 'retirada'] as const;
 export type ProposalStatus = (typeof proposalStatuses)[number];
 
+/** A proposal's process runs (it is open) until it is adopted, rejected or withdrawn. */
+export const openProposalStatuses = ['en_curso', 'observada'] as const satisfies readonly ProposalStatus[];
+export const isOpenProposal = (status: string | null | undefined): boolean => (openProposalStatuses as readonly unknown[]).includes(status);
+
 /** Specific objectives of the Política Nacional Migratoria (April 2017). */
 export const pnmObjectives = ['OE1', 'OE2', 'OE3', 'OE4', 'OE5'] as const;
 export type PnmObjective = (typeof pnmObjectives)[number];

@@ -16,6 +16,7 @@ import { inject } from 'vitest';
 import { actorSigning } from '../api/actor-signing';
 import { buildApp, type App, type AppDeps } from '../api/app';
 import { newToken } from '../api/auth';
+import { seedMemberCodes } from '../db/registry';
 import { insertToken } from '../db/users';
 import type { Database, DatabaseTarget } from '../db/client';
 import { newActorKeyPem, parseActorPrivateKey } from '../runtime/actor-key';
@@ -189,10 +190,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
 }
 
 /** The 22 member institutions of the seed, in code order. */
-export const memberCodes = [
-  'INEI', 'INPE', 'MEF', 'MIDIS', 'MIGRACIONES', 'MIMP', 'MINCETUR', 'MINCUL', 'MINEDU', 'MININTER', 'MINJUSDH',
-  'MINSA', 'MPFN', 'MTPE', 'MVCS', 'ONP', 'PCM', 'PRODUCE', 'RENIEC', 'RREE', 'SUNAT', 'SUNEDU',
-];
+export const memberCodes = seedMemberCodes();
 
 /**
  * With MESA_RECORD_HISTORIES=1, keeps the workflow's history in tests/histories/, where the

@@ -236,6 +236,8 @@ describe('webhooks', () => {
         return about.length >= 2 ? about : undefined;
       });
       expect(calls.map((c) => JSON.parse(c.body).event).sort()).toEqual(['conformidad_solicitada', 'decision']);
+      // The code is for the receiving system; the body also names the kind of message in words.
+      expect(calls.map((c) => JSON.parse(c.body).eventName).sort()).toEqual(['Conformidad solicitada', 'Decisión sobre una propuesta']);
       for (const c of calls) {
         const signature = String(c.headers['x-mesa-signature']);
         expect(verifyWebhook(`${secret}-minsa`, c.body, signature)).toBe(true);

@@ -66,6 +66,10 @@ describe('supervision', () => {
     expect(lines[0]).toBe('Dimensión,Valor,Propuestas en curso,Propuestas adoptadas,Propuestas observadas,Propuestas rechazadas,Propuestas retiradas,Tareas asignadas,Tareas en ejecución,Tareas completadas,Tareas verificadas,Tareas en total,Tareas vencidas');
     expect(lines).toContain('Objetivo PNM,OE4,0,1,0,0,0,1,2,0,0,3,1');
     expect(lines).toHaveLength(1 + 5 + 4 + 4);
+    // Populations are named in words, as people read them; no code reaches the spreadsheet.
+    expect(lines.filter((l) => l.startsWith('Población,')).map((l) => l.split(',')[1]))
+      .toEqual(['Peruanos con intención de migrar', 'Peruanos en el exterior', 'Retornantes', 'Extranjeros en el Perú']);
+    expect(csv.body).not.toMatch(/intencion_de_migrar|,exterior,|,retornantes,|,extranjeros,/);
     const instCsv = await mesa.app.inject({ url: '/api/v1/reports/institutions', headers: { authorization: `Bearer ${await mesa.login('MINSA')}`, accept: 'text/csv' } });
     expect(instCsv.body).toContain('MIMP,Ministerio de la Mujer y Poblaciones Vulnerables,1,0,0,0,1,,');
   });
@@ -92,6 +96,8 @@ describe('supervision', () => {
     const osc = (await mesa.call('AFAMIPER', 'POST', '/api/v1/calendar/token', {})).body.url;
     const oscEvents = new ICAL.Component(ICAL.parse((await mesa.app.inject({ url: new URL(osc).pathname })).body)).getAllSubcomponents('vevent');
     expect(oscEvents.map((v) => new ICAL.Event(v).summary)).toEqual(['Consulta: Consulta abierta, con «comillas», y acentos']);
+    // The stage is named in words, not by its code.
+    expect(oscEvents.map((v) => new ICAL.Event(v).description)).toEqual(['Plazo de la etapa «Consulta» de la propuesta «Consulta abierta, con «comillas», y acentos».']);
     await mesa.call('MTPE', 'POST', '/api/v1/calendar/token', {});
     expect((await mesa.app.inject({ url: path })).statusCode).toBe(404);
   });

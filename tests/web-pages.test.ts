@@ -182,4 +182,19 @@ describe('language', () => {
     expect((await v.get('/')).body).toContain('Proposals by stage');
     expect((await v.get('/informes')).body).toContain('lang="en"');
   });
+
+  it('names stages, statuses and events in words, never by their codes, in Spanish and in English', async () => {
+    const id = await launchRound();
+    const v = await new Visitor().login('SECRETARIA');
+    // What a person reads: the text between the tags (codes stay inside form values and links).
+    const visible = (body: string) => body.replace(/<style[\s\S]*?<\/style>/g, '').replace(/<[^>]*>/g, ' ');
+    const es = visible((await v.get(`/propuestas/${id}`)).body);
+    expect(es).toContain('Propuesta lanzada');
+    expect(es).not.toMatch(/\b[a-z]+(_[a-z]+)+\b/);
+    await v.post('/idioma', { _csrf: v.csrf(), lang: 'en', back: `/propuestas/${id}` });
+    const en = visible((await v.get(`/propuestas/${id}`)).body);
+    expect(en).toContain('Proposal launched');
+    expect(en).toContain('Sign-off');
+    expect(en).not.toMatch(/\b[a-z]+(_[a-z]+)+\b/);
+  });
 });

@@ -12,6 +12,7 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { AuditHead } from '../db/audit';
+import { valueLabel } from '../domain/catalogue';
 import { applySilence, decideRound, positions, positionsNeedingComment, tacitComment, type CastPosition } from '../domain/decision';
 import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
 import {
@@ -523,7 +524,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     const seq = await undone(() => { input.answered = answeredBefore; }, () => record(
       actor, correction ? 'respuesta_corregida' : 'aporte_respondido', { inputId, decision, reason, ...(correction ? { correction: true } : {}) },
       [{ kind: 'answer', inputId, decision, reason }],
-      [{ kind: 'aporte_respondido', recipients: [input.institution], title: `${correction ? 'Se corrigió la respuesta a su aporte' : 'Su aporte fue respondido'} (${decision}): ${plan.title}` }],
+      [{ kind: 'aporte_respondido', recipients: [input.institution], title: `${correction ? 'Se corrigió la respuesta a su aporte' : 'Su aporte fue respondido'} (${valueLabel(decision).toLowerCase()}): ${plan.title}` }],
     ));
     return { seq };
   }), {

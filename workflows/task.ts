@@ -11,6 +11,7 @@ import type { AuditHead } from '../db/audit';
 import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
+import { secretariat } from '../domain/registry-codes';
 import type { TaskEffect, TaskSnapshot, TaskStatus } from '../domain/tasks';
 import { ownEntry, textLimits } from '../domain/text';
 import { checkBoolean, checkCodes, checkInstant, checkInteger, checkOptionalText, checkOptionalWebAddress, checkText } from './checks';
@@ -91,7 +92,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
 
   function pendingFor(): string[] {
     if (s.status === 'verificada') return [];
-    if (s.request || s.status === 'completada') return ['SECRETARIA'];
+    if (s.request || s.status === 'completada') return [secretariat];
     return s.responsible.filter((i) => s.status === 'asignada' ? !s.lines[i]!.accepted : !s.lines[i]!.completed);
   }
 
@@ -168,7 +169,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
   setHandler(requestChangeUpdate, async ({ actor, reason, proposedDueDate }) => {
     s.request = { institution: actor.institution, reason, proposedDueDate: proposedDueDate ?? null };
     return undone(() => { s.request = null; }, () => record(actor, proposedDueDate ? 'nueva_fecha_solicitada' : 'reasignacion_solicitada', { reason, proposedDueDate: proposedDueDate ?? null }, [], [
-      { kind: 'solicitud_tarea', recipients: ['SECRETARIA'], title: `${actor.institution} solicita ${proposedDueDate ? 'una nueva fecha' : 'la reasignación'}: ${label}` },
+      { kind: 'solicitud_tarea', recipients: [secretariat], title: `${actor.institution} solicita ${proposedDueDate ? 'una nueva fecha' : 'la reasignación'}: ${label}` },
     ]));
   }, {
     validator: ({ actor, reason, proposedDueDate }) => {
@@ -266,7 +267,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
     return undone(() => { Object.assign(line, before); s.status = status; }, () => record(actor, 'completada', { summary, evidenceUrl: evidenceUrl ?? null }, [
       { kind: 'progress', institution: actor.institution, percent: 100, note: summary, evidenceUrl: evidenceUrl ?? null },
       { kind: 'line', institution: actor.institution, completed: true },
-    ], s.status === 'completada' ? [{ kind: 'verificacion_pendiente', recipients: ['SECRETARIA'], title: `Tarea completada, por verificar: ${label}` }] : []));
+    ], s.status === 'completada' ? [{ kind: 'verificacion_pendiente', recipients: [secretariat], title: `Tarea completada, por verificar: ${label}` }] : []));
   }, {
     validator: ({ actor, summary, evidenceUrl }) => {
       checkText('summary', summary, { kind: 'text', max: textLimits.comment });
@@ -331,12 +332,12 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskState> {
       timer ? Math.max(timer.at.getTime() - Date.now(), 1) : undefined);
     if (timer && timer.key === nextTimer()?.key && timer.at.getTime() <= Date.now()) {
       fired.push(timer.key);
-      const owing = pendingFor().filter((i) => i !== 'SECRETARIA');
+      const owing = pendingFor().filter((i) => i !== secretariat);
       if (timer.kind === 'recordatorio') {
         notify('tarea_por_vencer', owing, `La tarea vence el ${inLimaTime(s.dueAt)} (hora de Lima): ${label}`, `:${timer.key}`);
       } else {
         s.overdue = true;
-        await record(null, 'vencida', { dueAt: s.dueAt }, [], [{ kind: 'tarea_vencida', recipients: [...owing, 'SECRETARIA'], title: `Tarea vencida el ${inLimaTime(s.dueAt)}: ${label}` }])
+        await record(null, 'vencida', { dueAt: s.dueAt }, [], [{ kind: 'tarea_vencida', recipients: [...owing, secretariat], title: `Tarea vencida el ${inLimaTime(s.dueAt)}: ${label}` }])
           // The process's own event refused by the database: the trail shows it, the task goes on.
           .catch((e: unknown) => {
             if (!isRecordRefusal(e)) throw e;

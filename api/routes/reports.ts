@@ -1,17 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { institutionsReport, pnmReport, type DimensionRow } from '../../db/reports';
+import { statusCountWords, valueLabel } from '../../domain/catalogue';
 import { taskStatuses } from '../../domain/tasks';
 import { proposalStatuses } from '../../domain/vocabulary';
 import type { AppDeps } from '../app';
 import { toCsv } from '../csv';
 import { institutionsReportForReader, readsDeliberation } from '../../domain/visibility';
 import { readerOf } from '../reader';
-
-const statusNames: Record<string, string> = {
-  en_curso: 'en curso', adoptada: 'adoptadas', observada: 'observadas', rechazada: 'rechazadas', retirada: 'retiradas',
-  asignada: 'asignadas', en_ejecucion: 'en ejecución', completada: 'completadas', verificada: 'verificadas',
-};
 
 const wantsCsv = (request: FastifyRequest) => /text\/csv/.test(request.headers.accept ?? '');
 
@@ -27,10 +23,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
     const report = await pnmReport(deps.db, { publicOnly: !readsDeliberation(readerOf(request)) });
     if (!wantsCsv(request)) return report;
     const row = (dimension: string, r: DimensionRow) => [
-      dimension, r.key, ...proposalStatuses.map((s) => r.proposals[s]), ...taskStatuses.map((s) => r.tasks[s]), r.tasksTotal, r.overdue,
+      // A population is named, not coded; objectives (OE1…) and working groups (GT1…) are read by their codes.
+      dimension, valueLabel(r.key), ...proposalStatuses.map((s) => r.proposals[s]), ...taskStatuses.map((s) => r.tasks[s]), r.tasksTotal, r.overdue,
     ];
     return sendCsv(reply, 'mesa-avance-pnm.csv', toCsv(
-      ['Dimensión', 'Valor', ...proposalStatuses.map((s) => `Propuestas ${statusNames[s]}`), ...taskStatuses.map((s) => `Tareas ${statusNames[s]}`), 'Tareas en total', 'Tareas vencidas'],
+      ['Dimensión', 'Valor', ...proposalStatuses.map((s) => `Propuestas ${statusCountWords[s].es}`), ...taskStatuses.map((s) => `Tareas ${statusCountWords[s].es}`), 'Tareas en total', 'Tareas vencidas'],
       [
         ...report.objectives.map((r) => row('Objetivo PNM', r)),
         ...report.populations.map((r) => row('Población', r)),
@@ -45,7 +42,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
     const report = institutionsReportForReader(readerOf(request), await institutionsReport(deps.db));
     if (!wantsCsv(request)) return report;
     return sendCsv(reply, 'mesa-cumplimiento-instituciones.csv', toCsv(
-      ['Código', 'Institución', ...taskStatuses.map((s) => `Tareas ${statusNames[s]}`), 'Tareas vencidas', 'Días promedio para aceptar',
+      ['Código', 'Institución', ...taskStatuses.map((s) => `Tareas ${statusCountWords[s].es}`), 'Tareas vencidas', 'Días promedio para aceptar',
         'Conformidades respondidas', 'Conformidades tácitas', 'Horas promedio para responder'],
       report.institutions.map((r) => [
         r.institution, r.name, ...taskStatuses.map((s) => r.tasks[s]), r.overdue, r.averageDaysToAccept,

@@ -1,7 +1,9 @@
 // The web pages speak Spanish (es-PE) by default and English on request: the Spanish text is the
-// key, English its translation. Dates are always Lima's.
-export const languages = ['es', 'en'] as const;
-export type Lang = (typeof languages)[number];
+// key, English its translation. The Mesa's values (stages, statuses, positions…) are named by the
+// catalogue (domain/catalogue.ts) in both languages. Dates are always Lima's.
+import { valueLabel, type Lang } from '../../domain/catalogue';
+
+export { languages, type Lang } from '../../domain/catalogue';
 
 const english: Record<string, string> = {
   'Saltar al contenido': 'Skip to content',
@@ -23,10 +25,9 @@ const english: Record<string, string> = {
   Comentario: 'Comment', Fecha: 'Date', Pendiente: 'Pending', tácita: 'tacit', Aportes: 'Inputs', Comentarios: 'Comments',
   Auditoría: 'Audit trail', 'La cadena de auditoría se verificó: ningún registro fue alterado.': 'The audit chain verifies: no entry was altered.',
   'La cadena de auditoría NO se verifica: un registro fue alterado.': 'The audit chain does NOT verify: an entry was altered.',
-  'Su conformidad': 'Your sign-off', 'Registrar conformidad': 'Record sign-off', Aprueba: 'Approves',
-  'Aprueba con observaciones': 'Approves with observations', Objeta: 'Objects', 'Se abstiene': 'Abstains',
+  'Su conformidad': 'Your sign-off', 'Registrar conformidad': 'Record sign-off',
   'Comentario (obligatorio si observa u objeta)': 'Comment (required with observations or objection)',
-  'Enviar aporte': 'Submit input', 'Tipo de aporte': 'Kind of input', Aporte: 'Input', Cambio: 'Change',
+  'Enviar aporte': 'Submit input', 'Tipo de aporte': 'Kind of input', Aporte: 'Input',
   'Párrafo (opcional)': 'Paragraph (optional)', Comentar: 'Comment', Respuesta: 'Answer', Responder: 'Answer',
   Decisión: 'Decision', Motivo: 'Reason', 'Avanzar etapa': 'Advance stage', 'Retirar propuesta': 'Withdraw proposal',
   'Publicar nueva versión': 'Publish new version', 'Resumen de cambios': 'Summary of changes', Publicar: 'Publish',
@@ -50,21 +51,14 @@ const english: Record<string, string> = {
   'Volver al inicio': 'Back to home', Buscar: 'Search', Filtrar: 'Filter', Todas: 'All', 'Correo o contraseña incorrectos.': 'Wrong email or password.',
   'Su sesión expiró o el formulario caducó. Vuelva a intentarlo.': 'Your session expired or the form is stale. Please try again.',
   Acuerdo: 'Agreement', Acciones: 'Actions', 'Responsables': 'Responsible', 'Sin propuestas.': 'No proposals.',
-  'Sin tareas.': 'No tasks.', Siguiente: 'Next', Consulta: 'Consultation', Conformidad: 'Sign-off', 'Grupo de trabajo': 'Working group',
-  Revisión: 'Revision', Cerrada: 'Closed', 'Pendientes': 'Pending', 'Ronda': 'Round', 'Tareas del acuerdo': 'Tasks of the agreement',
-  'Verificada': 'Verified', 'Asignada': 'Assigned', 'En ejecución': 'In progress', 'Completada': 'Completed',
-  'En curso': 'Open', Adoptada: 'Adopted', Observada: 'Sent back', Rechazada: 'Rejected', Retirada: 'Withdrawn',
-  'Responder aporte': 'Answer input', Acogida: 'Accepted', 'Parcialmente acogida': 'Partly accepted', 'No acogida': 'Not accepted',
-  Avanzar: 'Advance', Devolver: 'Return', Rechazar: 'Reject', 'Consenso': 'Consensus', 'Mayoría simple': 'Simple majority',
-  'Miembros consultados': 'Members asked', Respondieron: 'Answered',
-  'Mayoría calificada': 'Qualified majority', 'Conformidad tácita': 'Tacit approval', 'Prórroga': 'Extension', 'Sin efecto': 'No effect',
-  'Con intención de migrar': 'Intending to migrate', 'Peruanos en el exterior': 'Peruvians abroad', Retornantes: 'Returnees',
-  'Extranjeros en el Perú': 'Foreigners in Peru', 'Párrafos separados por una línea en blanco; se numeran en ese orden.': 'Paragraphs separated by a blank line; numbered in that order.',
+  'Sin tareas.': 'No tasks.', Siguiente: 'Next', 'Pendientes': 'Pending', 'Ronda': 'Round', 'Tareas del acuerdo': 'Tasks of the agreement',
+  'Responder aporte': 'Answer input', 'Miembros consultados': 'Members asked', Respondieron: 'Answered',
+  'Párrafos separados por una línea en blanco; se numeran en ese orden.': 'Paragraphs separated by a blank line; numbered in that order.',
   'Cierra la etapa actual y abre la siguiente.': 'Closes the current stage and opens the next.', 'Texto anterior': 'Previous text', 'Texto nuevo': 'New text',
   registros: 'entries', 'Ver los datos': 'See the data', 'Sin datos todavía.': 'No data yet.', Horas: 'Hours', Evidencia: 'Evidence',
   'Informes de avance': 'Progress reports', 'No se pudo completar la acción.': 'The action could not be completed.', Plazo: 'Deadline',
   'Es posible que la acción se haya registrado, pero no se pudo confirmar. Puede enviar el formulario de nuevo: se registrará una sola vez.': 'The action may have been recorded but could not be confirmed. You may send the form again: it will be recorded only once.',
-  'Proceso recuperado: reanudado o cerrado según lo indicado.': 'Process recovered: resumed or closed as chosen.', Detenida: 'Stopped', 'Proceso detenido': 'Process stopped', Reanudar: 'Resume', Cerrar: 'Close', Acción: 'Action',
+  'Proceso recuperado: reanudado o cerrado según lo indicado.': 'Process recovered: resumed or closed as chosen.', 'Proceso detenido': 'Process stopped', Acción: 'Action',
   'Su proceso ya no corre en el motor de workflows: no admite acciones, sus plazos no corren y no figura como pendiente en las bandejas.': 'Its process no longer runs in the workflow engine: it takes no actions, its deadlines do not run and it is not pending in any inbox.',
   'Reanudar continúa desde lo último registrado (la ronda, las posiciones y los plazos se conservan). Cerrar la da por terminada y deja el motivo en la auditoría.': 'Resume continues from what was last recorded (round, positions and deadlines are kept). Close ends it and records the reason in the audit trail.',
   'Reanudar continúa desde lo último registrado (avances y plazos se conservan).': 'Resume continues from what was last recorded (progress and deadlines are kept).',
@@ -86,17 +80,5 @@ export function when(lang: Lang, iso: string | null | undefined): string {
   return iso ? `${formats[lang].format(new Date(iso))}` : '—';
 }
 
-/** Names of the Mesa's values (stages, positions, statuses…) in Spanish, translated by t(). */
-export const labels: Record<string, string> = {
-  grupo_de_trabajo: 'Grupo de trabajo', consulta: 'Consulta', revision: 'Revisión', conformidad: 'Conformidad', cerrada: 'Cerrada',
-  en_curso: 'En curso', detenida: 'Detenida', reanudar: 'Reanudar', cerrar: 'Cerrar', adoptada: 'Adoptada', observada: 'Observada', rechazada: 'Rechazada', retirada: 'Retirada',
-  aprueba: 'Aprueba', aprueba_con_observaciones: 'Aprueba con observaciones', objeta: 'Objeta', se_abstiene: 'Se abstiene',
-  asignada: 'Asignada', en_ejecucion: 'En ejecución', completada: 'Completada', verificada: 'Verificada',
-  comentario: 'Comentario', cambio: 'Cambio', acogida: 'Acogida', parcialmente_acogida: 'Parcialmente acogida', no_acogida: 'No acogida',
-  avanzar: 'Avanzar', devolver: 'Devolver', rechazar: 'Rechazar',
-  consenso: 'Consenso', mayoria_simple: 'Mayoría simple', mayoria_calificada: 'Mayoría calificada',
-  conformidad_tacita: 'Conformidad tácita', prorroga: 'Prórroga', sin_efecto: 'Sin efecto',
-  intencion_de_migrar: 'Con intención de migrar', exterior: 'Peruanos en el exterior', retornantes: 'Retornantes', extranjeros: 'Extranjeros en el Perú',
-};
-
-export const label = (lang: Lang, value: string) => t(lang, labels[value] ?? value);
+/** A value of the Mesa's (a stage, a status, a position…) as the catalogue names it. */
+export const label = (lang: Lang, value: string) => valueLabel(value, lang);

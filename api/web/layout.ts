@@ -153,7 +153,7 @@ ${choices(ctx, { name: 'action', form: 'recuperacion', legend: 'Acción', type: 
     options: (form.closable ? ['reanudar', 'cerrar'] : ['reanudar']).map((v) => [v, label(ctx.lang, v)]) })}
 ${field(ctx, { name: 'reason', form: 'recuperacion', label: 'Motivo', textarea: 2, required: true, state: form.state })}
 <button type="submit">${t('Registrar')}</button></form>` : html`<p>${t('La Secretaría Técnica puede reanudarla.')}</p>`;
-  return html`<section class="card error" aria-labelledby="detenida-h" id="detenida"><h2 id="detenida-h">${t('Proceso detenido')} <span class="badge">${t('Detenida')}</span></h2>
+  return html`<section class="card error" aria-labelledby="detenida-h" id="detenida"><h2 id="detenida-h">${t('Proceso detenido')} <span class="badge">${label(ctx.lang, 'detenida')}</span></h2>
 <p>${t('Su proceso ya no corre en el motor de workflows: no admite acciones, sus plazos no corren y no figura como pendiente en las bandejas.')} (${when(ctx.lang, p.stopped.detectedAt)})</p>
 ${recovery}</section>`;
 }

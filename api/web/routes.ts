@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { deleteToken } from '../../db/users';
+import { isOverdue } from '../../domain/tasks';
 import type { AppDeps } from '../app';
 import { tokenHash } from '../auth';
 import { contextOf, langCookie, loginCsrfCookie, newCsrf, sameSecret, sessionCookie, setCookie, type ApiAnswer, type Ctx } from './context';
@@ -193,7 +194,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
       kind === 'secretaria' ? read(ctx, '/api/v1/processes/stopped') : { items: [] },
     ]);
     const soon = Date.now() + 14 * 24 * 3600 * 1000;
-    const atRisk = tasks.items.filter((task: any) => ['asignada', 'en_ejecucion'].includes(task.status) && Date.parse(task.dueAt) < soon)
+    // At risk: overdue now or by then.
+    const atRisk = tasks.items.filter((task: any) => isOverdue(task, soon))
       .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
     const open = kind === 'osc' ? proposals.items.filter((p: any) => p.consultationOpen) : proposals.items;
     return send(reply, homePage(ctx, { inbox: inbox.items, proposals: open, tasksAtRisk: atRisk, stopped: stopped.items }));

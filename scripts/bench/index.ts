@@ -19,8 +19,10 @@ import { smtpMailer } from '../../activities/channels';
 import { rowsOf } from '../../db/client';
 import { planDeliveries } from '../../db/deliveries';
 import { proposalListQuery, recordProposalLaunched } from '../../db/proposals';
+import { seedMemberCodes } from '../../db/registry';
 import { institutions } from '../../db/schema';
 import { withDefaults } from '../../domain/proposal';
+import { secretariat } from '../../domain/registry-codes';
 import { actorKeyInDataDir } from '../../runtime/actor-key';
 import { connectTemporal, openMesaDatabase } from '../../runtime/boot';
 import { loadConfig } from '../../runtime/config';
@@ -46,8 +48,7 @@ const sizes = {
   notificationRounds: 10,
 };
 const password = 'banco-de-pruebas-2026';
-const members = ['INEI', 'INPE', 'MEF', 'MIDIS', 'MIGRACIONES', 'MIMP', 'MINCETUR', 'MINCUL', 'MINEDU', 'MININTER', 'MINJUSDH',
-  'MINSA', 'MPFN', 'MTPE', 'MVCS', 'ONP', 'PCM', 'PRODUCE', 'RENIEC', 'RREE', 'SUNAT', 'SUNEDU'];
+const members = seedMemberCodes();
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const started = Date.now();
@@ -124,9 +125,9 @@ async function token(code: string) {
   if (!tokens.has(code)) tokens.set(code, (await http('POST', '', '/api/v1/auth/token', { email: demoEmail(code), password })).body.token);
   return tokens.get(code)!;
 }
-for (const code of [...members, 'SECRETARIA', 'AFAMIPER']) await token(code);
+for (const code of [...members, secretariat, 'AFAMIPER']) await token(code);
 
-const launch = async (title: string, extra: Record<string, unknown> = {}) => (await http('POST', await token('SECRETARIA'), '/api/v1/proposals', {
+const launch = async (title: string, extra: Record<string, unknown> = {}) => (await http('POST', await token(secretariat), '/api/v1/proposals', {
   title, summary: 'Medición del motor', text: '1. Primer párrafo.\n\n2. Segundo párrafo.', objectives: ['OE4'], populations: ['retornantes'],
   leadWorkingGroup: 'GT3', ...extra,
 })).body.id as string;
@@ -173,14 +174,14 @@ async function signoffLatency() {
 
 /** Launch → working group → consultation with 2 inputs answered → round of 22 → decision → its task. */
 async function wholeProposal(i: number, gate: ReturnType<typeof limiter>) {
-  const secretaria = await token('SECRETARIA');
+  const secretaria = await token(secretariat);
   const id = await gate(() => launch(`Propuesta completa ${i}`, { actions: [{ title: 'Acción', responsible: ['MINSA'], dueIn: 'P90D', deliverable: 'Informe' }] }));
   const post = (code: string, path: string, body: unknown) => gate(async () => http('POST', await token(code), `/api/v1/proposals/${id}${path}`, body));
-  await post('SECRETARIA', '/working-group-decision', { decision: 'avanzar', reason: '' });
+  await post(secretariat, '/working-group-decision', { decision: 'avanzar', reason: '' });
   const inputs = [];
   for (let k = 0; k < 2; k++) inputs.push((await post('AFAMIPER', '/inputs', { kind: 'comentario', text: `Aporte ${k + 1}` })).body.id);
-  for (const inputId of inputs) await post('SECRETARIA', `/inputs/${inputId}/answer`, { decision: 'acogida', reason: 'Se incorpora.' });
-  await post('SECRETARIA', '/advance', {});
+  for (const inputId of inputs) await post(secretariat, `/inputs/${inputId}/answer`, { decision: 'acogida', reason: 'Se incorpora.' });
+  await post(secretariat, '/advance', {});
   await Promise.all(members.map((code) => post(code, '/signoffs', { position: 'aprueba' })));
   // Done when its task exists: the decision was taken and the task workflow recorded it.
   for (;;) {
@@ -232,9 +233,9 @@ async function seedProposals(count: number) {
       objectives: [`OE${(i % 5) + 1}`], populations: ['retornantes'], leadWorkingGroup: `GT${(i % 4) + 1}`,
     } as never);
     const at = new Date(Date.now() - (count - i) * 60_000).toISOString();
-    const pendingFor = stage === 'conformidad' ? members.filter((_, k) => (k + i) % 3 !== 0) : stage === 'cerrada' ? [] : ['SECRETARIA'];
+    const pendingFor = stage === 'conformidad' ? members.filter((_, k) => (k + i) % 3 !== 0) : stage === 'cerrada' ? [] : [secretariat];
     jobs.push(gate(() => recordProposalLaunched(db, audit.key, {
-      proposalId: `prop_lectura_${String(i).padStart(6, '0')}`, plan, launchedBy: { userId: 'user_demo_secretaria', institution: 'SECRETARIA' }, at,
+      proposalId: `prop_lectura_${String(i).padStart(6, '0')}`, plan, launchedBy: { userId: 'user_demo_secretaria', institution: secretariat }, at,
       snapshot: {
         status: stage === 'cerrada' ? 'adoptada' : 'en_curso', stage, currentVersion: 1, deadlines: { [stage]: at }, pendingFor, round: stage === 'conformidad' ? 1 : 0,
         consultationOpen: stage === 'consulta', number: null, decision: null, tasks: [],

@@ -1,5 +1,6 @@
 // Login, the error page, and the home page of each role: what the institution must do next.
 import { pageUrl } from '../../../domain/notices';
+import { processStages } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
@@ -52,12 +53,12 @@ export function homePage(ctx: Ctx, d: HomeData): Html {
   const proposalItem = (p: HomeData['proposals'][number]) => ({ title: p.title, proposalId: p.id, dueAt: p.deadlines[p.stage] ?? null });
 
   if (kind === 'secretaria') {
-    const stages = ['grupo_de_trabajo', 'consulta', 'revision', 'conformidad'];
+    const stages = processStages;
     const overdueRounds = d.proposals.filter((p) => p.stage === 'conformidad' && p.pendingFor.length > 0 && Date.parse(p.deadlines.conformidad ?? '') < Date.now());
     return page(ctx, t('Inicio'), html`<h1>${t('Propuestas por etapa')}</h1>
 <p><a class="button" href="/propuestas/nueva">${t('Nueva propuesta')}</a></p>
 ${d.stopped?.length ? section(t('Procesos detenidos'), itemList(ctx, d.stopped.map((s) => ({
-    title: `${s.title} (${t('Detenida').toLowerCase()})`, at: s.detectedAt, ...(s.kind === 'propuesta' ? { proposalId: s.id } : { taskId: s.id }),
+    title: `${s.title} (${label(ctx.lang, 'detenida').toLowerCase()})`, at: s.detectedAt, ...(s.kind === 'propuesta' ? { proposalId: s.id } : { taskId: s.id }),
   })))) : ''}
 <div class="grid">${stages.map((s) => {
       const here = d.proposals.filter((p) => p.stage === s);

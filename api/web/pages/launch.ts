@@ -1,4 +1,5 @@
 // The launch form of the secretariat: the fields of POST /api/v1/proposals, with their defaults.
+import { pnmObjectiveWords } from '../../../domain/catalogue';
 import { decisionRules, pnmObjectives, populations, processStages, silencePolicies } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
@@ -14,7 +15,7 @@ export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string 
 ${field(ctx, { name: 'title', label: 'Título', required: true, state })}
 ${field(ctx, { name: 'summary', label: 'Resumen', textarea: 3, required: true, state })}
 ${field(ctx, { name: 'text', label: 'Texto', textarea: 10, required: true, state, hint: 'Párrafos separados por una línea en blanco; se numeran en ese orden.' })}
-${choices(ctx, { name: 'objectives', legend: 'Objetivos de la PNM', state, options: pnmObjectives.map((o) => [o, o]) })}
+${choices(ctx, { name: 'objectives', legend: 'Objetivos de la PNM', state, options: pnmObjectives.map((o) => [o, `${o} — ${pnmObjectiveWords[o][ctx.lang]}`]) })}
 ${choices(ctx, { name: 'populations', legend: 'Poblaciones', state, options: populations.map((p) => [p, label(ctx.lang, p)]) })}
 ${select(ctx, { name: 'leadWorkingGroup', label: 'Grupo de trabajo líder', state, options: groups.map((g) => [g.code, g.code]) })}
 ${choices(ctx, { name: 'stages', legend: 'Etapas', state, checked: checkedStages, options: processStages.filter((s) => s !== 'revision').map((s) => [s, label(ctx.lang, s)]) })}

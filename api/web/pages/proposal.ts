@@ -1,7 +1,10 @@
 // The proposal page: its text with numbered paragraphs, what changed since the last version,
 // the stages so far, the sign-off matrix, inputs and their answers, comments, the audit trail
 // and its verification, and the forms of the actions the user may take now.
+import { eventLabel } from '../../../domain/catalogue';
+import { inputKinds } from '../../../domain/events';
 import { readsDeliberation } from '../../../domain/visibility';
+import { isOpenProposal } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
@@ -30,7 +33,7 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
   const kind = user.institution.kind;
   const code = user.institution.code;
   // A stopped proposal offers no action but the secretariat's recovery (stoppedNotice).
-  const open = (p.status === 'en_curso' || p.status === 'observada') && !p.stopped;
+  const open = isOpenProposal(p.status) && !p.stopped;
   const current = p.versions.find((v: any) => v.number === p.currentVersion) ?? p.versions.at(-1);
   const previous = p.versions.find((v: any) => v.number === p.currentVersion - 1);
   const nameOf = (c: string) => d.institutions.find((i) => i.code === c)?.name ?? c;
@@ -48,7 +51,7 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
     : html`<p>${t('Es la primera versión.')}</p>`, 'cambios');
 
   const timeline = section(t('Etapas recorridas'), html`<table><thead><tr><th scope="col">${t('Fecha')}</th><th scope="col">${t('Etapa')}</th><th scope="col">${t('Evento')}</th></tr></thead><tbody>
-${p.timeline.map((e: any) => html`<tr><td>${when(lang, e.at)}</td><td>${label(lang, e.stage)}</td><td>${e.event.replaceAll('_', ' ')}</td></tr>`)}
+${p.timeline.map((e: any) => html`<tr><td>${when(lang, e.at)}</td><td>${label(lang, e.stage)}</td><td>${eventLabel(e.event, lang)}</td></tr>`)}
 </tbody></table>`, 'etapas');
 
   // Civil society reads the round in figures (the API gives it no member's position).
@@ -80,7 +83,7 @@ ${i.answer ? html`<p><strong>${t('Respuesta')}:</strong> ${label(lang, i.answer.
   const audit = section(t('Auditoría'), html`<p class="${d.audit.verified ? 'done' : 'error'}">${d.audit.verified ? t('La cadena de auditoría se verificó: ningún registro fue alterado.') : t('La cadena de auditoría NO se verifica: un registro fue alterado.')}</p>
 ${d.audit.problems?.length ? html`<ul class="error">${d.audit.problems.map((x) => html`<li>${x.message}</li>`)}</ul>` : ''}
 ${d.audit.events.length === 0 ? '' : html`<details><summary>${d.audit.events.length} ${t('registros')}</summary><table><thead><tr><th scope="col">#</th><th scope="col">${t('Fecha')}</th><th scope="col">${t('Institución')}</th><th scope="col">${t('Evento')}</th></tr></thead><tbody>
-${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</td><td>${e.institution ?? '—'}</td><td>${e.action.replaceAll('_', ' ')}</td></tr>`)}
+${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</td><td>${e.institution ?? '—'}</td><td>${eventLabel(e.action, lang)}</td></tr>`)}
 </tbody></table></details>`}`, 'auditoria');
 
   // The forms: only those the user's role and the proposal's stage allow (the API decides anyway).
@@ -103,7 +106,7 @@ function tallyTable(ctx: Ctx, tally: any): Html {
   const rows: Array<[string, number]> = [
     [t('Miembros consultados'), tally.members], [t('Respondieron'), tally.answered], [label(ctx.lang, 'aprueba'), tally.aprueba],
     [label(ctx.lang, 'aprueba_con_observaciones'), tally.aprueba_con_observaciones], [label(ctx.lang, 'objeta'), tally.objeta],
-    [label(ctx.lang, 'se_abstiene'), tally.se_abstiene], [t('Conformidad tácita'), tally.tacit],
+    [label(ctx.lang, 'se_abstiene'), tally.se_abstiene], [label(ctx.lang, 'conformidad_tacita'), tally.tacit],
   ];
   return html`<table><caption class="visually-hidden">${t('Conformidades')}</caption><tbody>
 ${rows.map(([name, n]) => html`<tr><th scope="row">${name}</th><td>${n}</td></tr>`)}
@@ -125,7 +128,7 @@ function inputForm(ctx: Ctx, p: any, paragraphs: number, state?: FormState): Htm
   const t = ctx.t;
   return html`<section aria-labelledby="f-aporte-h" class="card"><h2 id="f-aporte-h">${t('Enviar aporte')}</h2>
 <form method="post" action="/propuestas/${p.id}/aportes">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
-${select(ctx, { name: 'kind', form: 'aporte', label: 'Tipo de aporte', state, options: [['comentario', t('Comentario')], ['cambio', t('Cambio')]] })}
+${select(ctx, { name: 'kind', form: 'aporte', label: 'Tipo de aporte', state, options: inputKinds.map((v) => [v, label(ctx.lang, v)]) })}
 ${field(ctx, { name: 'paragraph', form: 'aporte', label: 'Párrafo (opcional)', type: 'number', state, attrs: html` min="1" max="${paragraphs}"` })}
 ${field(ctx, { name: 'text', form: 'aporte', label: 'Aporte', textarea: 4, required: true, state })}
 <button type="submit">${t('Enviar aporte')}</button></form></section>`;

@@ -1,6 +1,7 @@
 // The task board (every task by status, with its progress) and the task page with the forms of
 // the responsible institutions and of the secretariat.
-import { taskStatuses } from '../../../domain/tasks';
+import { owedTaskStatuses, taskStatuses } from '../../../domain/tasks';
+import { secretariat } from '../../../domain/registry-codes';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
@@ -41,7 +42,7 @@ export function taskPage(ctx: Ctx, task: any, forms: TaskForms = {}, done?: stri
 ${field(ctx, { name: 'reason', form: 'solicitud', label: 'Motivo', textarea: 2, required: true, state: forms.solicitud })}
 ${field(ctx, { name: 'proposedDueDate', form: 'solicitud', label: 'Nueva fecha propuesta (opcional)', type: 'datetime-local', state: forms.solicitud })}`, 'Solicitar'));
   }
-  if (responsible && task.accepted.includes(code) && ['asignada', 'en_ejecucion'].includes(task.status) && myLine && !myLine.completed) {
+  if (responsible && task.accepted.includes(code) && (owedTaskStatuses as readonly string[]).includes(task.status) && myLine && !myLine.completed) {
     actions.push(form('avance', 'avance', 'Informar avance', html`
 ${field(ctx, { name: 'percent', form: 'avance', label: 'Porcentaje (0–100)', type: 'number', required: true, state: forms.avance, attrs: html` min="0" max="100"` })}
 ${field(ctx, { name: 'note', form: 'avance', label: 'Nota', textarea: 2, state: forms.avance })}
@@ -50,7 +51,7 @@ ${field(ctx, { name: 'evidenceUrl', form: 'avance', label: 'Enlace a la evidenci
 ${field(ctx, { name: 'summary', form: 'conclusion', label: 'Resultado', textarea: 3, required: true, state: forms.conclusion })}
 ${field(ctx, { name: 'evidenceUrl', form: 'conclusion', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.conclusion })}`, 'Registrar conclusión'));
   }
-  if (kind === 'secretaria' && !task.stopped && task.status === 'asignada' && task.pendingFor.includes('SECRETARIA')) {
+  if (kind === 'secretaria' && !task.stopped && task.status === 'asignada' && task.pendingFor.includes(secretariat)) {
     actions.push(form('decision', 'decision', 'Decidir la solicitud', html`
 ${choices(ctx, { name: 'granted', form: 'decision', legend: 'Decisión', type: 'radio', state: forms.decision, options: [['true', t('Conceder')], ['false', t('Denegar')]] })}
 ${field(ctx, { name: 'comment', form: 'decision', label: 'Motivo', textarea: 2, required: true, state: forms.decision })}
@@ -69,7 +70,7 @@ ${field(ctx, { name: 'comment', form: 'verificacion', label: 'Observaciones', te
 ${stoppedNotice(ctx, task, { action: `/tareas/${task.id}/recuperacion`, closable: false, state: forms.recuperacion })}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
 ${section(t('Avance'), html`<table><thead><tr><th scope="col">${t('Institución')}</th><th scope="col">${t('Estado')}</th><th scope="col">${t('Avance')}</th></tr></thead><tbody>
-${task.lines.map((l: any) => html`<tr><th scope="row">${l.institution}</th><td>${l.completed ? t('Completada') : l.accepted ? t('En ejecución') : t('Pendiente')}</td><td>${bar(l.percent)} ${l.percent}%</td></tr>`)}
+${task.lines.map((l: any) => html`<tr><th scope="row">${l.institution}</th><td>${l.completed ? label(ctx.lang, 'completada') : l.accepted ? label(ctx.lang, 'en_ejecucion') : t('Pendiente')}</td><td>${bar(l.percent)} ${l.percent}%</td></tr>`)}
 </tbody></table>
 ${task.progress.length ? html`<h3>${t('Informes de avance')}</h3><ul class="items">${task.progress.map((p: any) => html`<li><strong>${p.institution}</strong> · ${p.percent}% · <span class="meta">${when(ctx.lang, p.at)}</span>${p.note ? html`<p>${p.note}</p>` : ''}${/^https?:\/\//i.test(p.evidenceUrl ?? '') ? html`<p><a href="${p.evidenceUrl}" rel="noopener noreferrer">${t('Evidencia')}</a></p>` : ''}</li>`)}</ul>` : ''}`)}`, done);
 }
