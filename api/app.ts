@@ -47,6 +47,19 @@ export interface AppDeps {
 
 export type App = FastifyInstance;
 
+/** The document's sections, one per part of the Mesa. */
+const apiTags = [
+  { name: 'sistema', description: 'Estado del servicio.' },
+  { name: 'auth', description: 'Sesión y usuario.' },
+  { name: 'registro', description: 'Instituciones, grupos de trabajo y comisiones.' },
+  { name: 'propuestas', description: 'Proceso 1: propuestas, aportes, versiones y conformidad.' },
+  { name: 'tareas', description: 'Proceso 2: tareas de los acuerdos.' },
+  { name: 'bandeja', description: 'Lo que espera a cada institución y su calendario.' },
+  { name: 'informes', description: 'Avance de la PNM y cumplimiento por institución.' },
+  { name: 'notificaciones', description: 'Contactos, preferencias y entregas de avisos.' },
+  { name: 'supervision', description: 'Procesos detenidos y su recuperación (Secretaría Técnica).' },
+];
+
 /** Keys whose values are compared byte for byte (and never shown): kept exactly as sent. */
 const verbatim = new Set(['password', 'secret']);
 
@@ -85,11 +98,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(swagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema 2020-12, which is what TypeBox writes (numeric
+      // exclusiveMinimum, type "null" in unions); 3.0 would need each of them rewritten.
+      openapi: '3.1.0',
       info: {
         title: 'Mesa — API de la Mesa de Trabajo Intersectorial para la Gestión Migratoria',
         version: '1',
         description: 'Propuestas, conformidades y tareas de la MTIGM. Errores: {"error": {"code", "message", "details"}}.',
+        contact: { name: 'Secretaría Técnica de la MTIGM' },
+        license: { name: 'Uso de las instituciones de la MTIGM', identifier: 'LicenseRef-MTIGM' },
       },
+      servers: [{ url: deps.publicUrl, description: 'Este servicio (MESA_PUBLIC_URL).' }],
+      tags: apiTags,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -112,6 +132,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(notificationRoutes, { deps });
     await scope.register(recoveryRoutes, { deps });
   }, { prefix: '/api/v1' });
-  await app.register(webRoutes, { deps, root: app });
+  // The HTML pages are no part of the API: kept out of its document.
+  await app.register(async (pages) => {
+    pages.addHook('onRoute', (route) => { route.schema = { ...route.schema, hide: true }; });
+    await pages.register(webRoutes, { deps, root: app });
+  });
   return app;
 }

@@ -219,3 +219,193 @@ export const DeliveryListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   cursor: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });
+
+// ---- answers -------------------------------------------------------------------------------
+// What each route answers, as fastify serializes it: a property missing here would be dropped
+// from the answer, so every field a read returns is declared, and the shapes that carry a
+// recorded plan or event data stay open (additionalProperties) rather than being cut. Fields a
+// reader may not see (domain/visibility.ts) are optional.
+
+const Open = { additionalProperties: true } as const;
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Instant = Type.String({ description: 'Fecha y hora ISO 8601.' });
+const Counts = Type.Record(Type.String(), Type.Integer(), { description: 'Cantidad por estado.' });
+
+/** The error body, with the description each status gives it in the document. */
+export const errorResponses = <const S extends ReadonlyArray<keyof typeof errorMeanings>>(...statuses: S) =>
+  Object.fromEntries(statuses.map((s) => [s, Type.Object(ErrorBody.properties, { description: errorMeanings[s] })])) as { [K in S[number]]: typeof ErrorBody };
+
+const errorMeanings = {
+  400: 'Petición no válida: un campo, la dirección o la consulta no cumplen el contrato (details.field lo nombra); toda ruta rechaza así los caracteres de control en la dirección.',
+  401: 'Sin sesión, o con un token vencido o no válido.',
+  403: 'El rol o la institución de quien llama no permiten esta acción.',
+  404: 'No existe, o quien llama no puede leerlo todavía.',
+  409: 'En conflicto con el estado actual: cerrada, detenida o una Idempotency-Key ya usada.',
+  422: 'Una regla de la Mesa no permite la acción ahora (plazo, etapa, turno).',
+  429: 'Demasiados intentos: espere lo que indica Retry-After.',
+  503: 'La base de datos o el motor de workflows no responde: reintente (Retry-After).',
+} as const;
+
+export const HealthBody = Type.Object({ status: Type.Literal('ok') }, { description: 'El proceso responde.' });
+
+export const ReadyBody = Type.Object({
+  status: Enum(['ready', 'unavailable']),
+  database: Type.Boolean({ description: 'La base de datos respondió.' }),
+  temporal: Type.Boolean({ description: 'El servicio de workflows respondió.' }),
+}, { description: 'Estado de las dependencias.' });
+
+export const CalendarTokenBody = Type.Object({
+  institution: Type.String(),
+  url: Type.String({ description: 'Dirección secreta del calendario (iCalendar); se muestra solo esta vez.' }),
+});
+
+export const SignoffView = Type.Object({
+  institution: Type.String(), position: Enum(positions), comment: Nullable(Type.String()), version: Type.Integer(),
+  round: Type.Integer(), at: Instant, tacit: Type.Boolean({ description: 'Conformidad tácita: el plazo venció sin respuesta.' }),
+});
+
+export const InputView = Type.Object({
+  id: Type.String(), institution: Type.String(), kind: Enum(inputKinds), text: Type.String(),
+  paragraph: Nullable(Type.Integer()), version: Type.Integer(), at: Instant,
+  answer: Type.Optional(Type.Object({ decision: Enum(inputDecisions), reason: Nullable(Type.String()), at: Type.Optional(Instant) })),
+});
+
+export const VersionView = Type.Object({ number: Type.Integer(), text: Type.String(), changeSummary: Nullable(Type.String()), at: Instant });
+
+export const CommentView = Type.Object({ id: Type.String(), institution: Type.String(), text: Type.String(), version: Type.Integer(), at: Instant });
+
+/** The answer to a sign-off: the position as recorded. */
+export const SignoffAnswer = Type.Object({
+  institution: Type.String(), position: Enum(positions), comment: Type.Optional(Nullable(Type.String())), version: Type.Integer(), at: Instant,
+});
+
+const StoppedMark = Type.Optional(Type.Unknown({ description: 'Presente mientras el proceso está detenido: en una lista, true; en una lectura, desde cuándo y por qué.' }));
+
+const summaryFields = {
+  id: Type.String(),
+  number: Nullable(Type.String({ description: 'Número de acuerdo, una vez adoptada.' })),
+  title: Type.String(), summary: Type.String(),
+  status: Enum(proposalStatuses), stage: Type.String({ description: 'Etapa actual del proceso, o cerrada.' }),
+  objectives: Type.Array(Type.String()), populations: Type.Array(Type.String()),
+  leadWorkingGroup: Type.String(), workingGroups: Type.Array(Type.String()),
+  currentVersion: Type.Integer(),
+  deadlines: Type.Record(Type.String(), Type.String(), { description: 'Vencimiento de cada etapa (ISO 8601).' }),
+  pendingFor: Type.Array(Type.String({ description: 'Instituciones de las que se espera algo en la etapa actual (una OSC solo se ve a sí misma).' })),
+  round: Type.Integer(), consultationOpen: Type.Boolean(),
+  createdAt: Instant, updatedAt: Instant,
+  stopped: StoppedMark,
+};
+
+export const ProposalSummaryBody = Type.Object(summaryFields, Open);
+
+export const ProposalPage = Type.Object({
+  items: Type.Array(ProposalSummaryBody), nextCursor: Nullable(Type.String({ description: 'Para pedir la página siguiente (cursor).' })),
+});
+
+export const ProposalBody = Type.Object({
+  ...summaryFields,
+  migrationStages: Type.Optional(Type.Array(Type.String())),
+  priority: Type.Optional(Type.String()),
+  rules: Type.Object({}, { ...Open, description: 'Reglas del proceso: etapas, regla de decisión, quórum, silencio, recordatorios, prórroga.' }),
+  actions: Type.Array(Type.Object({}, Open), { description: 'Acciones previstas: las tareas que nacen al adoptarse.' }),
+  launchedBy: Type.Object({ userId: Type.Optional(Type.String({ description: 'Solo para la Secretaría Técnica.' })), institution: Type.String() }),
+  versions: Type.Array(VersionView),
+  inputs: Type.Array(InputView),
+  signoffs: Type.Optional(Type.Array(SignoffView, { description: 'La posición vigente de cada institución en la última ronda (no para las OSC).' })),
+  signoffHistory: Type.Optional(Type.Array(SignoffView)),
+  pendingSignoffs: Type.Array(Type.String()),
+  decision: Type.Optional(Type.Unknown({ description: 'La decisión, una vez tomada.' })),
+  tally: Type.Optional(Type.Unknown({ description: 'El recuento de la ronda de conformidad.' })),
+  comments: Type.Optional(Type.Array(CommentView)),
+  tasks: Type.Unknown({ description: 'Las tareas nacidas del acuerdo.' }),
+  timeline: Type.Array(Type.Object({ at: Instant, stage: Type.String(), event: Type.String() }, Open)),
+}, { ...Open, description: 'Una propuesta completa, como quien llama puede leerla.' });
+
+const AuditEvent = Type.Object({
+  seq: Type.Integer(), action: Type.String(),
+  actor: Type.Optional(Nullable(Type.String({ description: 'Usuario que actuó: solo para la Secretaría Técnica.' }))),
+}, { ...Open, description: 'Una entrada sellada: fecha, institución, acción, datos, sello y sello anterior.' });
+
+export const AuditBody = Type.Object({
+  events: Type.Array(AuditEvent, { description: 'Vacío para las OSC, que solo reciben el resultado.' }),
+  verified: Type.Boolean({ description: 'La cadena, sus anclas y lo publicado coinciden.' }),
+  problems: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, Open))),
+}, Open);
+
+export const InboxBody = Type.Object({
+  items: Type.Array(Type.Object({
+    id: Type.String(), at: Instant, kind: Type.String(), title: Type.String(), read: Type.Boolean(),
+    proposalId: Type.Optional(Type.String()), taskId: Type.Optional(Type.String()), dueAt: Type.Optional(Type.String()),
+  }, Open)),
+});
+
+export const ReadMark = Type.Object({ id: Type.String(), read: Type.Boolean() });
+
+const taskFields = {
+  id: Type.String(), proposalId: Type.String(), agreementNumber: Type.String(), index: Type.Integer(),
+  title: Type.String(), deliverable: Type.String(), responsible: Type.Array(Type.String()), accepted: Type.Array(Type.String()),
+  status: Enum(taskStatuses), dueAt: Instant, overdue: Type.Boolean(), percent: Type.Integer(),
+  pendingFor: Type.Array(Type.String()), createdAt: Instant, updatedAt: Instant,
+  stopped: StoppedMark,
+};
+
+export const TaskSummaryBody = Type.Object(taskFields, Open);
+
+export const TaskPage = Type.Object({ items: Type.Array(TaskSummaryBody), nextCursor: Nullable(Type.String()) });
+
+export const ProgressView = Type.Object({
+  institution: Type.String(), percent: Type.Integer(),
+  note: Type.Optional(Nullable(Type.String({ description: 'Solo para el lado del Estado.' }))),
+  evidenceUrl: Type.Optional(Nullable(Type.String({ description: 'Solo para el lado del Estado.' }))),
+  at: Instant,
+});
+
+export const TaskBody = Type.Object({
+  ...taskFields,
+  lines: Type.Array(Type.Object({ institution: Type.String(), accepted: Type.Boolean(), completed: Type.Boolean(), percent: Type.Integer() })),
+  progress: Type.Array(ProgressView),
+}, { ...Open, description: 'Una tarea, con el avance de cada institución.' });
+
+const DimensionRowBody = Type.Object({
+  key: Type.String(), proposals: Counts, tasks: Counts, tasksTotal: Type.Integer(), overdue: Type.Integer(),
+});
+
+export const PnmReportBody = Type.Object({
+  generatedAt: Instant,
+  pipeline: Type.Array(Type.Object({ stage: Type.String(), proposals: Type.Integer() })),
+  objectives: Type.Array(DimensionRowBody), populations: Type.Array(DimensionRowBody), workingGroups: Type.Array(DimensionRowBody),
+}, Open);
+
+export const InstitutionsReportBody = Type.Object({
+  institutions: Type.Array(Type.Object({
+    institution: Type.String(), name: Type.String(), tasks: Counts, overdue: Type.Integer(),
+    averageDaysToAccept: Nullable(Type.Number()),
+    signoffsAnswered: Nullable(Type.Integer({ description: 'null para las OSC.' })),
+    signoffsTacit: Nullable(Type.Integer({ description: 'null para las OSC.' })),
+    averageHoursToAnswer: Nullable(Type.Number({ description: 'null para las OSC, o sin respuestas.' })),
+  }, Open)),
+}, Open);
+
+/** A report in JSON, or the same figures as CSV (Accept: text/csv). */
+export const reportAnswer = <T extends typeof PnmReportBody | typeof InstitutionsReportBody>(json: T) => ({
+  description: 'El informe en JSON, o en CSV con Accept: text/csv.',
+  content: {
+    'application/json': { schema: json },
+    'text/csv': { schema: Type.String({ description: 'Las mismas cifras en CSV (UTF-8).' }) },
+  },
+});
+
+export const DeliveryPage = Type.Object({
+  items: Type.Array(Type.Object({
+    id: Type.String(), channel: Type.String(), recipient: Type.String(), institution: Type.String(), kind: Type.String(),
+    subject: Type.String(), status: Enum(deliveryStatuses), attempts: Type.Integer(), lastError: Nullable(Type.String()),
+    createdAt: Instant, sentAt: Nullable(Instant), proposalId: Type.Optional(Type.String()), taskId: Type.Optional(Type.String()),
+  }, Open)),
+  nextCursor: Nullable(Type.String()),
+});
+
+export const StoppedList = Type.Object({
+  items: Type.Array(Type.Object({
+    kind: Enum(['propuesta', 'tarea']), id: Type.String(), title: Type.String(), engineStatus: Type.String(), detectedAt: Instant,
+  }, Open)),
+});

@@ -92,7 +92,7 @@ export const summaryForReader = <S extends { pendingFor: string[] }>(r: Reader, 
  */
 export function auditForReader<
   E extends { actor: string | null }, A extends { events: E[]; verified: boolean; problems?: Array<{ field: string; message: string }> },
->(r: Reader, audit: A) {
+>(r: Reader, audit: A & { events: E[] }) {
   if (!readsDeliberation(r)) return { events: [] as E[], verified: audit.verified };
   if (readsUserIds(r)) return audit;
   // A broken actor column would be described with the user ids it holds.
