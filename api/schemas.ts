@@ -279,7 +279,14 @@ export const SignoffAnswer = Type.Object({
   institution: Type.String(), position: Enum(positions), comment: Type.Optional(Nullable(Type.String())), version: Type.Integer(), at: Instant,
 });
 
-const StoppedMark = Type.Optional(Type.Unknown({ description: 'Presente mientras el proceso está detenido: en una lista, true; en una lectura, desde cuándo y por qué.' }));
+const RoundCounts = Type.Object({
+  members: Type.Integer(), answered: Type.Integer(), aprueba: Type.Integer(), aprueba_con_observaciones: Type.Integer(),
+  objeta: Type.Integer(), se_abstiene: Type.Integer(), tacit: Type.Integer(),
+});
+
+/** In a list, a stopped item says so; read alone, it says since when and what the engine reported. */
+const StoppedInList = Type.Optional(Type.Literal(true, { description: 'Presente mientras el proceso está detenido.' }));
+const StoppedSince = Type.Optional(Type.Object({ engineStatus: Type.String(), detectedAt: Instant }, { description: 'Presente mientras el proceso está detenido.' }));
 
 const summaryFields = {
   id: Type.String(),
@@ -293,10 +300,9 @@ const summaryFields = {
   pendingFor: Type.Array(Type.String({ description: 'Instituciones de las que se espera algo en la etapa actual (una OSC solo se ve a sí misma).' })),
   round: Type.Integer(), consultationOpen: Type.Boolean(),
   createdAt: Instant, updatedAt: Instant,
-  stopped: StoppedMark,
 };
 
-export const ProposalSummaryBody = Type.Object(summaryFields, Open);
+export const ProposalSummaryBody = Type.Object({ ...summaryFields, stopped: StoppedInList }, Open);
 
 export const ProposalPage = Type.Object({
   items: Type.Array(ProposalSummaryBody), nextCursor: Nullable(Type.String({ description: 'Para pedir la página siguiente (cursor).' })),
@@ -304,6 +310,7 @@ export const ProposalPage = Type.Object({
 
 export const ProposalBody = Type.Object({
   ...summaryFields,
+  stopped: StoppedSince,
   migrationStages: Type.Optional(Type.Array(Type.String())),
   priority: Type.Optional(Type.String()),
   rules: Type.Object({}, { ...Open, description: 'Reglas del proceso: etapas, regla de decisión, quórum, silencio, recordatorios, prórroga.' }),
@@ -314,22 +321,28 @@ export const ProposalBody = Type.Object({
   signoffs: Type.Optional(Type.Array(SignoffView, { description: 'La posición vigente de cada institución en la última ronda (no para las OSC).' })),
   signoffHistory: Type.Optional(Type.Array(SignoffView)),
   pendingSignoffs: Type.Array(Type.String()),
-  decision: Type.Optional(Type.Unknown({ description: 'La decisión, una vez tomada.' })),
-  tally: Type.Optional(Type.Unknown({ description: 'El recuento de la ronda de conformidad.' })),
+  decision: Type.Optional(Type.Object({
+    outcome: Enum(['adoptada', 'observada', 'rechazada']), reason: Type.String(), quorumMet: Type.Boolean(), counts: RoundCounts,
+    rule: Type.String(), round: Type.Integer(), version: Type.Integer(), at: Instant,
+  }, { ...Open, description: 'La decisión de la última ronda cerrada.' })),
+  tally: Type.Optional(Type.Object({ round: Type.Integer(), ...RoundCounts.properties }, { description: 'El recuento de la ronda de conformidad vigente.' })),
   comments: Type.Optional(Type.Array(CommentView)),
   tasks: Type.Unknown({ description: 'Las tareas nacidas del acuerdo.' }),
   timeline: Type.Array(Type.Object({ at: Instant, stage: Type.String(), event: Type.String() }, Open)),
 }, { ...Open, description: 'Una propuesta completa, como quien llama puede leerla.' });
 
 const AuditEvent = Type.Object({
-  seq: Type.Integer(), action: Type.String(),
-  actor: Type.Optional(Nullable(Type.String({ description: 'Usuario que actuó: solo para la Secretaría Técnica.' }))),
-}, { ...Open, description: 'Una entrada sellada: fecha, institución, acción, datos, sello y sello anterior.' });
+  seq: Type.Integer(), at: Instant,
+  actor: Nullable(Type.String({ description: 'Usuario que actuó: solo para la Secretaría Técnica (null para las demás).' })),
+  institution: Nullable(Type.String()), action: Type.String(),
+  data: Type.Object({}, { ...Open, description: 'Lo registrado por la acción.' }),
+  hash: Type.String({ description: 'Sello de la entrada (HMAC-SHA256 de la entrada y del sello anterior).' }), prevHash: Type.String(),
+}, { description: 'Una entrada sellada del registro de auditoría.' });
 
 export const AuditBody = Type.Object({
   events: Type.Array(AuditEvent, { description: 'Vacío para las OSC, que solo reciben el resultado.' }),
   verified: Type.Boolean({ description: 'La cadena, sus anclas y lo publicado coinciden.' }),
-  problems: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, Open))),
+  problems: Type.Optional(Type.Array(Type.Object({ seq: Nullable(Type.Integer()), field: Type.String(), message: Type.String() }, { description: 'Qué entrada (seq) o campo falló, y por qué.' }))),
 }, Open);
 
 export const InboxBody = Type.Object({
@@ -346,10 +359,9 @@ const taskFields = {
   title: Type.String(), deliverable: Type.String(), responsible: Type.Array(Type.String()), accepted: Type.Array(Type.String()),
   status: Enum(taskStatuses), dueAt: Instant, overdue: Type.Boolean(), percent: Type.Integer(),
   pendingFor: Type.Array(Type.String()), createdAt: Instant, updatedAt: Instant,
-  stopped: StoppedMark,
 };
 
-export const TaskSummaryBody = Type.Object(taskFields, Open);
+export const TaskSummaryBody = Type.Object({ ...taskFields, stopped: StoppedInList }, Open);
 
 export const TaskPage = Type.Object({ items: Type.Array(TaskSummaryBody), nextCursor: Nullable(Type.String()) });
 
@@ -362,6 +374,7 @@ export const ProgressView = Type.Object({
 
 export const TaskBody = Type.Object({
   ...taskFields,
+  stopped: StoppedSince,
   lines: Type.Array(Type.Object({ institution: Type.String(), accepted: Type.Boolean(), completed: Type.Boolean(), percent: Type.Integer() })),
   progress: Type.Array(ProgressView),
 }, { ...Open, description: 'Una tarea, con el avance de cada institución.' });
@@ -409,3 +422,17 @@ export const StoppedList = Type.Object({
     kind: Enum(['propuesta', 'tarea']), id: Type.String(), title: Type.String(), engineStatus: Type.String(), detectedAt: Instant,
   }, Open)),
 });
+
+// The answers as types, for the pages that render them (api/web/pages).
+export type UserAnswer = Static<typeof UserBody>;
+export type InstitutionAnswer = Static<typeof InstitutionBody>;
+export type GroupAnswer = Static<typeof GroupBody>;
+export type ProposalList = Static<typeof ProposalPage>;
+export type ProposalAnswer = Static<typeof ProposalBody>;
+export type AuditAnswer = Static<typeof AuditBody>;
+export type InboxAnswer = Static<typeof InboxBody>;
+export type TaskList = Static<typeof TaskPage>;
+export type TaskAnswer = Static<typeof TaskBody>;
+export type PnmReport = Static<typeof PnmReportBody>;
+export type InstitutionsReport = Static<typeof InstitutionsReportBody>;
+export type StoppedProcesses = Static<typeof StoppedList>;
