@@ -37,9 +37,9 @@ export const UserBody = Type.Object({
   id: Type.String(), name: Type.String(), email: Type.String(),
   institution: Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), kind: Enum(institutionKinds) }),
   roles: Type.Array(Type.String()),
-});
+}, { description: 'Un usuario y su institución.' });
 
-export const TokenResponse = Type.Object({ token: Type.String(), expiresAt: Type.String(), user: UserBody });
+export const TokenResponse = Type.Object({ token: Type.String(), expiresAt: Type.String(), user: UserBody }, { description: 'El token bearer, su vencimiento y el usuario.' });
 
 export const InstitutionBody = Type.Object({
   id: Type.String(), code: Type.String(), name: Type.String(), kind: Enum(institutionKinds),
@@ -205,11 +205,11 @@ export const ContactsResponse = Type.Object({
   alterno: Type.Union([Type.Object({ name: Type.String(), email: Type.String() }), Type.Null()]),
   webhook: Type.Union([Type.Object({ url: Type.String(), secretSet: Type.Boolean() }), Type.Null()]),
   updatedAt: Type.Union([Type.String(), Type.Null()]),
-});
+}, { description: 'Los contactos de la institución (el secreto del webhook nunca se muestra).' });
 
 export const PreferencesBody = Type.Object({
   notifications: Enum(notificationModes, 'inmediato: un correo por aviso; resumen_diario: un correo al día con los avisos del día.'),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'Cómo recibe sus avisos por correo.' });
 
 export const DeliveryListQuery = Type.Object({
   status: Type.Optional(Enum(deliveryStatuses)),
@@ -257,7 +257,7 @@ export const ReadyBody = Type.Object({
 export const CalendarTokenBody = Type.Object({
   institution: Type.String(),
   url: Type.String({ description: 'Dirección secreta del calendario (iCalendar); se muestra solo esta vez.' }),
-});
+}, { description: 'La nueva dirección del calendario.' });
 
 export const SignoffView = Type.Object({
   institution: Type.String(), position: Enum(positions), comment: Nullable(Type.String()), version: Type.Integer(),
@@ -268,16 +268,16 @@ export const InputView = Type.Object({
   id: Type.String(), institution: Type.String(), kind: Enum(inputKinds), text: Type.String(),
   paragraph: Nullable(Type.Integer()), version: Type.Integer(), at: Instant,
   answer: Type.Optional(Type.Object({ decision: Enum(inputDecisions), reason: Nullable(Type.String()), at: Type.Optional(Instant) })),
-});
+}, { description: 'Un aporte y, si ya se respondió, su respuesta.' });
 
-export const VersionView = Type.Object({ number: Type.Integer(), text: Type.String(), changeSummary: Nullable(Type.String()), at: Instant });
+export const VersionView = Type.Object({ number: Type.Integer(), text: Type.String(), changeSummary: Nullable(Type.String()), at: Instant }, { description: 'Una versión del texto.' });
 
-export const CommentView = Type.Object({ id: Type.String(), institution: Type.String(), text: Type.String(), version: Type.Integer(), at: Instant });
+export const CommentView = Type.Object({ id: Type.String(), institution: Type.String(), text: Type.String(), version: Type.Integer(), at: Instant }, { description: 'Un comentario.' });
 
 /** The answer to a sign-off: the position as recorded. */
 export const SignoffAnswer = Type.Object({
   institution: Type.String(), position: Enum(positions), comment: Type.Optional(Nullable(Type.String())), version: Type.Integer(), at: Instant,
-});
+}, { description: 'La posición registrada.' });
 
 const RoundCounts = Type.Object({
   members: Type.Integer(), answered: Type.Integer(), aprueba: Type.Integer(), aprueba_con_observaciones: Type.Integer(),
@@ -306,7 +306,7 @@ export const ProposalSummaryBody = Type.Object({ ...summaryFields, stopped: Stop
 
 export const ProposalPage = Type.Object({
   items: Type.Array(ProposalSummaryBody), nextCursor: Nullable(Type.String({ description: 'Para pedir la página siguiente (cursor).' })),
-});
+}, { description: 'Una página de propuestas.' });
 
 export const ProposalBody = Type.Object({
   ...summaryFields,
@@ -343,16 +343,16 @@ export const AuditBody = Type.Object({
   events: Type.Array(AuditEvent, { description: 'Vacío para las OSC, que solo reciben el resultado.' }),
   verified: Type.Boolean({ description: 'La cadena, sus anclas y lo publicado coinciden.' }),
   problems: Type.Optional(Type.Array(Type.Object({ seq: Nullable(Type.Integer()), field: Type.String(), message: Type.String() }, { description: 'Qué entrada (seq) o campo falló, y por qué.' }))),
-}, Open);
+}, { ...Open, description: 'El registro de auditoría y su verificación.' });
 
 export const InboxBody = Type.Object({
   items: Type.Array(Type.Object({
     id: Type.String(), at: Instant, kind: Type.String(), title: Type.String(), read: Type.Boolean(),
     proposalId: Type.Optional(Type.String()), taskId: Type.Optional(Type.String()), dueAt: Type.Optional(Type.String()),
   }, Open)),
-});
+}, { description: 'Lo pendiente (primero, por vencimiento) y los avisos.' });
 
-export const ReadMark = Type.Object({ id: Type.String(), read: Type.Boolean() });
+export const ReadMark = Type.Object({ id: Type.String(), read: Type.Boolean() }, { description: 'El mensaje, marcado como leído.' });
 
 const taskFields = {
   id: Type.String(), proposalId: Type.String(), agreementNumber: Type.String(), index: Type.Integer(),
@@ -363,14 +363,14 @@ const taskFields = {
 
 export const TaskSummaryBody = Type.Object({ ...taskFields, stopped: StoppedInList }, Open);
 
-export const TaskPage = Type.Object({ items: Type.Array(TaskSummaryBody), nextCursor: Nullable(Type.String()) });
+export const TaskPage = Type.Object({ items: Type.Array(TaskSummaryBody), nextCursor: Nullable(Type.String()) }, { description: 'Una página de tareas.' });
 
 export const ProgressView = Type.Object({
   institution: Type.String(), percent: Type.Integer(),
   note: Type.Optional(Nullable(Type.String({ description: 'Solo para el lado del Estado.' }))),
   evidenceUrl: Type.Optional(Nullable(Type.String({ description: 'Solo para el lado del Estado.' }))),
   at: Instant,
-});
+}, { description: 'Un informe de avance.' });
 
 export const TaskBody = Type.Object({
   ...taskFields,
@@ -415,13 +415,13 @@ export const DeliveryPage = Type.Object({
     createdAt: Instant, sentAt: Nullable(Instant), proposalId: Type.Optional(Type.String()), taskId: Type.Optional(Type.String()),
   }, Open)),
   nextCursor: Nullable(Type.String()),
-});
+}, { description: 'Una página de entregas.' });
 
 export const StoppedList = Type.Object({
   items: Type.Array(Type.Object({
     kind: Enum(['propuesta', 'tarea']), id: Type.String(), title: Type.String(), engineStatus: Type.String(), detectedAt: Instant,
   }, Open)),
-});
+}, { description: 'Los procesos detenidos, el más antiguo primero.' });
 
 // The answers as types, for the pages that render them (api/web/pages).
 export type UserAnswer = Static<typeof UserBody>;

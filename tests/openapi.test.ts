@@ -6,7 +6,7 @@ import { openapiDocument } from '../api/openapi';
 
 interface Operation {
   operationId?: string; tags?: string[]; summary?: string;
-  responses?: Record<string, { content?: Record<string, { schema?: { type?: string; properties?: Record<string, unknown> } }> }>;
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: { type?: string; properties?: Record<string, unknown> } }> }>;
 }
 interface Document {
   openapi: string; servers?: Array<{ url: string }>; tags?: Array<{ name: string }>;
@@ -33,13 +33,14 @@ describe('the OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('gives every API operation its success answer with a schema and its 4xx answers with the error body', () => {
+  it('gives every API operation its success answer with a schema and its 4xx answers with the error body, each described', () => {
     for (const { label, op } of api) {
       const statuses = Object.keys(op.responses ?? {});
       const success = statuses.filter((s) => /^2\d\d$/.test(s));
       expect(success, label).toHaveLength(1);
       const content = op.responses![success[0]!]!.content ?? {};
       expect(content['application/json']?.schema, label).toBeDefined();
+      for (const s of statuses) expect(op.responses![s]!.description, `${label} ${s}`).not.toBe('Default Response');
       const refusals = statuses.filter((s) => /^4\d\d$/.test(s));
       expect(refusals.length, label).toBeGreaterThan(0);
       for (const s of refusals) {
