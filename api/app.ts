@@ -25,6 +25,7 @@ import { taskRoutes } from './routes/tasks';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
 import { webRoutes } from './web/routes';
+import { documentTags } from './schemas';
 
 export interface AppDeps {
   db: Db;
@@ -46,19 +47,6 @@ export interface AppDeps {
 }
 
 export type App = FastifyInstance;
-
-/** The document's sections, one per part of the Mesa. */
-const apiTags = [
-  { name: 'sistema', description: 'Estado del servicio.' },
-  { name: 'auth', description: 'Sesión y usuario.' },
-  { name: 'registro', description: 'Instituciones, grupos de trabajo y comisiones.' },
-  { name: 'propuestas', description: 'Proceso 1: propuestas, aportes, versiones y conformidad.' },
-  { name: 'tareas', description: 'Proceso 2: tareas de los acuerdos.' },
-  { name: 'bandeja', description: 'Lo que espera a cada institución y su calendario.' },
-  { name: 'informes', description: 'Avance de la PNM y cumplimiento por institución.' },
-  { name: 'notificaciones', description: 'Contactos, preferencias y entregas de avisos.' },
-  { name: 'supervision', description: 'Procesos detenidos y su recuperación (Secretaría Técnica).' },
-];
 
 /** Keys whose values are compared byte for byte (and never shown): kept exactly as sent. */
 const verbatim = new Set(['password', 'secret']);
@@ -106,10 +94,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         version: '1',
         description: 'Propuestas, conformidades y tareas de la MTIGM. Errores: {"error": {"code", "message", "details"}}.',
         contact: { name: 'Secretaría Técnica de la MTIGM' },
-        license: { name: 'Uso de las instituciones de la MTIGM', identifier: 'LicenseRef-MTIGM' },
       },
       servers: [{ url: deps.publicUrl, description: 'Este servicio (MESA_PUBLIC_URL).' }],
-      tags: apiTags,
+      tags: documentTags,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

@@ -423,6 +423,19 @@ export const StoppedList = Type.Object({
   }, Open)),
 }, { description: 'Los procesos detenidos, el más antiguo primero.' });
 
+/** The document's sections, one per part of the Mesa. */
+export const documentTags = [
+  { name: 'sistema', description: 'Estado del servicio.' },
+  { name: 'auth', description: 'Sesión y usuario.' },
+  { name: 'registro', description: 'Instituciones, grupos de trabajo y comisiones.' },
+  { name: 'propuestas', description: 'Proceso 1: propuestas, aportes, versiones y conformidad.' },
+  { name: 'tareas', description: 'Proceso 2: tareas de los acuerdos.' },
+  { name: 'bandeja', description: 'Lo que espera a cada institución y su calendario.' },
+  { name: 'informes', description: 'Avance de la PNM y cumplimiento por institución.' },
+  { name: 'notificaciones', description: 'Contactos, preferencias y entregas de avisos.' },
+  { name: 'supervision', description: 'Procesos detenidos y su recuperación (Secretaría Técnica).' },
+];
+
 // The answers as types, for the pages that render them (api/web/pages).
 export type UserAnswer = Static<typeof UserBody>;
 export type InstitutionAnswer = Static<typeof InstitutionBody>;
