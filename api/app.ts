@@ -25,6 +25,7 @@ import { taskRoutes } from './routes/tasks';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
 import { webRoutes } from './web/routes';
+import { documentTags } from './schemas';
 
 export interface AppDeps {
   db: Db;
@@ -85,11 +86,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(swagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema 2020-12, which is what TypeBox writes (numeric
+      // exclusiveMinimum, type "null" in unions); 3.0 would need each of them rewritten.
+      openapi: '3.1.0',
       info: {
         title: 'Mesa — API de la Mesa de Trabajo Intersectorial para la Gestión Migratoria',
         version: '1',
         description: 'Propuestas, conformidades y tareas de la MTIGM. Errores: {"error": {"code", "message", "details"}}.',
+        contact: { name: 'Secretaría Técnica de la MTIGM' },
       },
+      servers: [{ url: deps.publicUrl, description: 'Este servicio (MESA_PUBLIC_URL).' }],
+      tags: documentTags,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -112,6 +119,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(notificationRoutes, { deps });
     await scope.register(recoveryRoutes, { deps });
   }, { prefix: '/api/v1' });
-  await app.register(webRoutes, { deps, root: app });
+  // The HTML pages are no part of the API: kept out of its document.
+  await app.register(async (pages) => {
+    pages.addHook('onRoute', (route) => { route.schema = { ...route.schema, hide: true }; });
+    await pages.register(webRoutes, { deps, root: app });
+  });
   return app;
 }

@@ -37,9 +37,9 @@ export const UserBody = Type.Object({
   id: Type.String(), name: Type.String(), email: Type.String(),
   institution: Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), kind: Enum(institutionKinds) }),
   roles: Type.Array(Type.String()),
-});
+}, { description: 'Un usuario y su institución.' });
 
-export const TokenResponse = Type.Object({ token: Type.String(), expiresAt: Type.String(), user: UserBody });
+export const TokenResponse = Type.Object({ token: Type.String(), expiresAt: Type.String(), user: UserBody }, { description: 'El token bearer, su vencimiento y el usuario.' });
 
 export const InstitutionBody = Type.Object({
   id: Type.String(), code: Type.String(), name: Type.String(), kind: Enum(institutionKinds),
@@ -205,11 +205,11 @@ export const ContactsResponse = Type.Object({
   alterno: Type.Union([Type.Object({ name: Type.String(), email: Type.String() }), Type.Null()]),
   webhook: Type.Union([Type.Object({ url: Type.String(), secretSet: Type.Boolean() }), Type.Null()]),
   updatedAt: Type.Union([Type.String(), Type.Null()]),
-});
+}, { description: 'Los contactos de la institución (el secreto del webhook nunca se muestra).' });
 
 export const PreferencesBody = Type.Object({
   notifications: Enum(notificationModes, 'inmediato: un correo por aviso; resumen_diario: un correo al día con los avisos del día.'),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'Cómo recibe sus avisos por correo.' });
 
 export const DeliveryListQuery = Type.Object({
   status: Type.Optional(Enum(deliveryStatuses)),
@@ -219,3 +219,233 @@ export const DeliveryListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   cursor: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });
+
+// ---- answers -------------------------------------------------------------------------------
+// What each route answers, as fastify serializes it: a property missing here would be dropped
+// from the answer, so every field a read returns is declared, and the shapes that carry a
+// recorded plan or event data stay open (additionalProperties) rather than being cut. Fields a
+// reader may not see (domain/visibility.ts) are optional.
+
+const Open = { additionalProperties: true } as const;
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Instant = Type.String({ description: 'Fecha y hora ISO 8601.' });
+const Counts = Type.Record(Type.String(), Type.Integer(), { description: 'Cantidad por estado.' });
+
+/** The error body, with the description each status gives it in the document. */
+export const errorResponses = <const S extends ReadonlyArray<keyof typeof errorMeanings>>(...statuses: S) =>
+  Object.fromEntries(statuses.map((s) => [s, Type.Object(ErrorBody.properties, { description: errorMeanings[s] })])) as { [K in S[number]]: typeof ErrorBody };
+
+const errorMeanings = {
+  400: 'Petición no válida: un campo, la dirección o la consulta no cumplen el contrato (details.field lo nombra); toda ruta rechaza así los caracteres de control en la dirección.',
+  401: 'Sin sesión, o con un token vencido o no válido.',
+  403: 'El rol o la institución de quien llama no permiten esta acción.',
+  404: 'No existe, o quien llama no puede leerlo todavía.',
+  409: 'En conflicto con el estado actual: cerrada, detenida o una Idempotency-Key ya usada.',
+  422: 'Una regla de la Mesa no permite la acción ahora (plazo, etapa, turno).',
+  429: 'Demasiados intentos: espere lo que indica Retry-After.',
+  503: 'La base de datos o el motor de workflows no responde: reintente (Retry-After).',
+} as const;
+
+export const HealthBody = Type.Object({ status: Type.Literal('ok') }, { description: 'El proceso responde.' });
+
+export const ReadyBody = Type.Object({
+  status: Enum(['ready', 'unavailable']),
+  database: Type.Boolean({ description: 'La base de datos respondió.' }),
+  temporal: Type.Boolean({ description: 'El servicio de workflows respondió.' }),
+}, { description: 'Estado de las dependencias.' });
+
+export const CalendarTokenBody = Type.Object({
+  institution: Type.String(),
+  url: Type.String({ description: 'Dirección secreta del calendario (iCalendar); se muestra solo esta vez.' }),
+}, { description: 'La nueva dirección del calendario.' });
+
+export const SignoffView = Type.Object({
+  institution: Type.String(), position: Enum(positions), comment: Nullable(Type.String()), version: Type.Integer(),
+  round: Type.Integer(), at: Instant, tacit: Type.Boolean({ description: 'Conformidad tácita: el plazo venció sin respuesta.' }),
+});
+
+export const InputView = Type.Object({
+  id: Type.String(), institution: Type.String(), kind: Enum(inputKinds), text: Type.String(),
+  paragraph: Nullable(Type.Integer()), version: Type.Integer(), at: Instant,
+  answer: Type.Optional(Type.Object({ decision: Enum(inputDecisions), reason: Nullable(Type.String()), at: Type.Optional(Instant) })),
+}, { description: 'Un aporte y, si ya se respondió, su respuesta.' });
+
+export const VersionView = Type.Object({ number: Type.Integer(), text: Type.String(), changeSummary: Nullable(Type.String()), at: Instant }, { description: 'Una versión del texto.' });
+
+export const CommentView = Type.Object({ id: Type.String(), institution: Type.String(), text: Type.String(), version: Type.Integer(), at: Instant }, { description: 'Un comentario.' });
+
+/** The answer to a sign-off: the position as recorded. */
+export const SignoffAnswer = Type.Object({
+  institution: Type.String(), position: Enum(positions), comment: Type.Optional(Nullable(Type.String())), version: Type.Integer(), at: Instant,
+}, { description: 'La posición registrada.' });
+
+const RoundCounts = Type.Object({
+  members: Type.Integer(), answered: Type.Integer(), aprueba: Type.Integer(), aprueba_con_observaciones: Type.Integer(),
+  objeta: Type.Integer(), se_abstiene: Type.Integer(), tacit: Type.Integer(),
+});
+
+/** In a list, a stopped item says so; read alone, it says since when and what the engine reported. */
+const StoppedInList = Type.Optional(Type.Literal(true, { description: 'Presente mientras el proceso está detenido.' }));
+const StoppedSince = Type.Optional(Type.Object({ engineStatus: Type.String(), detectedAt: Instant }, { description: 'Presente mientras el proceso está detenido.' }));
+
+const summaryFields = {
+  id: Type.String(),
+  number: Nullable(Type.String({ description: 'Número de acuerdo, una vez adoptada.' })),
+  title: Type.String(), summary: Type.String(),
+  status: Enum(proposalStatuses), stage: Type.String({ description: 'Etapa actual del proceso, o cerrada.' }),
+  objectives: Type.Array(Type.String()), populations: Type.Array(Type.String()),
+  leadWorkingGroup: Type.String(), workingGroups: Type.Array(Type.String()),
+  currentVersion: Type.Integer(),
+  deadlines: Type.Record(Type.String(), Type.String(), { description: 'Vencimiento de cada etapa (ISO 8601).' }),
+  pendingFor: Type.Array(Type.String({ description: 'Instituciones de las que se espera algo en la etapa actual (una OSC solo se ve a sí misma).' })),
+  round: Type.Integer(), consultationOpen: Type.Boolean(),
+  createdAt: Instant, updatedAt: Instant,
+};
+
+export const ProposalSummaryBody = Type.Object({ ...summaryFields, stopped: StoppedInList }, Open);
+
+export const ProposalPage = Type.Object({
+  items: Type.Array(ProposalSummaryBody), nextCursor: Nullable(Type.String({ description: 'Para pedir la página siguiente (cursor).' })),
+}, { description: 'Una página de propuestas.' });
+
+export const ProposalBody = Type.Object({
+  ...summaryFields,
+  stopped: StoppedSince,
+  migrationStages: Type.Optional(Type.Array(Type.String())),
+  priority: Type.Optional(Type.String()),
+  rules: Type.Object({}, { ...Open, description: 'Reglas del proceso: etapas, regla de decisión, quórum, silencio, recordatorios, prórroga.' }),
+  actions: Type.Array(Type.Object({}, Open), { description: 'Acciones previstas: las tareas que nacen al adoptarse.' }),
+  launchedBy: Type.Object({ userId: Type.Optional(Type.String({ description: 'Solo para la Secretaría Técnica.' })), institution: Type.String() }),
+  versions: Type.Array(VersionView),
+  inputs: Type.Array(InputView),
+  signoffs: Type.Optional(Type.Array(SignoffView, { description: 'La posición vigente de cada institución en la última ronda (no para las OSC).' })),
+  signoffHistory: Type.Optional(Type.Array(SignoffView)),
+  pendingSignoffs: Type.Array(Type.String()),
+  decision: Type.Optional(Type.Object({
+    outcome: Enum(['adoptada', 'observada', 'rechazada']), reason: Type.String(), quorumMet: Type.Boolean(), counts: RoundCounts,
+    rule: Type.String(), round: Type.Integer(), version: Type.Integer(), at: Instant,
+  }, { ...Open, description: 'La decisión de la última ronda cerrada.' })),
+  tally: Type.Optional(Type.Object({ round: Type.Integer(), ...RoundCounts.properties }, { description: 'El recuento de la ronda de conformidad vigente.' })),
+  comments: Type.Optional(Type.Array(CommentView)),
+  tasks: Type.Unknown({ description: 'Las tareas nacidas del acuerdo.' }),
+  timeline: Type.Array(Type.Object({ at: Instant, stage: Type.String(), event: Type.String() }, Open)),
+}, { ...Open, description: 'Una propuesta completa, como quien llama puede leerla.' });
+
+const AuditEvent = Type.Object({
+  seq: Type.Integer(), at: Instant,
+  actor: Nullable(Type.String({ description: 'Usuario que actuó: solo para la Secretaría Técnica (null para las demás).' })),
+  institution: Nullable(Type.String()), action: Type.String(),
+  data: Type.Object({}, { ...Open, description: 'Lo registrado por la acción.' }),
+  hash: Type.String({ description: 'Sello de la entrada (HMAC-SHA256 de la entrada y del sello anterior).' }), prevHash: Type.String(),
+}, { description: 'Una entrada sellada del registro de auditoría.' });
+
+export const AuditBody = Type.Object({
+  events: Type.Array(AuditEvent, { description: 'Vacío para las OSC, que solo reciben el resultado.' }),
+  verified: Type.Boolean({ description: 'La cadena, sus anclas y lo publicado coinciden.' }),
+  problems: Type.Optional(Type.Array(Type.Object({ seq: Nullable(Type.Integer()), field: Type.String(), message: Type.String() }, { description: 'Qué entrada (seq) o campo falló, y por qué.' }))),
+}, { ...Open, description: 'El registro de auditoría y su verificación.' });
+
+export const InboxBody = Type.Object({
+  items: Type.Array(Type.Object({
+    id: Type.String(), at: Instant, kind: Type.String(), title: Type.String(), read: Type.Boolean(),
+    proposalId: Type.Optional(Type.String()), taskId: Type.Optional(Type.String()), dueAt: Type.Optional(Type.String()),
+  }, Open)),
+}, { description: 'Lo pendiente (primero, por vencimiento) y los avisos.' });
+
+export const ReadMark = Type.Object({ id: Type.String(), read: Type.Boolean() }, { description: 'El mensaje, marcado como leído.' });
+
+const taskFields = {
+  id: Type.String(), proposalId: Type.String(), agreementNumber: Type.String(), index: Type.Integer(),
+  title: Type.String(), deliverable: Type.String(), responsible: Type.Array(Type.String()), accepted: Type.Array(Type.String()),
+  status: Enum(taskStatuses), dueAt: Instant, overdue: Type.Boolean(), percent: Type.Integer(),
+  pendingFor: Type.Array(Type.String()), createdAt: Instant, updatedAt: Instant,
+};
+
+export const TaskSummaryBody = Type.Object({ ...taskFields, stopped: StoppedInList }, Open);
+
+export const TaskPage = Type.Object({ items: Type.Array(TaskSummaryBody), nextCursor: Nullable(Type.String()) }, { description: 'Una página de tareas.' });
+
+export const ProgressView = Type.Object({
+  institution: Type.String(), percent: Type.Integer(),
+  note: Type.Optional(Nullable(Type.String({ description: 'Solo para el lado del Estado.' }))),
+  evidenceUrl: Type.Optional(Nullable(Type.String({ description: 'Solo para el lado del Estado.' }))),
+  at: Instant,
+}, { description: 'Un informe de avance.' });
+
+export const TaskBody = Type.Object({
+  ...taskFields,
+  stopped: StoppedSince,
+  lines: Type.Array(Type.Object({ institution: Type.String(), accepted: Type.Boolean(), completed: Type.Boolean(), percent: Type.Integer() })),
+  progress: Type.Array(ProgressView),
+}, { ...Open, description: 'Una tarea, con el avance de cada institución.' });
+
+const DimensionRowBody = Type.Object({
+  key: Type.String(), proposals: Counts, tasks: Counts, tasksTotal: Type.Integer(), overdue: Type.Integer(),
+});
+
+export const PnmReportBody = Type.Object({
+  generatedAt: Instant,
+  pipeline: Type.Array(Type.Object({ stage: Type.String(), proposals: Type.Integer() })),
+  objectives: Type.Array(DimensionRowBody), populations: Type.Array(DimensionRowBody), workingGroups: Type.Array(DimensionRowBody),
+}, Open);
+
+export const InstitutionsReportBody = Type.Object({
+  institutions: Type.Array(Type.Object({
+    institution: Type.String(), name: Type.String(), tasks: Counts, overdue: Type.Integer(),
+    averageDaysToAccept: Nullable(Type.Number()),
+    signoffsAnswered: Nullable(Type.Integer({ description: 'null para las OSC.' })),
+    signoffsTacit: Nullable(Type.Integer({ description: 'null para las OSC.' })),
+    averageHoursToAnswer: Nullable(Type.Number({ description: 'null para las OSC, o sin respuestas.' })),
+  }, Open)),
+}, Open);
+
+/** A report in JSON, or the same figures as CSV (Accept: text/csv). */
+export const reportAnswer = <T extends typeof PnmReportBody | typeof InstitutionsReportBody>(json: T) => ({
+  description: 'El informe en JSON, o en CSV con Accept: text/csv.',
+  content: {
+    'application/json': { schema: json },
+    'text/csv': { schema: Type.String({ description: 'Las mismas cifras en CSV (UTF-8).' }) },
+  },
+});
+
+export const DeliveryPage = Type.Object({
+  items: Type.Array(Type.Object({
+    id: Type.String(), channel: Type.String(), recipient: Type.String(), institution: Type.String(), kind: Type.String(),
+    subject: Type.String(), status: Enum(deliveryStatuses), attempts: Type.Integer(), lastError: Nullable(Type.String()),
+    createdAt: Instant, sentAt: Nullable(Instant), proposalId: Type.Optional(Type.String()), taskId: Type.Optional(Type.String()),
+  }, Open)),
+  nextCursor: Nullable(Type.String()),
+}, { description: 'Una página de entregas.' });
+
+export const StoppedList = Type.Object({
+  items: Type.Array(Type.Object({
+    kind: Enum(['propuesta', 'tarea']), id: Type.String(), title: Type.String(), engineStatus: Type.String(), detectedAt: Instant,
+  }, Open)),
+}, { description: 'Los procesos detenidos, el más antiguo primero.' });
+
+/** The document's sections, one per part of the Mesa. */
+export const documentTags = [
+  { name: 'sistema', description: 'Estado del servicio.' },
+  { name: 'auth', description: 'Sesión y usuario.' },
+  { name: 'registro', description: 'Instituciones, grupos de trabajo y comisiones.' },
+  { name: 'propuestas', description: 'Proceso 1: propuestas, aportes, versiones y conformidad.' },
+  { name: 'tareas', description: 'Proceso 2: tareas de los acuerdos.' },
+  { name: 'bandeja', description: 'Lo que espera a cada institución y su calendario.' },
+  { name: 'informes', description: 'Avance de la PNM y cumplimiento por institución.' },
+  { name: 'notificaciones', description: 'Contactos, preferencias y entregas de avisos.' },
+  { name: 'supervision', description: 'Procesos detenidos y su recuperación (Secretaría Técnica).' },
+];
+
+// The answers as types, for the pages that render them (api/web/pages).
+export type UserAnswer = Static<typeof UserBody>;
+export type InstitutionAnswer = Static<typeof InstitutionBody>;
+export type GroupAnswer = Static<typeof GroupBody>;
+export type ProposalList = Static<typeof ProposalPage>;
+export type ProposalAnswer = Static<typeof ProposalBody>;
+export type AuditAnswer = Static<typeof AuditBody>;
+export type InboxAnswer = Static<typeof InboxBody>;
+export type TaskList = Static<typeof TaskPage>;
+export type TaskAnswer = Static<typeof TaskBody>;
+export type PnmReport = Static<typeof PnmReportBody>;
+export type InstitutionsReport = Static<typeof InstitutionsReportBody>;
+export type StoppedProcesses = Static<typeof StoppedList>;

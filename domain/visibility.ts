@@ -76,9 +76,9 @@ interface ProposalParts {
  * secretariat: who launched it by institution, not by user.
  */
 export function proposalForReader<P extends ProposalParts>(r: Reader, p: P) {
-  const { launchedBy, signoffs, signoffHistory, comments, ...rest } = p;
+  const { launchedBy, ...rest } = p;
   const launcher = readsUserIds(r) ? launchedBy : { institution: launchedBy.institution };
-  if (readsDeliberation(r)) return { ...rest, launchedBy: launcher, signoffs, signoffHistory, comments };
+  if (readsDeliberation(r)) return { ...rest, launchedBy: launcher };
   // The lists stay, empty, so the proposal keeps the contract's shape for every reader.
   return {
     ...rest, launchedBy: launcher, pendingFor: pendingForReader(r, p.pendingFor), pendingSignoffs: [] as string[],
@@ -96,7 +96,7 @@ export const summaryForReader = <S extends { pendingFor: string[] }>(r: Reader, 
  */
 export function auditForReader<
   E extends { actor: string | null }, A extends { events: E[]; verified: boolean; problems?: Array<{ field: string; message: string }> },
->(r: Reader, audit: A) {
+>(r: Reader, audit: A & { events: E[] }) {
   if (!readsDeliberation(r)) return { events: [] as E[], verified: audit.verified };
   if (readsUserIds(r)) return audit;
   // A broken actor column would be described with the user ids it holds.

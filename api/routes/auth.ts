@@ -5,7 +5,7 @@ import type { AppDeps } from '../app';
 import { currentUser, dummyPasswordHash, hashPassword, needsRehash, newToken, verifyAgainstDummy, verifyPassword } from '../auth';
 import { ApiError } from '../errors';
 import { LoginThrottle, defaultThrottleLimits } from '../login-throttle';
-import { ErrorBody, TokenRequest, TokenResponse, UserBody } from '../schemas';
+import { errorResponses, TokenRequest, TokenResponse, UserBody } from '../schemas';
 
 // Control characters (NUL above all, which PostgreSQL cannot store or compare) and lone surrogates
 // are no part of any address: refused before the database is asked.
@@ -18,9 +18,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
 
   app.post('/auth/token', {
     schema: {
+      operationId: 'createToken', tags: ['auth'],
       summary: 'Inicia sesión: devuelve un token bearer. Tras varios intentos fallidos (por cuenta o por dirección) responde 429 con Retry-After.',
       security: [], body: TokenRequest,
-      response: { 200: TokenResponse, 401: ErrorBody, 429: ErrorBody },
+      response: { 200: TokenResponse, ...errorResponses(400, 401, 429, 503) },
     },
   }, async (request, reply) => {
     const { email, password } = request.body;
@@ -51,5 +52,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
 };
 
 export const meRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app) => {
-  app.get('/me', { schema: { summary: 'El usuario que llama.', response: { 200: UserBody } } }, async (request) => currentUser(request));
+  app.get('/me', {
+    schema: { operationId: 'getMe', tags: ['auth'], summary: 'El usuario que llama.', response: { 200: UserBody, ...errorResponses(400, 401, 503) } },
+  }, async (request) => currentUser(request));
 };

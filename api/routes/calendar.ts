@@ -9,11 +9,16 @@ import type { AppDeps } from '../app';
 import { authenticate, currentUser, newToken, tokenHash } from '../auth';
 import { notFound } from '../errors';
 import { toIcs } from '../ics';
+import { CalendarTokenBody, errorResponses } from '../schemas';
 
 export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/api/v1/calendar/token', {
     onRequest: authenticate(deps.db),
-    schema: { summary: 'Crea (o renueva) la dirección secreta del calendario de su institución; la anterior deja de funcionar.' },
+    schema: {
+      operationId: 'createCalendarToken', tags: ['bandeja'],
+      summary: 'Crea (o renueva) la dirección secreta del calendario de su institución; la anterior deja de funcionar.',
+      response: { 201: CalendarTokenBody, ...errorResponses(400, 401, 503) },
+    },
   }, async (request, reply) => {
     const code = currentUser(request).institution.code;
     const { token, hash } = newToken();
@@ -22,7 +27,14 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
   });
 
   app.get('/calendar/:file', {
-    schema: { summary: 'Plazos abiertos de una institución (iCalendar).', security: [], params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]+\\.ics$', maxLength: 200 }) }) },
+    schema: {
+      operationId: 'getCalendarFeed', tags: ['bandeja'], summary: 'Plazos abiertos de una institución (iCalendar).', security: [],
+      params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]+\\.ics$', maxLength: 200, description: 'El token de la dirección secreta, seguido de .ics.' }) }),
+      response: {
+        200: { description: 'Los plazos abiertos, en iCalendar.', content: { 'text/calendar': { schema: Type.String() } } },
+        ...errorResponses(400, 404, 503),
+      },
+    },
   }, async (request, reply) => {
     const token = request.params.file.replace(/\.ics$/, '');
     const institution = await institutionOfCalendarToken(deps.db, tokenHash(token));

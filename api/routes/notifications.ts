@@ -13,7 +13,7 @@ import { ApiError, forbidden, notFound } from '../errors';
 import { registrationProblem, WebhookAllowList } from '../../activities/webhook-targets';
 import { mayReadContactsOf, readsEveryInstitution } from '../../domain/visibility';
 import { readerOf } from '../reader';
-import { ContactsBody, ContactsResponse, DeliveryListQuery, PreferencesBody } from '../schemas';
+import { ContactsBody, ContactsResponse, DeliveryListQuery, DeliveryPage, errorResponses, PreferencesBody } from '../schemas';
 
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) });
 
@@ -26,7 +26,11 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   }
 
   app.get('/institutions/:code/contacts', {
-    schema: { summary: 'Contactos y webhook de una institución (la Secretaría Técnica, o la propia institución).', params: CodeParams, response: { 200: ContactsResponse } },
+    schema: {
+      operationId: 'getInstitutionContacts', tags: ['notificaciones'],
+      summary: 'Contactos y webhook de una institución (la Secretaría Técnica, o la propia institución).',
+      params: CodeParams, response: { 200: ContactsResponse, ...errorResponses(400, 401, 403, 404, 503) },
+    },
   }, async (request) => {
     const { code } = request.params;
     if (!mayReadContactsOf(readerOf(request), code)) throw forbidden('Solo la Secretaría Técnica o la propia institución ven sus contactos.');
@@ -37,8 +41,9 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   app.put('/institutions/:code/contacts', {
     onRequest: requireRole('secretaria'),
     schema: {
+      operationId: 'setInstitutionContacts', tags: ['notificaciones'],
       summary: 'Reemplaza los contactos titular y alterno y el webhook de una institución.',
-      params: CodeParams, body: ContactsBody, response: { 200: ContactsResponse },
+      params: CodeParams, body: ContactsBody, response: { 200: ContactsResponse, ...errorResponses(400, 401, 403, 404, 503) },
     },
   }, async (request) => {
     const { code } = request.params;
@@ -51,12 +56,20 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
     return getContacts(db, code);
   });
 
-  app.get('/me/preferences', { schema: { summary: 'Cómo recibe sus avisos por correo quien llama.', response: { 200: PreferencesBody } } }, async (request) => ({
+  app.get('/me/preferences', {
+    schema: {
+      operationId: 'getMyPreferences', tags: ['notificaciones'], summary: 'Cómo recibe sus avisos por correo quien llama.',
+      response: { 200: PreferencesBody, ...errorResponses(400, 401, 503) },
+    },
+  }, async (request) => ({
     notifications: await getNotificationMode(db, currentUser(request).id),
   }));
 
   app.put('/me/preferences', {
-    schema: { summary: 'Elige un correo por aviso (inmediato) o un resumen diario.', body: PreferencesBody, response: { 200: PreferencesBody } },
+    schema: {
+      operationId: 'setMyPreferences', tags: ['notificaciones'], summary: 'Elige un correo por aviso (inmediato) o un resumen diario.',
+      body: PreferencesBody, response: { 200: PreferencesBody, ...errorResponses(400, 401, 503) },
+    },
   }, async (request) => {
     await setNotificationMode(db, currentUser(request).id, request.body.notifications);
     return { notifications: request.body.notifications };
@@ -65,7 +78,8 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   app.get('/deliveries', {
     schema: {
       summary: 'Entregas por correo y webhook: enviadas, pendientes y fallidas, con el motivo (todas para la Secretaría Técnica; las de su institución para las demás).',
-      querystring: DeliveryListQuery,
+      operationId: 'listDeliveries', tags: ['notificaciones'],
+      querystring: DeliveryListQuery, response: { 200: DeliveryPage, ...errorResponses(400, 401, 403, 503) },
     },
   }, async (request) => {
     const { cursor, ...filters } = request.query;

@@ -21,8 +21,8 @@ import { actorOf, updateWorkflow } from '../workflow-updates';
 import { checkProcess } from '../../activities/supervision';
 import { stoppedConflict } from './recovery';
 import {
-  AnswerBody, CommentBody, EmptyBody, IdParams, InputBody, InputParams, SignoffBody, VersionBody, WithdrawBody,
-  WorkingGroupDecisionBody,
+  AnswerBody, AuditBody, CommentBody, CommentView, EmptyBody, errorResponses, IdParams, InputBody, InputParams, InputView, ProposalBody,
+  SignoffAnswer, SignoffBody, VersionBody, VersionView, WithdrawBody, WorkingGroupDecisionBody,
 } from '../schemas';
 
 /** An action on a proposal; without a running workflow, the proposal is unknown or closed. */
@@ -42,7 +42,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
 
   app.post('/proposals/:id/working-group-decision', {
     onRequest: requireRole('secretaria', 'miembro'),
-    schema: { summary: 'Decisión del grupo de trabajo: avanzar, devolver o rechazar.', params: IdParams, body: WorkingGroupDecisionBody },
+    schema: {
+      operationId: 'decideInWorkingGroup', tags: ['propuestas'], summary: 'Decisión del grupo de trabajo: avanzar, devolver o rechazar.',
+      params: IdParams, body: WorkingGroupDecisionBody, response: { 200: ProposalBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     await updateProposal(db, temporal, id, workingGroupDecisionUpdate, {
@@ -53,7 +56,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
 
   app.post('/proposals/:id/inputs', {
     onRequest: requireRole('osc', 'apoyo'),
-    schema: { summary: 'Aporte de una OSC (durante la consulta) o de un organismo de apoyo.', params: IdParams, body: InputBody },
+    schema: {
+      operationId: 'submitInput', tags: ['propuestas'], summary: 'Aporte de una OSC (durante la consulta) o de un organismo de apoyo.',
+      params: IdParams, body: InputBody, response: { 201: InputView, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     // Civil society cannot tell a proposal it may not read yet from one that does not exist.
@@ -66,7 +72,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
 
   app.post('/proposals/:id/inputs/:inputId/answer', {
     onRequest: requireRole('secretaria'),
-    schema: { summary: 'Respuesta de la Secretaría Técnica a un aporte.', params: InputParams, body: AnswerBody },
+    schema: {
+      operationId: 'answerInput', tags: ['propuestas'], summary: 'Respuesta de la Secretaría Técnica a un aporte.',
+      params: InputParams, body: AnswerBody, response: { 200: InputView, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id, inputId } = request.params;
     await updateProposal(db, temporal, id, answerInputUpdate, {
@@ -77,7 +86,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
 
   app.post('/proposals/:id/versions', {
     onRequest: requireRole('secretaria'),
-    schema: { summary: 'Nueva versión del texto.', params: IdParams, body: VersionBody },
+    schema: {
+      operationId: 'publishVersion', tags: ['propuestas'], summary: 'Nueva versión del texto.',
+      params: IdParams, body: VersionBody, response: { 201: VersionView, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     const { number } = await updateProposal(db, temporal, id, publishVersionUpdate, {
@@ -88,7 +100,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
 
   app.post('/proposals/:id/advance', {
     onRequest: requireRole('secretaria'),
-    schema: { summary: 'Cierra la etapa actual antes de su plazo y abre la siguiente.', params: IdParams, body: EmptyBody },
+    schema: {
+      operationId: 'advanceProposal', tags: ['propuestas'], summary: 'Cierra la etapa actual antes de su plazo y abre la siguiente.',
+      params: IdParams, body: EmptyBody, response: { 200: ProposalBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     await updateProposal(db, temporal, id, advanceUpdate, { actor: actorOf(currentUser(request)) }, updateIdFor(request, key));
@@ -97,7 +112,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
 
   app.post('/proposals/:id/signoffs', {
     onRequest: requireRole('miembro'),
-    schema: { summary: 'Posición de una institución miembro en la ronda de conformidad.', params: IdParams, body: SignoffBody },
+    schema: {
+      operationId: 'giveSignoff', tags: ['propuestas'], summary: 'Posición de una institución miembro en la ronda de conformidad.',
+      params: IdParams, body: SignoffBody, response: { 200: SignoffAnswer, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const user = currentUser(request);
     const { position, comment, institution } = request.body;
@@ -112,7 +130,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
 
   app.post('/proposals/:id/comments', {
     onRequest: requireRole('secretaria', 'miembro', 'observador', 'apoyo'),
-    schema: { summary: 'Comentario sobre la propuesta (todas las instituciones salvo las OSC).', params: IdParams, body: CommentBody },
+    schema: {
+      operationId: 'commentProposal', tags: ['propuestas'], summary: 'Comentario sobre la propuesta (todas las instituciones salvo las OSC).',
+      params: IdParams, body: CommentBody, response: { 201: CommentView, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { commentId } = await updateProposal(db, temporal, request.params.id, commentUpdate, {
       actor: actorOf(currentUser(request)), text: request.body.text,
@@ -122,7 +143,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
 
   app.post('/proposals/:id/withdraw', {
     onRequest: requireRole('secretaria'),
-    schema: { summary: 'Retira la propuesta (motivo obligatorio).', params: IdParams, body: WithdrawBody },
+    schema: {
+      operationId: 'withdrawProposal', tags: ['propuestas'], summary: 'Retira la propuesta (motivo obligatorio).',
+      params: IdParams, body: WithdrawBody, response: { 200: ProposalBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     await updateProposal(db, temporal, id, withdrawUpdate, { actor: actorOf(currentUser(request)), reason: request.body.reason }, updateIdFor(request, key));
@@ -132,7 +156,8 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
   app.get('/proposals/:id/audit', {
     schema: {
       summary: 'Registro de auditoría sellado y su verificación: la cadena, su cabeza frente al workflow y al último punto de control firmado, y lo publicado frente al registro; «problems» dice qué entrada o campo falló y por qué.',
-      params: IdParams,
+      operationId: 'getProposalAudit', tags: ['propuestas'],
+      params: IdParams, response: { 200: AuditBody, ...errorResponses(400, 401, 404, 503) },
     },
   }, async (request) => {
     const reader = readerOf(request);

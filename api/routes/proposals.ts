@@ -11,7 +11,7 @@ import type { AppDeps } from '../app';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, forbidden, notFound } from '../errors';
 import { idempotent, idFromKey } from '../idempotency';
-import { IdParams, ProposalLaunchBody, ProposalListQuery } from '../schemas';
+import { errorResponses, IdParams, ProposalBody, ProposalLaunchBody, ProposalListQuery, ProposalPage } from '../schemas';
 import { readerOf } from '../reader';
 import { mayFilterPendingFor, readsDeliberation } from '../../domain/visibility';
 import { markStopped, withStop } from './recovery';
@@ -19,7 +19,10 @@ import { markStopped, withStop } from './recovery';
 export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/proposals', {
     onRequest: requireRole('secretaria'),
-    schema: { summary: 'Lanza una propuesta (Secretaría Técnica).', body: ProposalLaunchBody },
+    schema: {
+      operationId: 'launchProposal', tags: ['propuestas'], summary: 'Lanza una propuesta (Secretaría Técnica).',
+      body: ProposalLaunchBody, response: { 201: ProposalBody, ...errorResponses(400, 401, 403, 409, 503) },
+    },
   }, async (request, reply) => idempotent(deps.db, request, reply, async (key) => {
     const problems = launchProblems(request.body, await registryView(deps.db));
     if (problems[0]) {
@@ -52,7 +55,10 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
   }));
 
   app.get('/proposals', {
-    schema: { summary: 'Lista de propuestas, las más recientes primero.', querystring: ProposalListQuery },
+    schema: {
+      operationId: 'listProposals', tags: ['propuestas'], summary: 'Lista de propuestas, las más recientes primero.',
+      querystring: ProposalListQuery, response: { 200: ProposalPage, ...errorResponses(400, 401, 403, 503) },
+    },
   }, async (request) => {
     const { cursor, ...filters } = request.query;
     const reader = readerOf(request);
@@ -66,7 +72,10 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
   });
 
   app.get('/proposals/:id', {
-    schema: { summary: 'Una propuesta completa.', params: IdParams },
+    schema: {
+      operationId: 'getProposal', tags: ['propuestas'], summary: 'Una propuesta completa.',
+      params: IdParams, response: { 200: ProposalBody, ...errorResponses(400, 401, 404, 503) },
+    },
   }, async (request) => {
     // A proposal the caller may not read yet is, for it, one that does not exist.
     const proposal = await readProposal(deps.db, readerOf(request), request.params.id);

@@ -10,7 +10,7 @@ import type { AppDeps } from '../app';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent } from '../idempotency';
-import { IdParams, RecoveryBody } from '../schemas';
+import { errorResponses, IdParams, ProposalBody, RecoveryBody, StoppedList, TaskBody } from '../schemas';
 
 const names: Record<ProcessKind, { one: string; the: string }> = {
   propuesta: { one: 'propuesta', the: 'La propuesta' },
@@ -28,14 +28,20 @@ export const recoveryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
 
   app.get('/processes/stopped', {
     onRequest: requireRole('secretaria'),
-    schema: { summary: 'Propuestas y tareas detenidas: abiertas, pero sin proceso en curso en el motor (Secretaría Técnica).' },
+    schema: {
+      operationId: 'listStoppedProcesses', tags: ['supervision'],
+      summary: 'Propuestas y tareas detenidas: abiertas, pero sin proceso en curso en el motor (Secretaría Técnica).',
+      response: { 200: StoppedList, ...errorResponses(400, 401, 403, 503) },
+    },
   }, async () => ({ items: await listStopped(db) }));
 
   const recovery = (kind: ProcessKind, path: string) => app.post(`/${path}/:id/recovery`, {
     onRequest: requireRole('secretaria'),
     schema: {
+      operationId: kind === 'propuesta' ? 'recoverProposal' : 'recoverTask', tags: ['supervision'],
       summary: `Reanuda o cierra una ${names[kind].one} detenida (Secretaría Técnica).`,
       params: IdParams, body: RecoveryBody,
+      response: { 200: kind === 'propuesta' ? ProposalBody : TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
     },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;

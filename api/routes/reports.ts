@@ -8,6 +8,7 @@ import type { AppDeps } from '../app';
 import { toCsv } from '../csv';
 import { institutionsReportForReader, readsDeliberation } from '../../domain/visibility';
 import { readerOf } from '../reader';
+import { errorResponses, InstitutionsReportBody, PnmReportBody, reportAnswer } from '../schemas';
 
 const wantsCsv = (request: FastifyRequest) => /text\/csv/.test(request.headers.accept ?? '');
 
@@ -17,7 +18,11 @@ function sendCsv(reply: FastifyReply, name: string, csv: string) {
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get('/reports/pnm', {
-    schema: { summary: 'Avance por objetivo de la PNM, población y grupo de trabajo (JSON, o CSV con Accept: text/csv).' },
+    schema: {
+      operationId: 'getPnmReport', tags: ['informes'],
+      summary: 'Avance por objetivo de la PNM, población y grupo de trabajo (JSON, o CSV con Accept: text/csv).',
+      response: { 200: reportAnswer(PnmReportBody), ...errorResponses(400, 401, 503) },
+    },
   }, async (request, reply) => {
     // Civil society's figures count only the proposals it may read.
     const report = await pnmReport(deps.db, { publicOnly: !readsDeliberation(readerOf(request)) });
@@ -37,7 +42,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
   });
 
   app.get('/reports/institutions', {
-    schema: { summary: 'Cumplimiento por institución miembro (JSON, o CSV con Accept: text/csv).' },
+    schema: {
+      operationId: 'getInstitutionsReport', tags: ['informes'],
+      summary: 'Cumplimiento por institución miembro (JSON, o CSV con Accept: text/csv).',
+      response: { 200: reportAnswer(InstitutionsReportBody), ...errorResponses(400, 401, 503) },
+    },
   }, async (request, reply) => {
     const report = institutionsReportForReader(readerOf(request), await institutionsReport(deps.db));
     if (!wantsCsv(request)) return report;

@@ -13,7 +13,8 @@ import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent, updateIdFor } from '../idempotency';
 import {
-  ChangeDecisionBody, ChangeRequestBody, CompletionBody, EmptyBody, IdParams, ProgressBody, TaskListQuery, VerificationBody,
+  AuditBody, ChangeDecisionBody, ChangeRequestBody, CompletionBody, EmptyBody, errorResponses, IdParams, ProgressBody, ProgressView, TaskBody,
+  TaskListQuery, TaskPage, VerificationBody,
 } from '../schemas';
 import { actorOf, updateWorkflow } from '../workflow-updates';
 import { decodeCursor, encodeCursor } from '../cursor';
@@ -37,21 +38,33 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
   }
 
   app.get('/tasks', {
-    schema: { summary: 'Tareas de los acuerdos, las más recientes primero.', querystring: TaskListQuery },
+    schema: {
+      operationId: 'listTasks', tags: ['tareas'], summary: 'Tareas de los acuerdos, las más recientes primero.',
+      querystring: TaskListQuery, response: { 200: TaskPage, ...errorResponses(400, 401, 503) },
+    },
   }, async (request) => {
     const { cursor, ...filters } = request.query;
     const page = await listTasks(db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
     return { items: await markStopped(deps, 'tarea', page.items), nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
-  app.get('/tasks/:id', { schema: { summary: 'Una tarea, con el avance de cada institución.', params: IdParams } }, async (request) => {
+  app.get('/tasks/:id', {
+    schema: {
+      operationId: 'getTask', tags: ['tareas'], summary: 'Una tarea, con el avance de cada institución.',
+      params: IdParams, response: { 200: TaskBody, ...errorResponses(400, 401, 404, 503) },
+    },
+  }, async (request) => {
     const task = await getTask(db, request.params.id);
     if (!task) throw notFound(`No existe la tarea «${request.params.id}».`);
     return withStop(deps, 'tarea', request.params.id, taskForReader(readerOf(request), task));
   });
 
   app.get('/tasks/:id/audit', {
-    schema: { summary: 'Registro de auditoría de la tarea y su verificación, con lo que falló («problems»), como el de las propuestas.', params: IdParams },
+    schema: {
+      operationId: 'getTaskAudit', tags: ['tareas'],
+      summary: 'Registro de auditoría de la tarea y su verificación, con lo que falló («problems»), como el de las propuestas.',
+      params: IdParams, response: { 200: AuditBody, ...errorResponses(400, 401, 404, 503) },
+    },
   }, async (request) => {
     const { head: _head, ...audit } = await verifiedTaskAudit(deps, request.params.id);
     if (audit.events.length === 0 && !(await getTaskRow(db, request.params.id))) throw notFound(`No existe la tarea «${request.params.id}».`);
@@ -60,7 +73,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
 
   app.post('/tasks/:id/accept', {
     onRequest: requireRole('miembro'),
-    schema: { summary: 'La institución responsable aprueba (acepta) la tarea.', params: IdParams, body: EmptyBody },
+    schema: {
+      operationId: 'acceptTask', tags: ['tareas'], summary: 'La institución responsable aprueba (acepta) la tarea.',
+      params: IdParams, body: EmptyBody, response: { 200: TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
     statusCode: 200,
     body: await act(request.params.id, acceptTaskUpdate, { actor: actorOf(currentUser(request)) }, updateIdFor(request, key)),
@@ -68,7 +84,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
 
   app.post('/tasks/:id/reassignment-request', {
     onRequest: requireRole('miembro'),
-    schema: { summary: 'Pide reasignar la tarea o, con proposedDueDate, una nueva fecha.', params: IdParams, body: ChangeRequestBody },
+    schema: {
+      operationId: 'requestTaskChange', tags: ['tareas'], summary: 'Pide reasignar la tarea o, con proposedDueDate, una nueva fecha.',
+      params: IdParams, body: ChangeRequestBody, response: { 200: TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
     statusCode: 200,
     body: await act(request.params.id, requestChangeUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
@@ -76,7 +95,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
 
   app.post('/tasks/:id/reassignment-decision', {
     onRequest: requireRole('secretaria'),
-    schema: { summary: 'La Secretaría Técnica concede o deniega la solicitud pendiente.', params: IdParams, body: ChangeDecisionBody },
+    schema: {
+      operationId: 'decideTaskChange', tags: ['tareas'], summary: 'La Secretaría Técnica concede o deniega la solicitud pendiente.',
+      params: IdParams, body: ChangeDecisionBody, response: { 200: TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     // Only active member institutions carry out tasks (an OSC or an unknown code never does);
     // the workflow checks the rest against the task's own lines.
@@ -94,7 +116,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
 
   app.post('/tasks/:id/progress', {
     onRequest: requireRole('miembro'),
-    schema: { summary: 'Informe de avance de una institución responsable.', params: IdParams, body: ProgressBody },
+    schema: {
+      operationId: 'reportTaskProgress', tags: ['tareas'], summary: 'Informe de avance de una institución responsable.',
+      params: IdParams, body: ProgressBody, response: { 201: ProgressView, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => {
     const user = currentUser(request);
     const task = await act(request.params.id, reportProgressUpdate, { actor: actorOf(user), ...request.body }, updateIdFor(request, key));
@@ -104,7 +129,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
 
   app.post('/tasks/:id/completion', {
     onRequest: requireRole('miembro'),
-    schema: { summary: 'Una institución responsable entrega el resultado de su parte.', params: IdParams, body: CompletionBody },
+    schema: {
+      operationId: 'completeTask', tags: ['tareas'], summary: 'Una institución responsable entrega el resultado de su parte.',
+      params: IdParams, body: CompletionBody, response: { 200: TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
     statusCode: 200,
     body: await act(request.params.id, completeTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
@@ -112,7 +140,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
 
   app.post('/tasks/:id/verification', {
     onRequest: requireRole('secretaria'),
-    schema: { summary: 'La Secretaría Técnica verifica (cierra) o devuelve la tarea.', params: IdParams, body: VerificationBody },
+    schema: {
+      operationId: 'verifyTask', tags: ['tareas'], summary: 'La Secretaría Técnica verifica (cierra) o devuelve la tarea.',
+      params: IdParams, body: VerificationBody, response: { 200: TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
   }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
     statusCode: 200,
     body: await act(request.params.id, verifyTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),

@@ -13,6 +13,9 @@ import { tokenHash } from '../auth';
 import { contextOf, langCookie, loginCsrfCookie, newCsrf, sameSecret, sessionCookie, setCookie, type ApiAnswer, type Ctx } from './context';
 import type { Html } from './html';
 import type { FormState } from './layout';
+import type {
+  AuditAnswer, GroupAnswer, InboxAnswer, InstitutionAnswer, InstitutionsReport, PnmReport, ProposalAnswer, ProposalList, StoppedProcesses, TaskAnswer, TaskList,
+} from '../schemas';
 import { errorPage, homePage, loginPage, proposalListPage } from './pages/home';
 import { inboxPage } from './pages/inbox';
 import { launchPage } from './pages/launch';
@@ -123,11 +126,11 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     if (!ctx.csrf || !sameSecret(one(form._csrf), ctx.csrf)) throw new WebError(403, ctx.t('Su sesión expiró o el formulario caducó. Vuelva a intentarlo.'));
   }
 
-  /** The API's answer to a page read; its refusals become the page's. */
-  async function read(ctx: Ctx, url: string) {
+  /** The API's answer to a page read, in the shape its route declares (api/schemas.ts); its refusals become the page's. */
+  async function read<Answer>(ctx: Ctx, url: string): Promise<Answer> {
     const answer = await ctx.api('GET', url);
     if (answer.status >= 400) throw new WebError(answer.status, answer.body?.error?.message ?? ctx.t('No encontrado'));
-    return answer.body;
+    return answer.body as Answer;
   }
 
   app.get('/static/mesa.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css));
@@ -188,16 +191,16 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     const kind = ctx.user!.institution.kind;
     const proposalsUrl = kind === 'osc' ? '/api/v1/proposals?stage=consulta&limit=100' : kind === 'miembro' ? null : '/api/v1/proposals?status=en_curso&limit=200';
     const [inbox, proposals, tasks, stopped] = await Promise.all([
-      read(ctx, '/api/v1/inbox'),
-      proposalsUrl ? read(ctx, proposalsUrl) : { items: [] },
-      kind === 'secretaria' ? read(ctx, '/api/v1/tasks?limit=200') : { items: [] },
-      kind === 'secretaria' ? read(ctx, '/api/v1/processes/stopped') : { items: [] },
+      read<InboxAnswer>(ctx, '/api/v1/inbox'),
+      proposalsUrl ? read<ProposalList>(ctx, proposalsUrl) : { items: [] },
+      kind === 'secretaria' ? read<TaskList>(ctx, '/api/v1/tasks?limit=200') : { items: [] },
+      kind === 'secretaria' ? read<StoppedProcesses>(ctx, '/api/v1/processes/stopped') : { items: [] },
     ]);
     const soon = Date.now() + 14 * 24 * 3600 * 1000;
     // At risk: overdue now or by then.
-    const atRisk = tasks.items.filter((task: any) => isOverdue(task, soon))
-      .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
-    const open = kind === 'osc' ? proposals.items.filter((p: any) => p.consultationOpen) : proposals.items;
+    const atRisk = tasks.items.filter((task) => isOverdue(task, soon))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    const open = kind === 'osc' ? proposals.items.filter((p) => p.consultationOpen) : proposals.items;
     return send(reply, homePage(ctx, { inbox: inbox.items, proposals: open, tasksAtRisk: atRisk, stopped: stopped.items }));
   });
 
@@ -208,13 +211,14 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     const params = new URLSearchParams({ limit: '50', ...Object.fromEntries(Object.entries({ ...q, cursor: request.query.cursor }).filter(([, v]) => v)) as Record<string, string> });
     const answer = await ctx.api('GET', `/api/v1/proposals?${params.toString()}`);
     if (answer.status === 400) throw new WebError(400, answer.body.error.message);
-    return send(reply, proposalListPage(ctx, answer.body.items, q, answer.body.nextCursor));
+    const list = answer.body as ProposalList;
+    return send(reply, proposalListPage(ctx, list.items, q, list.nextCursor));
   });
 
   app.get('/bandeja', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    return send(reply, inboxPage(ctx, (await read(ctx, '/api/v1/inbox')).items));
+    return send(reply, inboxPage(ctx, (await read<InboxAnswer>(ctx, '/api/v1/inbox')).items));
   });
 
   app.post<{ Body: Form }>('/bandeja/leido', async (request, reply) => {
@@ -228,7 +232,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   app.get('/informes', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    const [pnm, institutions] = await Promise.all([read(ctx, '/api/v1/reports/pnm'), read(ctx, '/api/v1/reports/institutions')]);
+    const [pnm, institutions] = await Promise.all([read<PnmReport>(ctx, '/api/v1/reports/pnm'), read<InstitutionsReport>(ctx, '/api/v1/reports/institutions')]);
     return send(reply, reportsPage(ctx, pnm, institutions));
   });
 
@@ -260,7 +264,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   };
 
   async function groups(ctx: Ctx) {
-    return (await read(ctx, '/api/v1/working-groups')) as Array<{ code: string; name: string; coordinator: string | null }>;
+    return read<GroupAnswer[]>(ctx, '/api/v1/working-groups');
   }
 
   app.get('/propuestas/nueva', async (request, reply) => {
@@ -291,8 +295,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
 
   async function proposalData(ctx: Ctx, id: string) {
     const [proposal, audit, institutions, wgs] = await Promise.all([
-      read(ctx, `/api/v1/proposals/${encodeURIComponent(id)}`), read(ctx, `/api/v1/proposals/${encodeURIComponent(id)}/audit`),
-      read(ctx, '/api/v1/institutions'), groups(ctx),
+      read<ProposalAnswer>(ctx, `/api/v1/proposals/${encodeURIComponent(id)}`), read<AuditAnswer>(ctx, `/api/v1/proposals/${encodeURIComponent(id)}/audit`),
+      read<InstitutionAnswer[]>(ctx, '/api/v1/institutions'), groups(ctx),
     ]);
     const lead = wgs.find((g) => g.code === proposal.leadWorkingGroup);
     return { proposal, audit, institutions, coordinators: lead?.coordinator ? [lead.coordinator] : [] };
@@ -348,14 +352,14 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     if (!ctx) return reply;
     // A ministry sees its own tasks first; everyone else (and "Todas") the whole board.
     const mine = ctx.user!.institution.kind === 'miembro' && !request.query.todas;
-    const page = await read(ctx, `/api/v1/tasks?limit=200${mine ? `&institution=${ctx.user!.institution.code}` : ''}`);
+    const page = await read<TaskList>(ctx, `/api/v1/tasks?limit=200${mine ? `&institution=${ctx.user!.institution.code}` : ''}`);
     return send(reply, taskBoardPage(ctx, page.items, mine));
   });
 
   app.get<{ Params: { id: string }; Querystring: { hecho?: string } }>('/tareas/:id', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    return send(reply, taskPage(ctx, await read(ctx, `/api/v1/tasks/${encodeURIComponent(request.params.id)}`), {}, request.query.hecho));
+    return send(reply, taskPage(ctx, await read<TaskAnswer>(ctx, `/api/v1/tasks/${encodeURIComponent(request.params.id)}`), {}, request.query.hecho));
   });
 
   const taskAction = (path: string, form: keyof TaskForms, done: string, call: (f: Form) => { url: string; body: object }, labels: Record<string, string>) =>
@@ -368,7 +372,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
       const answer = await ctx.api('POST', `/api/v1/tasks/${id}/${url}`, body, { 'idempotency-key': one(request.body._once) });
       if (answer.status < 300) return reply.redirect(`/tareas/${id}?hecho=${done}`, 303);
       if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, answer.body?.error?.message ?? '');
-      const task = await read(ctx, `/api/v1/tasks/${id}`);
+      const task = await read<TaskAnswer>(ctx, `/api/v1/tasks/${id}`);
       return send(reply, taskPage(ctx, task, { [form]: refusal(ctx, answer, request.body, labels) }), answer.status);
     });
 

@@ -10,19 +10,14 @@ import { html, type Html } from '../html';
 import { label, when } from '../i18n';
 import { choices, csrfField, field, formMessage, onceField, page, section, select, stoppedNotice, type FormState } from '../layout';
 import { diffView, numberedText, paragraphsOf } from '../text';
+import type { AuditAnswer, InstitutionAnswer, ProposalAnswer } from '../../schemas';
 
 export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | 'recuperacion' | `respuesta-${string}`, FormState>>;
 
-interface Institution { code: string; name: string; kind: string }
-
 export interface ProposalPageData {
-  proposal: any;
-  audit: {
-    events: Array<{ seq: number; at: string; actor: string | null; institution: string | null; action: string }>;
-    verified: boolean;
-    problems?: Array<{ seq: number | null; field: string; message: string }>;
-  };
-  institutions: Institution[];
+  proposal: ProposalAnswer;
+  audit: AuditAnswer;
+  institutions: InstitutionAnswer[];
   coordinators: string[];
 }
 
@@ -34,8 +29,8 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
   const code = user.institution.code;
   // A stopped proposal offers no action but the secretariat's recovery (stoppedNotice).
   const open = isOpenProposal(p.status) && !p.stopped;
-  const current = p.versions.find((v: any) => v.number === p.currentVersion) ?? p.versions.at(-1);
-  const previous = p.versions.find((v: any) => v.number === p.currentVersion - 1);
+  const current = p.versions.find((v) => v.number === p.currentVersion) ?? p.versions.at(-1);
+  const previous = p.versions.find((v) => v.number === p.currentVersion - 1);
   const nameOf = (c: string) => d.institutions.find((i) => i.code === c)?.name ?? c;
   const isSecretariat = kind === 'secretaria';
 
@@ -46,18 +41,18 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
 <p>${p.summary}</p>`;
 
   const text = section(`${t('Texto vigente')} (${t('Versión')} ${p.currentVersion})`, current ? numberedText(current.text) : '', 'texto');
-  const changes = section(t('Cambios respecto de la versión anterior'), previous
+  const changes = section(t('Cambios respecto de la versión anterior'), previous && current
     ? html`<p class="meta">${current.changeSummary}</p>${diffView(previous.text, current.text, { removed: t('Texto anterior'), added: t('Texto nuevo') })}`
     : html`<p>${t('Es la primera versión.')}</p>`, 'cambios');
 
   const timeline = section(t('Etapas recorridas'), html`<table><thead><tr><th scope="col">${t('Fecha')}</th><th scope="col">${t('Etapa')}</th><th scope="col">${t('Evento')}</th></tr></thead><tbody>
-${p.timeline.map((e: any) => html`<tr><td>${when(lang, e.at)}</td><td>${label(lang, e.stage)}</td><td>${eventLabel(e.event, lang)}</td></tr>`)}
+${p.timeline.map((e) => html`<tr><td>${when(lang, e.at)}</td><td>${label(lang, e.stage)}</td><td>${eventLabel(e.event, lang)}</td></tr>`)}
 </tbody></table>`, 'etapas');
 
   // Civil society reads the round in figures (the API gives it no member's position).
   const deliberation = readsDeliberation({ institution: ctx.user!.institution.code, kind: ctx.user!.institution.kind });
   const members = d.institutions.filter((i) => i.kind === 'miembro');
-  const signoffOf = new Map<string, any>((p.signoffs ?? []).map((s: any) => [s.institution, s]));
+  const signoffOf = new Map((p.signoffs ?? []).map((s) => [s.institution, s]));
   const pending = new Set<string>(p.pendingSignoffs);
   const roundLine = p.round ? html`<p class="meta">${t('Ronda')} ${p.round}${p.decision ? html` · ${t('Decisión')}: ${label(lang, p.decision.outcome ?? p.status)}` : ''}</p>` : '';
   const matrix = deliberation ? section(t('Conformidades'), html`${roundLine}
@@ -71,14 +66,14 @@ ${members.map((m) => {
   })}
 </tbody></table>`, 'conformidades') : p.tally ? section(t('Conformidades'), html`${roundLine}${tallyTable(ctx, p.tally)}`, 'conformidades') : '';
 
-  const inputs = section(t('Aportes'), p.inputs.length === 0 ? html`<p>${t('Sin aportes.')}</p>` : html`<ul class="items">${p.inputs.map((i: any) => html`<li>
+  const inputs = section(t('Aportes'), p.inputs.length === 0 ? html`<p>${t('Sin aportes.')}</p>` : html`<ul class="items">${p.inputs.map((i) => html`<li>
 <p><strong>${nameOf(i.institution)}</strong> · ${label(lang, i.kind)}${i.paragraph ? html` · ${t('Párrafo')} ${i.paragraph}` : ''} · <span class="meta">${when(lang, i.at)}</span></p>
 <p>${i.text}</p>
 ${i.answer ? html`<p><strong>${t('Respuesta')}:</strong> ${label(lang, i.answer.decision)} — ${i.answer.reason}</p>`
     : isSecretariat && open ? answerForm(ctx, p.id, i.id, forms[`respuesta-${i.id}`]) : html`<p class="meta">${t('Pendiente')}</p>`}
 </li>`)}</ul>`, 'aportes');
 
-  const comments = !deliberation ? '' : section(t('Comentarios'), html`${p.comments.length === 0 ? html`<p>${t('Sin comentarios.')}</p>` : html`<ul class="items">${p.comments.map((c: any) => html`<li><p><strong>${nameOf(c.institution)}</strong> <span class="meta">${when(lang, c.at)} · ${t('Versión')} ${c.version}</span></p><p>${c.text}</p></li>`)}</ul>`}`, 'comentarios');
+  const comments = !deliberation ? '' : section(t('Comentarios'), html`${!p.comments?.length ? html`<p>${t('Sin comentarios.')}</p>` : html`<ul class="items">${p.comments.map((c) => html`<li><p><strong>${nameOf(c.institution)}</strong> <span class="meta">${when(lang, c.at)} · ${t('Versión')} ${c.version}</span></p><p>${c.text}</p></li>`)}</ul>`}`, 'comentarios');
 
   const audit = section(t('Auditoría'), html`<p class="${d.audit.verified ? 'done' : 'error'}">${d.audit.verified ? t('La cadena de auditoría se verificó: ningún registro fue alterado.') : t('La cadena de auditoría NO se verifica: un registro fue alterado.')}</p>
 ${d.audit.problems?.length ? html`<ul class="error">${d.audit.problems.map((x) => html`<li>${x.message}</li>`)}</ul>` : ''}
@@ -101,7 +96,7 @@ ${text}${changes}${matrix}${inputs}${comments}${timeline}${secretariat}${audit}`
 }
 
 /** The round in figures: how many members were asked, answered, and with which position. */
-function tallyTable(ctx: Ctx, tally: any): Html {
+function tallyTable(ctx: Ctx, tally: NonNullable<ProposalAnswer['tally']>): Html {
   const t = ctx.t;
   const rows: Array<[string, number]> = [
     [t('Miembros consultados'), tally.members], [t('Respondieron'), tally.answered], [label(ctx.lang, 'aprueba'), tally.aprueba],
@@ -113,9 +108,9 @@ ${rows.map(([name, n]) => html`<tr><th scope="row">${name}</th><td>${n}</td></tr
 </tbody></table>`;
 }
 
-function signoffForm(ctx: Ctx, p: any, state?: FormState): Html {
+function signoffForm(ctx: Ctx, p: ProposalAnswer, state?: FormState): Html {
   const t = ctx.t;
-  const mine = p.signoffs.find((s: any) => s.institution === ctx.user!.institution.code);
+  const mine = p.signoffs?.find((s) => s.institution === ctx.user!.institution.code);
   return html`<section aria-labelledby="f-conformidad-h" class="card"><h2 id="f-conformidad-h">${t('Su conformidad')}</h2>
 <form method="post" action="/propuestas/${p.id}/conformidad">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${choices(ctx, { name: 'position', form: 'conformidad', legend: 'Posición', type: 'radio', state, checked: state ? undefined : mine ? [mine.position] : [],
@@ -124,7 +119,7 @@ ${field(ctx, { name: 'comment', form: 'conformidad', label: 'Comentario (obligat
 <button type="submit">${t('Registrar conformidad')}</button></form></section>`;
 }
 
-function inputForm(ctx: Ctx, p: any, paragraphs: number, state?: FormState): Html {
+function inputForm(ctx: Ctx, p: ProposalAnswer, paragraphs: number, state?: FormState): Html {
   const t = ctx.t;
   return html`<section aria-labelledby="f-aporte-h" class="card"><h2 id="f-aporte-h">${t('Enviar aporte')}</h2>
 <form method="post" action="/propuestas/${p.id}/aportes">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
@@ -157,7 +152,7 @@ ${field(ctx, { name: 'reason', form: `r-${inputId}`, label: 'Motivo', textarea: 
 <button type="submit">${t('Responder')}</button></form>`;
 }
 
-function secretariatForms(ctx: Ctx, p: any, text: string, forms: ProposalForms): Html {
+function secretariatForms(ctx: Ctx, p: ProposalAnswer, text: string, forms: ProposalForms): Html {
   const t = ctx.t;
   return section(t('Acciones de la Secretaría Técnica'), html`<div class="actions">
 ${p.stage !== 'conformidad' ? html`<form method="post" action="/propuestas/${p.id}/avanzar">${csrfField(ctx)}${onceField(forms.avanzar)}${formMessage(ctx, forms.avanzar)}

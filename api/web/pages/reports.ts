@@ -4,6 +4,7 @@ import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label } from '../i18n';
 import { page, section } from '../layout';
+import type { InstitutionsReport, PnmReport } from '../../schemas';
 
 interface Bar { name: string; value: number; note?: string }
 
@@ -27,14 +28,14 @@ ${bars.map((b, i) => {
 const table = (ctx: Ctx, head: string[], rows: Array<Array<string | number>>) => html`<details><summary>${ctx.t('Ver los datos')}</summary><table><thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>
 ${rows.map((r) => html`<tr>${r.map((c, i) => (i === 0 ? html`<th scope="row">${c}</th>` : html`<td>${c}</td>`))}</tr>`)}</tbody></table></details>`;
 
-export function reportsPage(ctx: Ctx, pnm: any, institutions: any): Html {
+export function reportsPage(ctx: Ctx, pnm: PnmReport, institutions: InstitutionsReport): Html {
   const t = ctx.t;
-  const pipeline: Bar[] = pnm.pipeline.map((p: any) => ({ name: label(ctx.lang, p.stage), value: p.proposals }));
-  const byObjective: Bar[] = pnm.objectives.map((o: any) => ({ name: o.key, value: o.tasksTotal }));
-  const response: Bar[] = institutions.institutions.filter((i: any) => i.averageHoursToAnswer !== null).map((i: any) => ({ name: i.institution, value: i.averageHoursToAnswer }));
+  const pipeline: Bar[] = pnm.pipeline.map((p) => ({ name: label(ctx.lang, p.stage), value: p.proposals }));
+  const byObjective: Bar[] = pnm.objectives.map((o) => ({ name: o.key, value: o.tasksTotal }));
+  const response: Bar[] = institutions.institutions.flatMap((i) => (i.averageHoursToAnswer === null ? [] : [{ name: i.institution, value: i.averageHoursToAnswer }]));
   const csv = (href: string) => html`<p><a href="${href}" download>${t('Descargar CSV')}</a></p>`;
   return page(ctx, t('Informes'), html`<h1>${t('Informes')}</h1>
 ${section(t('Propuestas en curso por etapa'), html`${barChart(t('Propuestas en curso por etapa'), pipeline)}${table(ctx, [t('Etapa'), t('Propuestas')], pipeline.map((b) => [b.name, b.value]))}${csv('/informes/avance-pnm.csv')}`, 'pipeline')}
-${section(t('Tareas por objetivo de la PNM'), html`${barChart(t('Tareas por objetivo de la PNM'), byObjective)}${table(ctx, ['OE', t('Tareas'), t('Tareas vencidas')], pnm.objectives.map((o: any) => [o.key, o.tasksTotal, o.overdue]))}${csv('/informes/avance-pnm.csv')}`, 'objetivos')}
-${section(t('Tiempo de respuesta por institución (horas promedio)'), html`${barChart(t('Tiempo de respuesta por institución (horas promedio)'), response, ' h', t('Sin datos todavía.'))}${table(ctx, [t('Institución'), t('Horas'), t('Conformidades tácitas'), t('Tareas vencidas')], institutions.institutions.map((i: any) => [i.institution, i.averageHoursToAnswer ?? '—', i.signoffsTacit ?? '—', i.overdue]))}${csv('/informes/instituciones.csv')}`, 'respuesta')}`);
+${section(t('Tareas por objetivo de la PNM'), html`${barChart(t('Tareas por objetivo de la PNM'), byObjective)}${table(ctx, ['OE', t('Tareas'), t('Tareas vencidas')], pnm.objectives.map((o) => [o.key, o.tasksTotal, o.overdue]))}${csv('/informes/avance-pnm.csv')}`, 'objetivos')}
+${section(t('Tiempo de respuesta por institución (horas promedio)'), html`${barChart(t('Tiempo de respuesta por institución (horas promedio)'), response, ' h', t('Sin datos todavía.'))}${table(ctx, [t('Institución'), t('Horas'), t('Conformidades tácitas'), t('Tareas vencidas')], institutions.institutions.map((i) => [i.institution, i.averageHoursToAnswer ?? '—', i.signoffsTacit ?? '—', i.overdue]))}${csv('/informes/instituciones.csv')}`, 'respuesta')}`);
 }

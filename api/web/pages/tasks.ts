@@ -6,13 +6,14 @@ import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
 import { choices, csrfField, field, formMessage, onceField, page, section, stoppedNotice, type FormState } from '../layout';
+import type { TaskAnswer, TaskList } from '../../schemas';
 
 export type TaskForms = Partial<Record<'aceptar' | 'solicitud' | 'avance' | 'conclusion' | 'verificacion' | 'decision' | 'recuperacion', FormState>>;
 
 // A native progress bar: accessible as it is, and no inline style (the CSP forbids them).
 const bar = (percent: number) => html`<progress max="100" value="${Math.max(0, Math.min(100, percent))}">${percent}%</progress>`;
 
-export function taskBoardPage(ctx: Ctx, tasks: any[], mine: boolean): Html {
+export function taskBoardPage(ctx: Ctx, tasks: TaskList['items'], mine: boolean): Html {
   const t = ctx.t;
   return page(ctx, t('Tablero de tareas'), html`<h1>${t('Tablero de tareas')}</h1>
 <p>${mine ? html`<a href="/tareas?todas=1">${t('Ver todas las tareas')}</a>` : ctx.user!.institution.kind === 'miembro' ? html`<a href="/tareas">${t('Ver solo las de')} ${ctx.user!.institution.code}</a>` : ''}</p>
@@ -25,13 +26,13 @@ ${here.length === 0 ? html`<p>${t('Sin tareas.')}</p>` : html`<ul class="items">
   })}</div>`);
 }
 
-export function taskPage(ctx: Ctx, task: any, forms: TaskForms = {}, done?: string): Html {
+export function taskPage(ctx: Ctx, task: TaskAnswer, forms: TaskForms = {}, done?: string): Html {
   const t = ctx.t;
   const code = ctx.user!.institution.code;
   const kind = ctx.user!.institution.kind;
   // A stopped task offers no action but the secretariat's recovery (stoppedNotice).
   const responsible = task.responsible.includes(code) && !task.stopped;
-  const myLine = task.lines.find((l: any) => l.institution === code);
+  const myLine = task.lines.find((l) => l.institution === code);
   const actions: Html[] = [];
   const form = (name: keyof TaskForms, action: string, heading: string, body: Html | string, button: string) => html`<section class="card" aria-labelledby="t-${name}-h"><h2 id="t-${name}-h">${t(heading)}</h2>
 <form method="post" action="/tareas/${task.id}/${action}">${csrfField(ctx)}${onceField(forms[name])}${formMessage(ctx, forms[name])}${body}<button type="submit">${t(button)}</button></form></section>`;
@@ -70,7 +71,7 @@ ${field(ctx, { name: 'comment', form: 'verificacion', label: 'Observaciones', te
 ${stoppedNotice(ctx, task, { action: `/tareas/${task.id}/recuperacion`, closable: false, state: forms.recuperacion })}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
 ${section(t('Avance'), html`<table><thead><tr><th scope="col">${t('Institución')}</th><th scope="col">${t('Estado')}</th><th scope="col">${t('Avance')}</th></tr></thead><tbody>
-${task.lines.map((l: any) => html`<tr><th scope="row">${l.institution}</th><td>${l.completed ? label(ctx.lang, 'completada') : l.accepted ? label(ctx.lang, 'en_ejecucion') : t('Pendiente')}</td><td>${bar(l.percent)} ${l.percent}%</td></tr>`)}
+${task.lines.map((l) => html`<tr><th scope="row">${l.institution}</th><td>${l.completed ? label(ctx.lang, 'completada') : l.accepted ? label(ctx.lang, 'en_ejecucion') : t('Pendiente')}</td><td>${bar(l.percent)} ${l.percent}%</td></tr>`)}
 </tbody></table>
-${task.progress.length ? html`<h3>${t('Informes de avance')}</h3><ul class="items">${task.progress.map((p: any) => html`<li><strong>${p.institution}</strong> · ${p.percent}% · <span class="meta">${when(ctx.lang, p.at)}</span>${p.note ? html`<p>${p.note}</p>` : ''}${/^https?:\/\//i.test(p.evidenceUrl ?? '') ? html`<p><a href="${p.evidenceUrl}" rel="noopener noreferrer">${t('Evidencia')}</a></p>` : ''}</li>`)}</ul>` : ''}`)}`, done);
+${task.progress.length ? html`<h3>${t('Informes de avance')}</h3><ul class="items">${task.progress.map((p) => html`<li><strong>${p.institution}</strong> · ${p.percent}% · <span class="meta">${when(ctx.lang, p.at)}</span>${p.note ? html`<p>${p.note}</p>` : ''}${/^https?:\/\//i.test(p.evidenceUrl ?? '') ? html`<p><a href="${p.evidenceUrl}" rel="noopener noreferrer">${t('Evidencia')}</a></p>` : ''}</li>`)}</ul>` : ''}`)}`, done);
 }
