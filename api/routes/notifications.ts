@@ -6,7 +6,7 @@ import Type from 'typebox';
 import { getContacts, institutionExists, setContacts } from '../../db/contacts';
 import { listDeliveries } from '../../db/deliveries';
 import { getNotificationMode, setNotificationMode } from '../../db/users';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { ApiError, forbidden, notFound } from '../errors';

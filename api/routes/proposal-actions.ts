@@ -13,7 +13,7 @@ import {
   advanceUpdate, answerInputUpdate, commentUpdate, publishVersionUpdate, signoffUpdate, submitInputUpdate,
   proposalWorkflowId, withdrawUpdate, workingGroupDecisionUpdate,
 } from '../../workflows/messages';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, forbidden, notFound } from '../errors';
 import { idempotent, updateIdFor } from '../idempotency';

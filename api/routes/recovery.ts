@@ -6,7 +6,7 @@ import { checkProcess, resumeWorkflow, workflowIdOf } from '../../activities/sup
 import { getProposal } from '../../db/proposals';
 import { clearStopped, closeStoppedProposal, getStop, listStopped, stoppedAmong, type ProcessKind } from '../../db/stops';
 import { getTask } from '../../db/tasks';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent } from '../idempotency';

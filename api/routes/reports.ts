@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { institutionsReport, pnmReport, type DimensionRow } from '../../db/reports';
 import { taskStatuses } from '../../domain/tasks';
 import { proposalStatuses } from '../../domain/vocabulary';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { toCsv } from '../csv';
 import { institutionsReportForReader, readsDeliberation } from '../../domain/visibility';
 import { readerOf } from '../reader';

@@ -8,7 +8,7 @@ import { verifiedTaskAudit } from '../audit';
 import {
   acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId, verifyTaskUpdate,
 } from '../../workflows/task';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent, updateIdFor } from '../idempotency';

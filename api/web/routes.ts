@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { deleteToken } from '../../db/users';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { tokenHash } from '../auth';
 import { contextOf, langCookie, loginCsrfCookie, newCsrf, sameSecret, sessionCookie, setCookie, type ApiAnswer, type Ctx } from './context';
 import type { Html } from './html';
