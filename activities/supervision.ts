@@ -7,7 +7,7 @@ import proto, { type temporal } from '@temporalio/proto';
 import type { Db } from '../db/client';
 import { clearStopped, isOpen, listStopped, markStopped, openProcesses, type ProcessKind } from '../db/stops';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
-import { taskStateQuery, taskWorkflowId } from '../workflows/task';
+import { taskStateQuery, taskWorkflowId } from '../workflows/task-messages';
 
 const stateQueryOf = (workflowId: string) => (workflowId.startsWith('task-') ? taskStateQuery : stateQuery).name;
 

@@ -10,7 +10,7 @@ import { rowsOf, type Db } from '../db/client';
 import { getAudit, getProposalStatus } from '../db/proposals';
 import { getTaskAudit, getTaskRow } from '../db/tasks';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
-import { taskStateQuery, taskWorkflowId } from '../workflows/task';
+import { taskStateQuery, taskWorkflowId } from '../workflows/task-messages';
 
 export interface AuditDeps {
   db: Db;

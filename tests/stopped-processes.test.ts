@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkProcesses } from '../activities/supervision';
 import { proposalSignoffs } from '../db/schema';
 import { proposalWorkflowId } from '../workflows/messages';
-import { taskWorkflowId } from '../workflows/task';
+import { taskWorkflowId } from '../workflows/task-messages';
 import { adoptWith, eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 import { webVisitor as visitorOf } from './web-visitor';
 

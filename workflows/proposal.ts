@@ -28,7 +28,8 @@ import {
   type Actor, type ProposalInput, type ProposalState,
 } from './messages';
 import { groupedRecording, inGroups, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Notice, type Recording } from './recording';
-import { taskWorkflow, taskWorkflowId } from './task';
+import { taskWorkflow } from './task';
+import { taskWorkflowId } from './task-messages';
 
 const options = {
   startToCloseTimeout: '30 seconds',

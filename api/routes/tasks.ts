@@ -7,7 +7,7 @@ import { getTask, getTaskRow, listTasks } from '../../db/tasks';
 import { verifiedTaskAudit } from '../audit';
 import {
   acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId, verifyTaskUpdate,
-} from '../../workflows/task';
+} from '../../workflows/task-messages';
 import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
