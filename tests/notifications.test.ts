@@ -17,7 +17,7 @@ import { setNotificationMode } from '../db/users';
 import type { ProposalEventRecord } from '../domain/events';
 import { demoEmail } from '../runtime/demo';
 import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
-import { startSmtpCatcher, startWebhookReceiver, type ReceivedMail, type SmtpCatcher, type WebhookReceiver } from './receivers';
+import { startSmtpCatcher, startWebhookReceiver, type ReceivedMail, type SmtpCatcher, type WebhookReceiver } from '../scripts/receivers';
 
 let smtp: SmtpCatcher;
 let mesa: Mesa;

@@ -28,7 +28,7 @@ import { demoEmail } from '../../runtime/demo';
 import { resolveTemporalCli } from '../../runtime/temporal-cli';
 import { recommendedSettings, startDevServer, type DevServer } from '../../runtime/temporal-server';
 import { createWorker } from '../../runtime/worker';
-import { startSmtpCatcher } from '../../tests/receivers';
+import { startSmtpCatcher } from '../receivers';
 import { floorActivities } from './floor-activities';
 import { recordUpdate } from './floor-workflows';
 
