@@ -71,11 +71,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Variables and their descriptions, for the README's configuration table. */
-export const configVariables = Object.entries(Env.properties).map(([name, s]) => ({
-  name, description: (s as { description?: string }).description ?? '', default: (s as { default?: unknown }).default,
-}));
-
 export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Config {
   const raw = Object.fromEntries(Object.keys(Env.properties).flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
   const v = Value.Default(Env, Value.Convert(Env, raw)) as Static<typeof Env>;

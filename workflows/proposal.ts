@@ -90,7 +90,7 @@ export type ProposalWorkflowArgs = ProposalInput | { resume: Memory };
 
 type ArgOf<U> = U extends UpdateDefinition<any, [infer A], any> ? A : never;
 
-const refuse = (type: string, message: string) => {
+const refuse = (type: string, message: string): never => {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 };
 
