@@ -10,7 +10,7 @@ import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { ApiError, forbidden, notFound } from '../errors';
-import { registrationProblem, WebhookAllowList } from '../../activities/webhook-targets';
+import { registrationProblem, WebhookAllowList } from '../../domain/webhook-targets';
 import { mayReadContactsOf, readsEveryInstitution } from '../../domain/visibility';
 import { readerOf } from '../reader';
 import { ContactsBody, ContactsResponse, DeliveryListQuery, PreferencesBody } from '../schemas';
