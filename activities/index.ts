@@ -20,8 +20,8 @@ import type { TaskEventRecord } from '../domain/tasks';
 import { recordRefusedType } from '../workflows/messages';
 import type { Recording } from '../workflows/recording';
 import { ChannelError, postWebhook, type Mailer } from './channels';
-import { checkProcesses } from './supervision';
-import { WebhookAllowList } from './webhook-targets';
+import { checkProcesses } from '../engine/supervision';
+import { WebhookAllowList } from '../domain/webhook-targets';
 
 export interface NotificationChannels {
   /** Null when email is off (production without SMTP_URL): only the inbox and webhooks. */
@@ -199,7 +199,7 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
       if (retry.length) throw ApplicationFailure.retryable(`${retry.length} de ${todo.length} envío(s) fallaron y se reintentarán: ${retry[0]}`, 'EntregaFallida');
       return { sent, failed };
     },
-    /** The periodic check for stopped processes (activities/supervision.ts): how many are stopped. */
+    /** The periodic check for stopped processes (engine/supervision.ts): how many are stopped. */
     async checkProcesses(): Promise<{ stopped: number }> {
       return { stopped: (await checkProcesses(db, Context.current().client)).stopped.length };
     },

@@ -3,7 +3,7 @@
 // inboxes, and the secretariat resumes it where it was or closes it with a reason.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkProcesses } from '../activities/supervision';
+import { checkProcesses } from '../engine/supervision';
 import { proposalSignoffs } from '../db/schema';
 import { proposalWorkflowId } from '../workflows/messages';
 import { taskWorkflowId } from '../workflows/task-messages';

@@ -18,7 +18,7 @@ import { currentUser, requireRole } from '../auth';
 import { ApiError, forbidden, notFound } from '../errors';
 import { idempotent, updateIdFor } from '../idempotency';
 import { actorOf, updateWorkflow } from '../workflow-updates';
-import { checkProcess } from '../../activities/supervision';
+import { checkProcess } from '../../engine/supervision';
 import { stoppedConflict } from './recovery';
 import {
   AnswerBody, CommentBody, EmptyBody, IdParams, InputBody, InputParams, SignoffBody, VersionBody, WithdrawBody,

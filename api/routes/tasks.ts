@@ -19,7 +19,7 @@ import { actorOf, updateWorkflow } from '../workflow-updates';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { auditForReader, taskForReader } from '../../domain/visibility';
 import { readerOf } from '../reader';
-import { checkProcess } from '../../activities/supervision';
+import { checkProcess } from '../../engine/supervision';
 import { markStopped, stoppedConflict, withStop } from './recovery';
 
 export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
