@@ -90,7 +90,12 @@ describe('a proposal whose workflow was terminated', () => {
     const id = await launchRound('Protocolo de retornantes: proceso detenido y cerrado');
     expect((await sign('RREE', id)).status).toBe(200);
     await terminate(proposalWorkflowId(id));
-    const { stopped } = await checkProcesses(mesa.database.db, mesa.client);
+    // The check reads Temporal's visibility listing, which can show a just-terminated workflow as
+    // running for a moment: a later run of the check (every minute) finds it.
+    const { stopped } = await eventually(async () => {
+      const found = await checkProcesses(mesa.database.db, mesa.client);
+      return found.stopped.some((s) => s.id === id) ? found : undefined;
+    });
     expect(stopped).toContainEqual({ kind: 'propuesta', id });
     expect((await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}`)).body.stopped).toMatchObject({ engineStatus: 'TERMINATED' });
 
