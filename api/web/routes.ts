@@ -5,6 +5,7 @@
 // action's Idempotency-Key).
 import { fileURLToPath } from 'node:url';
 import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { deleteToken } from '../../db/users';
@@ -21,15 +22,6 @@ import { reportsPage } from './pages/reports';
 import { taskBoardPage, taskPage, type TaskForms } from './pages/tasks';
 
 type Form = Record<string, string | string[] | undefined>;
-
-/** The strictest policy the pages allow: no script at all, styles from our own file, nothing framed. */
-const securityHeaders = {
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
-  'cross-origin-opener-policy': 'same-origin',
-};
 
 class WebError extends Error {
   constructor(readonly status: number, message: string) {
@@ -81,8 +73,17 @@ function refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<strin
 export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstance }> = async (app, { deps, root }) => {
   await app.register(formbody, { bodyLimit: deps.bodyLimit });
 
-  app.addHook('onSend', async (_request, reply) => {
-    reply.headers(securityHeaders);
+  // The strictest policy the pages allow: no script at all, styles from our own file, nothing
+  // framed. HSTS is left to api/http-guards.ts, which sends it only over TLS.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: false,
   });
 
   // Forms are sent urlencoded; any other body (JSON, none at all) is refused before a route reads it.
