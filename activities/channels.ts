@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import nodemailer from 'nodemailer';
-import { checkedLookup, literalRefused, RefusedTarget, WebhookAllowList } from './webhook-targets';
+import { literalRefused, WebhookAllowList } from '../domain/webhook-targets';
+import { checkedLookup, RefusedTarget } from './webhook-targets';
 
 export interface OutgoingMail {
   to: string;

@@ -3,7 +3,6 @@
 // retries an activity after a crash at any point, and a retry must never write or send twice.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, recordNotices, type DeliveryRow,
@@ -11,9 +10,9 @@ import {
 import { monthlyComplianceReport, weeklyDigests } from '../db/digests';
 import type { AuditHead, AuditKey } from '../db/audit';
 import { writeCheckpoint } from '../db/audit-checkpoints';
+import { webhookOf } from '../db/contacts';
 import { recordProposalEvents, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
 import { proposalParticipants } from '../db/registry';
-import { contacts } from '../db/schema';
 import { failureCode, isPermanentFailure } from '../db/errors';
 import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
 import type { Notification, ProposalEventRecord } from '../domain/events';
@@ -21,8 +20,8 @@ import type { TaskEventRecord } from '../domain/tasks';
 import { recordRefusedType } from '../workflows/messages';
 import type { Recording } from '../workflows/recording';
 import { ChannelError, postWebhook, type Mailer } from './channels';
-import { checkProcesses } from './supervision';
-import { WebhookAllowList } from './webhook-targets';
+import { checkProcesses } from '../engine/supervision';
+import { WebhookAllowList } from '../domain/webhook-targets';
 
 export interface NotificationChannels {
   /** Null when email is off (production without SMTP_URL): only the inbox and webhooks. */
@@ -80,9 +79,9 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
   }
 
   async function sendWebhook(institution: string, body: string, deliveryId: string, event: string): Promise<string> {
-    const [c] = await db.select().from(contacts).where(eq(contacts.institution, institution));
-    if (!c?.webhookUrl || !c.webhookSecret) throw new ChannelError(`La institución ${institution} ya no tiene webhook configurado.`, true);
-    return postWebhook({ url: c.webhookUrl, secret: c.webhookSecret, body, deliveryId, event, signal: Context.current().cancellationSignal, allow: webhookAllow });
+    const webhook = await webhookOf(db, institution);
+    if (!webhook) throw new ChannelError(`La institución ${institution} ya no tiene webhook configurado.`, true);
+    return postWebhook({ url: webhook.url, secret: webhook.secret, body, deliveryId, event, signal: Context.current().cancellationSignal, allow: webhookAllow });
   }
 
   return {
@@ -200,7 +199,7 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
       if (retry.length) throw ApplicationFailure.retryable(`${retry.length} de ${todo.length} envío(s) fallaron y se reintentarán: ${retry[0]}`, 'EntregaFallida');
       return { sent, failed };
     },
-    /** The periodic check for stopped processes (activities/supervision.ts): how many are stopped. */
+    /** The periodic check for stopped processes (engine/supervision.ts): how many are stopped. */
     async checkProcesses(): Promise<{ stopped: number }> {
       return { stopped: (await checkProcesses(db, Context.current().client)).stopped.length };
     },

@@ -3,16 +3,14 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Client } from '@temporalio/client';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Db } from '../db/client';
 import { normalizeStrings } from '../domain/text';
 import { authenticate } from './auth';
 import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './errors';
 import { refuseControlCharacters, securityHeaders } from './http-guards';
-import type { ThrottleLimits } from './login-throttle';
+import type { AppDeps } from './deps';
 import { authRoutes, meRoutes } from './routes/auth';
 import { proposalActionRoutes } from './routes/proposal-actions';
 import { proposalRoutes } from './routes/proposals';
@@ -26,25 +24,6 @@ import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
 import { webRoutes } from './web/routes';
 import { documentTags } from './schemas';
-
-export interface AppDeps {
-  db: Db;
-  temporal: Client;
-  taskQueue: string;
-  tokenTtl: string;
-  bodyLimit: number;
-  logLevel: string;
-  /** MESA_AUDIT_KEY, to verify the trails, and the checkpoint folder when this process can read it. */
-  audit: { key: string; checkpointDir: string | null };
-  /** MESA_PUBLIC_URL: every absolute link (calendar addresses) is built from it, never from the Host header. */
-  publicUrl: string;
-  /** MESA_TRUST_PROXY: which proxies' X-Forwarded-Proto/-For are believed (fastify's trustProxy); none by default. */
-  trustProxy?: boolean | string[];
-  /** MESA_WEBHOOK_ALLOW: private or loopback webhook targets accepted anyway. */
-  webhookAllow?: string[];
-  /** Login throttling; the defaults of api/login-throttle.ts when absent. */
-  loginLimits?: ThrottleLimits;
-}
 
 export type App = FastifyInstance;
 

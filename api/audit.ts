@@ -11,7 +11,7 @@ import { getAudit, getProposalStatus } from '../db/proposals';
 import { getTaskAudit, getTaskRow } from '../db/tasks';
 import { isOpenProposal } from '../domain/vocabulary';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
-import { taskStateQuery, taskWorkflowId } from '../workflows/task';
+import { taskStateQuery, taskWorkflowId } from '../workflows/task-messages';
 
 export interface AuditDeps {
   db: Db;

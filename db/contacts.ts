@@ -30,6 +30,12 @@ export async function getContacts(db: Db, institution: string): Promise<Contacts
   };
 }
 
+/** Where the institution's webhook posts and the secret that signs each post; null when it has none. */
+export async function webhookOf(db: Db, institution: string): Promise<{ url: string; secret: string } | null> {
+  const [c] = await db.select({ url: contacts.webhookUrl, secret: contacts.webhookSecret }).from(contacts).where(eq(contacts.institution, institution));
+  return c?.url && c.secret ? { url: c.url, secret: c.secret } : null;
+}
+
 /** Replaces the institution's contacts (a PUT): what is left out is removed. */
 export async function setContacts(db: Db, institution: string, input: ContactsInput, at = new Date()): Promise<void> {
   const row = {

@@ -8,7 +8,7 @@ import type { Notification } from '../domain/events';
 import { escalationKinds, pageUrl, renderNotice, type DeliveryChannel, type DeliveryStatus, type DigestLine } from '../domain/notices';
 import { mayBeToldAbout, type ProposalPublicity } from '../domain/visibility';
 import type { Db } from './client';
-import { awaiting, deliverToInbox } from './inbox';
+import { awaitingEach, deliverToInbox, type Awaiting } from './inbox';
 import { after, page, type Cursor } from './paging';
 import { reachedConsultationSql } from './visibility';
 import { contacts, deliveries, inboxItems, institutions, proposals, tasks, users } from './schema';
@@ -68,9 +68,10 @@ export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): P
     : null;
   const url = pageUrl(o.publicUrl, n);
 
+  const waiting = n.kind === 'resumen_semanal' ? await awaitingEach(db, insts.map((i) => i.code)) : null;
   const rows: NewDelivery[] = [];
   for (const inst of insts) {
-    const lines = n.kind === 'resumen_semanal' ? await digestLines(db, inst.code, o.publicUrl) : undefined;
+    const lines = waiting ? digestLines(waiting.get(inst.code)!, o.publicUrl) : undefined;
     const notice = renderNotice({ kind: n.kind, title: n.title, institutionName: inst.name, url, dueAt, ...(lines ? { lines } : {}) });
     const base = { key: n.key, institution: inst.code, kind: n.kind, proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, subject: notice.subject };
     const c = cs.find((x) => x.institution === inst.code);
@@ -94,8 +95,7 @@ export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): P
   return rows.length;
 }
 
-async function digestLines(db: Db, code: string, publicUrl: string): Promise<DigestLine[]> {
-  const w = await awaiting(db, code);
+function digestLines(w: Awaiting, publicUrl: string): DigestLine[] {
   return [
     ...w.proposals.map((p) => ({ title: `Propuesta: ${p.title}`, dueAt: p.dueAt, url: pageUrl(publicUrl, { proposalId: p.id }) })),
     ...w.tasks.map((t) => ({ title: `Tarea: ${t.title}`, dueAt: t.dueAt, url: pageUrl(publicUrl, { taskId: t.id }) })),
@@ -109,11 +109,14 @@ async function digestLines(db: Db, code: string, publicUrl: string): Promise<Dig
 export async function planDailyDigests(db: Db, key: string, since: Date, until: Date, publicUrl: string): Promise<number> {
   const people = await db.select({ email: users.email, code: institutions.code, name: institutions.name }).from(users)
     .innerJoin(institutions, eq(institutions.id, users.institutionId)).where(eq(users.notifications, 'resumen_diario'));
+  if (people.length === 0) return 0;
+  // What each institution was told in the window, in one query for every person who chose the digest.
+  const toldAll = await db.select().from(inboxItems)
+    .where(and(inArray(inboxItems.institution, [...new Set(people.map((p) => p.code))]), gte(inboxItems.at, since), lt(inboxItems.at, until)))
+    .orderBy(asc(inboxItems.at), asc(inboxItems.id));
   const rows: NewDelivery[] = [];
   for (const person of people) {
-    const told = await db.select().from(inboxItems)
-      .where(and(eq(inboxItems.institution, person.code), gte(inboxItems.at, since), lt(inboxItems.at, until)))
-      .orderBy(asc(inboxItems.at));
+    const told = toldAll.filter((t) => t.institution === person.code);
     if (told.length === 0) continue;
     const notice = renderNotice({
       kind: 'resumen_diario', title: `Resumen del día: ${told.length} aviso(s) para su institución.`, institutionName: person.name,

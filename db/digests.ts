@@ -2,15 +2,16 @@
 import type { Notification } from '../domain/events';
 import { secretariat } from '../domain/registry-codes';
 import type { Db } from './client';
-import { awaiting } from './inbox';
+import { awaitingEach } from './inbox';
 import { institutionsReport } from './reports';
 import { institutions } from './schema';
 
 export async function weeklyDigests(db: Db, key: string): Promise<Notification[]> {
   const all = await db.select({ code: institutions.code }).from(institutions).orderBy(institutions.code);
+  const each = await awaitingEach(db, all.map((i) => i.code));
   const digests: Notification[] = [];
   for (const { code } of all) {
-    const w = await awaiting(db, code);
+    const w = each.get(code)!;
     if (w.proposals.length + w.tasks.length === 0) continue; // no empty digests
     digests.push({
       key: `${key}:resumen:${code}`, // one key per message: its delivery workflow is named after it

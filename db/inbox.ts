@@ -1,5 +1,5 @@
 // The in-app inbox: what awaits each institution, and what it was told.
-import { and, arrayContains, desc, eq, inArray, isNull, notExists, or, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, desc, eq, inArray, isNull, notExists, or, sql } from 'drizzle-orm';
 import { kindTitle, waitingWords, type Words } from '../domain/catalogue';
 import type { Notification } from '../domain/events';
 import { openTaskStatuses } from '../domain/tasks';
@@ -27,19 +27,31 @@ export interface Awaiting {
  * one awaits nobody until the secretariat resumes it: nothing can be done on it.
  */
 export async function awaiting(db: Db, institution: string): Promise<Awaiting> {
+  return (await awaitingEach(db, [institution])).get(institution)!;
+}
+
+/** What awaits each of these institutions, in two queries however many they are (the digests). */
+export async function awaitingEach(db: Db, institutions: string[]): Promise<Map<string, Awaiting>> {
+  const each = new Map<string, Awaiting>(institutions.map((code) => [code, { proposals: [], tasks: [] }]));
+  if (institutions.length === 0) return each;
   const running = (kind: 'propuesta' | 'tarea', id: typeof proposals.id | typeof tasks.id) => notExists(
     db.select({ id: stoppedProcesses.id }).from(stoppedProcesses).where(and(eq(stoppedProcesses.kind, kind), eq(stoppedProcesses.id, id))),
   );
   const [ps, ts] = await Promise.all([
-    db.select().from(proposals).where(and(arrayContains(proposals.pendingFor, [institution]), running('propuesta', proposals.id))),
+    db.select().from(proposals).where(and(arrayOverlaps(proposals.pendingFor, institutions), running('propuesta', proposals.id))),
     db.select().from(tasks).where(and(
-      arrayContains(tasks.pendingFor, [institution]), inArray(tasks.status, [...openTaskStatuses]), running('tarea', tasks.id),
+      arrayOverlaps(tasks.pendingFor, institutions), inArray(tasks.status, [...openTaskStatuses]), running('tarea', tasks.id),
     )),
   ]);
-  return {
-    proposals: ps.map((p) => ({ id: p.id, title: p.title, stage: p.stage, dueAt: p.stage === 'cerrada' ? null : p.deadlines[p.stage] ?? null, updatedAt: p.updatedAt })),
-    tasks: ts.map((t) => ({ id: t.id, title: t.title, status: t.status, dueAt: t.dueAt.toISOString(), updatedAt: t.updatedAt })),
-  };
+  for (const p of ps) {
+    const item = { id: p.id, title: p.title, stage: p.stage, dueAt: p.stage === 'cerrada' ? null : p.deadlines[p.stage] ?? null, updatedAt: p.updatedAt };
+    for (const code of p.pendingFor) each.get(code)?.proposals.push(item);
+  }
+  for (const t of ts) {
+    const item = { id: t.id, title: t.title, status: t.status, dueAt: t.dueAt.toISOString(), updatedAt: t.updatedAt };
+    for (const code of t.pendingFor) each.get(code)?.tasks.push(item);
+  }
+  return each;
 }
 
 const waitingTitle = (code: string) => (waitingWords as Record<string, Words>)[code]?.es ?? kindTitle('pendiente');

@@ -240,7 +240,10 @@ function toSummary(row: Pick<ProposalRow, keyof typeof summaryColumns>): Proposa
   };
 }
 
-/** Only the status: what every action checks first, without reading the whole row. */
+/**
+ * Only the status, without reading the whole row: why an action found no running workflow (unknown,
+ * or closed), and whether an audit has a workflow to anchor it.
+ */
 export async function getProposalStatus(db: Db, id: string): Promise<ProposalStatus | null> {
   const [row] = await db.select({ status: proposals.status }).from(proposals).where(eq(proposals.id, id));
   return row?.status ?? null;

@@ -1,5 +1,6 @@
 // All configuration, parsed once at boot by one schema into a frozen object. A wrong value stops
-// the start with a sentence naming the variable. Nothing else reads process.env.
+// the start with a sentence naming the variable. Nothing else reads Mesa's variables from
+// process.env (runtime/temporal-cli.ts follows the system's own PATH and XDG_CACHE_HOME).
 import { join } from 'node:path';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import Type, { type Static } from 'typebox';
@@ -30,6 +31,7 @@ const Env = Type.Object({
   MESA_ACTOR_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Clave pública Ed25519 correspondiente (PEM SPKI, o 32 bytes en hex o base64): con ella un worker comprueba las firmas sin tener la clave privada.' })),
   MESA_AUDIT_KEY: Type.Optional(Type.String({ minLength: 32, description: 'Clave secreta (32 caracteres o más) con que se sella el registro de auditoría; se guarda fuera de la base de datos. Obligatoria en producción; el modo embebido la genera en la carpeta de datos.' })),
   MESA_AUDIT_CHECKPOINT_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Carpeta donde el worker deja los puntos de control firmados del registro de auditoría (fuera de la base de datos, de solo agregar). Obligatoria para el worker en producción; en el modo embebido, la carpeta de datos.' })),
+  MESA_USER_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'Contraseña que «npm run user» da al usuario que crea; sin ella genera una y la muestra una vez.' })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
@@ -41,6 +43,8 @@ export interface Config {
   host: string;
   dataDir: string;
   demoPassword: string;
+  /** For `npm run user` (runtime/create-user.ts) only; undefined means one is generated. */
+  userPassword: string | undefined;
   /** Whether the demo users (with the public default password) are created at start. */
   demoUsers: boolean;
   databaseUrl: string | undefined;
@@ -66,11 +70,6 @@ export interface Config {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
-
-/** Variables and their descriptions, for the README's configuration table. */
-export const configVariables = Object.entries(Env.properties).map(([name, s]) => ({
-  name, description: (s as { description?: string }).description ?? '', default: (s as { default?: unknown }).default,
-}));
 
 export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Config {
   const raw = Object.fromEntries(Object.keys(Env.properties).flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
@@ -101,6 +100,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     host: v.HOST ?? (mode === 'embedded' ? '127.0.0.1' : '0.0.0.0'),
     dataDir: v.MESA_DATA_DIR,
     demoPassword: v.MESA_DEMO_PASSWORD,
+    userPassword: v.MESA_USER_PASSWORD,
     // The public default password must never guard accounts on a shared database: demo users only
     // on the embedded default (PGlite in the data folder) unless asked for by name.
     demoUsers: mode === 'embedded' && (v.MESA_DEMO_USERS ?? !v.DATABASE_URL),

@@ -29,10 +29,10 @@ const database = await openMesaDatabase({ url: config.databaseUrl! }, 'leave');
 try {
   const [institution] = await database.db.select().from(institutions).where(eq(institutions.code, code.toUpperCase()));
   if (!institution) throw new Error(`No existe la institución «${code}». Vea GET /api/v1/institutions.`);
-  const generated = process.env.MESA_USER_PASSWORD ? null : randomBytes(12).toString('base64url');
+  const generated = config.userPassword ? null : randomBytes(12).toString('base64url');
   await upsertUser(database.db, {
     id: `user_${randomBytes(9).toString('hex')}`, email, name, institutionId: institutionId(institution.code),
-    passwordHash: await hashPassword(process.env.MESA_USER_PASSWORD ?? generated!), admin: process.argv.includes('--admin'),
+    passwordHash: await hashPassword(config.userPassword ?? generated!), admin: process.argv.includes('--admin'),
   });
   console.log(`Usuario ${email.toLowerCase()} listo (${institution.code}, ${institution.kind}).`);
   if (generated) console.log(`Contraseña: ${generated}  — entréguela por un canal seguro; no se volverá a mostrar.`);

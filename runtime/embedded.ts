@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     let devServer: DevServer | null = null;
     let address = config.temporal.address;
     if (!address) {
-      const cli = await resolveTemporalCli(say);
+      const cli = await resolveTemporalCli(config.temporal.cliPath, say);
       say('Iniciando el servidor de Temporal…');
       devServer = await startDevServer({ cliPath: cli, dbFile: join(dataDir, 'temporal.db'), ui: true, namespace: config.temporal.namespace, settings: recommendedSettings });
       running.temporalServer = () => devServer?.stop();

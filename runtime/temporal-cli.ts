@@ -1,12 +1,14 @@
 // Finds the Temporal CLI (which carries the dev server), or installs it, so that a fresh machine
-// needs no manual step. Order: TEMPORAL_CLI_PATH, `temporal` on PATH, a cached build, a build with
-// `go install` into the cache, the official download. Run directly, it prints the path.
+// needs no manual step. Order: the configured path (TEMPORAL_CLI_PATH, read by runtime/config.ts),
+// `temporal` on PATH, a cached build, a build with `go install` into the cache, the official
+// download. Run directly, it prints the path.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { loadConfig } from './config';
 
 /** The one place the CLI version is pinned: 1.5.1 is the newest that `go install` accepts. */
 export const TEMPORAL_CLI_VERSION = '1.5.1';
@@ -32,8 +34,7 @@ function runs(path: string): boolean {
 
 export type Progress = (line: string) => void;
 
-export async function resolveTemporalCli(progress: Progress = (l) => console.error(l)): Promise<string> {
-  const configured = process.env.TEMPORAL_CLI_PATH;
+export async function resolveTemporalCli(configured: string | undefined, progress: Progress = (l) => console.error(l)): Promise<string> {
   if (configured) {
     if (runs(configured)) return configured;
     throw new Error(`TEMPORAL_CLI_PATH apunta a «${configured}», que no es un Temporal CLI ejecutable.`);
@@ -125,7 +126,7 @@ async function download(target: string, progress: Progress): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  resolveTemporalCli().then((path) => console.log(path), (e: Error) => {
+  resolveTemporalCli(loadConfig('embedded').temporal.cliPath).then((path) => console.log(path), (e: Error) => {
     console.error(e.message);
     process.exit(1);
   });

@@ -16,7 +16,7 @@ import { rowsOf } from '../db/client';
 import { planDeliveries } from '../db/deliveries';
 import { deliveries, proposalSignoffs } from '../db/schema';
 import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
-import { startSmtpCatcher, type SmtpCatcher } from './receivers';
+import { startSmtpCatcher, type SmtpCatcher } from '../scripts/receivers';
 import { webVisitor } from './web-visitor';
 
 let smtp: SmtpCatcher;

@@ -10,7 +10,7 @@ import { signActorProof } from '../api/actor-signing';
 import { newActorKeyPem, parseActorPrivateKey } from '../runtime/actor-key';
 import { actorProofHeader, type ActorProof } from '../workflows/actor-proof';
 import { commentUpdate, proposalWorkflowId, refusals, signoffUpdate, type Actor } from '../workflows/messages';
-import { acceptTaskUpdate, taskWorkflowId } from '../workflows/task';
+import { acceptTaskUpdate, taskWorkflowId } from '../workflows/task-messages';
 import { adoptWith, launchBody, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;

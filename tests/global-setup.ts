@@ -18,7 +18,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const cliPath = await resolveTemporalCli();
+  const cliPath = await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH);
   const [server, bundle] = await Promise.all([
     startDevServer({ cliPath }),
     bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } }),

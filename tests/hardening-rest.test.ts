@@ -8,7 +8,7 @@ import { eq, inArray } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postWebhook } from '../activities/channels';
-import { WebhookAllowList } from '../activities/webhook-targets';
+import { WebhookAllowList } from '../domain/webhook-targets';
 import { encodeCursor } from '../api/cursor';
 import { toIcs } from '../api/ics';
 import { contacts, users } from '../db/schema';

@@ -11,13 +11,16 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import type { KeyObject } from 'node:crypto';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { actorSigning } from '../api/actor-signing';
-import { buildApp, type App, type AppDeps } from '../api/app';
+import { buildApp, type App } from '../api/app';
+import type { AppDeps } from '../api/deps';
 import { newToken } from '../api/auth';
 import { seedMemberCodes } from '../db/registry';
 import { insertToken } from '../db/users';
+import { proposalSignoffs } from '../db/schema';
 import type { Database, DatabaseTarget } from '../db/client';
 import { newActorKeyPem, parseActorPrivateKey } from '../runtime/actor-key';
 import { openMesaDatabase } from '../runtime/boot';
@@ -187,6 +190,20 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Who a reminder that fired at `firedAt` may have reached, from the sign-offs on record: never a
+ * member whose answer was recorded before it (a timer never fires early), and at most the members
+ * still silent plus those whose answer came at or after it (on a loaded machine an answer sent
+ * before the reminder can be recorded after it). The result does not depend on how fast the
+ * machine is.
+ */
+export async function reminderAudience(mesa: Mesa, proposalId: string, firedAt: number): Promise<{ answeredBefore: string[]; mayBeReminded: string[] }> {
+  const rows = await mesa.database.db.select({ institution: proposalSignoffs.institution, at: proposalSignoffs.at }).from(proposalSignoffs)
+    .where(eq(proposalSignoffs.proposalId, proposalId));
+  const answeredBefore = rows.filter((r) => r.at.getTime() < firedAt).map((r) => r.institution);
+  return { answeredBefore, mayBeReminded: memberCodes.filter((code) => !answeredBefore.includes(code)) };
 }
 
 /** The 22 member institutions of the seed, in code order. */

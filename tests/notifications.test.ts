@@ -5,7 +5,8 @@ import { readdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { eq, inArray } from 'drizzle-orm';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { and, eq, inArray, like, or, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import { folderMailer, smtpMailer, verifyWebhook, type Mailer } from '../activities/channels';
@@ -16,8 +17,8 @@ import { contacts, deliveries } from '../db/schema';
 import { setNotificationMode } from '../db/users';
 import type { ProposalEventRecord } from '../domain/events';
 import { demoEmail } from '../runtime/demo';
-import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
-import { startSmtpCatcher, startWebhookReceiver, type ReceivedMail, type SmtpCatcher, type WebhookReceiver } from './receivers';
+import { eventually, launchBody, memberCodes, reminderAudience, startMesa, type Mesa } from './harness';
+import { startSmtpCatcher, startWebhookReceiver, type ReceivedMail, type SmtpCatcher, type WebhookReceiver } from '../scripts/receivers';
 
 let smtp: SmtpCatcher;
 let mesa: Mesa;
@@ -56,7 +57,18 @@ const byRecipient = (mails: ReceivedMail[]) => {
   for (const m of mails) for (const to of m.to) counts[to] = (counts[to] ?? 0) + 1;
   return counts;
 };
-const settle = () => new Promise((r) => setTimeout(r, 1500));
+/**
+ * Every delivery these rows name is done (sent, or given up) and every mail sent has arrived: their
+ * delivery workflows have nothing left to send, so what the catcher holds now is all there will be.
+ */
+const deliveriesDone = (where: SQL | undefined) => eventually(async () => {
+  const rows = await mesa.database.db.select().from(deliveries).where(where);
+  const done = rows.every((r) => r.status === 'enviada' || r.status === 'fallida');
+  const arrived = rows.every((r) => r.channel !== 'email' || r.status !== 'enviada' || smtp.mails.some((m) => m.messageId === r.messageId));
+  return done && arrived ? rows : undefined;
+}, 45_000);
+/** The result of a notification's delivery workflow (workflows/deliveries.ts). */
+const deliveryResult = (key: string) => mesa.client.workflow.getHandle(`entregas:${key}`).result();
 
 describe('email for a whole sign-off round', () => {
   it('sends each institution exactly the messages of the round, once, with what is expected and by when', async () => {
@@ -77,7 +89,7 @@ describe('email for a whole sign-off round', () => {
     // Decision to the 22 members, 3 observers, 2 support bodies and the secretariat; the task to its 2 ministries.
     const expected = 22 + 5 + 28 + 2;
     await eventually(async () => (mailsAbout(id).length + smtp.mails.filter((m) => m.text.includes(`/tareas/${taskId}`)).length >= expected ? true : undefined));
-    await settle();
+    await deliveriesDone(or(eq(deliveries.proposalId, id), inArray(deliveries.taskId, p.tasks as string[])));
     const all = [...mailsAbout(id), ...smtp.mails.filter((m) => m.text.includes(`/tareas/${taskId}`))];
     expect(all).toHaveLength(expected);
     expect(new Set(all.map((m) => m.messageId)).size).toBe(expected);
@@ -109,7 +121,7 @@ describe('email for a whole sign-off round', () => {
     const activities = createActivities({ db: mesa.database.db, channels: { mailer, publicUrl: 'http://mesa.test' }, audit: mesa.audit });
     const rows = await mesa.database.db.select().from(deliveries).where(eq(deliveries.key, row!.key));
     expect(await env.run(activities.deliver, { ids: rows.map((r) => r.id) })).toEqual({ sent: 0, failed: 0 });
-    await settle();
+    await deliveriesDone(eq(deliveries.proposalId, id));
     expect(mailsAbout(id)).toHaveLength(27);
   });
 
@@ -117,7 +129,7 @@ describe('email for a whole sign-off round', () => {
     const id = await launchRound({ title: 'Aviso tras una caída' });
     await signAll(id);
     await adopted(id);
-    await settle();
+    await deliveriesDone(eq(deliveries.proposalId, id));
     const row = (await getProposalRow(mesa.database.db, id))!;
     const seq = row.stateSeq + 1;
     const key = `${id}:${seq}:aporte_respondido`;
@@ -136,14 +148,16 @@ describe('email for a whole sign-off round', () => {
     const planned = await mesa.database.db.select().from(deliveries).where(eq(deliveries.key, key));
     expect(planned.length).toBeGreaterThan(0);
     const told = () => smtp.mails.filter((m) => planned.some((d) => d.messageId === m.messageId));
-    await settle();
+    // Only a delivery workflow sends, and none was started: nothing can have gone out.
+    await expect(mesa.client.workflow.getHandle(`entregas:${key}`).describe()).rejects.toThrow(WorkflowNotFoundError);
     expect(told()).toHaveLength(0);
     // Temporal retries it: the event is found recorded, and its delivery starts. Twice changes nothing.
     const retry = new MockActivityEnvironment({ taskQueue: mesa.taskQueue }, { client: mesa.client });
     await retry.run(activities.recordProposalEvent, event);
     await eventually(async () => (told().length >= planned.length ? true : undefined));
     await retry.run(activities.recordProposalEvent, event);
-    await settle();
+    expect(await deliveryResult(key)).toEqual({ sent: planned.length, failed: 0 });
+    await deliveriesDone(eq(deliveries.key, key));
     expect(told().flatMap((m) => m.to).sort()).toEqual(planned.map((d) => d.recipient).sort());
     const inbox = await mesa.call('MINSA', 'GET', '/api/v1/inbox');
     expect(inbox.body.items.filter((i: { id: string }) => i.id === `${key}:MINSA`)).toHaveLength(1);
@@ -153,19 +167,23 @@ describe('email for a whole sign-off round', () => {
 describe('reminders, escalations and digests by email', () => {
   it('reminds only the member that has not answered, and escalates its silence to its alterno and the secretariat', async () => {
     const silentMember = 'MINEDU';
-    const id = await launchRound({ title: 'Ronda con un miembro en silencio', deadlines: { conformidad: 'PT6S' }, reminders: ['PT3S'] });
+    const id = await launchRound({ title: 'Ronda con un miembro en silencio', deadlines: { conformidad: 'PT10S' }, reminders: ['PT5S'] });
+    const deadline = Date.parse((await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}`)).body.deadlines.conformidad);
     const answers = await Promise.all(memberCodes.filter((c) => c !== silentMember).map((code) => mesa.call(code, 'POST', `/api/v1/proposals/${id}/signoffs`, { position: 'aprueba' })));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     await adopted(id);
     const kindOf = (m: ReceivedMail) => (m.subject.includes('Recordatorio') ? 'recordatorio' : m.subject.includes('Sin respuesta') ? 'escalamiento' : 'otro');
-    const late = await eventually(async () => {
-      const ms = mailsAbout(id).filter((m) => kindOf(m) !== 'otro');
-      return ms.length >= 5 ? ms : undefined;
-    });
-    await settle();
+    // The escalation comes after the reminder: once its deliveries are done, both are all there is.
+    await eventually(async () => (await mesa.database.db.select().from(deliveries)
+      .where(and(eq(deliveries.proposalId, id), eq(deliveries.kind, 'escalamiento')))).length >= 4 || undefined);
+    await deliveriesDone(eq(deliveries.proposalId, id));
     const sorted = (kind: string) => mailsAbout(id).filter((m) => kindOf(m) === kind).flatMap((m) => m.to).sort();
-    expect(late).toHaveLength(5);
-    expect(sorted('recordatorio')).toEqual([demoEmail(silentMember)]);
+    const reminded = sorted('recordatorio');
+    expect(new Set(reminded).size).toBe(reminded.length); // once each
+    expect(reminded).toContain(demoEmail(silentMember));
+    // Nobody who had answered when the reminder fired is reminded (normally: the silent member alone).
+    const { mayBeReminded } = await reminderAudience(mesa, id, deadline - 5000);
+    expect(reminded.filter((to) => !mayBeReminded.map(demoEmail).includes(to))).toEqual([]);
     expect(sorted('escalamiento')).toEqual([
       `alterno.${demoEmail(silentMember)}`, `alterno.${demoEmail('SECRETARIA')}`, demoEmail(silentMember), demoEmail('SECRETARIA'),
     ].sort());
@@ -180,7 +198,8 @@ describe('reminders, escalations and digests by email', () => {
     const mine = await eventually(async () => digests().find((m) => m.to.includes(demoEmail('MINSA')) && m.text.includes(`/propuestas/${id}`)));
     expect(mine.text).toContain('- Propuesta: Propuesta para el resumen semanal (vence el ');
     // Observers never have anything waiting: no digest for them.
-    await settle();
+    const planned = await deliveriesDone(like(deliveries.key, `${workflowId}:%`));
+    expect(planned.some((d) => d.institution === 'DEFENSORIA')).toBe(false);
     expect(digests().some((m) => m.to.includes(demoEmail('DEFENSORIA')))).toBe(false);
   });
 });
@@ -198,7 +217,7 @@ describe('a mail server that is down for a while', () => {
     expect(failing[0]!.lastError).toMatch(/SMTP/);
     await smtp.start();
     await eventually(async () => (mailsAbout(id).length >= 27 ? true : undefined), 45_000);
-    await settle();
+    await deliveriesDone(eq(deliveries.proposalId, id));
     const mails = mailsAbout(id);
     expect(mails).toHaveLength(27);
     expect(Object.values(byRecipient(mails))).toEqual(Array(27).fill(1));

@@ -11,7 +11,7 @@ import { instantPattern, textPatterns } from '../domain/text';
 import {
   answerInputUpdate, commentUpdate, proposalWorkflowId, refusals, signoffUpdate, submitInputUpdate, withdrawUpdate, type Actor,
 } from '../workflows/messages';
-import { decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId } from '../workflows/task';
+import { decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId } from '../workflows/task-messages';
 import { adoptWith, eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;

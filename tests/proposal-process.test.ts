@@ -2,7 +2,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalAudit, proposalInputs, proposalSignoffs, tasks } from '../db/schema';
-import { taskWorkflowId } from '../workflows/task';
+import { taskWorkflowId } from '../workflows/task-messages';
 import { proposalWorkflowId } from '../workflows/messages';
 import { eventually, keepHistory, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 

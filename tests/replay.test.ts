@@ -1,7 +1,7 @@
 // Workflow code must stay replay-safe: the recorded histories of the main paths (kept in
 // tests/histories/, recorded with MESA_RECORD_HISTORIES=1 npm test) must replay without a
 // nondeterminism error on the code as it is now. tests/histories/v1/ holds them as recorded before
-// the patch `avisos-con-su-evento` (workflows/notices.ts): workflows started then replay the old way.
+// the patch `registro-agrupado` (workflows/recording.ts): workflows started then replay the old way.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';

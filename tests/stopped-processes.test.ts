@@ -3,10 +3,10 @@
 // inboxes, and the secretariat resumes it where it was or closes it with a reason.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkProcesses } from '../activities/supervision';
+import { checkProcesses } from '../engine/supervision';
 import { proposalSignoffs } from '../db/schema';
 import { proposalWorkflowId } from '../workflows/messages';
-import { taskWorkflowId } from '../workflows/task';
+import { taskWorkflowId } from '../workflows/task-messages';
 import { adoptWith, eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 import { webVisitor as visitorOf } from './web-visitor';
 
@@ -90,7 +90,12 @@ describe('a proposal whose workflow was terminated', () => {
     const id = await launchRound('Protocolo de retornantes: proceso detenido y cerrado');
     expect((await sign('RREE', id)).status).toBe(200);
     await terminate(proposalWorkflowId(id));
-    const { stopped } = await checkProcesses(mesa.database.db, mesa.client);
+    // The check reads Temporal's visibility listing, which can show a just-terminated workflow as
+    // running for a moment: a later run of the check (every minute) finds it.
+    const { stopped } = await eventually(async () => {
+      const found = await checkProcesses(mesa.database.db, mesa.client);
+      return found.stopped.some((s) => s.id === id) ? found : undefined;
+    });
     expect(stopped).toContainEqual({ kind: 'propuesta', id });
     expect((await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}`)).body.stopped).toMatchObject({ engineStatus: 'TERMINATED' });
 

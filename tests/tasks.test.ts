@@ -1,6 +1,6 @@
 // Process 2: an adopted agreement's tasks, through the HTTP API on real Temporal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { taskWorkflowId } from '../workflows/task';
+import { taskWorkflowId } from '../workflows/task-messages';
 import { adoptWith as adopt, eventually, keepHistory, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;

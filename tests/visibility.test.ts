@@ -10,7 +10,7 @@ import { users } from '../db/schema';
 import { auditForReader, isPublic, pendingForReader, proposalForReader, tallyOf } from '../domain/visibility';
 import { demoEmail } from '../runtime/demo';
 import { demoPassword, eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
-import { startSmtpCatcher, startWebhookReceiver, type SmtpCatcher, type WebhookReceiver } from './receivers';
+import { startSmtpCatcher, startWebhookReceiver, type SmtpCatcher, type WebhookReceiver } from '../scripts/receivers';
 
 let smtp: SmtpCatcher;
 let mailer: Mailer;

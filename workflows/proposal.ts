@@ -29,7 +29,8 @@ import {
   type Actor, type ProposalInput, type ProposalState,
 } from './messages';
 import { groupedRecording, inGroups, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Notice, type Recording } from './recording';
-import { taskWorkflow, taskWorkflowId } from './task';
+import { taskWorkflow } from './task';
+import { taskWorkflowId } from './task-messages';
 
 const options = {
   startToCloseTimeout: '30 seconds',
@@ -90,7 +91,7 @@ export type ProposalWorkflowArgs = ProposalInput | { resume: Memory };
 
 type ArgOf<U> = U extends UpdateDefinition<any, [infer A], any> ? A : never;
 
-const refuse = (type: string, message: string) => {
+const refuse = (type: string, message: string): never => {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 };
 

@@ -4,18 +4,21 @@
 // verification. As in the proposal workflow, every action is an Update whose validator refuses
 // before anything enters history, and which answers once its event is in the database.
 import {
-  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, log, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, log, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { AuditHead } from '../db/audit';
 import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
 import type { Notification } from '../domain/events';
-import type { PlannedAction } from '../domain/proposal';
 import { secretariat } from '../domain/registry-codes';
-import type { TaskEffect, TaskSnapshot, TaskStatus } from '../domain/tasks';
+import type { TaskEffect, TaskSnapshot } from '../domain/tasks';
 import { ownEntry, textLimits } from '../domain/text';
 import { checkBoolean, checkCodes, checkInstant, checkInteger, checkOptionalText, checkOptionalWebAddress, checkText } from './checks';
-import { refusals, type Actor, type Recorded } from './messages';
+import { refusals, type Actor } from './messages';
+import {
+  acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskStateQuery,
+  verifyTaskUpdate, type TaskInput, type TaskState,
+} from './task-messages';
 import { asRefusal, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Notice } from './recording';
 
 const activities = proxyActivities<ReturnType<typeof createActivities>>({
@@ -26,37 +29,6 @@ const activities = proxyActivities<ReturnType<typeof createActivities>>({
 /** Reminders before the due date unless the planned action says otherwise. */
 export const defaultTaskReminders = ['P7D', 'P1D'];
 
-export interface TaskInput {
-  taskId: string;
-  proposalId: string;
-  agreementNumber: string;
-  index: number;
-  action: PlannedAction;
-  adoptedAt: string;
-}
-
-interface Line { accepted: boolean; percent: number; completed: boolean }
-
-export interface TaskState {
-  status: TaskStatus;
-  dueAt: string;
-  responsible: string[];
-  lines: Record<string, Line>;
-  request: { institution: string; reason: string; proposedDueDate: string | null } | null;
-  overdue: boolean;
-  /** The audit trail's last entry as the recording activities answered it (query only). */
-  auditHead?: AuditHead | null;
-}
-
-export const taskWorkflowId = (taskId: string) => `task-${taskId}`;
-
-export const acceptTaskUpdate = defineUpdate<Recorded, [{ actor: Actor }]>('acceptTask');
-export const requestChangeUpdate = defineUpdate<Recorded, [{ actor: Actor; reason: string; proposedDueDate?: string }]>('requestChange');
-export const decideRequestUpdate = defineUpdate<Recorded, [{ actor: Actor; granted: boolean; comment: string; responsible?: string[] }]>('decideRequest');
-export const reportProgressUpdate = defineUpdate<Recorded, [{ actor: Actor; percent: number; note?: string; evidenceUrl?: string }]>('reportProgress');
-export const completeTaskUpdate = defineUpdate<Recorded, [{ actor: Actor; summary: string; evidenceUrl?: string }]>('completeTask');
-export const verifyTaskUpdate = defineUpdate<Recorded, [{ actor: Actor; accepted: boolean; comment: string }]>('verifyTask');
-export const taskStateQuery = defineQuery<TaskState>('taskState');
 
 const refuse = (type: string, message: string): never => {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });

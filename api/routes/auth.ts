@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { findUserByEmail, insertToken, updatePasswordHash } from '../../db/users';
 import { addDuration } from '../../domain/durations';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser, dummyPasswordHash, hashPassword, needsRehash, newToken, verifyAgainstDummy, verifyPassword } from '../auth';
 import { ApiError } from '../errors';
 import { LoginThrottle, defaultThrottleLimits } from '../login-throttle';

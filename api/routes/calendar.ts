@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { institutionOfCalendarToken, openDeadlines, setCalendarToken } from '../../db/calendar';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { authenticate, currentUser, newToken, tokenHash } from '../auth';
 import { notFound } from '../errors';
 import { toIcs } from '../ics';

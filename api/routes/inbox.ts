@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { listInbox, markRead } from '../../db/inbox';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser } from '../auth';
 import { notFound } from '../errors';
 import { readerOf } from '../reader';

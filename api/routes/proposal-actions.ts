@@ -13,12 +13,12 @@ import {
   advanceUpdate, answerInputUpdate, commentUpdate, publishVersionUpdate, signoffUpdate, submitInputUpdate,
   proposalWorkflowId, withdrawUpdate, workingGroupDecisionUpdate,
 } from '../../workflows/messages';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, forbidden, notFound } from '../errors';
 import { idempotent, updateIdFor } from '../idempotency';
 import { actorOf, updateWorkflow } from '../workflow-updates';
-import { checkProcess } from '../../activities/supervision';
+import { checkProcess } from '../../engine/supervision';
 import { stoppedConflict } from './recovery';
 import {
   AnswerBody, AuditBody, CommentBody, CommentView, EmptyBody, errorResponses, IdParams, InputBody, InputParams, InputView, ProposalBody,

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../cursor';
 import { launchProblems, withDefaults } from '../../domain/proposal';
 import { launchRecordedUpdate, proposalWorkflowId } from '../../workflows/messages';
 import type { proposalWorkflow } from '../../workflows/proposal';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, forbidden, notFound } from '../errors';
 import { idempotent, idFromKey } from '../idempotency';

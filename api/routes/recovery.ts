@@ -2,11 +2,11 @@
 // sees them and resumes or closes each one. See the README's operations section.
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { checkProcess, resumeWorkflow, workflowIdOf } from '../../activities/supervision';
+import { checkProcess, resumeWorkflow, workflowIdOf } from '../../engine/supervision';
 import { getProposal } from '../../db/proposals';
 import { clearStopped, closeStoppedProposal, getStop, listStopped, stoppedAmong, type ProcessKind } from '../../db/stops';
 import { getTask } from '../../db/tasks';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent } from '../idempotency';

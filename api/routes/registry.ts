@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { listGroups, listInstitutions } from '../../db/registry';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { errorResponses, GroupBody, InstitutionBody } from '../schemas';
 
 export const registryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {

@@ -4,7 +4,7 @@ import { institutionsReport, pnmReport, type DimensionRow } from '../../db/repor
 import { statusCountWords, valueLabel } from '../../domain/catalogue';
 import { taskStatuses } from '../../domain/tasks';
 import { proposalStatuses } from '../../domain/vocabulary';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { toCsv } from '../csv';
 import { institutionsReportForReader, readsDeliberation } from '../../domain/visibility';
 import { readerOf } from '../reader';

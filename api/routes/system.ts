@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { errorResponses, HealthBody, ReadyBody } from '../schemas';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>

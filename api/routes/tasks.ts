@@ -7,8 +7,8 @@ import { getTask, getTaskRow, listTasks } from '../../db/tasks';
 import { verifiedTaskAudit } from '../audit';
 import {
   acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId, verifyTaskUpdate,
-} from '../../workflows/task';
-import type { AppDeps } from '../app';
+} from '../../workflows/task-messages';
+import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent, updateIdFor } from '../idempotency';
@@ -20,7 +20,7 @@ import { actorOf, updateWorkflow } from '../workflow-updates';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { auditForReader, taskForReader } from '../../domain/visibility';
 import { readerOf } from '../reader';
-import { checkProcess } from '../../activities/supervision';
+import { checkProcess } from '../../engine/supervision';
 import { markStopped, stoppedConflict, withStop } from './recovery';
 
 export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {

@@ -11,8 +11,6 @@ export interface FormState {
   message?: string;
 }
 
-export const emptyForm = (values: FormState['values'] = {}): FormState => ({ values, errors: {} });
-
 /** What a finished action says on the page it returns to; only these texts can be shown. */
 export const doneMessages: Record<string, string> = {
   lanzada: 'Propuesta lanzada.', conformidad: 'Conformidad registrada.', aporte: 'Aporte enviado.', comentario: 'Comentario publicado.',

@@ -3,12 +3,14 @@
 // the user's own token: the same rules, checks and messages as any other client. Forms are
 // plain HTML (no script needed), protected by a CSRF token, and submitted once (`_once` is the
 // action's Idempotency-Key).
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { deleteToken } from '../../db/users';
 import { isOverdue } from '../../domain/tasks';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { tokenHash } from '../auth';
 import { contextOf, langCookie, loginCsrfCookie, newCsrf, sameSecret, sessionCookie, setCookie, type ApiAnswer, type Ctx } from './context';
 import type { Html } from './html';
@@ -24,17 +26,6 @@ import { reportsPage } from './pages/reports';
 import { taskBoardPage, taskPage, type TaskForms } from './pages/tasks';
 
 type Form = Record<string, string | string[] | undefined>;
-
-const css = readFileSync(new URL('./static/mesa.css', import.meta.url), 'utf8');
-
-/** The strictest policy the pages allow: no script at all, styles from our own file, nothing framed. */
-const securityHeaders = {
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
-  'cross-origin-opener-policy': 'same-origin',
-};
 
 class WebError extends Error {
   constructor(readonly status: number, message: string) {
@@ -86,8 +77,17 @@ function refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<strin
 export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstance }> = async (app, { deps, root }) => {
   await app.register(formbody, { bodyLimit: deps.bodyLimit });
 
-  app.addHook('onSend', async (_request, reply) => {
-    reply.headers(securityHeaders);
+  // The strictest policy the pages allow: no script at all, styles from our own file, nothing
+  // framed. HSTS is left to api/http-guards.ts, which sends it only over TLS.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: false,
   });
 
   // Forms are sent urlencoded; any other body (JSON, none at all) is refused before a route reads it.
@@ -133,7 +133,10 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return answer.body as Answer;
   }
 
-  app.get('/static/mesa.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css));
+  // The stylesheet (api/web/static/), cached for an hour and revalidated by ETag and Last-Modified.
+  await app.register(fastifyStatic, {
+    root: fileURLToPath(new URL('./static/', import.meta.url)), prefix: '/static/', wildcard: false, index: false, maxAge: '1h', decorateReply: false,
+  });
 
   // ---- session and language ---------------------------------------------------------------
 

@@ -30,7 +30,7 @@ import { demoEmail } from '../../runtime/demo';
 import { resolveTemporalCli } from '../../runtime/temporal-cli';
 import { recommendedSettings, startDevServer, type DevServer } from '../../runtime/temporal-server';
 import { createWorker } from '../../runtime/worker';
-import { startSmtpCatcher } from '../../tests/receivers';
+import { startSmtpCatcher } from '../receivers';
 import { floorActivities } from './floor-activities';
 import { recordUpdate } from './floor-workflows';
 
@@ -88,7 +88,7 @@ const dir = await mkdtemp(join(tmpdir(), 'mesa-bench-'));
 let server: DevServer | null = null;
 if (!config.temporal.address) {
   say('Iniciando el servidor de Temporal…');
-  server = await startDevServer({ cliPath: await resolveTemporalCli(say), settings: recommendedSettings });
+  server = await startDevServer({ cliPath: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH, say), settings: recommendedSettings });
 }
 const address = config.temporal.address ?? server!.address;
 const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dir, 'pglite') }, { password });

@@ -1,13 +1,15 @@
 // Processes whose workflow no longer runs (an operator's `temporal workflow terminate`, a failure):
 // found by comparing the projection's open processes with what Temporal runs, shown to the
-// secretariat as stopped, and resumed where their history left off.
+// secretariat as stopped, and resumed where their history left off. Not an activity: what the Mesa
+// asks the Temporal service about its processes, shared by the API (an action on a stopped process,
+// a resume) and the periodic check's activity, neither of which imports the other.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 // The proto package is CommonJS: Node's ESM loader sees only its default export.
 import proto, { type temporal } from '@temporalio/proto';
 import type { Db } from '../db/client';
 import { clearStopped, isOpen, listStopped, markStopped, openProcesses, type ProcessKind } from '../db/stops';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
-import { taskStateQuery, taskWorkflowId } from '../workflows/task';
+import { taskStateQuery, taskWorkflowId } from '../workflows/task-messages';
 
 const stateQueryOf = (workflowId: string) => (workflowId.startsWith('task-') ? taskStateQuery : stateQuery).name;
 

@@ -1,5 +1,6 @@
-// Real receivers on loopback for the notification tests: an SMTP server (smtp-server) that keeps
-// every message it accepts, and an HTTP server that keeps every webhook POST.
+// Real receivers on loopback for the notification tests and the bench (which is why they live here,
+// not in tests/): an SMTP server (smtp-server) that keeps every message it accepts, and an HTTP
+// server that keeps every webhook POST.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';

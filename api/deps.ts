@@ -1,0 +1,24 @@
+// What the HTTP service is given: the app and every route plugin take this one object, so routes
+// depend on it and not on the app that registers them.
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client';
+import type { ThrottleLimits } from './login-throttle';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  tokenTtl: string;
+  bodyLimit: number;
+  logLevel: string;
+  /** MESA_AUDIT_KEY, to verify the trails, and the checkpoint folder when this process can read it. */
+  audit: { key: string; checkpointDir: string | null };
+  /** MESA_PUBLIC_URL: every absolute link (calendar addresses) is built from it, never from the Host header. */
+  publicUrl: string;
+  /** MESA_TRUST_PROXY: which proxies' X-Forwarded-Proto/-For are believed (fastify's trustProxy); none by default. */
+  trustProxy?: boolean | string[];
+  /** MESA_WEBHOOK_ALLOW: private or loopback webhook targets accepted anyway. */
+  webhookAllow?: string[];
+  /** Login throttling; the defaults of api/login-throttle.ts when absent. */
+  loginLimits?: ThrottleLimits;
+}
