@@ -247,3 +247,21 @@ export async function allHeads(db: Db, trail: Trail): Promise<Array<{ id: string
   return rowsOf<{ id: string; seq: number; hash: string }>(await db.execute(sql`select distinct on (${subject(trail)}) ${subject(trail)} as id, seq, hash
     from ${t(trail)} order by ${subject(trail)}, seq desc`));
 }
+
+/**
+ * A trail verified: its chain recomputed with the key, its head checked against the anchors
+ * given, and the projection (checked by `checkProjection`, db/audit-projection.ts) against what
+ * the trail says it wrote; trail and projection read in one snapshot.
+ */
+export async function verifyTrail(
+  db: Db, key: AuditKey, trail: Trail, subjectId: string,
+  checkProjection: (tx: Db, subjectId: string, entries: StoredEntry[]) => Promise<AuditProblem[]>, anchors: Anchors = {},
+) {
+  const { entries, projection } = await oneSnapshot(db, async (tx) => {
+    const read = await readEntries(tx, trail, subjectId);
+    return { entries: read, projection: await checkProjection(tx, subjectId, read) };
+  });
+  const problems = [...verifyChain(key, trail, subjectId, entries, anchors), ...projection];
+  const last = entries.at(-1);
+  return { events: eventsOf(entries), verified: problems.length === 0, problems, head: last ? { seq: last.seq, hash: last.hash } : null };
+}

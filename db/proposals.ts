@@ -7,7 +7,7 @@ import {
   mayReadProposal, proposalForReader, publicFromStage, readsDeliberation, summaryForReader, tallyOf, type Reader,
 } from '../domain/visibility';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
-import { appendAudit, entryOfEvent, eventsOf, lockTrail, oneSnapshot, proposalTrail, readEntries, verifyChain, type Anchors, type AuditHead, type AuditKey, type TrailPosition, type Tx } from './audit';
+import { appendAudit, entryOfEvent, lockTrail, proposalTrail, verifyTrail, type Anchors, type AuditHead, type AuditKey, type TrailPosition, type Tx } from './audit';
 import { checkProposalProjection, proposalProjection } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
@@ -333,15 +333,8 @@ export type ProposalWhole = NonNullable<Awaited<ReturnType<typeof getProposal>>>
  * The audit trail, verified: its chain recomputed with the key, its head checked against the
  * anchors given, and the projection against what the trail says it wrote.
  */
-export async function getAudit(db: Db, key: AuditKey, id: string, anchors: Anchors = {}) {
-  const { entries, projection } = await oneSnapshot(db, async (tx) => {
-    const read = await readEntries(tx, proposalTrail, id);
-    return { entries: read, projection: await checkProposalProjection(tx, id, read) };
-  });
-  const problems = [...verifyChain(key, proposalTrail, id, entries, anchors), ...projection];
-  const last = entries.at(-1);
-  return { events: eventsOf(entries), verified: problems.length === 0, problems, head: last ? { seq: last.seq, hash: last.hash } : null };
-}
+export const getAudit = (db: Db, key: AuditKey, id: string, anchors: Anchors = {}) =>
+  verifyTrail(db, key, proposalTrail, id, checkProposalProjection, anchors);
 
 export interface ProposalFilters {
   stage?: ProposalStage;

@@ -3,7 +3,7 @@ import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, sql, type S
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
 import { owedTaskStatuses, type TaskEffect, type TaskEventRecord, type TaskSnapshot, type TaskStatus } from '../domain/tasks';
-import { appendAudit, entryOfEvent, eventsOf, lockTrail, oneSnapshot, readEntries, taskTrail, verifyChain, type Anchors, type AuditHead, type AuditKey, type TrailPosition, type Tx } from './audit';
+import { appendAudit, entryOfEvent, lockTrail, taskTrail, verifyTrail, type Anchors, type AuditHead, type AuditKey, type TrailPosition, type Tx } from './audit';
 import { checkTaskProjection, taskProjection } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
@@ -174,15 +174,8 @@ export async function getTask(db: Db, id: string) {
 }
 
 /** The task's audit trail, verified as a proposal's is (getAudit). */
-export async function getTaskAudit(db: Db, key: AuditKey, id: string, anchors: Anchors = {}) {
-  const { entries, projection } = await oneSnapshot(db, async (tx) => {
-    const read = await readEntries(tx, taskTrail, id);
-    return { entries: read, projection: await checkTaskProjection(tx, id, read) };
-  });
-  const problems = [...verifyChain(key, taskTrail, id, entries, anchors), ...projection];
-  const last = entries.at(-1);
-  return { events: eventsOf(entries), verified: problems.length === 0, problems, head: last ? { seq: last.seq, hash: last.hash } : null };
-}
+export const getTaskAudit = (db: Db, key: AuditKey, id: string, anchors: Anchors = {}) =>
+  verifyTrail(db, key, taskTrail, id, checkTaskProjection, anchors);
 
 /**
  * The overdue rule of domain/tasks.ts `isOverdue`, as a query condition: the work still owed and
