@@ -99,6 +99,18 @@ function compareState(table: string, noun: string, row: { stateSeq: number } & F
 }
 
 const keyedEntries = (entries: StoredEntry[]) => entries.filter((e) => e.scheme === 2 && e.projection);
+/** Only a trail keyed from its first entry proves that the projection holds nothing more. */
+const keyedFromStart = (entries: StoredEntry[]) => entries.length > 0 && entries.every((e) => e.scheme === 2);
+
+/** The published title against the one the subject's first entry (`lanzada`, `asignada`) recorded. */
+function compareTitle(table: string, title: string, entries: StoredEntry[], firstAction: string, problems: AuditProblem[]) {
+  const first = entries.find((e) => e.action === firstAction);
+  if (!first || first.data.title === title) return;
+  problems.push({
+    seq: first.seq, field: `${table}.title`,
+    message: `El título publicado es «${title}», pero el registro de auditoría (entrada ${first.seq}) dice «${String(first.data.title)}».`,
+  });
+}
 
 export async function checkProposalProjection(db: Db, id: string, entries: StoredEntry[]): Promise<AuditProblem[]> {
   const problems: AuditProblem[] = [];
@@ -113,16 +125,13 @@ export async function checkProposalProjection(db: Db, id: string, entries: Store
   ]);
   const noun = 'la propuesta';
   if (!row) return entries.length ? [{ seq: null, field: 'proposals', message: `La propuesta ${id} no existe, pero tiene registro de auditoría.` }] : [];
-  const launch = entries.find((e) => e.action === 'lanzada');
-  if (launch && launch.data.title !== row.title) {
-    problems.push({ seq: launch.seq, field: 'proposals.title', message: `El título publicado es «${row.title}», pero el registro de auditoría (entrada ${launch.seq}) dice «${String(launch.data.title)}».` });
-  }
+  compareTitle('proposals', row.title, entries, 'lanzada', problems);
   compareState('proposals', noun, {
     stateSeq: row.stateSeq, status: row.status, stage: row.stage, currentVersion: row.currentVersion, deadlines: row.deadlines,
     pendingFor: row.pendingFor, round: row.round, consultationOpen: row.consultationOpen, number: row.number, decision: row.decision, tasks: row.tasks,
   }, entries, problems);
 
-  const extrasMatter = entries.length > 0 && entries.every((e) => e.scheme === 2);
+  const extrasMatter = keyedFromStart(entries);
   const want = {
     versions: new Map<string, Expected>(), timeline: new Map<string, Expected>(), inputs: new Map<string, Expected>(),
     signoffs: new Map<string, Expected>(), rounds: new Map<string, Expected>(), comments: new Map<string, Expected>(),
@@ -201,16 +210,13 @@ export async function checkTaskProjection(db: Db, id: string, entries: StoredEnt
   ]);
   const noun = 'la tarea';
   if (!row) return entries.length ? [{ seq: null, field: 'tasks', message: `La tarea ${id} no existe, pero tiene registro de auditoría.` }] : [];
-  const assigned = entries.find((e) => e.action === 'asignada');
-  if (assigned && assigned.data.title !== row.title) {
-    problems.push({ seq: assigned.seq, field: 'tasks.title', message: `El título publicado es «${row.title}», pero el registro de auditoría (entrada ${assigned.seq}) dice «${String(assigned.data.title)}».` });
-  }
+  compareTitle('tasks', row.title, entries, 'asignada', problems);
   compareState('tasks', noun, {
     stateSeq: row.stateSeq, status: row.status, dueAt: iso(row.dueAt), responsible: row.responsible, accepted: row.accepted,
     overdue: row.overdue, percent: row.percent, pendingFor: row.pendingFor,
   }, entries, problems);
 
-  const allKeyed = entries.length > 0 && entries.every((e) => e.scheme === 2);
+  const allKeyed = keyedFromStart(entries);
   const wantProgress = new Map<string, Expected>();
   // Lines are replayed from the first entry, so only a trail keyed from its start proves them.
   const wantLines = new Map<string, Expected>();
