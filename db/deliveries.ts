@@ -114,9 +114,15 @@ export async function planDailyDigests(db: Db, key: string, since: Date, until: 
   const toldAll = await db.select().from(inboxItems)
     .where(and(inArray(inboxItems.institution, [...new Set(people.map((p) => p.code))]), gte(inboxItems.at, since), lt(inboxItems.at, until)))
     .orderBy(asc(inboxItems.at), asc(inboxItems.id));
+  const toldTo = new Map<string, typeof toldAll>();
+  for (const t of toldAll) {
+    const list = toldTo.get(t.institution);
+    if (list) list.push(t);
+    else toldTo.set(t.institution, [t]);
+  }
   const rows: NewDelivery[] = [];
   for (const person of people) {
-    const told = toldAll.filter((t) => t.institution === person.code);
+    const told = toldTo.get(person.code) ?? [];
     if (told.length === 0) continue;
     const notice = renderNotice({
       kind: 'resumen_diario', title: `Resumen del día: ${told.length} aviso(s) para su institución.`, institutionName: person.name,
