@@ -12,9 +12,10 @@
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import type { AuditHead } from '../db/audit';
 import type { Notification } from '../domain/events';
+import type { Notice } from '../processes/common';
 import { recordRefusedType, refusals } from './messages';
 
-export interface Notice { kind: string; recipients: string[]; title: string }
+export type { Notice } from '../processes/common';
 
 /** True from the patch on (and for every workflow started since); false while replaying older histories. */
 export const groupedRecording = () => patched('registro-agrupado');
