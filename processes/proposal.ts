@@ -176,6 +176,7 @@ const open = (m: ProposalMemory) => {
 };
 
 const rules: { [T in ProposalAction['type']]: (m: ProposalMemory, a: Of<T>) => void } = {
+  // docs/domain.md#grupo-de-trabajo
   workingGroupDecision(m, { actor, decision, reason }) {
     checkOneOf('decision', decision, workingGroupDecisions);
     checkText('reason', reason, { kind: 'text', max: textLimits.reason });
@@ -186,6 +187,7 @@ const rules: { [T in ProposalAction['type']]: (m: ProposalMemory, a: Of<T>) => v
     if (m.stage !== 'grupo_de_trabajo') refuse(refusals.conflict, `La propuesta no está en revisión del grupo de trabajo (etapa actual: ${m.stage}).`);
     if (decision !== 'avanzar' && !reason.trim()) refuse(refusals.rule, 'Devolver o rechazar una propuesta requiere un motivo («reason»).');
   },
+  // docs/domain.md#consulta
   submitInput(m, { actor, kind, text, paragraph }) {
     checkOneOf('kind', kind, inputKinds);
     checkText('text', text, { kind: 'text', max: textLimits.comment, required: true });
@@ -217,6 +219,7 @@ const rules: { [T in ProposalAction['type']]: (m: ProposalMemory, a: Of<T>) => v
     }
     if (!input.answered && correction) refuse(refusals.rule, `El aporte «${inputId}» aún no tiene respuesta: no hay nada que corregir.`);
   },
+  // docs/domain.md#revision
   publishVersion(m, { actor, text, changeSummary }) {
     checkText('text', text, { kind: 'text', max: textLimits.document, required: true });
     checkText('changeSummary', changeSummary, { kind: 'text', max: textLimits.reason });
@@ -225,6 +228,7 @@ const rules: { [T in ProposalAction['type']]: (m: ProposalMemory, a: Of<T>) => v
     if (m.stage === 'conformidad') refuse(refusals.conflict, 'Durante la ronda de conformidad el texto no cambia: espere su cierre.');
     if (!changeSummary.trim()) refuse(refusals.rule, 'Una nueva versión requiere un resumen de cambios.');
   },
+  // docs/domain.md#etapas
   advance(m, { actor }) {
     open(m);
     if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica hace avanzar una propuesta.');
@@ -236,6 +240,7 @@ const rules: { [T in ProposalAction['type']]: (m: ProposalMemory, a: Of<T>) => v
     if (m.stage === 'revision' && m.needsNewVersion) refuse(refusals.rule, 'Publique una nueva versión del texto antes de continuar.');
     if (!nextStage(m)) refuse(refusals.conflict, 'No hay una etapa siguiente.');
   },
+  // docs/domain.md#posiciones
   signoff(m, { actor, position, comment }) {
     checkOneOf('position', position, positions);
     checkOptionalText('comment', comment, { kind: 'text', max: textLimits.comment });
@@ -252,6 +257,7 @@ const rules: { [T in ProposalAction['type']]: (m: ProposalMemory, a: Of<T>) => v
     open(m);
     if (actor.kind === 'osc') refuse(refusals.forbidden, 'Las organizaciones de la sociedad civil participan con aportes durante la consulta, no con comentarios.');
   },
+  // docs/domain.md#retiro
   withdraw(m, { actor, reason }) {
     checkText('reason', reason, { kind: 'text', max: textLimits.reason });
     open(m);
@@ -448,7 +454,7 @@ export function stageFields(m: ProposalMemory): Partial<ProposalMemory> {
 
 const everyone = (p: Participants) => [...p.members, ...p.observers, ...p.support, ...p.secretariat];
 
-/** The round closes: its decision by the plan's rule (docs/domain.md#conformidad). */
+/** The round closes: its decision by the plan's rule (docs/domain.md#regla-de-decision, #cierre-de-la-ronda). */
 export function roundDecided(m: ProposalMemory, now: Date): ProposalMemory {
   const round = m.round!;
   const { decisionRule, quorum } = m.input.plan;
@@ -485,7 +491,7 @@ export function notAdopted(m: ProposalMemory, now: Date): Step {
 
 export interface Timer { key: string; at: Date; kind: 'reminder' | 'deadline' }
 
-/** The stage's next reminder (those after the stage opened) or its deadline, not fired yet. */
+/** The stage's next reminder (those after the stage opened) or its deadline, not fired yet (docs/domain.md#plazos-y-recordatorios). */
 export function nextTimer(m: ProposalMemory): Timer | null {
   if (m.stage === 'cerrada') return null;
   const deadlineText = m.deadlines[m.stage];
@@ -513,7 +519,7 @@ export const consultationEscalation = (m: ProposalMemory): Notice => ({
   kind: 'escalamiento', recipients: m.participants.secretariat, title: `La consulta cerró con aportes sin responder: ${m.input.plan.title}`,
 });
 
-/** At the round's deadline, what silence becomes (domain/decision.ts applySilence). */
+/** At the round's deadline, what silence becomes (docs/domain.md#silencio; domain/decision.ts applySilence). */
 export const silenceAtDeadline = (m: ProposalMemory) => {
   const round = m.round!;
   return applySilence(m.input.plan.silencePolicy, round.members, round.cast, round.extended);

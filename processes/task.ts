@@ -135,6 +135,7 @@ const secretariatOnly = (actor: Actor, what: string) => {
 type Of<T extends TaskAction['type']> = Extract<TaskAction, { type: T }>;
 
 const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskContext) => void } = {
+  // docs/domain.md#aceptacion
   accept(s, { actor }, ctx) {
     open(s, ctx);
     responsibleOnly(s, actor);
@@ -164,6 +165,7 @@ const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskCont
     }
     if (granted && !s.request!.proposedDueDate) reassignmentRule(s, s.request!.institution, responsible!);
   },
+  // docs/domain.md#ejecucion
   reportProgress(s, { actor, percent, note, evidenceUrl }, ctx) {
     checkInteger('percent', percent, 0, 100);
     checkOptionalText('note', note, { kind: 'text', max: textLimits.comment });
@@ -175,6 +177,7 @@ const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskCont
     if (line.completed) refuse(refusals.conflict, 'Su parte de la tarea ya está completada.');
     if (percent < line.percent && !note?.trim()) refuse(refusals.rule, `El avance baja de ${line.percent} % a ${percent} %: explique por qué en «note».`);
   },
+  // docs/domain.md#verificacion
   complete(s, { actor, summary, evidenceUrl }, ctx) {
     checkText('summary', summary, { kind: 'text', max: textLimits.comment });
     checkOptionalWebAddress('evidenceUrl', evidenceUrl);

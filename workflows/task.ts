@@ -21,8 +21,6 @@ import {
 import { asRefusal, isRecordRefusal, keyed, splitNotices, throwIfRefused } from './recording';
 import { admit } from './refused';
 
-export { defaultTaskReminders };
-
 const activities = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
