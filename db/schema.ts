@@ -1,8 +1,8 @@
 // The database: the Mesa's registry, users, and the projection that workflows keep of every
 // proposal. Workflows are the source of truth for a process; these tables are what reads use.
-import { sql } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import {
-  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  type AnyPgColumn, type AnyPgTable, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { GroupKind, InstitutionKind, ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 import type { Position } from '../domain/decision';
@@ -348,3 +348,38 @@ export const stoppedProcesses = pgTable('stopped_processes', {
   engineStatus: text('engine_status').notNull(),
   detectedAt: at('detected_at').notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.kind, t.id] })]);
+
+// How the tables join, for drizzle's typed relational queries (`db.query.proposals.findFirst({ with })`):
+// a proposal or task read whole in one statement, so its rows come from one snapshot.
+export const proposalsRelations = relations(proposals, ({ many }) => ({
+  versions: many(proposalVersions),
+  timeline: many(proposalTimeline),
+  inputs: many(proposalInputs),
+  signoffs: many(proposalSignoffs),
+  rounds: many(proposalRounds),
+  comments: many(proposalComments),
+  audit: many(proposalAudit),
+}));
+
+export const tasksRelations = relations(tasks, ({ many }) => ({
+  lines: many(taskLines),
+  progress: many(taskProgress),
+  audit: many(taskAudit),
+}));
+
+/** The other side of each `many` above: the row's proposal, or its task. */
+const ofProposal = <T extends AnyPgTable<{ columns: { proposalId: AnyPgColumn } }> & { proposalId: AnyPgColumn }>(table: T) =>
+  relations(table, ({ one }) => ({ proposal: one(proposals, { fields: [table.proposalId], references: [proposals.id] }) }));
+const ofTask = <T extends AnyPgTable<{ columns: { taskId: AnyPgColumn } }> & { taskId: AnyPgColumn }>(table: T) =>
+  relations(table, ({ one }) => ({ task: one(tasks, { fields: [table.taskId], references: [tasks.id] }) }));
+
+export const proposalVersionsRelations = ofProposal(proposalVersions);
+export const proposalTimelineRelations = ofProposal(proposalTimeline);
+export const proposalInputsRelations = ofProposal(proposalInputs);
+export const proposalSignoffsRelations = ofProposal(proposalSignoffs);
+export const proposalRoundsRelations = ofProposal(proposalRounds);
+export const proposalCommentsRelations = ofProposal(proposalComments);
+export const proposalAuditRelations = ofProposal(proposalAudit);
+export const taskLinesRelations = ofTask(taskLines);
+export const taskProgressRelations = ofTask(taskProgress);
+export const taskAuditRelations = ofTask(taskAudit);
