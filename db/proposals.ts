@@ -322,8 +322,6 @@ function inputView(i: typeof proposalInputs.$inferSelect) {
   };
 }
 
-export type ProposalWhole = NonNullable<Awaited<ReturnType<typeof getProposal>>>;
-
 /**
  * The audit trail, verified: its chain recomputed with the key, its head checked against the
  * anchors given, and the projection against what the trail says it wrote.
