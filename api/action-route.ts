@@ -2,9 +2,12 @@
 // schema with every refusal an action can meet: bad input (400), no or a bad token (401), a role
 // that may not (403), an unknown process (404), a state that does not allow it (409), a rule the
 // workflow refuses it by (422) and Temporal out of reach (503).
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
+import type { Db } from '../db/client';
 import type { Role } from '../domain/vocabulary';
 import { requireRole } from './auth';
+import { idempotent, updateIdFor, type Answer } from './idempotency';
 import { errorResponses } from './schemas';
 
 interface ActionSchema {
@@ -21,5 +24,16 @@ export function actionRoute<S extends ActionSchema>(roles: Role[], schema: S) {
   return {
     onRequest: requireRole(...roles),
     schema: { ...schema, response: { ...schema.response, ...errorResponses(400, 401, 403, 404, 409, 422, 503) } },
+  };
+}
+
+/**
+ * The handler of an action: answered once per Idempotency-Key (a retry gets the first answer), and
+ * the Update sent with an id derived from that key, so the workflow too takes a retried action once.
+ */
+export function recordedAction<Request extends FastifyRequest>(db: Db, answer: (request: Request, updateId: string | undefined) => Promise<Answer>) {
+  // The answer is sent by `idempotent`; fastify sends nothing more for a handler that resolves empty after it.
+  return async (request: Request, reply: FastifyReply): Promise<void> => {
+    await idempotent(db, request, reply, (key) => answer(request, updateIdFor(request, key)));
   };
 }

@@ -9,10 +9,9 @@ import {
   acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId, verifyTaskUpdate,
 } from '../../workflows/task-messages';
 import type { AppDeps } from '../deps';
-import { actionRoute } from '../action-route';
+import { actionRoute, recordedAction } from '../action-route';
 import { currentUser } from '../auth';
 import { ApiError, notFound } from '../errors';
-import { idempotent, updateIdFor } from '../idempotency';
 import {
   AuditBody, ChangeDecisionBody, ChangeRequestBody, CompletionBody, EmptyBody, errorResponses, IdParams, ProgressBody, ProgressView, TaskBody,
   TaskListQuery, TaskPage, VerificationBody,
@@ -75,23 +74,22 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
   app.post('/tasks/:id/accept', actionRoute(['miembro'], {
     operationId: 'acceptTask', tags: ['tareas'], summary: 'La institución responsable aprueba (acepta) la tarea.',
     params: IdParams, body: EmptyBody, response: { 200: TaskBody },
-  }), async (request, reply) => idempotent(db, request, reply, async (key) => ({
-    statusCode: 200,
-    body: await act(request.params.id, acceptTaskUpdate, { actor: actorOf(currentUser(request)) }, updateIdFor(request, key)),
+  }), recordedAction(db, async (request, updateId) => ({
+    statusCode: 200, body: await act(request.params.id, acceptTaskUpdate, { actor: actorOf(currentUser(request)) }, updateId),
   })));
 
   app.post('/tasks/:id/reassignment-request', actionRoute(['miembro'], {
     operationId: 'requestTaskChange', tags: ['tareas'], summary: 'Pide reasignar la tarea o, con proposedDueDate, una nueva fecha.',
     params: IdParams, body: ChangeRequestBody, response: { 200: TaskBody },
-  }), async (request, reply) => idempotent(db, request, reply, async (key) => ({
+  }), recordedAction(db, async (request, updateId) => ({
     statusCode: 200,
-    body: await act(request.params.id, requestChangeUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
+    body: await act(request.params.id, requestChangeUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateId),
   })));
 
   app.post('/tasks/:id/reassignment-decision', actionRoute(['secretaria'], {
     operationId: 'decideTaskChange', tags: ['tareas'], summary: 'La Secretaría Técnica concede o deniega la solicitud pendiente.',
     params: IdParams, body: ChangeDecisionBody, response: { 200: TaskBody },
-  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
+  }), recordedAction(db, async (request, updateId) => {
     // Only active member institutions carry out tasks (an OSC or an unknown code never does);
     // the workflow checks the rest against the task's own lines.
     const { members } = await registryView(db);
@@ -102,16 +100,16 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
     }
     return {
       statusCode: 200,
-      body: await act(request.params.id, decideRequestUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
+      body: await act(request.params.id, decideRequestUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateId),
     };
   }));
 
   app.post('/tasks/:id/progress', actionRoute(['miembro'], {
     operationId: 'reportTaskProgress', tags: ['tareas'], summary: 'Informe de avance de una institución responsable.',
     params: IdParams, body: ProgressBody, response: { 201: ProgressView },
-  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
+  }), recordedAction(db, async (request, updateId) => {
     const user = currentUser(request);
-    const task = await act(request.params.id, reportProgressUpdate, { actor: actorOf(user), ...request.body }, updateIdFor(request, key));
+    const task = await act(request.params.id, reportProgressUpdate, { actor: actorOf(user), ...request.body }, updateId);
     const entry = task!.progress.filter((p) => p.institution === user.institution.code).at(-1);
     return { statusCode: 201, body: entry };
   }));
@@ -119,16 +117,16 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
   app.post('/tasks/:id/completion', actionRoute(['miembro'], {
     operationId: 'completeTask', tags: ['tareas'], summary: 'Una institución responsable entrega el resultado de su parte.',
     params: IdParams, body: CompletionBody, response: { 200: TaskBody },
-  }), async (request, reply) => idempotent(db, request, reply, async (key) => ({
+  }), recordedAction(db, async (request, updateId) => ({
     statusCode: 200,
-    body: await act(request.params.id, completeTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
+    body: await act(request.params.id, completeTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateId),
   })));
 
   app.post('/tasks/:id/verification', actionRoute(['secretaria'], {
     operationId: 'verifyTask', tags: ['tareas'], summary: 'La Secretaría Técnica verifica (cierra) o devuelve la tarea.',
     params: IdParams, body: VerificationBody, response: { 200: TaskBody },
-  }), async (request, reply) => idempotent(db, request, reply, async (key) => ({
+  }), recordedAction(db, async (request, updateId) => ({
     statusCode: 200,
-    body: await act(request.params.id, verifyTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
+    body: await act(request.params.id, verifyTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateId),
   })));
 };
