@@ -50,7 +50,11 @@ describe('reassignment requests (defect 1)', () => {
     expect(page).toMatch(/<input type="checkbox" name="responsible" value="MEF"[^>]*> Ministerio de Economía y Finanzas \(MEF\)/);
     expect(page).not.toContain('value="SUNAT" id="f-decision-responsible');
 
-    const decided = await submit(secretariat, `/tareas/${taskId}/decision`, { granted: 'true', comment: 'Lo asume el MEF.', responsible: 'MEF' });
+    // Deciding asks for a confirmation first; without it nothing is recorded.
+    const unconfirmed = await submit(secretariat, `/tareas/${taskId}/decision`, { granted: 'false', comment: 'Le corresponde.' });
+    expect(errorOf(unconfirmed.body, 'f-decision-confirm')).toBe('Marque la confirmación para registrar la decisión.');
+    expect((await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks/${taskId}`)).body.pendingFor).toEqual(['SECRETARIA']);
+    const decided = await submit(secretariat, `/tareas/${taskId}/decision`, { granted: 'true', comment: 'Lo asume el MEF.', responsible: 'MEF', confirm: 'si' });
     expect(decided.location).toBe(`/tareas/${taskId}?hecho=solicitud_decidida`);
     expect(visible(decided.body)).not.toContain('Solicitud pendiente de decisión');
     const task = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks/${taskId}`)).body;

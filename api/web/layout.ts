@@ -176,3 +176,14 @@ export const dueText = (ctx: Ctx, iso: string | null | undefined): Html | string
  */
 export const noticeTitle = (ctx: Ctx, n: { kind: string; title: string }): Html | string =>
   ctx.lang === 'es' ? n.title : html`${kindTitle(n.kind, 'en')}: <span lang="es">${n.title}</span>`;
+
+/**
+ * The confirmation an act that cannot be undone asks for (withdraw, conclude, deny): a box to
+ * tick, checked again by the server, so no script is needed and a stray click does nothing.
+ */
+export function confirmField(ctx: Ctx, o: { form: string; label: string; state?: FormState }): Html {
+  const id = idOf('confirm', o.form);
+  const error = o.state?.errors.confirm;
+  return html`<div class="field confirm${error ? ' invalid' : ''}"><label class="choice" for="${id}"><input type="checkbox" id="${id}" name="confirm" value="si"${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}> ${ctx.t(o.label)}</label>
+${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}</div>`;
+}

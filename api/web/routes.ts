@@ -312,7 +312,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     if (!ctx) return reply;
     if (ctx.user!.institution.kind !== 'secretaria') throw new WebError(403, ctx.t('Solo la Secretaría Técnica lanza propuestas.'));
     const [wgs, institutions, kept] = await Promise.all([groups(ctx), read<InstitutionAnswer[]>(ctx, '/api/v1/institutions'), keptForms(ctx, request.query.formulario)]);
-    return send(reply, launchPage(ctx, wgs, institutions.filter((i) => i.kind === 'miembro' && i.active), kept.lanzar));
+    const members = institutions.filter((i) => i.kind === 'miembro' && i.active).sort((a, b) => a.name.localeCompare(b.name, 'es'));
+    return send(reply, launchPage(ctx, wgs, members, kept.lanzar));
   });
 
   app.post<{ Body: Form }>('/propuestas/nueva', async (request, reply) => {
@@ -391,7 +392,10 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     (c, f) => c.text('text', one(f.text), 'Comentario', textLimits.comment));
   proposalAction('avanzar', 'avanzar', 'avance_etapa', (_f, p) => ({ url: `${base(p.id!)}/advance`, body: {} }), {});
   proposalAction('retirar', 'retirar', 'retiro', (f, p) => ({ url: `${base(p.id!)}/withdraw`, body: { reason: one(f.reason) } }), { reason: 'Motivo' },
-    (c, f) => c.text('reason', one(f.reason), 'Motivo', textLimits.reason));
+    (c, f) => {
+      c.text('reason', one(f.reason), 'Motivo', textLimits.reason);
+      c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para retirar la propuesta.');
+    });
   proposalAction('versiones', 'version', 'version', (f, p) => ({ url: `${base(p.id!)}/versions`, body: { text: one(f.text), changeSummary: one(f.changeSummary) } }),
     { text: 'Texto', changeSummary: 'Resumen de cambios' }, (c, f) => {
       c.text('text', one(f.text), 'Texto', textLimits.document);
@@ -472,7 +476,10 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     c.optionalText('note', one(f.note), 'Nota', textLimits.reason);
   });
   taskAction('conclusion', 'conclusion', 'conclusion', (f) => ({ url: 'completion', body: { summary: one(f.summary), ...optional('evidenceUrl', one(f.evidenceUrl)) } }),
-    { summary: 'Resultado', evidenceUrl: 'Enlace a la evidencia (opcional)' }, (c, f) => c.text('summary', one(f.summary), 'Resultado', textLimits.reason));
+    { summary: 'Resultado', evidenceUrl: 'Enlace a la evidencia (opcional)' }, (c, f) => {
+      c.text('summary', one(f.summary), 'Resultado', textLimits.reason);
+      c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para registrar la conclusión.');
+    });
   taskAction('verificacion', 'verificacion', 'verificacion', (f) => ({ url: 'verification', body: { accepted: one(f.accepted) === 'true', comment: one(f.comment) } }),
     { accepted: 'Decisión', comment: 'Observaciones' }, (c, f) => {
       c.atLeastOne('accepted', many(f.accepted), 'Decisión');
@@ -484,6 +491,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   }), { granted: 'Decisión', comment: 'Motivo', responsible: 'Nuevas instituciones responsables' }, (c, f) => {
     c.atLeastOne('granted', many(f.granted), 'Decisión');
     c.text('comment', one(f.comment), 'Motivo', textLimits.reason);
+    c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para registrar la decisión.');
   });
 
   // The address of a form's action, opened as a page (a bookmark, a reload, a shared link): the

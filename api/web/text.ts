@@ -117,13 +117,15 @@ const wordDiffLimit = 20_000;
 
 /** One side of a modified paragraph, the words that changed marked (<del> before, <ins> after). */
 function markedWords(before: string, after: string, side: 'before' | 'after', labels: { removed: string; added: string }): Html {
-  const words = before.length + after.length <= wordDiffLimit ? diffWords(before, after, { maxEditLength: 2000 }) : undefined;
-  if (!words) return side === 'before' ? html`<del><span class="visually-hidden">${labels.removed}: </span>${before}</del>` : html`<ins><span class="visually-hidden">${labels.added}: </span>${after}</ins>`;
-  return html`${words.map((w) => {
-    if (w.added) return side === 'after' ? html`<ins><span class="visually-hidden">${labels.added}: </span>${w.value}</ins>` : '';
-    if (w.removed) return side === 'before' ? html`<del><span class="visually-hidden">${labels.removed}: </span>${w.value}</del>` : '';
-    return w.value;
-  })}`;
+  // Compared from the other side's text, so that what is kept reads with this side's own spacing.
+  const [from, to] = side === 'after' ? [before, after] : [after, before];
+  const words = from.length + to.length <= wordDiffLimit ? diffWords(from, to, { maxEditLength: 2000 }) : undefined;
+  const mark = (text: string) => (side === 'after'
+    ? html`<ins><span class="visually-hidden">${labels.added}: </span>${text}</ins>`
+    : html`<del><span class="visually-hidden">${labels.removed}: </span>${text}</del>`);
+  if (!words) return mark(to);
+  // What this side has and the other has not is marked; what only the other side has is left out.
+  return html`${words.map((w) => (w.added ? mark(w.value) : w.removed ? '' : w.value))}`;
 }
 
 export interface ComparisonLabels { paragraph: string; before: string; after: string; removed: string; added: string; unchanged: string; caption: string }

@@ -2,7 +2,7 @@
 import { pnmObjectiveWords } from '../../../domain/catalogue';
 import { decisionRules, pnmObjectives, populations, processStages, silencePolicies } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
-import { actionRows } from '../form-checks';
+import { actionRows, many } from '../form-checks';
 import { html, type Html } from '../html';
 import { label } from '../i18n';
 import { choices, csrfField, field, formMessage, onceField, page, select, type FormState } from '../layout';
@@ -27,13 +27,18 @@ ${select(ctx, { name: 'decisionRule', label: 'Regla de decisión', state, option
 ${select(ctx, { name: 'silencePolicy', label: 'Política de silencio', state, options: silencePolicies.map((r) => [r, label(ctx.lang, r)]) })}
 <fieldset class="actions-planned"><legend>${t('Acciones previstas (opcionales)')}</legend>
 <p class="hint">${t('Cada acción será una tarea al adoptarse el acuerdo. Deje vacías las que no necesite; si completa una, indique todas sus partes.')}</p>
-${Array.from({ length: actionRows }, (_, i) => i + 1).map((n) => html`<fieldset class="action"><legend>${t('Acción')} ${n}</legend>
+${Array.from({ length: actionRows }, (_, i) => i + 1).map((n) => {
+    const row = html`<fieldset class="action"><legend>${t('Acción')} ${n}</legend>
 ${field(ctx, { name: `action${n}_title`, label: 'Nombre de la acción', state })}
 ${choices(ctx, { name: `action${n}_responsible`, legend: 'Instituciones responsables', state, columns: true,
     options: members.map((m) => [m.code, `${m.name} (${m.code})`]) })}
 ${field(ctx, { name: `action${n}_dueIn`, label: 'Plazo de la acción', state, value: v[`action${n}_dueIn`] === undefined ? 'P90D' : undefined, hint: 'Duración ISO 8601, p. ej. P90D (90 días) o P6M (6 meses).' })}
 ${field(ctx, { name: `action${n}_deliverable`, label: 'Entregable', state })}
-</fieldset>`)}
+</fieldset>`;
+    // The first action is shown; the others open on request, or by themselves once they hold something.
+    const used = ['title', 'responsible', 'deliverable'].some((part) => many(v[`action${n}_${part}`]).length > 0);
+    return n === 1 ? row : html`<details class="action"${used ? html` open` : ''}><summary>${t('Agregar otra acción')} (${n})</summary>${row}</details>`;
+  })}
 </fieldset>
 <button type="submit">${t('Lanzar propuesta')}</button>
 </form>`);

@@ -1,14 +1,14 @@
 // The proposal page: its text with numbered paragraphs, what changed since the last version,
 // the stages so far, the sign-off matrix, inputs and their answers, comments, the audit trail
 // and its verification, and the forms of the actions the user may take now.
-import { eventLabel, valueLabel } from '../../../domain/catalogue';
+import { eventLabel, pnmObjectiveWords } from '../../../domain/catalogue';
 import { inputKinds } from '../../../domain/events';
 import { readsDeliberation } from '../../../domain/visibility';
 import { isOpenProposal } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { decisionReason, label, period, when } from '../i18n';
-import { choices, csrfField, field, formMessage, onceField, page, section, select, stoppedNotice, type FormState } from '../layout';
+import { choices, confirmField, csrfField, field, formMessage, onceField, page, section, select, stoppedNotice, type FormState } from '../layout';
 import { comparisonTable, numberedText, paragraphsOf } from '../text';
 import type { AuditAnswer, GroupAnswer, InstitutionAnswer, ProposalAnswer, TaskList } from '../../schemas';
 
@@ -48,7 +48,7 @@ function factsOf(ctx: Ctx, d: ProposalPageData): Html {
   return html`<dl class="facts">
 ${row('Grupo de trabajo líder', group(p.leadWorkingGroup))}
 ${row('Otros grupos de trabajo', list(p.workingGroups.filter((g) => g !== p.leadWorkingGroup).map(group)))}
-${row('Objetivos de la PNM', list(p.objectives.map((o) => `${o} — ${valueLabel(o, lang)}`)))}
+${row('Objetivos de la PNM', list(p.objectives.map((o) => `${o} — ${pnmObjectiveWords[o as keyof typeof pnmObjectiveWords]?.[lang] ?? o}`)))}
 ${row('Poblaciones', list(p.populations.map((x) => label(lang, x))))}
 ${row('Etapas del proceso', (rules.stages ?? []).map((x) => label(lang, x)).join(' → ') || '—')}
 ${row('Regla de decisión', rules.decisionRule ? label(lang, rules.decisionRule) : '—')}
@@ -240,6 +240,7 @@ ${field(ctx, { name: 'changeSummary', form: 'version', label: 'Resumen de cambio
 <form method="post" action="/propuestas/${p.id}/retirar">${csrfField(ctx)}${onceField(forms.retirar)}${formMessage(ctx, forms.retirar)}
 <h3>${t('Retirar propuesta')}</h3>
 ${field(ctx, { name: 'reason', form: 'retirar', label: 'Motivo', textarea: 2, required: true, state: forms.retirar })}
+${confirmField(ctx, { form: 'retirar', label: 'Confirmo que la propuesta se retira: su proceso termina y no puede reabrirse.', state: forms.retirar })}
 <button type="submit" class="danger">${t('Retirar propuesta')}</button></form>
 </div>`, 'secretaria');
 }

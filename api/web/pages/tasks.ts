@@ -5,7 +5,7 @@ import { secretariat } from '../../../domain/registry-codes';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
-import { choices, csrfField, field, formMessage, onceField, page, section, stoppedNotice, type FormState } from '../layout';
+import { choices, confirmField, csrfField, field, formMessage, onceField, page, section, stoppedNotice, type FormState } from '../layout';
 import type { AuditAnswer, InstitutionAnswer, TaskAnswer, TaskList } from '../../schemas';
 
 /** A request for a new date or for reassignment, awaiting the secretariat's decision. */
@@ -96,15 +96,17 @@ ${field(ctx, { name: 'note', form: 'avance', label: 'Nota', textarea: 2, state: 
 ${field(ctx, { name: 'evidenceUrl', form: 'avance', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.avance })}`, 'Informar avance'));
     actions.push(form('conclusion', 'conclusion', 'Registrar conclusión', html`
 ${field(ctx, { name: 'summary', form: 'conclusion', label: 'Resultado', textarea: 3, required: true, state: forms.conclusion })}
-${field(ctx, { name: 'evidenceUrl', form: 'conclusion', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.conclusion })}`, 'Registrar conclusión'));
+${field(ctx, { name: 'evidenceUrl', form: 'conclusion', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.conclusion })}
+${confirmField(ctx, { form: 'conclusion', label: 'Confirmo que nuestra parte de la tarea está concluida: pasa a verificación.', state: forms.conclusion })}`, 'Registrar conclusión'));
   }
   if (kind === 'secretaria' && !task.stopped && d.request && task.pendingFor.includes(secretariat)) {
     const reassignment = !d.request.proposedDueDate;
-    const candidates = d.members.filter((m) => m.code !== d.request!.institution);
+    const candidates = d.members.filter((m) => m.code !== d.request!.institution).sort((a, b) => a.name.localeCompare(b.name, 'es'));
     actions.push(form('decision', 'decision', 'Decidir la solicitud', html`
 ${requestCard(ctx, task, d.request, false)}
 ${choices(ctx, { name: 'granted', form: 'decision', legend: 'Decisión', type: 'radio', state: forms.decision, options: [['true', t('Conceder')], ['false', t('Denegar')]] })}
 ${field(ctx, { name: 'comment', form: 'decision', label: 'Motivo', textarea: 2, required: true, state: forms.decision })}
+${confirmField(ctx, { form: 'decision', label: 'Confirmo la decisión (al denegar, la solicitud se cierra sin cambios).', state: forms.decision })}
 ${reassignment ? choices(ctx, { name: 'responsible', form: 'decision', legend: 'Nuevas instituciones responsables', state: forms.decision, hint: 'Solo si concede la reasignación.',
     options: candidates.map((m) => [m.code, `${m.name} (${m.code})`]) }) : ''}`, 'Registrar'));
   }
@@ -115,7 +117,7 @@ ${field(ctx, { name: 'comment', form: 'verificacion', label: 'Observaciones', te
   }
 
   return page(ctx, task.title, html`<h1>${task.title}</h1>
-<p class="meta">${t('Acuerdo')} <a href="/propuestas/${task.proposalId}">${task.agreementNumber}</a> · ${t('Estado')}: <span class="badge">${label(ctx.lang, task.stopped ? 'detenida' : task.status)}</span>
+<p class="meta"><a href="/propuestas/${task.proposalId}">${task.agreementNumber}</a> · ${t('Estado')}: <span class="badge">${label(ctx.lang, task.stopped ? 'detenida' : task.status)}</span>
  · <span class="${task.overdue ? 'late' : ''}">${task.overdue ? t('Plazo vencido') : t('Vence')}: ${when(ctx.lang, task.dueAt)}</span></p>
 <p><strong>${t('Entregable')}:</strong> ${task.deliverable}</p>
 ${stoppedNotice(ctx, task, { action: `/tareas/${task.id}/recuperacion`, closable: false, state: forms.recuperacion })}
