@@ -130,7 +130,7 @@ describe('proposal page', () => {
     expect(p.signoffHistory.filter((s: { institution: string }) => s.institution === 'MINSA')).toHaveLength(1);
     const page = await v.get(`/propuestas/${id}?hecho=conformidad`);
     expect(page.body).toContain('Conformidad registrada.');
-    expect(page.body).toMatch(/<abbr title="Ministerio de Salud">MINSA<\/abbr><\/th>\s*<td>Objeta/);
+    expect(page.body).toMatch(/<abbr title="Ministerio de Salud">MINSA<\/abbr><\/th>\s*<td data-label="Posición">Objeta/);
   });
 
   it('shows an objection without a reason as an error in the form, keeping the choice', async () => {
