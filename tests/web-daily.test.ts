@@ -76,6 +76,17 @@ describe.each(viewports)('daily work on a %s', (device, viewport) => {
     await look(page, `/propuestas/${fixture.round}`, `${device}-secretaria-ronda`);
     await look(page, `/propuestas/${fixture.agreement}`, `${device}-secretaria-acuerdo`);
     await look(page, '/informes', `${device}-secretaria-informes`);
+    await look(page, '/acuerdos', `${device}-secretaria-acuerdos`);
+    await look(page, '/ajustes', `${device}-secretaria-ajustes`);
+    await page.getByRole('row').filter({ hasText: 'Protocolo de atención a retornantes en aeropuertos' }).getByRole('link', { name: /Módulo de atención/ }).waitFor();
+    // Printed (CSS print): the register and a proposal without menus or forms.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('navigation').isVisible()).toBe(false);
+    await screenshot(page, `${device}-secretaria-acuerdos-impresion`);
+    await page.goto(`/propuestas/${fixture.round}`);
+    expect(await page.locator('form').first().isVisible()).toBe(false);
+    await screenshot(page, `${device}-secretaria-ronda-impresion`);
+    await page.emulateMedia({ media: 'screen' });
     await look(page, `/tareas/${fixture.task}`, `${device}-secretaria-tarea-solicitud`);
     const decision = page.getByRole('heading', { name: 'Decidir la solicitud', exact: true }).locator('xpath=ancestor::section[1]');
     await decision.getByText('La atención en aeropuertos corresponde a Migraciones y al MTPE.').waitFor();
@@ -102,6 +113,7 @@ describe.each(viewports)('daily work on a %s', (device, viewport) => {
     await look(page, `/propuestas/${fixture.round}`, `${device}-ministerio-ronda`);
     await look(page, '/tareas?todas=1', `${device}-ministerio-tareas`);
     await look(page, '/bandeja', `${device}-ministerio-bandeja`);
+    await look(page, '/ajustes', `${device}-ministerio-ajustes`);
   }, 120_000);
 
   it('a ministry that asked for a reassignment sees its request pending', async () => {

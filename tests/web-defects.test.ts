@@ -166,6 +166,17 @@ describe('the proposal page (defect 6)', () => {
     expect(text).not.toMatch(rawCode);
   });
 
+  it('lists every agreement in the register: number, date, proposal, vote, and its tasks with their progress', async () => {
+    const [taskId] = await adoptWith(mesa, [{ title: 'Capacitación a gobiernos regionales', responsible: ['PCM'], dueIn: 'P60D', deliverable: 'Informe' }],
+      { title: 'Capacitación para la atención de retornantes' });
+    const task = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks/${taskId}`)).body;
+    const page = await (await webVisitor(mesa.app, 'INEI')).get('/acuerdos');
+    const row = page.split('<tr>').find((r) => r.includes(task.agreementNumber))!;
+    expect(visible(row)).toMatch(new RegExp(`${task.agreementNumber} \\d+ de \\w+ de \\d{4} a las .* Capacitación para la atención de retornantes Consenso: ningún miembro objetó\\. Capacitación a gobiernos regionales · Asignada · 0% 0% · Vence:`));
+    expect(row).toContain(`href="/propuestas/${task.proposalId}"`);
+    expect(row).toContain(`href="/tareas/${taskId}"`);
+  });
+
   it('shows why a proposal was withdrawn', async () => {
     const id = (await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ stages: ['conformidad'] }))).body.id as string;
     expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/proposals/${id}/withdraw`, { reason: 'La reemplaza el protocolo regional.' })).status).toBe(200);
@@ -243,6 +254,25 @@ describe('search, reports, calendar and the little things (defects 7, 10, 12, 13
   });
 });
 
+describe('institution settings', () => {
+  it('sets how a person receives notices, gives the calendar\'s address once, and shows the deliveries', async () => {
+    await mesa.call('SECRETARIA', 'PUT', '/api/v1/institutions/MINCUL/contacts', { titular: { name: 'Ana Quispe', email: 'ana@mincul.test' }, alterno: null, webhook: null });
+    const v = await webVisitor(mesa.app, 'MINCUL');
+    const page = visible(await v.get('/ajustes'));
+    expect(page).toContain('Titular Ana Quispe <ana@mincul.test>');
+    const saved = await submit(v, '/ajustes/preferencia', { notifications: 'resumen_diario' });
+    expect(saved.location).toBe('/ajustes?hecho=preferencia');
+    expect(visible(saved.body)).toContain('Preferencia guardada.');
+    expect((await mesa.call('MINCUL', 'GET', '/api/v1/me/preferences')).body).toEqual({ notifications: 'resumen_diario' });
+    const calendar = await submit(v, '/ajustes/calendario', {});
+    const url = /Dirección de su calendario: (http:\/\/mesa\.test\/calendar\/[\w-]+\.ics)/.exec(visible(calendar.body))?.[1];
+    expect(url).toBeDefined();
+    expect((await mesa.app.inject({ url: new URL(url!).pathname })).statusCode).toBe(200);
+    // Shown once: the address is a secret, not kept on the page.
+    expect(visible(await v.get('/ajustes'))).not.toContain(url!);
+  });
+});
+
 describe('English and words instead of codes (defects 9 and 11)', () => {
   it('names notices in English in English mode, and no page shows a code', async () => {
     const [taskId] = await adoptWith(mesa, [{ title: 'Guía para municipios', responsible: ['MIMP'], dueIn: 'P30D', deliverable: 'Guía' }]);
@@ -254,7 +284,7 @@ describe('English and words instead of codes (defects 9 and 11)', () => {
     expect(inbox).toContain('Inbox');
     // A notice's own sentence was written in Spanish when it was sent; it is marked so (lang="es").
     const english = (body: string) => visible(body.replace(/<span lang="es">[^<]*<\/span>/g, ''));
-    for (const url of ['/', '/bandeja', `/tareas/${taskId}`, '/tareas', '/propuestas', '/informes']) {
+    for (const url of ['/', '/bandeja', `/tareas/${taskId}`, '/tareas', '/propuestas', '/informes', '/acuerdos', '/ajustes']) {
       const text = english(await v.get(url));
       expect(text, url).not.toMatch(rawCode);
       expect(text, url).not.toMatch(/\b(Vence|Pendiente|Plazo vencido|Propuestas|Tareas|Bandeja)\b/);

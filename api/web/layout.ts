@@ -18,7 +18,7 @@ export const doneMessages: Record<string, string> = {
   respuesta: 'Respuesta registrada.', avance_etapa: 'Etapa avanzada.', retiro: 'Propuesta retirada.', version: 'Versión publicada.',
   decision: 'Decisión registrada.', aceptada: 'Tarea aceptada.', solicitud: 'Solicitud enviada.', avance: 'Avance registrado.',
   conclusion: 'Conclusión registrada.', verificacion: 'Verificación registrada.', solicitud_decidida: 'Solicitud decidida.',
-  recuperacion: 'Proceso recuperado: reanudado o cerrado según lo indicado.',
+  recuperacion: 'Proceso recuperado: reanudado o cerrado según lo indicado.', preferencia: 'Preferencia guardada.',
 };
 
 export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
@@ -26,8 +26,8 @@ export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
   const nav = ctx.user ? html`
     <nav aria-label="${t('Inicio')}">
       <a class="brand" href="/">Mesa MTIGM</a>
-      <a href="/">${t('Inicio')}</a><a href="/propuestas">${t('Propuestas')}</a><a href="/tareas">${t('Tareas')}</a>
-      <a href="/informes">${t('Informes')}</a><a href="/bandeja">${t('Bandeja')}</a>
+      <a href="/">${t('Inicio')}</a><a href="/propuestas">${t('Propuestas')}</a><a href="/acuerdos">${t('Acuerdos')}</a><a href="/tareas">${t('Tareas')}</a>
+      <a href="/informes">${t('Informes')}</a><a href="/bandeja">${t('Bandeja')}</a><a href="/ajustes">${t('Ajustes')}</a>
     </nav>
     <div class="who"><span>${ctx.user.name} — ${ctx.user.institution.name}</span>
       <form method="post" action="/salir">${csrfField(ctx)}<button type="submit" class="link">${t('Salir')}</button></form>

@@ -26,7 +26,9 @@ import type {
   AuditAnswer, GroupAnswer, InboxAnswer, InstitutionAnswer, InstitutionsReport, PnmReport, ProposalAnswer, ProposalList, StoppedProcesses, TaskAnswer, TaskList,
 } from '../schemas';
 import { errorPage, homePage, loginPage, proposalListPage } from './pages/home';
+import { agreementsPage } from './pages/agreements';
 import { inboxPage } from './pages/inbox';
+import { settingsPage, type SettingsData } from './pages/settings';
 import { launchPage } from './pages/launch';
 import { proposalPage, type ProposalForms, type ProposalPageData } from './pages/proposal';
 import { reportsPage } from './pages/reports';
@@ -240,6 +242,57 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     if (answer.status === 400) throw new WebError(400, answer.body.error.message);
     const list = answer.body as ProposalList;
     return send(reply, proposalListPage(ctx, list.items, q, list.nextCursor));
+  });
+
+  app.get('/acuerdos', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const [adopted, tasks] = await Promise.all([
+      read<ProposalList>(ctx, '/api/v1/proposals?status=adoptada&limit=100'), ctx.api('GET', '/api/v1/tasks?limit=200'),
+    ]);
+    // The vote and its date are in each agreement's whole record.
+    const agreements = await Promise.all(adopted.items.map((p) => read<ProposalAnswer>(ctx, `/api/v1/proposals/${encodeURIComponent(p.id)}`)));
+    agreements.sort((a, b) => (b.number ?? '').localeCompare(a.number ?? ''));
+    return send(reply, agreementsPage(ctx, agreements, tasks.status === 200 ? (tasks.body as TaskList).items : []));
+  });
+
+  app.get<{ Querystring: { formulario?: string; hecho?: string } }>('/ajustes', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const code = encodeURIComponent(ctx.user!.institution.code);
+    const secretariat = ctx.user!.institution.kind === 'secretaria';
+    const [contacts, preferences, deliveries, failed, kept] = await Promise.all([
+      ctx.api('GET', `/api/v1/institutions/${code}/contacts`), read<{ notifications: string }>(ctx, '/api/v1/me/preferences'),
+      read<{ items: SettingsData['deliveries'] }>(ctx, `/api/v1/deliveries?institution=${code}&limit=20`),
+      secretariat ? read<{ items: SettingsData['deliveries'] }>(ctx, '/api/v1/deliveries?status=fallida&limit=50') : { items: [] },
+      keptForms(ctx, request.query.formulario),
+    ]);
+    // The calendar's address comes back once, kept with the redirect like a form's state.
+    const calendarUrl = typeof kept.calendario?.values.url === 'string' ? kept.calendario.values.url : null;
+    return send(reply, settingsPage(ctx, {
+      contacts: contacts.status === 200 ? contacts.body : null, mode: preferences.notifications, calendarUrl, deliveries: deliveries.items, failed: failed.items,
+    }, calendarUrl ? {} : kept, request.query.hecho));
+  });
+
+  app.post<{ Body: Form }>('/ajustes/preferencia', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    checkCsrf(ctx, request.body);
+    const c = checker(ctx);
+    c.atLeastOne('notifications', many(request.body.notifications), 'Correo');
+    if (Object.keys(c.errors).length) return backToForm(ctx, reply, '/ajustes', 'preferencia', { values: request.body, errors: c.errors }, 'preferencia-h');
+    const answer = await ctx.api('PUT', '/api/v1/me/preferences', { notifications: one(request.body.notifications) });
+    if (answer.status === 200) return reply.redirect('/ajustes?hecho=preferencia', 303);
+    return backToForm(ctx, reply, '/ajustes', 'preferencia', refusal(ctx, answer, request.body, { notifications: 'Correo' }), 'preferencia-h');
+  });
+
+  app.post<{ Body: Form }>('/ajustes/calendario', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    checkCsrf(ctx, request.body);
+    const answer = await ctx.api('POST', '/api/v1/calendar/token', {});
+    if (answer.status === 201) return backToForm(ctx, reply, '/ajustes', 'calendario', { values: { url: String(answer.body.url) }, errors: {} }, 'calendario-h');
+    return backToForm(ctx, reply, '/ajustes', 'calendario', refusal(ctx, answer, request.body, {}), 'calendario-h');
   });
 
   app.get('/bandeja', async (request, reply) => {
@@ -500,7 +553,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     ['/propuestas/:id/:accion', (p) => `/propuestas/${encodeURIComponent(p.id!)}`],
     ['/propuestas/:id/aportes/:inputId/respuesta', (p) => `/propuestas/${encodeURIComponent(p.id!)}#aportes`],
     ['/tareas/:id/:accion', (p) => `/tareas/${encodeURIComponent(p.id!)}`],
-    ['/bandeja/leido', () => '/bandeja'], ['/salir', () => '/'], ['/idioma', () => '/'],
+    ['/bandeja/leido', () => '/bandeja'], ['/ajustes/:accion', () => '/ajustes'], ['/salir', () => '/'], ['/idioma', () => '/'],
   ];
   for (const [path, to] of formPage) {
     app.get<{ Params: Record<string, string> }>(path, async (request, reply) => reply.redirect(to(request.params), 303));
