@@ -77,7 +77,6 @@ describe.each(viewports)('daily work on a %s', (device, viewport) => {
     await look(page, `/propuestas/${fixture.agreement}`, `${device}-secretaria-acuerdo`);
     await look(page, '/informes', `${device}-secretaria-informes`);
     await look(page, '/acuerdos', `${device}-secretaria-acuerdos`);
-    await look(page, '/ajustes', `${device}-secretaria-ajustes`);
     await page.getByRole('row').filter({ hasText: 'Protocolo de atención a retornantes en aeropuertos' }).getByRole('link', { name: /Módulo de atención/ }).waitFor();
     // Printed (CSS print): the register and a proposal without menus or forms.
     await page.emulateMedia({ media: 'print' });
@@ -87,6 +86,7 @@ describe.each(viewports)('daily work on a %s', (device, viewport) => {
     expect(await page.locator('form').first().isVisible()).toBe(false);
     await screenshot(page, `${device}-secretaria-ronda-impresion`);
     await page.emulateMedia({ media: 'screen' });
+    await look(page, '/ajustes', `${device}-secretaria-ajustes`);
     await look(page, `/tareas/${fixture.task}`, `${device}-secretaria-tarea-solicitud`);
     const decision = page.getByRole('heading', { name: 'Decidir la solicitud', exact: true }).locator('xpath=ancestor::section[1]');
     await decision.getByText('La atención en aeropuertos corresponde a Migraciones y al MTPE.').waitFor();
