@@ -142,7 +142,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
 
   /**
    * Post/redirect/get for a refused form: what was typed and the errors are kept (db/form-states.ts)
-   * and the browser goes back to the page's own address, which shows them beside their fields.
+   * and the browser goes back to the page's own address, which shows them beside their fields. A
+   * 5xx is not a refusal: that page is shown where it was posted, so reloading sends it again.
    */
   async function backToForm(ctx: Ctx, reply: FastifyReply, pagePath: string, form: string, state: FormState, anchor = '') {
     const id = await keepFormState(deps.db, ctx.user!.id, form, state);
@@ -379,6 +380,11 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     if (Object.keys(errors).length) return backToForm(ctx, reply, '/propuestas/nueva', 'lanzar', { values: f, errors });
     const answer = await ctx.api('POST', '/api/v1/proposals', body, { 'idempotency-key': one(f._once) });
     if (answer.status === 201 || answer.status === 200) return reply.redirect(`/propuestas/${answer.body.id}?hecho=lanzada`, 303);
+    if (answer.status >= 500) {
+      const [wgs, institutions] = await Promise.all([groups(ctx), read<InstitutionAnswer[]>(ctx, '/api/v1/institutions')]);
+      const members = institutions.filter((i) => i.kind === 'miembro' && i.active).sort((a, b) => a.name.localeCompare(b.name, 'es'));
+      return send(reply, launchPage(ctx, wgs, members, refusal(ctx, answer, f, launchLabels)), answer.status);
+    }
     return backToForm(ctx, reply, '/propuestas/nueva', 'lanzar', refusal(ctx, answer, f, launchLabels, launchField(rows)));
   });
 
@@ -422,6 +428,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     const answer = await ctx.api('POST', url, body, { 'idempotency-key': one(request.body._once) });
     if (answer.status < 300) return reply.redirect(`/propuestas/${encodeURIComponent(id)}?hecho=${done}#contenido`, 303);
     if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
+    // Not confirmed (5xx): shown at this address, so that reloading sends the same action again (its key kept).
+    if (answer.status >= 500) return send(reply, proposalPage(ctx, await proposalData(ctx, id), { [name]: refusal(ctx, answer, request.body, labels) }), answer.status);
     return back(refusal(ctx, answer, request.body, labels));
   });
 
@@ -513,6 +521,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
       const answer = await ctx.api('POST', `/api/v1/tasks/${id}/${url}`, body, { 'idempotency-key': one(request.body._once) });
       if (answer.status < 300) return reply.redirect(`/tareas/${id}?hecho=${done}`, 303);
       if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
+      // Not confirmed (5xx): shown at this address, so that reloading sends the same action again (its key kept).
+      if (answer.status >= 500) return send(reply, taskPage(ctx, await taskData(ctx, request.params.id), { [form]: refusal(ctx, answer, request.body, labels) }), answer.status);
       return back(refusal(ctx, answer, request.body, labels));
     });
 
