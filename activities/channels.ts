@@ -1,8 +1,8 @@
 // The channels a delivery goes out through: email (SMTP, or a folder catcher in the embedded
 // default) and signed webhooks. Each send either succeeds with the receiver's answer or throws;
 // `permanent` errors are the ones no retry can fix (a rejected address, a 4xx from a webhook).
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -57,28 +57,39 @@ export function smtpMailer(url: string, from: string): Mailer {
   };
 }
 
-const fileOf = (messageId: string) => `${messageId.replace(/[^A-Za-z0-9]/g, '')}.eml`;
+/** What identifies a message's file whatever day it was written: a hash of its Message-ID. */
+const idOf = (messageId: string) => createHash('sha256').update(messageId).digest('hex').slice(0, 12);
+
+/** The subject as a file name: lowercase words without accents, joined by dashes. */
+const slug = (subject: string) => subject.replace(/^\[Mesa MTIGM\]\s*/, '').normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+  .toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '') || 'mensaje';
+
+/** `2026-11-29T10-46-00Z-asunto-del-mensaje-<id>.eml`: sorted by name, the newest is the last. */
+const fileOf = (mail: OutgoingMail, at: Date) => `${at.toISOString().replace(/\.\d{3}/, '').replace(/:/g, '-')}-${slug(mail.subject)}-${idOf(mail.messageId)}.eml`;
 
 /**
  * The embedded default when no SMTP_URL is set: each message is written as an .eml file (open it
- * with any mail program) into a folder of the data directory. A file per Message-ID, so this
- * channel knows what arrived and never holds a message twice.
+ * with any mail program) into a folder of the data directory, named by date and subject so the
+ * newest is easy to find. One file per Message-ID (its hash ends the name), so this channel knows
+ * what arrived and never holds a message twice.
  */
 export function folderMailer(dir: string, from: string): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const arrived = async (messageId: string) => {
+    const suffix = `-${idOf(messageId)}.eml`;
+    return (await readdir(dir).catch(() => [] as string[])).some((name) => name.endsWith(suffix));
+  };
   return {
     async send(mail) {
       const info = await transport.sendMail({ ...mail, from });
       await mkdir(dir, { recursive: true });
-      const path = join(dir, fileOf(mail.messageId));
+      const path = join(dir, fileOf(mail, new Date()));
       // Written whole under a temporary name, then renamed: a reader never sees half a message.
       await writeFile(`${path}.tmp`, info.message as Buffer);
       await rename(`${path}.tmp`, path);
       return `guardado en ${path}`;
     },
-    async alreadyDelivered(messageId) {
-      return access(join(dir, fileOf(messageId))).then(() => true, () => false);
-    },
+    alreadyDelivered: arrived,
     describe: () => `carpeta ${dir}`,
     close: () => transport.close(),
   };

@@ -94,7 +94,7 @@ export const ProposalListQuery = Type.Object({
   objective: Type.Optional(Enum(pnmObjectives)),
   workingGroup: Type.Optional(Code),
   pendingFor: Type.Optional(Code),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Búsqueda de texto completo en español (sin distinguir tildes) en número de acuerdo, título, resumen, texto vigente y aportes: las mejores coincidencias primero, en una sola página (sin nextCursor).' })),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   cursor: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });

@@ -43,7 +43,7 @@ export async function openDeadlines(db: Db, institution: string): Promise<Deadli
       at: new Date(due),
       summary: `${stageDeadlineWords[p.stage].es}: ${p.title}`,
       description: `Plazo de la etapa «${stageWords[p.stage].es}» de la propuesta «${p.title}».`,
-      path: `/api/v1/proposals/${p.id}`,
+      path: `/propuestas/${p.id}`,
     });
   }
   for (const t of owed) {
@@ -52,7 +52,7 @@ export async function openDeadlines(db: Db, institution: string): Promise<Deadli
       at: t.dueAt,
       summary: `Vence la tarea: ${t.title}`,
       description: `${t.agreementNumber}, tarea ${t.index}: ${t.title}. Entregable: ${t.deliverable}.`,
-      path: `/api/v1/tasks/${t.id}`,
+      path: `/tareas/${t.id}`,
     });
   }
   return deadlines.sort((a, b) => a.at.getTime() - b.at.getTime());

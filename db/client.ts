@@ -3,6 +3,7 @@
 // knows which one it has.
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -48,7 +49,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       close: () => sql.end({ timeout: 5 }),
     };
   }
-  const client = target.pgliteDir ? new PGlite(target.pgliteDir) : new PGlite();
+  // unaccent: the Spanish full-text search ignores accents (db/migrations/0009), as on PostgreSQL.
+  const client = new PGlite({ ...(target.pgliteDir ? { dataDir: target.pgliteDir } : {}), extensions: { unaccent } });
   await client.waitReady;
   const db = drizzlePglite(client, { schema });
   return {

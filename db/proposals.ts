@@ -1,6 +1,6 @@
 // Queries on the proposal projection. One function per query, taking the database first, so
 // activities (which write) and routes (which read) share them without knowing about each other.
-import { and, arrayContains, desc, eq, ilike, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 import {
@@ -353,13 +353,35 @@ export function proposalListQuery(db: Db, f: ProposalFilters) {
   if (f.workingGroup) {
     where.push(or(eq(proposals.leadWorkingGroup, f.workingGroup), arrayContains(proposals.workingGroups, [f.workingGroup]))!);
   }
-  if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(ilike(proposals.title, like), ilike(proposals.summary, like))!);
-  }
   if (f.publicOnly) where.push(publicProposal());
+  if (f.q) {
+    const { matches, rank } = search(f.q, !f.publicOnly);
+    // Ranked, best first: one page of the best matches (a rank is no keyset to page on).
+    return db.select(summaryColumns).from(proposals).where(and(...where, matches)).orderBy(desc(rank), desc(proposals.createdAt), desc(proposals.id)).limit(f.limit);
+  }
   if (f.cursor) where.push(after(proposals.createdAt, proposals.id, f.cursor));
   return db.select(summaryColumns).from(proposals).where(and(...where)).orderBy(desc(proposals.createdAt), desc(proposals.id)).limit(f.limit + 1);
+}
+
+/**
+ * Full-text search in Spanish: the agreement number and title weigh most, then the summary, the
+ * text of the current version and, for the State's side, the inputs received. Each is read twice,
+ * by the Spanish configuration (stems of accented words: "convalidar" finds "convalidación") and by
+ * `mesa_es`, the same with accents removed first (db/migrations/0009: "situacion" finds
+ * "situación"). A title, summary or number containing the typed letters still matches, ranked after.
+ */
+function search(q: string, withInputs: boolean) {
+  const version = sql`(select v.text from proposal_versions v where v.proposal_id = ${proposals.id} and v.number = ${proposals.currentVersion})`;
+  const inputs = withInputs ? sql`(select string_agg(i.text, ' ') from proposal_inputs i where i.proposal_id = ${proposals.id})` : sql`''`;
+  const documentIn = (config: string) => sql`setweight(to_tsvector(${sql.raw(`'${config}'`)}, coalesce(${proposals.number}, '') || ' ' || ${proposals.title}), 'A')
+    || setweight(to_tsvector(${sql.raw(`'${config}'`)}, ${proposals.summary}), 'B')
+    || setweight(to_tsvector(${sql.raw(`'${config}'`)}, coalesce(${version}, '')), 'C')
+    || setweight(to_tsvector(${sql.raw(`'${config}'`)}, coalesce(${inputs}, '')), 'D')`;
+  const document = sql`(${documentIn('spanish')} || ${documentIn('mesa_es')})`;
+  const query = sql`(websearch_to_tsquery('spanish', ${q}) || websearch_to_tsquery('mesa_es', ${q}))`;
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const typed = or(ilike(proposals.title, like), ilike(proposals.summary, like), ilike(proposals.number, like))!;
+  return { matches: or(sql`${document} @@ ${query}`, typed)!, rank: sql`ts_rank(${document}, ${query})` };
 }
 
 export async function listProposals(db: Db, f: ProposalFilters, reader?: Reader) {

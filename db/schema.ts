@@ -418,3 +418,16 @@ export const proposalAuditRelations = ofProposal(proposalAudit);
 export const taskLinesRelations = ofTask(taskLines);
 export const taskProgressRelations = ofTask(taskProgress);
 export const taskAuditRelations = ofTask(taskAudit);
+
+/**
+ * A web form refused by the API, kept for the page it returns to (post/redirect/get): what the
+ * person typed and the errors beside each field, readable only by the same user for an hour.
+ */
+export const webFormStates = pgTable('web_form_states', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  /** Which form of the page (conformidad, aporte, solicitud…). */
+  form: text('form').notNull(),
+  state: jsonb('state').$type<{ values: Record<string, string | string[] | undefined>; errors: Record<string, string>; message?: string }>().notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+}, (t) => [index('web_form_states_created').on(t.createdAt)]);

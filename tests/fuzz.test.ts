@@ -230,7 +230,7 @@ function requestOf(op: Operation): fc.Arbitrary<Generated> {
 /** The pages: not in the API document, reached with the session cookie and the form's CSRF token. */
 const pages: Operation[] = [
   ['GET', '/entrar'], ['POST', '/entrar'], ['POST', '/salir'], ['POST', '/idioma'], ['GET', '/'], ['GET', '/propuestas'], ['GET', '/bandeja'],
-  ['POST', '/bandeja/leido'], ['GET', '/informes'], ['GET', '/informes/avance-pnm.csv'], ['GET', '/informes/instituciones.csv'],
+  ['POST', '/bandeja/leido'], ['GET', '/informes'], ['GET', '/informes/avance-pnm.csv'], ['GET', '/informes/instituciones.csv'], ['GET', '/informes/propuestas-por-etapa.csv'], ['GET', '/favicon.ico'],
   ['GET', '/propuestas/nueva'], ['POST', '/propuestas/nueva'], ['GET', '/propuestas/{id}'],
   ...['conformidad', 'aportes', 'comentarios', 'avanzar', 'retirar', 'versiones', 'decision-grupo', 'aportes/{inputId}/respuesta']
     .map((action) => ['POST', `/propuestas/{id}/${action}`]),
@@ -239,7 +239,7 @@ const pages: Operation[] = [
 ].map(([method, path]) => ({ method: method!, path: path!, params: [...path!.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1]!, in: 'path', schema: {} })) }));
 
 const formBody = fc.dictionary(fc.constantFrom('email', 'password', 'text', 'position', 'comment', 'reason', 'percent', 'note', 'lang', 'back', 'id',
-  'title', 'kind', 'paragraph', 'proposedDueDate', 'decision', 'summary', 'accepted', 'granted', 'changeSummary', 'evidenceUrl', 'responsible'),
+  'title', 'kind', 'paragraph', 'proposedDueDate', 'decision', 'summary', 'accepted', 'granted', 'changeSummary', 'evidenceUrl', 'responsible', 'confirm', 'action1_title'),
   fc.oneof(fc.string({ maxLength: 20 }), poison.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))), { maxKeys: 5 });
 
 function pageRequestOf(op: Operation): fc.Arbitrary<Generated & { cookie: string; form?: Record<string, string> }> {

@@ -11,7 +11,7 @@ import { postWebhook } from '../activities/channels';
 import { WebhookAllowList } from '../domain/webhook-targets';
 import { encodeCursor } from '../api/cursor';
 import { toIcs } from '../api/ics';
-import { contacts, users } from '../db/schema';
+import { contacts, users, webFormStates } from '../db/schema';
 import { lockDemoUsers } from '../runtime/demo';
 import { loadConfig } from '../runtime/config';
 import { isShutdownNoise, stopInOrder } from '../runtime/process';
@@ -302,8 +302,12 @@ describe('client input never causes a 5xx', () => {
         method: 'POST', url: '/tareas/task_inexistente/solicitud', headers: { cookie: session, 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams({ _csrf: sessionCsrf, _once: randomBytes(8).toString('hex'), reason: 'Falta presupuesto.', proposedDueDate }).toString(),
       });
-      expect(res.statusCode, proposedDueDate).toBeGreaterThanOrEqual(400);
-      expect(res.statusCode, proposedDueDate).toBeLessThan(500);
+      // Refused (post/redirect/get): back to the task's page with the error kept beside the date.
+      expect(res.statusCode, proposedDueDate).toBe(303);
+      const id = /^\/tareas\/task_inexistente\?formulario=([0-9a-f-]{36})#t-solicitud-h$/.exec(String(res.headers.location))?.[1];
+      expect(id, String(res.headers.location)).toBeDefined();
+      const [kept] = await mesa.database.db.select().from(webFormStates).where(eq(webFormStates.id, id!));
+      expect(Object.keys(kept!.state.errors), proposedDueDate).toEqual(['proposedDueDate']);
     }
   });
 });

@@ -30,7 +30,7 @@ import type { Mailer } from '../activities/channels';
 export const demoPassword = 'contraseña-de-prueba';
 
 /** A fresh, empty PostgreSQL database for this file, dropped at the end. */
-async function freshPostgres(baseUrl: string): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
+export async function freshPostgres(baseUrl: string): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
   const name = `mesa_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);

@@ -353,6 +353,8 @@ describe('the folder catcher of the embedded mode', () => {
       await expect(env.run(activities.deliver, { ids: [row!.id] })).rejects.toThrow('proceso terminado');
       expect(await env.run(activities.deliver, { ids: [row!.id] })).toEqual({ sent: 1, failed: 0 }); // the retry
       expect(await readdir(dir)).toHaveLength(1);
+      // Named by date and subject, so the newest is the last of the folder and recognizable.
+      expect((await readdir(dir))[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-recordatorio-su-conformidad-esta-pendiente-[0-9a-f]{12}\.eml$/);
       const [after] = await db.select().from(deliveries).where(eq(deliveries.id, row!.id));
       expect(after).toMatchObject({ status: 'enviada', attempts: 1, response: 'ya había llegado' });
     } finally {

@@ -1,7 +1,11 @@
-// The proposal page compares versions paragraph by paragraph; the comparison must give both
-// versions back exactly and never hold up the process, whatever the two texts are.
+// The proposal page compares versions paragraph by paragraph, as a legal comparison table; the
+// comparison must give both versions back exactly and never hold up the process, whatever the two
+// texts are.
 import { describe, expect, it } from 'vitest';
-import { paragraphDiff, paragraphsOf } from '../api/web/text';
+import { comparisonRows, comparisonTable, paragraphDiff, paragraphsOf } from '../api/web/text';
+
+/** The text before a kept paragraph was renumbered, or the text itself. */
+const beforeOf = (c: ReturnType<typeof paragraphDiff>[number]) => c.was ?? c.text;
 
 /** CPU time of a call, in ms: what the process itself spent, whatever else the machine runs. */
 function cpuMs(f: () => void): number {
@@ -18,7 +22,7 @@ describe('the paragraph diff', () => {
     const before = text(40, (i) => `Párrafo ${i % 7}.`);
     const after = text(45, (i) => (i % 5 === 0 ? `Nuevo ${i}.` : `Párrafo ${(i + 1) % 7}.`));
     const diff = paragraphDiff(before, after);
-    expect(diff.filter((c) => c.op !== 'ins').map((c) => c.text).join('\n\n')).toBe(before);
+    expect(diff.filter((c) => c.op !== 'ins').map(beforeOf).join('\n\n')).toBe(before);
     expect(diff.filter((c) => c.op !== 'del').map((c) => c.text).join('\n\n')).toBe(after);
     expect(paragraphDiff('a\n\nb\n\nc', 'a\n\nx\n\nc')).toEqual([
       { op: 'same', text: 'a' }, { op: 'del', text: 'b' }, { op: 'ins', text: 'x' }, { op: 'same', text: 'c' },
@@ -38,9 +42,40 @@ describe('the paragraph diff', () => {
       // The best of three runs: the cost of the diff itself, not of whatever else shares the machine.
       const ms = Math.min(...[1, 2, 3].map(() => cpuMs(() => { diff = paragraphDiff(before, after); })));
       expect(ms).toBeLessThan(100);
-      expect(diff.filter((c) => c.op !== 'ins').map((c) => c.text).join('\n\n')).toBe(paragraphsOf(before).join('\n\n'));
+      expect(diff.filter((c) => c.op !== 'ins').map(beforeOf).join('\n\n')).toBe(paragraphsOf(before).join('\n\n'));
       expect(diff.filter((c) => c.op !== 'del').map((c) => c.text).join('\n\n')).toBe(paragraphsOf(after).join('\n\n'));
     }
   });
+
+  it('treats a paragraph renumbered by an insertion before it as the same paragraph', () => {
+    const diff = paragraphDiff('1. Migraciones orienta.\n\n2. Los gobiernos regionales acogen.', '1. Migraciones orienta.\n\n2. Nuevo párrafo.\n\n3. Los gobiernos regionales acogen.');
+    expect(diff).toEqual([
+      { op: 'same', text: '1. Migraciones orienta.' },
+      { op: 'ins', text: '2. Nuevo párrafo.' },
+      { op: 'same', text: '3. Los gobiernos regionales acogen.', was: '2. Los gobiernos regionales acogen.' },
+    ]);
+  });
 });
 
+describe('the legal comparison table', () => {
+  const labels = { paragraph: 'Párrafo', before: 'Versión 1', after: 'Versión 2', removed: 'Texto anterior', added: 'Texto nuevo', unchanged: 'Sin cambios.', caption: 'Cambios' };
+  const v1 = '1. Migraciones orienta en el paso de frontera.\n\n2. Los gobiernos **regionales** acogen.\n\n3. El SIS afilia.';
+  const v2 = '1. Migraciones orienta en el paso de frontera.\n\n2. Los gobiernos **regionales y locales** acogen.\n\n3. El SIS afilia.\n\n4. El MTPE orienta en empleo.';
+
+  it('pairs a modified paragraph with its former text, in order, numbered on each side', () => {
+    expect(comparisonRows(v1, v2).map((r) => [r.before?.n ?? null, r.after?.n ?? null])).toEqual([[1, 1], [2, 2], [3, 3], [null, 4]]);
+  });
+
+  it('marks the words that changed within the paragraph, shows the text as read (no Markdown marks), old before new', () => {
+    const table = comparisonTable(v1, v2, labels).toString();
+    const row2 = table.split('<tr').find((r) => r.includes('class="n">2<'))!;
+    expect(row2).toContain('<ins><span class="visually-hidden">Texto nuevo: </span>y locales');
+    expect(row2).not.toContain('**');
+    expect(row2.indexOf('Versión 1')).toBeLessThan(row2.indexOf('Versión 2'));
+    const row4 = table.split('<tr').find((r) => r.includes('class="n">4<'))!;
+    expect(row4).toMatch(/<td data-label="Versión 1">—<\/td>/);
+    expect(row4).toContain('El MTPE orienta en empleo.');
+    // Unchanged paragraphs are there, unmarked.
+    expect(table.split('<tr').find((r) => r.includes('class="n">3<'))).not.toMatch(/<ins|<del/);
+  });
+});

@@ -130,7 +130,7 @@ describe('proposal page', () => {
     expect(p.signoffHistory.filter((s: { institution: string }) => s.institution === 'MINSA')).toHaveLength(1);
     const page = await v.get(`/propuestas/${id}?hecho=conformidad`);
     expect(page.body).toContain('Conformidad registrada.');
-    expect(page.body).toMatch(/<abbr title="Ministerio de Salud">MINSA<\/abbr><\/th>\s*<td>Objeta/);
+    expect(page.body).toMatch(/<abbr title="Ministerio de Salud">MINSA<\/abbr><\/th>\s*<td data-label="Posición">Objeta/);
   });
 
   it('shows an objection without a reason as an error in the form, keeping the choice', async () => {
@@ -138,9 +138,13 @@ describe('proposal page', () => {
     const v = await new Visitor().login('RREE');
     await v.get(`/propuestas/${id}`);
     const res = await v.post(`/propuestas/${id}/conformidad`, { _csrf: v.csrf(), _once: 'una-vez-rree', position: 'objeta' });
-    expect(res.statusCode).toBe(422);
-    expect(res.body).toMatch(/role="alert">[^<]*(motivo|comentario)/i);
-    expect(res.body).toMatch(/value="objeta" id="[^"]+" checked/);
+    // Post/redirect/get: back to the proposal's own page, which shows the form with its error.
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toMatch(new RegExp(`^/propuestas/${id}\\?formulario=[0-9a-f-]{36}#f-conformidad-h$`));
+    const back = await v.get(String(res.headers.location));
+    expect(back.body).toMatch(/role="alert"><p>Revise los campos marcados\.<\/p>/);
+    expect(back.body).toMatch(/class="field-error" id="f-conformidad-comment-error">[^<]*comentario/i);
+    expect(back.body).toMatch(/value="objeta" id="[^"]+" checked/);
     const p = (await mesa.call('RREE', 'GET', `/api/v1/proposals/${id}`)).body;
     expect(p.signoffs).toEqual([]);
   });

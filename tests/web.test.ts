@@ -168,7 +168,9 @@ describe('the web application', () => {
       page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
       submit.click(),
     ]);
-    expect(response.status()).toBe(400);
+    // Post/redirect/get: the address bar holds the form's page again, never the POST.
+    expect(response.status()).toBe(303);
+    await page.waitForURL(/\/propuestas\/nueva\?formulario=/);
     await page.waitForLoadState();
 
     const summary = page.getByLabel('Resumen', { exact: true });

@@ -2,6 +2,7 @@
 // key, English its translation. The Mesa's values (stages, statuses, positions…) are named by the
 // catalogue (domain/catalogue.ts) in both languages. Dates are always Lima's.
 import { valueLabel, type Lang } from '../../domain/catalogue';
+import { parseDuration } from '../../domain/durations';
 
 export { languages, type Lang } from '../../domain/catalogue';
 
@@ -64,6 +65,75 @@ const english: Record<string, string> = {
   'Reanudar continúa desde lo último registrado (avances y plazos se conservan).': 'Resume continues from what was last recorded (progress and deadlines are kept).',
   'La Secretaría Técnica puede reanudarla.': 'The Technical Secretariat can resume it.', 'Procesos detenidos': 'Stopped processes',
   'Nombre de la acción': 'Action name', 'Ver todas las tareas': 'See all tasks', 'Ver solo las de': 'See only those of', Párrafo: 'Paragraph', 'Propuestas en curso': 'Open proposals', Propuesta: 'Proposal', Tarea: 'Task', 'Evento': 'Event', 'Actor': 'Actor',
+  // Pages added for the daily work: requests, facts of a proposal, comparison, planned actions.
+  'Solo la Secretaría Técnica lanza propuestas.': 'Only the Technical Secretariat launches proposals.', 'Secretaría Técnica': 'Technical Secretariat',
+  'Acciones previstas (opcionales)': 'Planned actions (optional)', 'Instituciones responsables': 'Responsible institutions',
+  'Cada acción será una tarea al adoptarse el acuerdo. Deje vacías las que no necesite; si completa una, indique todas sus partes.': 'Each action becomes a task when the agreement is adopted. Leave empty those you do not need; if you fill one in, give all its parts.',
+  'Duración ISO 8601, p. ej. P90D (90 días) o P6M (6 meses).': 'ISO 8601 duration, e.g. P90D (90 days) or P6M (6 months).',
+  'de los miembros': 'of the members', 'Sin acciones previstas.': 'No planned actions.', 'Acciones previstas': 'Planned actions',
+  'desde la adopción': 'from adoption', de: 'of', 'Con quórum': 'Quorum met', 'Sin quórum': 'No quorum', 'Motivo del retiro': 'Reason for withdrawal',
+  'El texto no cambió.': 'The text did not change.', 'Párrafo (obligatorio para un cambio)': 'Paragraph (required for a change)',
+  'Su solicitud, pendiente de decisión': 'Your request, awaiting a decision', 'Solicitud pendiente de decisión': 'Request awaiting a decision',
+  'Solicitada por': 'Requested by', 'Qué pide': 'What it asks for', 'Nueva fecha': 'New date', 'hoy vence': 'currently due',
+  'Reasignar su parte de la tarea a otras instituciones': 'Reassign its part of the task to other institutions',
+  'La Secretaría Técnica la decidirá; recibirá un aviso.': 'The Technical Secretariat will decide it; you will be notified.',
+  'Nuevas instituciones responsables': 'New responsible institutions', 'Solo si concede la reasignación.': 'Only if you grant the reassignment.',
+  'Confirmo que la propuesta se retira: su proceso termina y no puede reabrirse.': 'I confirm the proposal is withdrawn: its process ends and cannot be reopened.',
+  'Confirmo que nuestra parte de la tarea está concluida: pasa a verificación.': 'I confirm our part of the task is completed: it goes to verification.',
+  'Confirmo la decisión (al denegar, la solicitud se cierra sin cambios).': 'I confirm the decision (when refused, the request closes with nothing changed).',
+  'Marque la confirmación para retirar la propuesta.': 'Tick the confirmation to withdraw the proposal.',
+  'Marque la confirmación para registrar la conclusión.': 'Tick the confirmation to record the completion.',
+  'Marque la confirmación para registrar la decisión.': 'Tick the confirmation to record the decision.',
+  'Registro de acuerdos': 'Register of agreements', Acuerdos: 'Agreements', 'Aún no hay acuerdos.': 'No agreements yet.', Número: 'Number',
+  Votación: 'Vote', 'Tareas y avance': 'Tasks and progress',
+  'Para imprimir o guardar en PDF, use la impresión del navegador: la página se imprime sin menús ni formularios.': 'To print or save as PDF, use the browser\'s print: the page prints without menus or forms.',
+  'Ajustes de la institución': 'Institution settings', Ajustes: 'Settings', 'Sin registrar': 'Not registered', Aviso: 'Notice', Canal: 'Channel',
+  intentos: 'attempts', Contactos: 'Contacts', Titular: 'Main contact', Alterno: 'Alternate contact',
+  'La Secretaría Técnica registra los contactos y el webhook de cada institución.': 'The Technical Secretariat registers each institution\'s contacts and webhook.',
+  'Cómo recibe sus avisos': 'How you receive notices', Correo: 'Email', Guardar: 'Save', Calendario: 'Calendar',
+  'Una dirección secreta para suscribir su calendario (Outlook, Google, Thunderbird) a los plazos de su institución. Crear una nueva anula la anterior.': 'A secret address to subscribe your calendar (Outlook, Google, Thunderbird) to your institution\'s deadlines. Creating a new one cancels the previous one.',
+  'Dirección de su calendario': 'Your calendar\'s address', 'Crear dirección del calendario': 'Create the calendar address',
+  'Entregas recientes': 'Recent deliveries', 'Entregas fallidas': 'Failed deliveries', 'Preferencia guardada.': 'Preference saved.',
+  'Etapas del proceso': 'Stages of the process', 'Agregar otra acción': 'Add another action', Quórum: 'Quorum',
+  'Una objeción o una conformidad con observaciones requiere un comentario.': 'An objection or a sign-off with observations needs a comment.',
+  'Un cambio propuesto debe indicar el párrafo que cambia.': 'A proposed change must name the paragraph it changes.',
+  'Devolver o rechazar una propuesta requiere un motivo.': 'Returning or rejecting a proposal needs a reason.',
+  'Una tarea devuelta requiere las observaciones.': 'A returned task needs the observations.',
+  // The API's and the processes' refusals, as a person reads them in English.
+  'Acepte la tarea antes de informar avances.': 'Accept the task before reporting progress.',
+  'Con esa reasignación solo quedarían instituciones que ya completaron su parte: nombre al menos una institución que asuma la parte pendiente.': 'That reassignment would leave only institutions that already completed their part: name at least one institution to take on the pending part.',
+  'Devolver o rechazar una propuesta requiere un motivo («reason»).': 'Returning or rejecting a proposal needs a reason («reason»).',
+  'Durante la ronda de conformidad el texto no cambia: espere su cierre.': 'During the sign-off round the text does not change: wait until it closes.',
+  'El retiro requiere un motivo.': 'A withdrawal needs a reason.', 'Indique el resultado («summary»).': 'Give the result («summary»).',
+  'La consulta de esta propuesta no está abierta: solo se reciben aportes durante la consulta.': 'The consultation on this proposal is not open: inputs are received only during the consultation.',
+  'La decisión requiere un comentario («comment»).': 'The decision needs a comment («comment»).', 'La nueva fecha propuesta debe ser futura.': 'The proposed new date must be in the future.',
+  'La respuesta a un aporte requiere un motivo.': 'The answer to an input needs a reason.', 'La ronda de conformidad no está abierta.': 'The sign-off round is not open.',
+  'La ronda de conformidad se cierra cuando todos los miembros responden o al vencer su plazo.': 'The sign-off round closes when every member has answered or when its deadline passes.',
+  'La solicitud requiere un motivo («reason»).': 'The request needs a reason («reason»).',
+  'La tarea aún se está registrando: inténtelo de nuevo en unos segundos.': 'The task is still being recorded: try again in a few seconds.',
+  'La tarea debe estar aceptada por todas las instituciones responsables antes de completarse.': 'Every responsible institution must accept the task before it is completed.',
+  'La tarea está completada y en verificación.': 'The task is completed and being verified.', 'La tarea ya fue verificada y cerrada.': 'The task was already verified and closed.',
+  'Las observaciones requieren un texto («comment»).': 'Observations need a text («comment»).',
+  'Las organizaciones de la sociedad civil participan con aportes durante la consulta, no con comentarios.': 'Civil society organizations take part with inputs during the consultation, not with comments.',
+  'No hay ninguna solicitud pendiente en esta tarea.': 'This task has no pending request.', 'No hay una etapa siguiente.': 'There is no next stage.',
+  'Para conceder una reasignación indique las nuevas instituciones responsables («responsible»).': 'To grant a reassignment, name the new responsible institutions («responsible»).',
+  'Publique una nueva versión del texto antes de continuar.': 'Publish a new version of the text before continuing.',
+  'Solo la Secretaría Técnica hace avanzar una propuesta.': 'Only the Technical Secretariat advances a proposal.',
+  'Solo la Secretaría Técnica publica nuevas versiones.': 'Only the Technical Secretariat publishes new versions.',
+  'Solo la Secretaría Técnica responde los aportes.': 'Only the Technical Secretariat answers inputs.',
+  'Solo la Secretaría Técnica retira una propuesta.': 'Only the Technical Secretariat withdraws a proposal.',
+  'Solo las instituciones miembro dan su conformidad; observadores y organismos de apoyo pueden comentar.': 'Only member institutions sign off; observers and support bodies may comment.',
+  'Solo las organizaciones de la sociedad civil y los organismos de apoyo envían aportes.': 'Only civil society organizations and support bodies submit inputs.',
+  'Solo se verifica una tarea completada por todas sus instituciones responsables.': 'Only a task completed by all its responsible institutions is verified.',
+  'Su institución ya aceptó esta tarea.': 'Your institution already accepted this task.',
+  'Su organización no integra la comisión de coordinación con la sociedad civil.': 'Your organization is not part of the coordination commission with civil society.',
+  'Su parte de la tarea ya está completada.': 'Your part of the task is already completed.',
+  'Su solicitud está pendiente de decisión de la Secretaría Técnica.': 'Your request awaits the Technical Secretariat\'s decision.',
+  'Un cambio propuesto debe indicar el párrafo («paragraph»).': 'A proposed change must name the paragraph («paragraph»).',
+  'Una nueva versión requiere un resumen de cambios.': 'A new version needs a summary of changes.',
+  'Una objeción requiere un motivo («comment»).': 'An objection needs a reason («comment»).',
+  'Una tarea devuelta requiere las observaciones («comment»).': 'A returned task needs the observations («comment»).',
+  'Ya hay una solicitud pendiente de decisión en esta tarea.': 'This task already has a request awaiting a decision.',
 };
 
 export function t(lang: Lang, spanish: string): string {
@@ -82,3 +152,33 @@ export function when(lang: Lang, iso: string | null | undefined): string {
 
 /** A value of the Mesa's (a stage, a status, a position…) as the catalogue names it. */
 export const label = (lang: Lang, value: string) => valueLabel(value, lang);
+
+/** The words of a decision's reason (domain/decision.ts writes them in Spanish), in the page's language. */
+export function decisionReason(lang: Lang, reason: string): string {
+  if (lang === 'es') return reason;
+  const patterns: Array<[RegExp, string]> = [
+    [/^Sin quórum: respondieron (\d+) de (\d+) miembros; se requiere (\d+)\.$/, 'No quorum: $1 of $2 members answered; $3 required.'],
+    [/^Consenso: ningún miembro objetó\.$/, 'Consensus: no member objected.'],
+    [/^Sin consenso: (\d+) objeción\(es\)\.$/, 'No consensus: $1 objection(s).'],
+    [/^Mayoría simple: (\d+) a favor de (\d+)\.$/, 'Simple majority: $1 in favour of $2.'],
+    [/^Sin mayoría simple: (\d+) a favor de (\d+)\.$/, 'No simple majority: $1 in favour of $2.'],
+    [/^Mayoría calificada: (\d+) a favor de (\d+) \(al menos dos tercios\)\.$/, 'Qualified majority: $1 in favour of $2 (at least two thirds).'],
+    [/^Sin mayoría calificada: (\d+) a favor de (\d+) \(se requieren dos tercios\)\.$/, 'No qualified majority: $1 in favour of $2 (two thirds required).'],
+  ];
+  for (const [pattern, english] of patterns) if (pattern.test(reason)) return reason.replace(pattern, english);
+  return reason;
+}
+
+const durationUnits: Array<[keyof NonNullable<ReturnType<typeof parseDuration>>, Record<Lang, [string, string]>]> = [
+  ['years', { es: ['año', 'años'], en: ['year', 'years'] }], ['months', { es: ['mes', 'meses'], en: ['month', 'months'] }],
+  ['weeks', { es: ['semana', 'semanas'], en: ['week', 'weeks'] }], ['days', { es: ['día', 'días'], en: ['day', 'days'] }],
+  ['hours', { es: ['hora', 'horas'], en: ['hour', 'hours'] }], ['minutes', { es: ['minuto', 'minutos'], en: ['minute', 'minutes'] }],
+  ['seconds', { es: ['segundo', 'segundos'], en: ['second', 'seconds'] }],
+];
+
+/** A period as people say it ("90 días", "6 months"); the text as given when it is not a duration. */
+export function period(lang: Lang, iso: string): string {
+  const d = parseDuration(iso);
+  if (!d) return iso;
+  return durationUnits.filter(([unit]) => d[unit] > 0).map(([unit, words]) => `${d[unit]} ${words[lang][d[unit] === 1 ? 0 : 1]}`).join(lang === 'es' ? ' y ' : ' and ');
+}

@@ -2,6 +2,7 @@
 // field (aria-describedby), what the user typed kept, and the CSRF token in every form.
 import type { Ctx } from './context';
 import { html, type Html } from './html';
+import { kindTitle } from '../../domain/catalogue';
 import { label, when } from './i18n';
 
 export interface FormState {
@@ -17,7 +18,7 @@ export const doneMessages: Record<string, string> = {
   respuesta: 'Respuesta registrada.', avance_etapa: 'Etapa avanzada.', retiro: 'Propuesta retirada.', version: 'Versión publicada.',
   decision: 'Decisión registrada.', aceptada: 'Tarea aceptada.', solicitud: 'Solicitud enviada.', avance: 'Avance registrado.',
   conclusion: 'Conclusión registrada.', verificacion: 'Verificación registrada.', solicitud_decidida: 'Solicitud decidida.',
-  recuperacion: 'Proceso recuperado: reanudado o cerrado según lo indicado.',
+  recuperacion: 'Proceso recuperado: reanudado o cerrado según lo indicado.', preferencia: 'Preferencia guardada.',
 };
 
 export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
@@ -25,8 +26,8 @@ export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
   const nav = ctx.user ? html`
     <nav aria-label="${t('Inicio')}">
       <a class="brand" href="/">Mesa MTIGM</a>
-      <a href="/">${t('Inicio')}</a><a href="/propuestas">${t('Propuestas')}</a><a href="/tareas">${t('Tareas')}</a>
-      <a href="/informes">${t('Informes')}</a><a href="/bandeja">${t('Bandeja')}</a>
+      <a href="/">${t('Inicio')}</a><a href="/propuestas">${t('Propuestas')}</a><a href="/acuerdos">${t('Acuerdos')}</a><a href="/tareas">${t('Tareas')}</a>
+      <a href="/informes">${t('Informes')}</a><a href="/bandeja">${t('Bandeja')}</a><a href="/ajustes">${t('Ajustes')}</a>
     </nav>
     <div class="who"><span>${ctx.user.name} — ${ctx.user.institution.name}</span>
       <form method="post" action="/salir">${csrfField(ctx)}<button type="submit" class="link">${t('Salir')}</button></form>
@@ -35,7 +36,8 @@ export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
   return html`<!doctype html>
 <html lang="${ctx.lang === 'es' ? 'es-PE' : 'en'}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} — Mesa MTIGM</title><link rel="stylesheet" href="/static/mesa.css"></head>
+<title>${title} — Mesa MTIGM</title><link rel="stylesheet" href="/static/mesa.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="icon" href="/favicon.ico" sizes="32x32"></head>
 <body>
 <a class="skip" href="#contenido">${t('Saltar al contenido')}</a>
 <header>${nav}
@@ -49,7 +51,7 @@ export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
 ${message}
 ${body}
 </main>
-<footer><p>Mesa de Trabajo Intersectorial para la Gestión Migratoria</p></footer>
+<footer><div class="inner"><p>Mesa de Trabajo Intersectorial para la Gestión Migratoria (MTIGM)</p><p>${t('Secretaría Técnica')}</p></div></footer>
 </body></html>`;
 }
 
@@ -69,7 +71,9 @@ export function formMessage(ctx: Ctx, state: FormState | undefined): Html | stri
   if (!state) return '';
   const hasFieldErrors = Object.keys(state.errors).length > 0;
   if (!state.message && !hasFieldErrors) return '';
-  return html`<p class="error" role="alert">${state.message ?? ctx.t('Revise los campos marcados.')}</p>`;
+  // Every mistake listed on top too, so one reading tells all there is to correct.
+  const list = Object.values(state.errors);
+  return html`<div class="error" role="alert"><p>${state.message ?? ctx.t('Revise los campos marcados.')}</p>${list.length > 1 || (state.message && list.length) ? html`<ul>${list.map((e) => html`<li>${e}</li>`)}</ul>` : ''}</div>`;
 }
 
 interface FieldOptions {
@@ -121,13 +125,15 @@ export function select(ctx: Ctx, o: { name: string; form?: string; label: string
 }
 
 /** Checkboxes or radios in a fieldset whose legend names the group. */
-export function choices(ctx: Ctx, o: { name: string; form?: string; legend: string; options: Array<[string, string]>; state?: FormState; type?: 'checkbox' | 'radio'; checked?: string[] }): Html {
+export function choices(ctx: Ctx, o: { name: string; form?: string; legend: string; options: Array<[string, string]>; state?: FormState; type?: 'checkbox' | 'radio'; checked?: string[]; hint?: string; columns?: boolean }): Html {
   const id = idOf(o.name, o.form);
   const error = o.state?.errors[o.name];
   const raw = o.state?.values[o.name];
   const checked = o.checked ?? (Array.isArray(raw) ? raw : raw ? [raw] : []);
-  return html`<fieldset class="choices${error ? ' invalid' : ''}"${error ? html` aria-describedby="${id}-error"` : ''}>
+  const described = [o.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return html`<fieldset id="${id}" class="choices${o.columns || o.options.length > 6 ? ' columns' : ''}${error ? ' invalid' : ''}"${described ? html` aria-describedby="${described}"` : ''}>
   <legend>${ctx.t(o.legend)}</legend>
+  ${o.hint ? html`<span class="hint" id="${id}-hint">${ctx.t(o.hint)}</span>` : ''}
   ${o.options.map(([value, text], i) => html`<label class="choice"><input type="${o.type ?? 'checkbox'}" name="${o.name}" value="${value}" id="${id}-${i}"${checked.includes(value) ? html` checked` : ''}> ${text}</label>`)}
   ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}
 </fieldset>`;
@@ -154,4 +160,30 @@ ${field(ctx, { name: 'reason', form: 'recuperacion', label: 'Motivo', textarea: 
   return html`<section class="card error" aria-labelledby="detenida-h" id="detenida"><h2 id="detenida-h">${t('Proceso detenido')} <span class="badge">${label(ctx.lang, 'detenida')}</span></h2>
 <p>${t('Su proceso ya no corre en el motor de workflows: no admite acciones, sus plazos no corren y no figura como pendiente en las bandejas.')} (${when(ctx.lang, p.stopped.detectedAt)})</p>
 ${recovery}</section>`;
+}
+
+/** A due date as every page says it: "Plazo vencido" once it has passed, "Vence" before. */
+export const dueText = (ctx: Ctx, iso: string | null | undefined): Html | string => {
+  if (!iso) return '';
+  const late = Date.parse(iso) < Date.now();
+  return html` · <span class="${late ? 'late' : 'meta'}">${late ? ctx.t('Plazo vencido') : ctx.t('Vence')}: ${when(ctx.lang, iso)}</span>`;
+};
+
+/**
+ * A notice as the page's language says it. Its sentence was written in Spanish when it was sent
+ * (emails keep it); in English the kind of notice is named in English and the sentence, which
+ * carries the proposal's own title, follows marked as Spanish.
+ */
+export const noticeTitle = (ctx: Ctx, n: { kind: string; title: string }): Html | string =>
+  ctx.lang === 'es' ? n.title : html`${kindTitle(n.kind, 'en')}: <span lang="es">${n.title}</span>`;
+
+/**
+ * The confirmation an act that cannot be undone asks for (withdraw, conclude, deny): a box to
+ * tick, checked again by the server, so no script is needed and a stray click does nothing.
+ */
+export function confirmField(ctx: Ctx, o: { form: string; label: string; state?: FormState }): Html {
+  const id = idOf('confirm', o.form);
+  const error = o.state?.errors.confirm;
+  return html`<div class="field confirm${error ? ' invalid' : ''}"><label class="choice" for="${id}"><input type="checkbox" id="${id}" name="confirm" value="si"${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}> ${ctx.t(o.label)}</label>
+${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}</div>`;
 }

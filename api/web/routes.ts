@@ -3,6 +3,7 @@
 // the user's own token: the same rules, checks and messages as any other client. Forms are
 // plain HTML (no script needed), protected by a CSRF token, and submitted once (`_once` is the
 // action's Idempotency-Key).
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
@@ -10,25 +11,30 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { keepFormState, keptFormState } from '../../db/form-states';
 import { deleteToken } from '../../db/users';
 import { isOverdue } from '../../domain/tasks';
 import type { AppDeps } from '../deps';
+import { toCsv } from '../csv';
 import { tokenHash } from '../auth';
 import { contextOf, cookieOptions, csrfCookie, langCookie, sessionCookie, type ApiAnswer, type Ctx } from './context';
 import type { Html } from './html';
-import { t } from './i18n';
+import { label, t } from './i18n';
+import { actionRows, checker, launchFromForm, many, one, type Form } from './form-checks';
+import { textLimits } from '../../domain/text';
 import type { FormState } from './layout';
 import type {
   AuditAnswer, GroupAnswer, InboxAnswer, InstitutionAnswer, InstitutionsReport, PnmReport, ProposalAnswer, ProposalList, StoppedProcesses, TaskAnswer, TaskList,
 } from '../schemas';
 import { errorPage, homePage, loginPage, proposalListPage } from './pages/home';
+import { agreementsPage } from './pages/agreements';
 import { inboxPage } from './pages/inbox';
+import { settingsPage, type SettingsData } from './pages/settings';
 import { launchPage } from './pages/launch';
-import { proposalPage, type ProposalForms } from './pages/proposal';
+import { proposalPage, type ProposalForms, type ProposalPageData } from './pages/proposal';
 import { reportsPage } from './pages/reports';
-import { taskBoardPage, taskPage, type TaskForms } from './pages/tasks';
+import { pendingRequest, taskBoardPage, taskPage, type TaskForms, type TaskPageData } from './pages/tasks';
 
-type Form = Record<string, string | string[] | undefined>;
 
 class WebError extends Error {
   constructor(readonly status: number, message: string) {
@@ -36,9 +42,6 @@ class WebError extends Error {
   }
 }
 
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
-const many = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []).filter((x) => x !== '');
-const codes = (v: string | string[] | undefined) => one(v).split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean);
 /** Optional fields: left empty, they are not sent at all. */
 const optional = <K extends string>(key: K, value: string) => (value ? { [key]: value } : {}) as Partial<Record<K, string>>;
 
@@ -64,18 +67,22 @@ function refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<strin
   }
   // Anything else was not recorded: the corrected form is a new action, with a new key.
   values = { ...values, _once: undefined };
-  let message = error?.message ?? ctx.t('No se pudo completar la acción.');
-  const apiField = error?.details?.field;
-  if (apiField) {
+  // The API's sentence in the page's language, every field it names by the label of its form field.
+  const named = new Map<string, string>();
+  const message = ctx.t(error?.message ?? 'No se pudo completar la acción.').replace(/«([\w.[\]]+)»/g, (whole, apiField: string) => {
     const formField = fieldOf(apiField);
     const labelText = fields[formField];
-    if (labelText) {
-      message = message.replace(`«${apiField}»`, `«${ctx.t(labelText)}»`);
-      return { values, errors: { [formField]: message } };
-    }
-  }
-  return { values, errors: {}, message };
+    if (!labelText) return whole;
+    named.set(formField, apiField);
+    return `«${ctx.t(labelText)}»`;
+  });
+  // Beside the field the API named (details.field), or else the one its sentence names.
+  const apiField = error?.details?.field;
+  const formField = apiField && fields[fieldOf(apiField)] ? fieldOf(apiField) : [...named.keys()][0];
+  return formField ? { values, errors: { [formField]: message } } : { values, errors: {}, message };
 }
+
+type Checker = ReturnType<typeof checker>;
 
 /** What @fastify/csrf-protection answers when a form's token or its secret is missing or wrong. */
 const csrfRefusals = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
@@ -147,10 +154,30 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return answer.body as Answer;
   }
 
+  /**
+   * Post/redirect/get for a refused form: what was typed and the errors are kept (db/form-states.ts)
+   * and the browser goes back to the page's own address, which shows them beside their fields. A
+   * 5xx is not a refusal: that page is shown where it was posted, so reloading sends it again.
+   */
+  async function backToForm(ctx: Ctx, reply: FastifyReply, pagePath: string, form: string, state: FormState, anchor = '') {
+    const id = await keepFormState(deps.db, ctx.user!.id, form, state);
+    return reply.redirect(`${pagePath}?formulario=${id}${anchor ? `#${anchor}` : ''}`, 303);
+  }
+
+  /** The refused form a GET shows again, by the id its redirect carries. */
+  async function keptForms(ctx: Ctx, id: string | undefined): Promise<Record<string, FormState>> {
+    const kept = id ? await keptFormState(deps.db, ctx.user!.id, id) : null;
+    return kept ? { [kept.form]: kept.state } : {};
+  }
+
   // The stylesheet (api/web/static/), cached for an hour and revalidated by ETag and Last-Modified.
   await app.register(fastifyStatic, {
     root: fileURLToPath(new URL('./static/', import.meta.url)), prefix: '/static/', wildcard: false, index: false, maxAge: '1h', decorateReply: false,
   });
+
+  // Browsers ask for /favicon.ico on their own, whatever the page links.
+  const favicon = readFileSync(fileURLToPath(new URL('./static/favicon.ico', import.meta.url)));
+  app.get('/favicon.ico', async (_request, reply) => reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(favicon));
 
   // ---- session and language ---------------------------------------------------------------
 
@@ -225,6 +252,55 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return send(reply, proposalListPage(ctx, list.items, q, list.nextCursor));
   });
 
+  app.get('/acuerdos', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const [adopted, tasks] = await Promise.all([
+      read<ProposalList>(ctx, '/api/v1/proposals?status=adoptada&limit=100'), ctx.api('GET', '/api/v1/tasks?limit=200'),
+    ]);
+    // The vote and its date are in each agreement's whole record.
+    const agreements = await Promise.all(adopted.items.map((p) => read<ProposalAnswer>(ctx, `/api/v1/proposals/${encodeURIComponent(p.id)}`)));
+    agreements.sort((a, b) => (b.number ?? '').localeCompare(a.number ?? ''));
+    return send(reply, agreementsPage(ctx, agreements, tasks.status === 200 ? (tasks.body as TaskList).items : []));
+  });
+
+  app.get<{ Querystring: { formulario?: string; hecho?: string } }>('/ajustes', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const code = encodeURIComponent(ctx.user!.institution.code);
+    const secretariat = ctx.user!.institution.kind === 'secretaria';
+    const [contacts, preferences, deliveries, failed, kept] = await Promise.all([
+      ctx.api('GET', `/api/v1/institutions/${code}/contacts`), read<{ notifications: string }>(ctx, '/api/v1/me/preferences'),
+      read<{ items: SettingsData['deliveries'] }>(ctx, `/api/v1/deliveries?institution=${code}&limit=20`),
+      secretariat ? read<{ items: SettingsData['deliveries'] }>(ctx, '/api/v1/deliveries?status=fallida&limit=50') : { items: [] },
+      keptForms(ctx, request.query.formulario),
+    ]);
+    // The calendar's address comes back once, kept with the redirect like a form's state.
+    const calendarUrl = typeof kept.calendario?.values.url === 'string' ? kept.calendario.values.url : null;
+    return send(reply, settingsPage(ctx, {
+      contacts: contacts.status === 200 ? contacts.body : null, mode: preferences.notifications, calendarUrl, deliveries: deliveries.items, failed: failed.items,
+    }, calendarUrl ? {} : kept, request.query.hecho));
+  });
+
+  app.post<{ Body: Form }>('/ajustes/preferencia', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const c = checker(ctx);
+    c.atLeastOne('notifications', many(request.body.notifications), 'Correo');
+    if (Object.keys(c.errors).length) return backToForm(ctx, reply, '/ajustes', 'preferencia', { values: request.body, errors: c.errors }, 'preferencia-h');
+    const answer = await ctx.api('PUT', '/api/v1/me/preferences', { notifications: one(request.body.notifications) });
+    if (answer.status === 200) return reply.redirect('/ajustes?hecho=preferencia', 303);
+    return backToForm(ctx, reply, '/ajustes', 'preferencia', refusal(ctx, answer, request.body, { notifications: 'Correo' }), 'preferencia-h');
+  });
+
+  app.post<{ Body: Form }>('/ajustes/calendario', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const answer = await ctx.api('POST', '/api/v1/calendar/token', {});
+    if (answer.status === 201) return backToForm(ctx, reply, '/ajustes', 'calendario', { values: { url: String(answer.body.url) }, errors: {} }, 'calendario-h');
+    return backToForm(ctx, reply, '/ajustes', 'calendario', refusal(ctx, answer, request.body, {}), 'calendario-h');
+  });
+
   app.get('/bandeja', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
@@ -245,6 +321,15 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return send(reply, reportsPage(ctx, pnm, institutions));
   });
 
+  // The chart of proposals by stage has its own CSV: the same figures, stages named in the page's language.
+  app.get('/informes/propuestas-por-etapa.csv', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const pnm = await read<PnmReport>(ctx, '/api/v1/reports/pnm');
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="mesa-propuestas-por-etapa.csv"')
+      .send(toCsv([ctx.t('Etapa'), ctx.t('Propuestas en curso')], pnm.pipeline.map((p) => [label(ctx.lang, p.stage), p.proposals])));
+  });
+
   // The CSV beside each chart: the API's own CSV, as a download a browser can follow.
   for (const [path, api] of [['/informes/avance-pnm.csv', '/api/v1/reports/pnm'], ['/informes/instituciones.csv', '/api/v1/reports/institutions']] as const) {
     app.get(path, async (request, reply) => {
@@ -262,13 +347,17 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     title: 'Título', summary: 'Resumen', text: 'Texto', objectives: 'Objetivos de la PNM', populations: 'Poblaciones',
     leadWorkingGroup: 'Grupo de trabajo líder', stages: 'Etapas', decisionRule: 'Regla de decisión', silencePolicy: 'Política de silencio',
     deadline_grupo_de_trabajo: 'Plazo', deadline_consulta: 'Plazo', deadline_conformidad: 'Plazo',
-    action_title: 'Nombre de la acción', action_responsible: 'Responsables', action_dueIn: 'Plazo de la acción', action_deliverable: 'Entregable',
+    ...Object.fromEntries(Array.from({ length: actionRows }, (_, i) => [
+      [`action${i + 1}_title`, 'Nombre de la acción'], [`action${i + 1}_responsible`, 'Instituciones responsables'],
+      [`action${i + 1}_dueIn`, 'Plazo de la acción'], [`action${i + 1}_deliverable`, 'Entregable'],
+    ]).flat()),
   };
-  const launchField = (f: string) => {
+  const launchField = (rows: number[]) => (f: string) => {
     const deadline = /^deadlines\.(\w+)/.exec(f);
     if (deadline) return `deadline_${deadline[1]}`;
-    const action = /^actions\[0\]\.(\w+)/.exec(f);
-    if (action) return `action_${action[1]}`;
+    // The API numbers the actions it was sent; the form's rows, left empty, were not sent.
+    const action = /^actions\[(\d+)\]\.(\w+)/.exec(f);
+    if (action) return `action${rows[Number(action[1])] ?? 1}_${action[2]}`;
     return f.replace(/\[\d+\]$/, '');
   };
 
@@ -276,81 +365,115 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return read<GroupAnswer[]>(ctx, '/api/v1/working-groups');
   }
 
-  app.get('/propuestas/nueva', async (request, reply) => {
+  app.get<{ Querystring: { formulario?: string } }>('/propuestas/nueva', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    if (ctx.user!.institution.kind !== 'secretaria') throw new WebError(403, 'Solo la Secretaría Técnica lanza propuestas.');
-    return send(reply, launchPage(ctx, await groups(ctx)));
+    if (ctx.user!.institution.kind !== 'secretaria') throw new WebError(403, ctx.t('Solo la Secretaría Técnica lanza propuestas.'));
+    const [wgs, institutions, kept] = await Promise.all([groups(ctx), read<InstitutionAnswer[]>(ctx, '/api/v1/institutions'), keptForms(ctx, request.query.formulario)]);
+    const members = institutions.filter((i) => i.kind === 'miembro' && i.active).sort((a, b) => a.name.localeCompare(b.name, 'es'));
+    return send(reply, launchPage(ctx, wgs, members, kept.lanzar));
   });
 
   app.post<{ Body: Form }>('/propuestas/nueva', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
     const f = request.body;
-    const stages = many(f.stages);
-    const body = {
-      title: one(f.title), summary: one(f.summary), text: one(f.text),
-      objectives: many(f.objectives), populations: many(f.populations), leadWorkingGroup: one(f.leadWorkingGroup),
-      stages,
-      deadlines: Object.fromEntries(stages.map((s) => [s, one(f[`deadline_${s}`])])),
-      decisionRule: one(f.decisionRule), silencePolicy: one(f.silencePolicy),
-      actions: one(f.action_title) ? [{ title: one(f.action_title), responsible: codes(f.action_responsible), dueIn: one(f.action_dueIn), deliverable: one(f.action_deliverable) }] : [],
-    };
+    const { body, errors, rows } = launchFromForm(ctx, f);
+    // Every mistake the page can see is shown at once; the API is asked only about a form without them.
+    if (Object.keys(errors).length) return backToForm(ctx, reply, '/propuestas/nueva', 'lanzar', { values: f, errors });
     const answer = await ctx.api('POST', '/api/v1/proposals', body, { 'idempotency-key': one(f._once) });
     if (answer.status === 201 || answer.status === 200) return reply.redirect(`/propuestas/${answer.body.id}?hecho=lanzada`, 303);
-    return send(reply, launchPage(ctx, await groups(ctx), refusal(ctx, answer, f, launchLabels, launchField)), answer.status);
+    if (answer.status >= 500) {
+      const [wgs, institutions] = await Promise.all([groups(ctx), read<InstitutionAnswer[]>(ctx, '/api/v1/institutions')]);
+      const members = institutions.filter((i) => i.kind === 'miembro' && i.active).sort((a, b) => a.name.localeCompare(b.name, 'es'));
+      return send(reply, launchPage(ctx, wgs, members, refusal(ctx, answer, f, launchLabels)), answer.status);
+    }
+    return backToForm(ctx, reply, '/propuestas/nueva', 'lanzar', refusal(ctx, answer, f, launchLabels, launchField(rows)));
   });
 
-  async function proposalData(ctx: Ctx, id: string) {
-    const [proposal, audit, institutions, wgs] = await Promise.all([
-      read<ProposalAnswer>(ctx, `/api/v1/proposals/${encodeURIComponent(id)}`), read<AuditAnswer>(ctx, `/api/v1/proposals/${encodeURIComponent(id)}/audit`),
+  async function proposalData(ctx: Ctx, id: string): Promise<ProposalPageData> {
+    const path = `/api/v1/proposals/${encodeURIComponent(id)}`;
+    const [proposal, audit, institutions, wgs, tasks] = await Promise.all([
+      read<ProposalAnswer>(ctx, path), read<AuditAnswer>(ctx, `${path}/audit`),
       read<InstitutionAnswer[]>(ctx, '/api/v1/institutions'), groups(ctx),
+      ctx.api('GET', `/api/v1/tasks?proposal=${encodeURIComponent(id)}&limit=200`),
     ]);
     const lead = wgs.find((g) => g.code === proposal.leadWorkingGroup);
-    return { proposal, audit, institutions, coordinators: lead?.coordinator ? [lead.coordinator] : [] };
+    return {
+      proposal, audit, institutions, groups: wgs, coordinators: lead?.coordinator ? [lead.coordinator] : [],
+      tasks: tasks.status === 200 ? (tasks.body as TaskList).items : [],
+    };
   }
 
-  app.get<{ Params: { id: string }; Querystring: { hecho?: string } }>('/propuestas/:id', async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { hecho?: string; formulario?: string } }>('/propuestas/:id', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    return send(reply, proposalPage(ctx, await proposalData(ctx, request.params.id), {}, request.query.hecho));
+    const forms = await keptForms(ctx, request.query.formulario);
+    return send(reply, proposalPage(ctx, await proposalData(ctx, request.params.id), forms, request.query.hecho));
   });
 
-  /** One form of the proposal page: its API call, and the page again with the error if refused. */
+  /** One form of the proposal page: its checks, its API call, and the page again with the errors if refused. */
   const proposalAction = (
     path: string, form: keyof ProposalForms | ((params: Record<string, string>) => keyof ProposalForms), done: string,
     call: (f: Form, params: Record<string, string>) => { url: string; body: object }, labels: Record<string, string>,
+    check: (c: Checker, f: Form) => void = () => {},
   ) => app.post<{ Params: Record<string, string>; Body: Form }>(`/propuestas/:id/${path}`, async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
     const { id } = request.params as { id: string };
+    const name = typeof form === 'function' ? form(request.params) : form;
+    const back = (state: FormState) => backToForm(ctx, reply, `/propuestas/${encodeURIComponent(id)}`, name, state, name.startsWith('respuesta-') ? 'aportes' : `f-${name}-h`);
+    const c = checker(ctx);
+    check(c, request.body);
+    if (Object.keys(c.errors).length) return back({ values: { ...request.body, _once: undefined }, errors: c.errors });
     const { url, body } = call(request.body, request.params);
     const answer = await ctx.api('POST', url, body, { 'idempotency-key': one(request.body._once) });
     if (answer.status < 300) return reply.redirect(`/propuestas/${encodeURIComponent(id)}?hecho=${done}#contenido`, 303);
-    if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, answer.body?.error?.message ?? '');
-    const name = typeof form === 'function' ? form(request.params) : form;
-    return send(reply, proposalPage(ctx, await proposalData(ctx, id), { [name]: refusal(ctx, answer, request.body, labels) }), answer.status);
+    if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
+    // Not confirmed (5xx): shown at this address, so that reloading sends the same action again (its key kept).
+    if (answer.status >= 500) return send(reply, proposalPage(ctx, await proposalData(ctx, id), { [name]: refusal(ctx, answer, request.body, labels) }), answer.status);
+    return back(refusal(ctx, answer, request.body, labels));
   });
 
   const base = (id: string) => `/api/v1/proposals/${encodeURIComponent(id)}`;
+  const commentRequired = ['objeta', 'aprueba_con_observaciones'];
   proposalAction('conformidad', 'conformidad', 'conformidad', (f, p) => ({ url: `${base(p.id!)}/signoffs`, body: { position: one(f.position), ...optional('comment', one(f.comment)) } }),
-    { position: 'Posición', comment: 'Comentario' });
+    { position: 'Posición', comment: 'Comentario (obligatorio si observa u objeta)' }, (c, f) => {
+      c.atLeastOne('position', many(f.position), 'Posición');
+      c.rule('comment', commentRequired.includes(one(f.position)) && !one(f.comment), 'Una objeción o una conformidad con observaciones requiere un comentario.');
+      c.optionalText('comment', one(f.comment), 'Comentario', textLimits.comment);
+    });
   proposalAction('aportes', 'aporte', 'aporte', (f, p) => ({
     url: `${base(p.id!)}/inputs`,
     body: { kind: one(f.kind), text: one(f.text), ...(one(f.paragraph) ? { paragraph: Number(one(f.paragraph)) } : {}) },
-  }), { kind: 'Tipo de aporte', text: 'Aporte', paragraph: 'Párrafo (opcional)' });
-  proposalAction('comentarios', 'comentario', 'comentario', (f, p) => ({ url: `${base(p.id!)}/comments`, body: { text: one(f.text) } }), { text: 'Comentario' });
+  }), { kind: 'Tipo de aporte', text: 'Aporte', paragraph: 'Párrafo (obligatorio para un cambio)' }, (c, f) => {
+    c.text('text', one(f.text), 'Aporte', textLimits.comment);
+    c.wholeNumber('paragraph', one(f.paragraph), 'Párrafo (obligatorio para un cambio)');
+    c.rule('paragraph', one(f.kind) === 'cambio' && !one(f.paragraph), 'Un cambio propuesto debe indicar el párrafo que cambia.');
+  });
+  proposalAction('comentarios', 'comentario', 'comentario', (f, p) => ({ url: `${base(p.id!)}/comments`, body: { text: one(f.text) } }), { text: 'Comentario' },
+    (c, f) => c.text('text', one(f.text), 'Comentario', textLimits.comment));
   proposalAction('avanzar', 'avanzar', 'avance_etapa', (_f, p) => ({ url: `${base(p.id!)}/advance`, body: {} }), {});
-  proposalAction('retirar', 'retirar', 'retiro', (f, p) => ({ url: `${base(p.id!)}/withdraw`, body: { reason: one(f.reason) } }), { reason: 'Motivo' });
+  proposalAction('retirar', 'retirar', 'retiro', (f, p) => ({ url: `${base(p.id!)}/withdraw`, body: { reason: one(f.reason) } }), { reason: 'Motivo' },
+    (c, f) => {
+      c.text('reason', one(f.reason), 'Motivo', textLimits.reason);
+      c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para retirar la propuesta.');
+    });
   proposalAction('versiones', 'version', 'version', (f, p) => ({ url: `${base(p.id!)}/versions`, body: { text: one(f.text), changeSummary: one(f.changeSummary) } }),
-    { text: 'Texto', changeSummary: 'Resumen de cambios' });
+    { text: 'Texto', changeSummary: 'Resumen de cambios' }, (c, f) => {
+      c.text('text', one(f.text), 'Texto', textLimits.document);
+      c.text('changeSummary', one(f.changeSummary), 'Resumen de cambios', textLimits.reason);
+    });
   proposalAction('decision-grupo', 'decision', 'decision', (f, p) => ({ url: `${base(p.id!)}/working-group-decision`, body: { decision: one(f.decision), ...optional('reason', one(f.reason)) } }),
-    { decision: 'Decisión', reason: 'Motivo' });
+    { decision: 'Decisión', reason: 'Motivo' }, (c, f) => {
+      c.rule('reason', ['devolver', 'rechazar'].includes(one(f.decision)) && !one(f.reason), 'Devolver o rechazar una propuesta requiere un motivo.');
+      c.optionalText('reason', one(f.reason), 'Motivo', textLimits.reason);
+    });
   proposalAction('recuperacion', 'recuperacion', 'recuperacion', (f, p) => ({ url: `${base(p.id!)}/recovery`, body: { action: one(f.action), reason: one(f.reason) } }),
-    { action: 'Acción', reason: 'Motivo' });
+    { action: 'Acción', reason: 'Motivo' }, (c, f) => c.text('reason', one(f.reason), 'Motivo', textLimits.reason));
   proposalAction('aportes/:inputId/respuesta', (p) => `respuesta-${p.inputId}`, 'respuesta',
     (f, p) => ({ url: `${base(p.id!)}/inputs/${encodeURIComponent(p.inputId!)}/answer`, body: { decision: one(f.decision), reason: one(f.reason) } }),
-    { decision: 'Decisión', reason: 'Motivo' });
+    { decision: 'Decisión', reason: 'Motivo' }, (c, f) => c.text('reason', one(f.reason), 'Motivo', textLimits.reason));
 
   // ---- tasks ----------------------------------------------------------------------------
 
@@ -363,40 +486,87 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return send(reply, taskBoardPage(ctx, page.items, mine));
   });
 
-  app.get<{ Params: { id: string }; Querystring: { hecho?: string } }>('/tareas/:id', async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { hecho?: string; formulario?: string } }>('/tareas/:id', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    return send(reply, taskPage(ctx, await read<TaskAnswer>(ctx, `/api/v1/tasks/${encodeURIComponent(request.params.id)}`), {}, request.query.hecho));
+    const forms = await keptForms(ctx, request.query.formulario);
+    return send(reply, taskPage(ctx, await taskData(ctx, request.params.id), forms, request.query.hecho));
   });
 
-  const taskAction = (path: string, form: keyof TaskForms, done: string, call: (f: Form) => { url: string; body: object }, labels: Record<string, string>) =>
+  /**
+   * A task with what its page shows beside it: the request awaiting the secretariat's decision
+   * (who asked, why, and for what), read from the task's audit trail, where the workflow recorded
+   * it; and, for the secretariat, the member institutions it may reassign the task to.
+   */
+  async function taskData(ctx: Ctx, id: string): Promise<TaskPageData> {
+    const path = `/api/v1/tasks/${encodeURIComponent(id)}`;
+    const [task, audit, institutions] = await Promise.all([
+      read<TaskAnswer>(ctx, path), ctx.api('GET', `${path}/audit`),
+      ctx.user!.institution.kind === 'secretaria' ? read<InstitutionAnswer[]>(ctx, '/api/v1/institutions') : [],
+    ]);
+    const events = audit.status === 200 ? (audit.body as AuditAnswer).events : [];
+    return { task, request: pendingRequest(events), members: institutions.filter((i) => i.kind === 'miembro') };
+  }
+
+  const taskAction = (path: string, form: keyof TaskForms, done: string, call: (f: Form) => { url: string; body: object }, labels: Record<string, string>,
+    check: (c: Checker, f: Form) => void = () => {}) =>
     app.post<{ Params: { id: string }; Body: Form }>(`/tareas/:id/${path}`, async (request, reply) => {
       const ctx = await signedIn(request, reply);
       if (!ctx) return reply;
       const id = encodeURIComponent(request.params.id);
+      const back = (state: FormState) => backToForm(ctx, reply, `/tareas/${id}`, form, state, `t-${form}-h`);
+      const c = checker(ctx);
+      check(c, request.body);
+      if (Object.keys(c.errors).length) return back({ values: { ...request.body, _once: undefined }, errors: c.errors });
       const { url, body } = call(request.body);
       const answer = await ctx.api('POST', `/api/v1/tasks/${id}/${url}`, body, { 'idempotency-key': one(request.body._once) });
       if (answer.status < 300) return reply.redirect(`/tareas/${id}?hecho=${done}`, 303);
-      if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, answer.body?.error?.message ?? '');
-      const task = await read<TaskAnswer>(ctx, `/api/v1/tasks/${id}`);
-      return send(reply, taskPage(ctx, task, { [form]: refusal(ctx, answer, request.body, labels) }), answer.status);
+      if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
+      // Not confirmed (5xx): shown at this address, so that reloading sends the same action again (its key kept).
+      if (answer.status >= 500) return send(reply, taskPage(ctx, await taskData(ctx, request.params.id), { [form]: refusal(ctx, answer, request.body, labels) }), answer.status);
+      return back(refusal(ctx, answer, request.body, labels));
     });
 
   taskAction('recuperacion', 'recuperacion', 'recuperacion', (f) => ({ url: 'recovery', body: { action: one(f.action), reason: one(f.reason) } }),
-    { action: 'Acción', reason: 'Motivo' });
+    { action: 'Acción', reason: 'Motivo' }, (c, f) => c.text('reason', one(f.reason), 'Motivo', textLimits.reason));
   taskAction('aceptar', 'aceptar', 'aceptada', () => ({ url: 'accept', body: {} }), {});
   taskAction('solicitud', 'solicitud', 'solicitud', (f) => ({ url: 'reassignment-request', body: { reason: one(f.reason), ...optional('proposedDueDate', limaToIso(one(f.proposedDueDate))) } }),
-    { reason: 'Motivo', proposedDueDate: 'Nueva fecha propuesta (opcional)' });
+    { reason: 'Motivo', proposedDueDate: 'Nueva fecha propuesta (opcional)' }, (c, f) => c.text('reason', one(f.reason), 'Motivo', textLimits.reason));
   taskAction('avance', 'avance', 'avance', (f) => ({
     url: 'progress',
     body: { percent: one(f.percent) === '' ? undefined : Number(one(f.percent)), ...optional('note', one(f.note)), ...optional('evidenceUrl', one(f.evidenceUrl)) },
-  }), { percent: 'Porcentaje (0–100)', note: 'Nota', evidenceUrl: 'Enlace a la evidencia (opcional)' });
+  }), { percent: 'Porcentaje (0–100)', note: 'Nota', evidenceUrl: 'Enlace a la evidencia (opcional)' }, (c, f) => {
+    c.wholeNumber('percent', one(f.percent), 'Porcentaje (0–100)', { max: 100, required: true });
+    c.optionalText('note', one(f.note), 'Nota', textLimits.reason);
+  });
   taskAction('conclusion', 'conclusion', 'conclusion', (f) => ({ url: 'completion', body: { summary: one(f.summary), ...optional('evidenceUrl', one(f.evidenceUrl)) } }),
-    { summary: 'Resultado', evidenceUrl: 'Enlace a la evidencia (opcional)' });
+    { summary: 'Resultado', evidenceUrl: 'Enlace a la evidencia (opcional)' }, (c, f) => {
+      c.text('summary', one(f.summary), 'Resultado', textLimits.reason);
+      c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para registrar la conclusión.');
+    });
   taskAction('verificacion', 'verificacion', 'verificacion', (f) => ({ url: 'verification', body: { accepted: one(f.accepted) === 'true', comment: one(f.comment) } }),
-    { accepted: 'Decisión', comment: 'Observaciones' });
+    { accepted: 'Decisión', comment: 'Observaciones' }, (c, f) => {
+      c.atLeastOne('accepted', many(f.accepted), 'Decisión');
+      c.rule('comment', one(f.accepted) === 'false' && !one(f.comment), 'Una tarea devuelta requiere las observaciones.');
+    });
   taskAction('decision', 'decision', 'solicitud_decidida', (f) => ({
     url: 'reassignment-decision',
-    body: { granted: one(f.granted) === 'true', comment: one(f.comment), ...(codes(f.responsible).length ? { responsible: codes(f.responsible) } : {}) },
-  }), { granted: 'Decisión', comment: 'Motivo', responsible: 'Responsables (códigos separados por comas)' });
+    body: { granted: one(f.granted) === 'true', comment: one(f.comment), ...(many(f.responsible).length ? { responsible: many(f.responsible) } : {}) },
+  }), { granted: 'Decisión', comment: 'Motivo', responsible: 'Nuevas instituciones responsables' }, (c, f) => {
+    c.atLeastOne('granted', many(f.granted), 'Decisión');
+    c.text('comment', one(f.comment), 'Motivo', textLimits.reason);
+    c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para registrar la decisión.');
+  });
+
+  // The address of a form's action, opened as a page (a bookmark, a reload, a shared link): the
+  // page the form is on, never the API's bare 404.
+  const formPage: Array<[string, (params: Record<string, string>) => string]> = [
+    ['/propuestas/:id/:accion', (p) => `/propuestas/${encodeURIComponent(p.id!)}`],
+    ['/propuestas/:id/aportes/:inputId/respuesta', (p) => `/propuestas/${encodeURIComponent(p.id!)}#aportes`],
+    ['/tareas/:id/:accion', (p) => `/tareas/${encodeURIComponent(p.id!)}`],
+    ['/bandeja/leido', () => '/bandeja'], ['/ajustes/:accion', () => '/ajustes'], ['/salir', () => '/'], ['/idioma', () => '/'],
+  ];
+  for (const [path, to] of formPage) {
+    app.get<{ Params: Record<string, string> }>(path, async (request, reply) => reply.redirect(to(request.params), 303));
+  }
 };

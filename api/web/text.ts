@@ -1,6 +1,7 @@
 // A proposal's text on the page: numbered paragraphs (the numbers inputs refer to), Markdown
-// rendered safely (raw HTML in the text is shown as text, never run), and the paragraph-level
-// comparison with the previous version.
+// rendered safely (raw HTML in the text is shown as text, never run), and the comparison with the
+// previous version as a legal comparison table (paragraph by paragraph, words marked within).
+import { diffArrays, diffWords } from 'diff';
 import MarkdownIt from 'markdown-it';
 import { html, raw, type Html } from './html';
 
@@ -20,173 +21,129 @@ export function numberedText(text: string): Html {
   return html`<ol class="paragraphs">${paragraphsOf(text).map((p, i) => html`<li id="p${i + 1}"><span class="n">${i + 1}.</span><div>${body(p, i + 1)}</div></li>`)}</ol>`;
 }
 
-type Change = { op: 'same' | 'del' | 'ins'; text: string };
+/** A paragraph kept, removed or added; a kept one renumbered carries its former text in `was`. */
+export type Change = { op: 'same' | 'del' | 'ins'; text: string; was?: string };
+
+/** A paragraph without its own leading "N." (whatever N): renumbering alone changes nothing. */
+const withoutNumber = (p: string) => p.replace(/^\d+\.\s+/, '');
 
 /**
- * Edits beyond which the comparison stops looking for the shortest script: the search costs
- * about the square of this many steps, so a page with the longest text allowed (200,000
- * characters) still renders in milliseconds and never holds up the process.
+ * Edits beyond which the comparison stops looking for the shortest script and shows the changed
+ * part as removed and added whole: the search costs about the square of this many steps, so the
+ * longest text allowed (200,000 characters) still compares in milliseconds.
  */
-const editBudget = 200;
+const maxEditLength = 200;
 
 /**
- * The shortest edit script between two sequences (Myers' O(ND) greedy algorithm), as operations
- * on indexes; null when it needs more than `budget` insertions and deletions. Only the frontier
- * of each step is kept (O(budget²) numbers at most), never an N×M table.
- */
-function shortestEdit(a: Int32Array, b: Int32Array, budget: number): Op[] | null {
-  const n = a.length;
-  const m = b.length;
-  budget = Math.min(budget, n + m);
-  const off = budget + 1;
-  const v = new Int32Array(2 * budget + 3);
-  const frontiers: Int32Array[] = [];
-  for (let d = 0; d <= budget; d++) {
-    for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[off + k - 1]! < v[off + k + 1]!) ? v[off + k + 1]! : v[off + k - 1]! + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) { x++; y++; }
-      v[off + k] = x;
-      if (x >= n && y >= m) {
-        frontiers.push(v.slice(off - d, off + d + 1));
-        return backtrack(frontiers, n, m);
-      }
-    }
-    frontiers.push(v.slice(off - d, off + d + 1));
-  }
-  return null;
-}
-
-function backtrack(frontiers: Int32Array[], n: number, m: number): Op[] {
-  const ops: Op[] = [];
-  let x = n;
-  let y = m;
-  for (let d = frontiers.length - 1; d > 0; d--) {
-    const prev = frontiers[d - 1]!;
-    const at = (k: number) => prev[k + d - 1]!;
-    const k = x - y;
-    const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
-    const prevK = down ? k + 1 : k - 1;
-    const prevX = at(prevK);
-    const prevY = prevX - prevK;
-    const startX = down ? prevX : prevX + 1;
-    while (x > startX) {
-      x--;
-      y--;
-      ops.push(['same', x]);
-    }
-    if (down) ops.push(['ins', prevY]);
-    else ops.push(['del', prevX]);
-    x = prevX;
-    y = prevY;
-  }
-  while (x > 0) ops.push(['same', --x]);
-  return ops.reverse();
-}
-
-type Op = ['same' | 'del' | 'ins', number];
-
-/**
- * Paragraphs that occur exactly once on each side, in an order both sides agree on (the longest
- * increasing run, found in O(k log k)): the fixed points a revision keeps ("patience" anchors).
- */
-function anchors(a: Int32Array, b: Int32Array): Array<[number, number]> {
-  const count = new Map<number, number>();
-  const inB = new Map<number, number>();
-  for (let i = 0; i < a.length; i++) count.set(a[i]!, (count.get(a[i]!) ?? 0) + 1);
-  for (let j = 0; j < b.length; j++) {
-    if (count.get(b[j]!) === 1) inB.set(b[j]!, inB.has(b[j]!) ? -1 : j);
-  }
-  const pairs: Array<[number, number]> = [];
-  for (let i = 0; i < a.length; i++) {
-    const j = inB.get(a[i]!);
-    if (j !== undefined && j >= 0) pairs.push([i, j]);
-  }
-  // Longest increasing subsequence of the b positions (patience sorting with back links).
-  const tails: number[] = [];
-  const back = new Int32Array(pairs.length).fill(-1);
-  for (let n = 0; n < pairs.length; n++) {
-    const j = pairs[n]![1];
-    let lo = 0;
-    let hi = tails.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (pairs[tails[mid]!]![1] < j) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0) back[n] = tails[lo - 1]!;
-    tails[lo] = n;
-  }
-  const out: Array<[number, number]> = [];
-  for (let n = tails.at(-1) ?? -1; n >= 0; n = back[n]!) out.push(pairs[n]!);
-  return out.reverse();
-}
-
-/** The edits between two ranges: anchored where possible, shortest script between anchors, whole removal and addition past the budget. */
-function editsBetween(a: Int32Array, b: Int32Array): Op[] {
-  const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  const gap = (ai: number, bj: number) => {
-    if (ai === i || bj === j) {
-      for (let x = i; x < ai; x++) ops.push(['del', x]);
-      for (let y = j; y < bj; y++) ops.push(['ins', y]);
-      return;
-    }
-    const script = shortestEdit(a.subarray(i, ai), b.subarray(j, bj), editBudget);
-    if (script) for (const [op, at] of script) ops.push([op, op === 'ins' ? j + at : i + at]);
-    else {
-      for (let x = i; x < ai; x++) ops.push(['del', x]);
-      for (let y = j; y < bj; y++) ops.push(['ins', y]);
-    }
-  };
-  for (const [ai, bj] of anchors(a, b)) {
-    gap(ai, bj);
-    ops.push(['same', ai]);
-    i = ai + 1;
-    j = bj + 1;
-  }
-  gap(a.length, b.length);
-  return ops;
-}
-
-/**
- * Paragraph-level differences: paragraphs found once on each side anchor the comparison, and
- * between anchors the shortest edit script is searched, up to a budget. Time and memory stay
- * near-linear in the length of the text, whatever the two versions are.
+ * Paragraph-level differences (Myers' algorithm, from the `diff` package): what did not change at
+ * either end is set aside first, as most revisions touch a few paragraphs; a renumbered
+ * paragraph is the same paragraph. Removed paragraphs come before those that replace them.
  */
 export function paragraphDiff(before: string, after: string): Change[] {
   const a = paragraphsOf(before);
   const b = paragraphsOf(after);
-  // What did not change at the beginning and the end is set aside first: most revisions touch a few paragraphs.
+  const same = (x: string, y: string) => withoutNumber(x) === withoutNumber(y);
   let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  while (start < a.length && start < b.length && same(a[start]!, b[start]!)) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) { endA--; endB--; }
+  while (endA > start && endB > start && same(a[endA - 1]!, b[endB - 1]!)) { endA--; endB--; }
   const midA = a.slice(start, endA);
   const midB = b.slice(start, endB);
-  // Paragraphs as numbers: equal text, equal number, so the search compares integers.
-  const ids = new Map<string, number>();
-  const idsOf = (list: string[]) => {
-    const out = new Int32Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      let id = ids.get(list[i]!);
-      if (id === undefined) ids.set(list[i]!, (id = ids.size));
-      out[i] = id;
+  const kept = (x: string, y: string): Change => (x === y ? { op: 'same', text: y } : { op: 'same', text: y, was: x });
+  const out: Change[] = a.slice(0, start).map((x, k) => kept(x, b[k]!));
+  const found = midA.length && midB.length ? diffArrays(midA.map(withoutNumber), midB.map(withoutNumber), { maxEditLength }) : undefined;
+  if (found) {
+    let i = 0;
+    let j = 0;
+    for (const part of found) {
+      for (let k = 0; k < part.count; k++) {
+        if (part.removed) out.push({ op: 'del', text: midA[i++]! });
+        else if (part.added) out.push({ op: 'ins', text: midB[j++]! });
+        else out.push(kept(midA[i++]!, midB[j++]!));
+      }
     }
-    return out;
-  };
-  const same = (text: string) => ({ op: 'same' as const, text });
-  return [
-    ...a.slice(0, start).map(same),
-    ...editsBetween(idsOf(midA), idsOf(midB)).map(([op, at]) => ({ op, text: op === 'ins' ? midB[at]! : midA[at]! })),
-    ...a.slice(endA).map(same),
-  ];
+  } else {
+    out.push(...midA.map((text) => ({ op: 'del' as const, text })), ...midB.map((text) => ({ op: 'ins' as const, text })));
+  }
+  out.push(...b.slice(endB).map((y, k) => kept(a[endA + k]!, y)));
+  return out;
 }
 
-export function diffView(before: string, after: string, labels: { removed: string; added: string }): Html {
-  return html`<div class="diff">${paragraphDiff(before, after).map((c) => c.op === 'same'
-    ? html`<p>${c.text}</p>`
-    : c.op === 'ins' ? html`<ins><span class="visually-hidden">${labels.added}: </span>${c.text}</ins>` : html`<del><span class="visually-hidden">${labels.removed}: </span>${c.text}</del>`)}</div>`;
+/** A row of the comparison: a paragraph's number and text before and after (null: it did not exist). */
+export interface ComparisonRow {
+  before: { n: number; text: string } | null;
+  after: { n: number; text: string } | null;
+}
+
+/**
+ * The comparison as a legal comparison table reads: unchanged paragraphs side by side, a run of
+ * removed paragraphs paired in order with the run that replaces it (a modified paragraph), and
+ * what is left of either run alone on its side.
+ */
+export function comparisonRows(before: string, after: string): ComparisonRow[] {
+  const rows: ComparisonRow[] = [];
+  let n = 0;
+  let m = 0;
+  let removed: string[] = [];
+  let added: string[] = [];
+  const flush = () => {
+    for (let k = 0; k < Math.max(removed.length, added.length); k++) {
+      rows.push({ before: k < removed.length ? { n: ++n, text: removed[k]! } : null, after: k < added.length ? { n: ++m, text: added[k]! } : null });
+    }
+    removed = [];
+    added = [];
+  };
+  for (const c of paragraphDiff(before, after)) {
+    if (c.op === 'del') removed.push(c.text);
+    else if (c.op === 'ins') added.push(c.text);
+    else {
+      flush();
+      rows.push({ before: { n: ++n, text: c.was ?? c.text }, after: { n: ++m, text: c.text } });
+    }
+  }
+  flush();
+  return rows;
+}
+
+const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/** A paragraph as read, without its Markdown marks or own number: what the comparison compares word by word. */
+export const plainParagraph = (p: string) => md.render(withoutNumber(p)).replace(/<[^>]*>/g, ' ')
+  .replace(/&(amp|lt|gt|quot|#39);/g, (e) => entities[e]!).replace(/\s+/g, ' ').trim();
+
+/** Texts longer than this are marked as changed whole rather than word by word (the search is quadratic). */
+const wordDiffLimit = 20_000;
+
+/** One side of a modified paragraph, the words that changed marked (<del> before, <ins> after). */
+function markedWords(before: string, after: string, side: 'before' | 'after', labels: { removed: string; added: string }): Html {
+  // Compared from the other side's text, so that what is kept reads with this side's own spacing.
+  const [from, to] = side === 'after' ? [before, after] : [after, before];
+  const words = from.length + to.length <= wordDiffLimit ? diffWords(from, to, { maxEditLength: 2000 }) : undefined;
+  const mark = (text: string) => (side === 'after'
+    ? html`<ins><span class="visually-hidden">${labels.added}: </span>${text}</ins>`
+    : html`<del><span class="visually-hidden">${labels.removed}: </span>${text}</del>`);
+  if (!words) return mark(to);
+  // What this side has and the other has not is marked; what only the other side has is left out.
+  return html`${words.map((w) => (w.added ? mark(w.value) : w.removed ? '' : w.value))}`;
+}
+
+export interface ComparisonLabels { paragraph: string; before: string; after: string; removed: string; added: string; unchanged: string; caption: string }
+
+/** The comparison table: paragraph number, text before, text after, the changes marked within each paragraph. */
+export function comparisonTable(before: string, after: string, l: ComparisonLabels): Html {
+  const rows = comparisonRows(before, after);
+  if (rows.every((r) => r.before && r.after && r.before.text === r.after.text)) return html`<p>${l.unchanged}</p>`;
+  return html`<table class="compare"><caption class="visually-hidden">${l.caption}</caption>
+<thead><tr><th scope="col" class="n">${l.paragraph}</th><th scope="col">${l.before}</th><th scope="col">${l.after}</th></tr></thead><tbody>
+${rows.map((r) => {
+    const number = r.before && r.after ? (r.before.n === r.after.n ? `${r.after.n}` : `${r.before.n} → ${r.after.n}`) : r.after ? `${r.after.n}` : `${r.before!.n}`;
+    const b = r.before ? plainParagraph(r.before.text) : '';
+    const a = r.after ? plainParagraph(r.after.text) : '';
+    const changed = b !== a;
+    return html`<tr${changed ? html` class="changed"` : ''}><th scope="row" class="n">${number}</th>
+<td data-label="${l.before}"${!r.after ? html` class="removed"` : ''}>${!r.before ? '—' : !r.after ? html`<del><span class="visually-hidden">${l.removed}: </span>${b}</del>` : changed ? markedWords(b, a, 'before', l) : b}</td>
+<td data-label="${l.after}"${!r.before ? html` class="added"` : ''}>${!r.after ? '—' : !r.before ? html`<ins><span class="visually-hidden">${l.added}: </span>${a}</ins>` : changed ? markedWords(b, a, 'after', l) : a}</td></tr>`;
+  })}
+</tbody></table>`;
 }

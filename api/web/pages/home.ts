@@ -4,7 +4,7 @@ import { processStages } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
-import { csrfField, field, formMessage, page, section, type FormState } from '../layout';
+import { csrfField, dueText, field, formMessage, noticeTitle, page, section, type FormState } from '../layout';
 
 export function loginPage(ctx: Ctx, state?: FormState): Html {
   const t = ctx.t;
@@ -22,16 +22,9 @@ export function errorPage(ctx: Ctx, status: number, message: string): Html {
   return page(ctx, title, html`<h1>${title}</h1><p class="error" role="alert">${message}</p><p><a href="/">${t('Volver al inicio')}</a></p>`);
 }
 
-const dueText = (ctx: Ctx, iso: string | null | undefined) => {
-  if (!iso) return '';
-  const late = Date.parse(iso) < Date.now();
-  return html` · <span class="${late ? 'late' : 'meta'}">${late ? ctx.t('Plazo vencido') : ctx.t('Vence')}: ${when(ctx.lang, iso)}</span>`;
-};
-
-
-function itemList(ctx: Ctx, items: Array<{ title: string; proposalId?: string; taskId?: string; dueAt?: string | null; at?: string }>, empty = 'Nada pendiente.'): Html {
+function itemList(ctx: Ctx, items: Array<{ title: string; kind?: string; proposalId?: string; taskId?: string; dueAt?: string | null; at?: string }>, empty = 'Nada pendiente.'): Html {
   if (items.length === 0) return html`<p>${ctx.t(empty)}</p>`;
-  return html`<ul class="items">${items.map((i) => html`<li><a href="${pageUrl('', i)}">${i.title}</a>${dueText(ctx, i.dueAt)}${i.at && !i.dueAt ? html` · <span class="meta">${when(ctx.lang, i.at)}</span>` : ''}</li>`)}</ul>`;
+  return html`<ul class="items">${items.map((i) => html`<li><a href="${pageUrl('', i)}">${'kind' in i && typeof i.kind === 'string' ? noticeTitle(ctx, { kind: i.kind, title: i.title }) : i.title}</a>${dueText(ctx, i.dueAt)}${i.at && !i.dueAt ? html` · <span class="meta">${when(ctx.lang, i.at)}</span>` : ''}</li>`)}</ul>`;
 }
 
 export interface HomeData {
@@ -98,7 +91,7 @@ export function proposalListPage(ctx: Ctx, items: Array<HomeData['proposals'][nu
 <div class="field"><label for="status">${t('Estado')}</label><select id="status" name="status">${options(['en_curso', 'adoptada', 'observada', 'rechazada', 'retirada'], q.status)}</select></div>
 </div><button type="submit">${t('Filtrar')}</button></form>
 ${items.length === 0 ? html`<p>${t('Sin propuestas.')}</p>` : html`<table><thead><tr><th scope="col">${t('Título')}</th><th scope="col">${t('Etapa')}</th><th scope="col">${t('Estado')}</th><th scope="col">${t('Vence')}</th></tr></thead><tbody>
-${items.map((p) => html`<tr><td><a href="/propuestas/${p.id}">${p.title}</a>${p.number ? html` <span class="meta">${p.number}</span>` : ''}</td><td>${label(ctx.lang, p.stage)}</td><td>${label(ctx.lang, p.status)}</td><td>${when(ctx.lang, p.deadlines[p.stage])}</td></tr>`)}
+${items.map((p) => html`<tr><td><a href="/propuestas/${p.id}">${p.title}</a>${p.number ? html` <span class="meta">${p.number}</span>` : ''}</td><td data-label="${t('Etapa')}">${label(ctx.lang, p.stage)}</td><td data-label="${t('Estado')}">${label(ctx.lang, p.status)}</td><td data-label="${t('Vence')}">${when(ctx.lang, p.deadlines[p.stage])}</td></tr>`)}
 </tbody></table>`}
 ${next ? html`<p><a href="/propuestas?${new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([, v]) => v)), cursor: next }).toString()}">${t('Siguiente')} →</a></p>` : ''}`);
 }

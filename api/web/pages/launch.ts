@@ -2,11 +2,12 @@
 import { pnmObjectiveWords } from '../../../domain/catalogue';
 import { decisionRules, pnmObjectives, populations, processStages, silencePolicies } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
+import { actionRows, many } from '../form-checks';
 import { html, type Html } from '../html';
 import { label } from '../i18n';
 import { choices, csrfField, field, formMessage, onceField, page, select, type FormState } from '../layout';
 
-export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string }>, state?: FormState): Html {
+export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string }>, members: Array<{ code: string; name: string }>, state?: FormState): Html {
   const t = ctx.t;
   const v = state?.values ?? {};
   const checkedStages = state ? undefined : ['grupo_de_trabajo', 'consulta', 'conformidad'];
@@ -17,18 +18,27 @@ ${field(ctx, { name: 'summary', label: 'Resumen', textarea: 3, required: true, s
 ${field(ctx, { name: 'text', label: 'Texto', textarea: 10, required: true, state, hint: 'Párrafos separados por una línea en blanco; se numeran en ese orden.' })}
 ${choices(ctx, { name: 'objectives', legend: 'Objetivos de la PNM', state, options: pnmObjectives.map((o) => [o, `${o} — ${pnmObjectiveWords[o][ctx.lang]}`]) })}
 ${choices(ctx, { name: 'populations', legend: 'Poblaciones', state, options: populations.map((p) => [p, label(ctx.lang, p)]) })}
-${select(ctx, { name: 'leadWorkingGroup', label: 'Grupo de trabajo líder', state, options: groups.map((g) => [g.code, g.code]) })}
+${select(ctx, { name: 'leadWorkingGroup', label: 'Grupo de trabajo líder', state, options: groups.map((g) => [g.code, `${g.code} — ${g.name}`]) })}
 ${choices(ctx, { name: 'stages', legend: 'Etapas', state, checked: checkedStages, options: processStages.filter((s) => s !== 'revision').map((s) => [s, label(ctx.lang, s)]) })}
 <fieldset><legend>${t('Plazos')}</legend>
 ${['grupo_de_trabajo', 'consulta', 'conformidad'].map((s) => field(ctx, { name: `deadline_${s}`, label: `${t('Plazo')}: ${label(ctx.lang, s)}`, state, value: v[`deadline_${s}`] === undefined ? 'P10D' : undefined, hint: 'Duración ISO 8601, p. ej. P10D (10 días) o PT30S (30 segundos).' }))}
 </fieldset>
 ${select(ctx, { name: 'decisionRule', label: 'Regla de decisión', state, options: decisionRules.map((r) => [r, label(ctx.lang, r)]) })}
 ${select(ctx, { name: 'silencePolicy', label: 'Política de silencio', state, options: silencePolicies.map((r) => [r, label(ctx.lang, r)]) })}
-<fieldset><legend>${t('Acción prevista (opcional)')}</legend>
-${field(ctx, { name: 'action_title', label: 'Nombre de la acción', state })}
-${field(ctx, { name: 'action_responsible', label: 'Responsables (códigos separados por comas)', state })}
-${field(ctx, { name: 'action_dueIn', label: 'Plazo de la acción', state, value: v.action_dueIn === undefined ? 'P90D' : undefined })}
-${field(ctx, { name: 'action_deliverable', label: 'Entregable', state })}
+<fieldset class="actions-planned"><legend>${t('Acciones previstas (opcionales)')}</legend>
+<p class="hint">${t('Cada acción será una tarea al adoptarse el acuerdo. Deje vacías las que no necesite; si completa una, indique todas sus partes.')}</p>
+${Array.from({ length: actionRows }, (_, i) => i + 1).map((n) => {
+    const row = html`<fieldset class="action"><legend>${t('Acción')} ${n}</legend>
+${field(ctx, { name: `action${n}_title`, label: 'Nombre de la acción', state })}
+${choices(ctx, { name: `action${n}_responsible`, legend: 'Instituciones responsables', state, columns: true,
+    options: members.map((m) => [m.code, `${m.name} (${m.code})`]) })}
+${field(ctx, { name: `action${n}_dueIn`, label: 'Plazo de la acción', state, value: v[`action${n}_dueIn`] === undefined ? 'P90D' : undefined, hint: 'Duración ISO 8601, p. ej. P90D (90 días) o P6M (6 meses).' })}
+${field(ctx, { name: `action${n}_deliverable`, label: 'Entregable', state })}
+</fieldset>`;
+    // The first action is shown; the others open on request, or by themselves once they hold something.
+    const used = ['title', 'responsible', 'deliverable'].some((part) => many(v[`action${n}_${part}`]).length > 0);
+    return n === 1 ? row : html`<details class="action"${used ? html` open` : ''}><summary>${t('Agregar otra acción')} (${n})</summary>${row}</details>`;
+  })}
 </fieldset>
 <button type="submit">${t('Lanzar propuesta')}</button>
 </form>`);

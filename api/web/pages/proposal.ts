@@ -1,16 +1,16 @@
 // The proposal page: its text with numbered paragraphs, what changed since the last version,
 // the stages so far, the sign-off matrix, inputs and their answers, comments, the audit trail
 // and its verification, and the forms of the actions the user may take now.
-import { eventLabel } from '../../../domain/catalogue';
+import { eventLabel, pnmObjectiveWords } from '../../../domain/catalogue';
 import { inputKinds } from '../../../domain/events';
 import { readsDeliberation } from '../../../domain/visibility';
 import { isOpenProposal } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
-import { label, when } from '../i18n';
-import { choices, csrfField, field, formMessage, onceField, page, section, select, stoppedNotice, type FormState } from '../layout';
-import { diffView, numberedText, paragraphsOf } from '../text';
-import type { AuditAnswer, InstitutionAnswer, ProposalAnswer } from '../../schemas';
+import { decisionReason, label, period, when } from '../i18n';
+import { choices, confirmField, csrfField, field, formMessage, onceField, page, section, select, stoppedNotice, type FormState } from '../layout';
+import { comparisonTable, numberedText, paragraphsOf } from '../text';
+import type { AuditAnswer, GroupAnswer, InstitutionAnswer, ProposalAnswer, TaskList } from '../../schemas';
 
 export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | 'recuperacion' | `respuesta-${string}`, FormState>>;
 
@@ -18,7 +18,78 @@ export interface ProposalPageData {
   proposal: ProposalAnswer;
   audit: AuditAnswer;
   institutions: InstitutionAnswer[];
+  groups: GroupAnswer[];
   coordinators: string[];
+  /** The agreement's tasks, once it is adopted. */
+  tasks: TaskList['items'];
+}
+
+interface PlannedAction { title: string; responsible: string[]; dueIn: string; deliverable: string }
+interface Rules { stages?: string[]; decisionRule?: string; quorum?: number; silencePolicy?: string }
+
+/** The reason the trail recorded with the last of these acts (a group's decision, a withdrawal). */
+const reasonOf = (audit: AuditAnswer, actions: string[]) => {
+  const e = audit.events.filter((x) => actions.includes(x.action)).at(-1);
+  const reason = (e?.data as { reason?: unknown } | undefined)?.reason;
+  return e && typeof reason === 'string' && reason.trim() ? { action: e.action, reason, at: e.at } : null;
+};
+
+/** Who leads, what it serves, and the rules it is decided by: what people decide on. */
+function factsOf(ctx: Ctx, d: ProposalPageData): Html {
+  const { t, lang } = ctx;
+  const p = d.proposal;
+  const rules = p.rules as Rules;
+  const group = (code: string) => {
+    const g = d.groups.find((x) => x.code === code);
+    return g ? `${g.code} — ${g.name}` : code;
+  };
+  const list = (items: string[]) => (items.length ? html`<ul class="plain">${items.map((i) => html`<li>${i}</li>`)}</ul>` : '—');
+  const row = (name: string, value: Html | string) => html`<dt>${t(name)}</dt><dd>${value}</dd>`;
+  return html`<dl class="facts">
+${row('Grupo de trabajo líder', group(p.leadWorkingGroup))}
+${row('Otros grupos de trabajo', list(p.workingGroups.filter((g) => g !== p.leadWorkingGroup).map(group)))}
+${row('Objetivos de la PNM', list(p.objectives.map((o) => `${o} — ${pnmObjectiveWords[o as keyof typeof pnmObjectiveWords]?.[lang] ?? o}`)))}
+${row('Poblaciones', list(p.populations.map((x) => label(lang, x))))}
+${row('Etapas del proceso', (rules.stages ?? []).map((x) => label(lang, x)).join(' → ') || '—')}
+${row('Regla de decisión', rules.decisionRule ? label(lang, rules.decisionRule) : '—')}
+${row('Quórum', typeof rules.quorum === 'number' ? `${Math.round(rules.quorum * 100)} % ${t('de los miembros')}` : '—')}
+${row('Política de silencio', rules.silencePolicy ? label(lang, rules.silencePolicy) : '—')}
+</dl>`;
+}
+
+/** The planned actions: what becomes a task when the agreement is adopted, by whom and in how long. */
+function plannedActions(ctx: Ctx, d: ProposalPageData): Html {
+  const { t, lang } = ctx;
+  const actions = d.proposal.actions as unknown as PlannedAction[];
+  if (actions.length === 0) return html`<p>${t('Sin acciones previstas.')}</p>`;
+  const nameOf = (c: string) => d.institutions.find((i) => i.code === c)?.name ?? c;
+  return html`<div class="table-scroll"><table class="cards"><caption class="visually-hidden">${t('Acciones previstas')}</caption>
+<thead><tr><th scope="col">${t('Acción')}</th><th scope="col">${t('Responsables')}</th><th scope="col">${t('Plazo')}</th><th scope="col">${t('Entregable')}</th></tr></thead><tbody>
+${actions.map((a) => html`<tr><th scope="row" data-label="${t('Acción')}">${a.title}</th><td data-label="${t('Responsables')}">${a.responsible.map((c) => html`<abbr title="${nameOf(c)}">${c}</abbr>`).reduce<Array<Html | string>>((all, x, i) => (i ? [...all, ', ', x] : [x]), [])}</td>
+<td data-label="${t('Plazo')}">${period(lang, a.dueIn)} ${t('desde la adopción')}</td><td data-label="${t('Entregable')}">${a.deliverable}</td></tr>`)}
+</tbody></table></div>`;
+}
+
+/** How the round ended: the outcome, the rule's reason with its figures, and the agreement's tasks. */
+function decisionOf(ctx: Ctx, d: ProposalPageData): Html | string {
+  const { t, lang } = ctx;
+  const p = d.proposal;
+  const parts: Html[] = [];
+  if (p.decision) {
+    const c = p.decision.counts;
+    parts.push(html`<p><span class="badge">${label(lang, p.decision.outcome)}</span> ${decisionReason(lang, p.decision.reason)}</p>
+<p class="meta">${t('Ronda')} ${p.decision.round} · ${t('Versión')} ${p.decision.version} · ${label(lang, p.decision.rule)} · ${when(lang, p.decision.at)}</p>
+<p class="meta">${t('Respondieron')}: ${c.answered} ${t('de')} ${c.members} · ${label(lang, 'aprueba')}: ${c.aprueba} · ${label(lang, 'aprueba_con_observaciones')}: ${c.aprueba_con_observaciones} · ${label(lang, 'objeta')}: ${c.objeta} · ${label(lang, 'se_abstiene')}: ${c.se_abstiene} · ${label(lang, 'conformidad_tacita')}: ${c.tacit} · ${p.decision.quorumMet ? t('Con quórum') : t('Sin quórum')}</p>`);
+  }
+  const group = reasonOf(d.audit, ['grupo_avanza', 'grupo_devuelve', 'grupo_rechaza']);
+  if (group) parts.push(html`<p><strong>${t('Decisión del grupo de trabajo')}:</strong> ${eventLabel(group.action, lang)} — ${group.reason} <span class="meta">(${when(lang, group.at)})</span></p>`);
+  const withdrawn = p.status === 'retirada' ? reasonOf(d.audit, ['retirada']) : null;
+  if (withdrawn) parts.push(html`<p><strong>${t('Motivo del retiro')}:</strong> ${withdrawn.reason} <span class="meta">(${when(lang, withdrawn.at)})</span></p>`);
+  if (d.tasks.length) {
+    parts.push(html`<h3>${t('Tareas del acuerdo')}</h3><ul class="items">${d.tasks.map((x) => html`<li><a href="/tareas/${x.id}">${x.title}</a> · ${label(lang, x.status)} · ${x.percent}%
+<span class="${x.overdue ? 'late' : 'meta'}"> · ${x.overdue ? t('Plazo vencido') : t('Vence')}: ${when(lang, x.dueAt)}</span></li>`)}</ul>`);
+  }
+  return parts.length ? section(t('Decisión'), html`${parts}`, 'decision') : '';
 }
 
 export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms = {}, done?: string): Html {
@@ -35,18 +106,22 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
   const isSecretariat = kind === 'secretaria';
 
   const header = html`<h1>${p.title}</h1>
-<p class="meta">${p.number ? html`<strong>${t('Acuerdo')} ${p.number}</strong> · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.stopped ? 'detenida' : p.status)}</span>
+<p class="meta">${p.number ? html`<strong>${p.number}</strong> · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.stopped ? 'detenida' : p.status)}</span>
  · ${t('Etapa')}: <span class="badge">${label(lang, p.stage)}</span>${p.deadlines[p.stage] ? html` · ${t('Vence')}: ${when(lang, p.deadlines[p.stage])}` : ''}
  · ${t('Versión')} ${p.currentVersion}</p>
-<p>${p.summary}</p>`;
+<p>${p.summary}</p>
+${factsOf(ctx, d)}`;
 
   const text = section(`${t('Texto vigente')} (${t('Versión')} ${p.currentVersion})`, current ? numberedText(current.text) : '', 'texto');
   const changes = section(t('Cambios respecto de la versión anterior'), previous && current
-    ? html`<p class="meta">${current.changeSummary}</p>${diffView(previous.text, current.text, { removed: t('Texto anterior'), added: t('Texto nuevo') })}`
+    ? html`<p class="meta">${t('Versión')} ${previous.number} → ${t('Versión')} ${current.number}: ${current.changeSummary}</p>${comparisonTable(previous.text, current.text, {
+      paragraph: t('Párrafo'), before: `${t('Versión')} ${previous.number}`, after: `${t('Versión')} ${current.number}`,
+      removed: t('Texto anterior'), added: t('Texto nuevo'), unchanged: t('El texto no cambió.'), caption: t('Cambios respecto de la versión anterior'),
+    })}`
     : html`<p>${t('Es la primera versión.')}</p>`, 'cambios');
 
   const timeline = section(t('Etapas recorridas'), html`<table><thead><tr><th scope="col">${t('Fecha')}</th><th scope="col">${t('Etapa')}</th><th scope="col">${t('Evento')}</th></tr></thead><tbody>
-${p.timeline.map((e) => html`<tr><td>${when(lang, e.at)}</td><td>${label(lang, e.stage)}</td><td>${eventLabel(e.event, lang)}</td></tr>`)}
+${p.timeline.map((e) => html`<tr><td data-label="${t('Fecha')}">${when(lang, e.at)}</td><td data-label="${t('Etapa')}">${label(lang, e.stage)}</td><td data-label="${t('Evento')}">${eventLabel(e.event, lang)}</td></tr>`)}
 </tbody></table>`, 'etapas');
 
   // Civil society reads the round in figures (the API gives it no member's position).
@@ -61,8 +136,8 @@ ${p.timeline.map((e) => html`<tr><td>${when(lang, e.at)}</td><td>${label(lang, e
 ${members.map((m) => {
     const s = signoffOf.get(m.code);
     return html`<tr><th scope="row"><abbr title="${m.name}">${m.code}</abbr></th>
-<td>${s ? html`${label(lang, s.position)}${s.tacit ? html` <span class="badge">${t('tácita')}</span>` : ''}` : pending.has(m.code) ? html`<span class="late">${t('Pendiente')}</span>` : '—'}</td>
-<td>${s?.comment ?? ''}</td><td>${s ? when(lang, s.at) : ''}</td></tr>`;
+<td data-label="${t('Posición')}">${s ? html`${label(lang, s.position)}${s.tacit ? html` <span class="badge">${t('tácita')}</span>` : ''}` : pending.has(m.code) ? html`<span class="late">${t('Pendiente')}</span>` : '—'}</td>
+${s?.comment ? html`<td data-label="${t('Comentario')}">${s.comment}</td>` : html`<td></td>`}${s ? html`<td data-label="${t('Fecha')}">${when(lang, s.at)}</td>` : html`<td></td>`}</tr>`;
   })}
 </tbody></table>`, 'conformidades') : p.tally ? section(t('Conformidades'), html`${roundLine}${tallyTable(ctx, p.tally)}`, 'conformidades') : '';
 
@@ -92,7 +167,7 @@ ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</t
   return page(ctx, p.title, html`${header}
 ${stoppedNotice(ctx, p, { action: `/propuestas/${p.id}/recuperacion`, closable: true, state: forms.recuperacion })}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
-${text}${changes}${matrix}${inputs}${comments}${timeline}${secretariat}${audit}`, done);
+${decisionOf(ctx, d)}${text}${changes}${section(t('Acciones previstas'), plannedActions(ctx, d), 'acciones')}${matrix}${inputs}${comments}${timeline}${secretariat}${audit}`, done);
 }
 
 /** The round in figures: how many members were asked, answered, and with which position. */
@@ -124,7 +199,7 @@ function inputForm(ctx: Ctx, p: ProposalAnswer, paragraphs: number, state?: Form
   return html`<section aria-labelledby="f-aporte-h" class="card"><h2 id="f-aporte-h">${t('Enviar aporte')}</h2>
 <form method="post" action="/propuestas/${p.id}/aportes">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${select(ctx, { name: 'kind', form: 'aporte', label: 'Tipo de aporte', state, options: inputKinds.map((v) => [v, label(ctx.lang, v)]) })}
-${field(ctx, { name: 'paragraph', form: 'aporte', label: 'Párrafo (opcional)', type: 'number', state, attrs: html` min="1" max="${paragraphs}"` })}
+${field(ctx, { name: 'paragraph', form: 'aporte', label: 'Párrafo (obligatorio para un cambio)', type: 'number', state, attrs: html` min="1" max="${paragraphs}"` })}
 ${field(ctx, { name: 'text', form: 'aporte', label: 'Aporte', textarea: 4, required: true, state })}
 <button type="submit">${t('Enviar aporte')}</button></form></section>`;
 }
@@ -165,6 +240,7 @@ ${field(ctx, { name: 'changeSummary', form: 'version', label: 'Resumen de cambio
 <form method="post" action="/propuestas/${p.id}/retirar">${csrfField(ctx)}${onceField(forms.retirar)}${formMessage(ctx, forms.retirar)}
 <h3>${t('Retirar propuesta')}</h3>
 ${field(ctx, { name: 'reason', form: 'retirar', label: 'Motivo', textarea: 2, required: true, state: forms.retirar })}
+${confirmField(ctx, { form: 'retirar', label: 'Confirmo que la propuesta se retira: su proceso termina y no puede reabrirse.', state: forms.retirar })}
 <button type="submit" class="danger">${t('Retirar propuesta')}</button></form>
 </div>`, 'secretaria');
 }

@@ -35,7 +35,7 @@ export function reportsPage(ctx: Ctx, pnm: PnmReport, institutions: Institutions
   const response: Bar[] = institutions.institutions.flatMap((i) => (i.averageHoursToAnswer === null ? [] : [{ name: i.institution, value: i.averageHoursToAnswer }]));
   const csv = (href: string) => html`<p><a href="${href}" download>${t('Descargar CSV')}</a></p>`;
   return page(ctx, t('Informes'), html`<h1>${t('Informes')}</h1>
-${section(t('Propuestas en curso por etapa'), html`${barChart(t('Propuestas en curso por etapa'), pipeline)}${table(ctx, [t('Etapa'), t('Propuestas')], pipeline.map((b) => [b.name, b.value]))}${csv('/informes/avance-pnm.csv')}`, 'pipeline')}
+${section(t('Propuestas en curso por etapa'), html`${barChart(t('Propuestas en curso por etapa'), pipeline)}${table(ctx, [t('Etapa'), t('Propuestas')], pipeline.map((b) => [b.name, b.value]))}${csv('/informes/propuestas-por-etapa.csv')}`, 'pipeline')}
 ${section(t('Tareas por objetivo de la PNM'), html`${barChart(t('Tareas por objetivo de la PNM'), byObjective)}${table(ctx, ['OE', t('Tareas'), t('Tareas vencidas')], pnm.objectives.map((o) => [o.key, o.tasksTotal, o.overdue]))}${csv('/informes/avance-pnm.csv')}`, 'objetivos')}
 ${section(t('Tiempo de respuesta por institución (horas promedio)'), html`${barChart(t('Tiempo de respuesta por institución (horas promedio)'), response, ' h', t('Sin datos todavía.'))}${table(ctx, [t('Institución'), t('Horas'), t('Conformidades tácitas'), t('Tareas vencidas')], institutions.institutions.map((i) => [i.institution, i.averageHoursToAnswer ?? '—', i.signoffsTacit ?? '—', i.overdue]))}${csv('/informes/instituciones.csv')}`, 'respuesta')}`);
 }

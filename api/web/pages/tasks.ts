@@ -5,8 +5,39 @@ import { secretariat } from '../../../domain/registry-codes';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
-import { choices, csrfField, field, formMessage, onceField, page, section, stoppedNotice, type FormState } from '../layout';
-import type { TaskAnswer, TaskList } from '../../schemas';
+import { choices, confirmField, csrfField, field, formMessage, onceField, page, section, stoppedNotice, type FormState } from '../layout';
+import type { AuditAnswer, InstitutionAnswer, TaskAnswer, TaskList } from '../../schemas';
+
+/** A request for a new date or for reassignment, awaiting the secretariat's decision. */
+export interface PendingRequest {
+  institution: string;
+  kind: 'nueva_fecha_solicitada' | 'reasignacion_solicitada';
+  reason: string;
+  proposedDueDate: string | null;
+  at: string;
+}
+
+export interface TaskPageData {
+  task: TaskAnswer;
+  request: PendingRequest | null;
+  /** For the secretariat: the member institutions a task may be reassigned to. */
+  members: InstitutionAnswer[];
+}
+
+const requestActions = new Set(['nueva_fecha_solicitada', 'reasignacion_solicitada']);
+const decisionActions = new Set(['solicitud_concedida', 'solicitud_denegada']);
+
+/** The last request of the trail, unless a decision came after it. */
+export function pendingRequest(events: AuditAnswer['events']): PendingRequest | null {
+  const last = events.filter((e) => requestActions.has(e.action) || decisionActions.has(e.action)).at(-1);
+  if (!last || !requestActions.has(last.action)) return null;
+  const data = last.data as { reason?: unknown; proposedDueDate?: unknown };
+  return {
+    institution: last.institution ?? '', kind: last.action as PendingRequest['kind'], at: last.at,
+    reason: typeof data.reason === 'string' ? data.reason : '',
+    proposedDueDate: typeof data.proposedDueDate === 'string' ? data.proposedDueDate : null,
+  };
+}
 
 export type TaskForms = Partial<Record<'aceptar' | 'solicitud' | 'avance' | 'conclusion' | 'verificacion' | 'decision' | 'recuperacion', FormState>>;
 
@@ -26,8 +57,23 @@ ${here.length === 0 ? html`<p>${t('Sin tareas.')}</p>` : html`<ul class="items">
   })}</div>`);
 }
 
-export function taskPage(ctx: Ctx, task: TaskAnswer, forms: TaskForms = {}, done?: string): Html {
+/** The pending request as both sides read it: who asked, when, why, and for what. */
+function requestCard(ctx: Ctx, task: TaskAnswer, r: PendingRequest, mine: boolean): Html {
   const t = ctx.t;
+  return html`<section class="card notice" aria-labelledby="solicitud-h" id="solicitud"><h2 id="solicitud-h">${mine ? t('Su solicitud, pendiente de decisión') : t('Solicitud pendiente de decisión')}</h2>
+<dl class="facts">
+<dt>${t('Solicitada por')}</dt><dd>${r.institution} · <span class="meta">${when(ctx.lang, r.at)}</span></dd>
+<dt>${t('Qué pide')}</dt><dd>${r.proposedDueDate
+    ? html`${t('Nueva fecha')}: <strong>${when(ctx.lang, r.proposedDueDate)}</strong> (${t('hoy vence')}: ${when(ctx.lang, task.dueAt)})`
+    : html`${t('Reasignar su parte de la tarea a otras instituciones')}`}</dd>
+<dt>${t('Motivo')}</dt><dd>${r.reason}</dd>
+</dl>
+${mine ? html`<p class="meta">${t('La Secretaría Técnica la decidirá; recibirá un aviso.')}</p>` : ''}</section>`;
+}
+
+export function taskPage(ctx: Ctx, d: TaskPageData, forms: TaskForms = {}, done?: string): Html {
+  const t = ctx.t;
+  const task = d.task;
   const code = ctx.user!.institution.code;
   const kind = ctx.user!.institution.kind;
   // A stopped task offers no action but the secretariat's recovery (stoppedNotice).
@@ -50,13 +96,19 @@ ${field(ctx, { name: 'note', form: 'avance', label: 'Nota', textarea: 2, state: 
 ${field(ctx, { name: 'evidenceUrl', form: 'avance', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.avance })}`, 'Informar avance'));
     actions.push(form('conclusion', 'conclusion', 'Registrar conclusión', html`
 ${field(ctx, { name: 'summary', form: 'conclusion', label: 'Resultado', textarea: 3, required: true, state: forms.conclusion })}
-${field(ctx, { name: 'evidenceUrl', form: 'conclusion', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.conclusion })}`, 'Registrar conclusión'));
+${field(ctx, { name: 'evidenceUrl', form: 'conclusion', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.conclusion })}
+${confirmField(ctx, { form: 'conclusion', label: 'Confirmo que nuestra parte de la tarea está concluida: pasa a verificación.', state: forms.conclusion })}`, 'Registrar conclusión'));
   }
-  if (kind === 'secretaria' && !task.stopped && task.status === 'asignada' && task.pendingFor.includes(secretariat)) {
+  if (kind === 'secretaria' && !task.stopped && d.request && task.pendingFor.includes(secretariat)) {
+    const reassignment = !d.request.proposedDueDate;
+    const candidates = d.members.filter((m) => m.code !== d.request!.institution).sort((a, b) => a.name.localeCompare(b.name, 'es'));
     actions.push(form('decision', 'decision', 'Decidir la solicitud', html`
+${requestCard(ctx, task, d.request, false)}
 ${choices(ctx, { name: 'granted', form: 'decision', legend: 'Decisión', type: 'radio', state: forms.decision, options: [['true', t('Conceder')], ['false', t('Denegar')]] })}
 ${field(ctx, { name: 'comment', form: 'decision', label: 'Motivo', textarea: 2, required: true, state: forms.decision })}
-${field(ctx, { name: 'responsible', form: 'decision', label: 'Responsables (códigos separados por comas)', state: forms.decision })}`, 'Registrar'));
+${confirmField(ctx, { form: 'decision', label: 'Confirmo la decisión (al denegar, la solicitud se cierra sin cambios).', state: forms.decision })}
+${reassignment ? choices(ctx, { name: 'responsible', form: 'decision', legend: 'Nuevas instituciones responsables', state: forms.decision, hint: 'Solo si concede la reasignación.',
+    options: candidates.map((m) => [m.code, `${m.name} (${m.code})`]) }) : ''}`, 'Registrar'));
   }
   if (kind === 'secretaria' && !task.stopped && task.status === 'completada') {
     actions.push(form('verificacion', 'verificacion', 'Verificar', html`
@@ -65,10 +117,11 @@ ${field(ctx, { name: 'comment', form: 'verificacion', label: 'Observaciones', te
   }
 
   return page(ctx, task.title, html`<h1>${task.title}</h1>
-<p class="meta">${t('Acuerdo')} <a href="/propuestas/${task.proposalId}">${task.agreementNumber}</a> · ${t('Estado')}: <span class="badge">${label(ctx.lang, task.stopped ? 'detenida' : task.status)}</span>
+<p class="meta"><a href="/propuestas/${task.proposalId}">${task.agreementNumber}</a> · ${t('Estado')}: <span class="badge">${label(ctx.lang, task.stopped ? 'detenida' : task.status)}</span>
  · <span class="${task.overdue ? 'late' : ''}">${task.overdue ? t('Plazo vencido') : t('Vence')}: ${when(ctx.lang, task.dueAt)}</span></p>
 <p><strong>${t('Entregable')}:</strong> ${task.deliverable}</p>
 ${stoppedNotice(ctx, task, { action: `/tareas/${task.id}/recuperacion`, closable: false, state: forms.recuperacion })}
+${d.request && kind !== 'secretaria' ? requestCard(ctx, task, d.request, d.request.institution === code) : ''}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
 ${section(t('Avance'), html`<table><thead><tr><th scope="col">${t('Institución')}</th><th scope="col">${t('Estado')}</th><th scope="col">${t('Avance')}</th></tr></thead><tbody>
 ${task.lines.map((l) => html`<tr><th scope="row">${l.institution}</th><td>${l.completed ? label(ctx.lang, 'completada') : l.accepted ? label(ctx.lang, 'en_ejecucion') : t('Pendiente')}</td><td>${bar(l.percent)} ${l.percent}%</td></tr>`)}

@@ -1,0 +1,84 @@
+// Searching proposals finds them by what people remember of them: a word of the text, an
+// agreement number, a word typed without its accent or with another ending; best matches first.
+// The same on PostgreSQL and on the embedded PGlite.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../db/client';
+import { listProposals } from '../db/proposals';
+import { proposalInputs, proposals, proposalVersions } from '../db/schema';
+import { freshPostgres } from './harness';
+
+type Seed = { id: string; number?: string; title: string; summary: string; text: string; input?: string; at: string };
+
+const seeds: Seed[] = [
+  {
+    id: 'prop_salud', number: 'ACUERDO-2026-001', title: 'Afiliación de retornantes al seguro de salud', at: '2026-03-01T15:00:00Z',
+    summary: 'Cobertura de salud desde el paso de frontera.', text: '1. El SIS afilia a los retornantes en situación de vulnerabilidad.\n\n2. Los gobiernos regionales informan.',
+  },
+  {
+    id: 'prop_empleo', title: 'Orientación laboral para retornantes', at: '2026-03-02T15:00:00Z',
+    summary: 'Bolsas de empleo y certificación de competencias.', text: '1. El MTPE orienta.', input: 'Pedimos incluir la situación de las familias.',
+  },
+  {
+    id: 'prop_educacion', title: 'Convalidación de estudios', at: '2026-03-03T15:00:00Z',
+    summary: 'Trámite de convalidación para escolares retornados; salud mental en la escuela.', text: '1. El MINEDU convalida.',
+  },
+];
+
+async function seed(db: Database['db']) {
+  for (const s of seeds) {
+    await db.insert(proposals).values({
+      id: s.id, number: s.number ?? null, title: s.title, summary: s.summary, status: s.number ? 'adoptada' : 'en_curso', stage: s.number ? 'cerrada' : 'consulta',
+      objectives: ['OE4'], populations: ['retornantes'], leadWorkingGroup: 'GT3', workingGroups: [], plan: {} as never, currentVersion: 1, deadlines: {},
+      launchedBy: 'user_demo_secretaria', launchedByInstitution: 'SECRETARIA', createdAt: new Date(s.at), updatedAt: new Date(s.at),
+    });
+    await db.insert(proposalVersions).values({ proposalId: s.id, number: 1, text: s.text, changeSummary: 'Primera versión.', at: new Date(s.at) });
+    if (s.input) {
+      await db.insert(proposalInputs).values({ id: `${s.id}_aporte`, proposalId: s.id, institution: 'AFAMIPER', kind: 'comentario', text: s.input, version: 1, at: new Date(s.at) } as never);
+    }
+  }
+}
+
+const targets: Array<[string, () => Promise<{ database: Database; drop(): Promise<void> }>]> = [
+  ['PGlite', async () => ({ database: await openDatabase({ pgliteDir: null }), drop: async () => {} })],
+  ...(process.env.TEST_DATABASE_URL ? [['PostgreSQL', async () => {
+    const pg = await freshPostgres(process.env.TEST_DATABASE_URL!);
+    return { database: await openDatabase(pg.target), drop: pg.drop };
+  }] as [string, () => Promise<{ database: Database; drop(): Promise<void> }>]] : []),
+];
+
+describe.each(targets)('search on %s', (_name, open) => {
+  let database: Database;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ database, drop } = await open());
+    await database.migrate();
+    await seed(database.db);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await drop?.();
+  });
+
+  const found = async (q: string, publicOnly = false) =>
+    (await listProposals(database.db, { q, limit: 50, publicOnly })).items.map((p) => p.id);
+
+  it('finds a word of the text and an agreement number', async () => {
+    expect(await found('SIS')).toEqual(['prop_salud']);
+    expect(await found('ACUERDO-2026-001')).toEqual(['prop_salud']);
+  });
+
+  it('ignores accents and word endings, in Spanish', async () => {
+    expect(await found('situacion vulnerable')).toEqual(['prop_salud']);
+    expect(await found('afiliacion')).toEqual(['prop_salud']);
+    expect(await found('convalidar')).toEqual(['prop_educacion']);
+  });
+
+  it('searches the inputs received for the State, not for civil society', async () => {
+    expect(await found('familias')).toEqual(['prop_empleo']);
+    expect(await found('familias', true)).toEqual([]);
+  });
+
+  it('ranks a match in the title above one in the summary', async () => {
+    expect(await found('salud')).toEqual(['prop_salud', 'prop_educacion']);
+  });
+});
