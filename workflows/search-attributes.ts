@@ -1,0 +1,14 @@
+// The Mesa's custom search attributes: what an operator filters Temporal's listing by
+// (`temporal workflow list --query "MesaStage='conformidad'"`, the Web UI), so that the Mesa's
+// processes can be found among their delivery runs. Every Temporal server the Mesa runs on
+// registers them (runtime/cluster.ts, runtime/temporal-server.ts).
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const MesaKind = defineSearchAttributeKey('MesaKind', SearchAttributeType.KEYWORD);
+export const MesaStage = defineSearchAttributeKey('MesaStage', SearchAttributeType.KEYWORD);
+export const MesaStatus = defineSearchAttributeKey('MesaStatus', SearchAttributeType.KEYWORD);
+export const MesaPending = defineSearchAttributeKey('MesaPending', SearchAttributeType.KEYWORD_LIST);
+export const MesaObjectives = defineSearchAttributeKey('MesaObjectives', SearchAttributeType.KEYWORD_LIST);
+export const MesaAgreement = defineSearchAttributeKey('MesaAgreement', SearchAttributeType.KEYWORD);
+
+export const mesaSearchAttributeKeys = [MesaKind, MesaStage, MesaStatus, MesaPending, MesaObjectives, MesaAgreement];
