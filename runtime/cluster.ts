@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import postgres from 'postgres';
 import { actorKeyInDataDir } from './actor-key';
 import { embeddedAuditKey } from './audit-key';
@@ -257,7 +257,7 @@ async function ensureNamespace(connection: Connection, namespace: string, say: (
   const missing = mesaSearchAttributeKeys.filter((key) => !(customAttributes && key.name in customAttributes));
   if (missing.length) {
     await connection.operatorService.addSearchAttributes({
-      namespace, searchAttributes: Object.fromEntries(missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]])),
+      namespace, searchAttributes: Object.fromEntries(missing.map((key) => [key.name, proto.temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]])),
     });
   }
 }
@@ -334,7 +334,9 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         ...detached, env: { ...temporalEnv, TEMPORAL_METRICS_PORT: String(ports[service].metrics) },
       }),
       async (p) => {
-        await until('abrir su puerto', p, () => portOpen(ports[service].grpc), 90_000);
+        // Every service joins the membership ring on its membership port (the worker service
+        // serves no gRPC of its own).
+        await until('unirse al anillo de servicios', p, () => portOpen(ports[service].membership), 180_000);
         if (service !== 'frontend') return;
         await until('responder', p, async () => {
           const connection = await Connection.connect({ ...temporalConnection, connectTimeout: 1000 });
@@ -344,7 +346,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
           } finally {
             await connection.close();
           }
-        }, 90_000);
+        }, 180_000);
       }));
   }
   const tsx = import.meta.resolve('tsx');
