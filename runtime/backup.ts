@@ -64,6 +64,10 @@ export async function restoreDatabases(folder: string, adminUrl: string, urls: R
   }
   for (const dump of manifest.dumps) {
     await pgTool('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${urls[dump.role]}`, join(folder, dump.file)]);
+    if (dump.role === 'mesa') continue;
+    // Temporal finds its schema version under its database's name: the restored one may have another.
+    const sql = postgres(urls[dump.role], { max: 1, onnotice: () => {} });
+    await sql`update schema_version set db_name = current_database()`.finally(() => sql.end({ timeout: 1 }));
   }
   return manifest;
 }

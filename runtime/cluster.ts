@@ -204,7 +204,7 @@ function processOf(name: string, log: string, spawnIt: () => ChildProcess, ready
         await ready({ output: () => tail, exited: () => !alive() });
       } catch (e) {
         await self.kill();
-        throw new Error(`${name} no arrancó: ${(e as Error).message}\n${tail.trim().split('\n').slice(-8).join('\n')}\n(registro completo: ${log})`);
+        throw new Error(`${name} no arrancó: ${(e as Error).message}\n${tail.trim().split('\n').slice(-5).map((l) => l.slice(0, 400)).join('\n')}\n(registro completo: ${log})`);
       }
     },
     async stop() {
@@ -382,7 +382,10 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
 
   try {
     say('Iniciando los servicios de Temporal (history, matching, frontend, worker)…');
-    await Promise.all(temporalServices.map((s) => processes.get(`temporal-${s}`)!.start()));
+    // History first: on an empty database the first service to start writes the cluster's
+    // metadata, and services starting together would race to write it.
+    await processes.get('temporal-history')!.start();
+    await Promise.all(temporalServices.filter((s) => s !== 'history').map((s) => processes.get(`temporal-${s}`)!.start()));
     const connection = await Connection.connect(temporalConnection);
     try {
       await ensureNamespace(connection, namespace, say);
