@@ -196,6 +196,12 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
           retry.push(error.message);
         }
       }
+      // Per channel, for the worker's metrics (mesa_deliveries_sent, mesa_deliveries_failed).
+      const meter = Context.current().metricMeter;
+      for (const [i, outcome] of outcomes.entries()) {
+        const name = outcome.status === 'fulfilled' ? 'mesa_deliveries_sent' : 'mesa_deliveries_failed';
+        meter.createCounter(name, 'envíos', outcome.status === 'fulfilled' ? 'Envíos aceptados por su receptor.' : 'Intentos de envío fallidos.').add(1, { channel: todo[i]!.channel });
+      }
       if (retry.length) throw ApplicationFailure.retryable(`${retry.length} de ${todo.length} envío(s) fallaron y se reintentarán: ${retry[0]}`, 'EntregaFallida');
       return { sent, failed };
     },

@@ -2,7 +2,7 @@
 // PostgreSQL it is given (MESA_CLUSTER_DATABASE_URL, the local one by default). Ctrl-C stops it
 // all; started again, it finds its databases and keys and goes on where it was.
 import { resolve } from 'node:path';
-import { startCluster, temporalPorts, type Cluster } from './cluster';
+import { startCluster, temporalPorts, workerMetricsPort, type Cluster } from './cluster';
 import { ConfigError, loadClusterConfig } from './config';
 import { ignoreShutdownNoise } from './process';
 import { resolveTemporalServer } from './temporal-server-bin';
@@ -37,7 +37,8 @@ try {
   say(`Mesa está lista en ${cluster.url} (haproxy, pid ${pid('haproxy')})`);
   say(`  API y documentación:  ${cluster.url}/docs`);
   cluster.apis.forEach((url, i) => say(`  API ${i + 1}:                ${url} (pid ${pid(`mesa-api-${i + 1}`)})`));
-  for (let i = 1; i <= config.workers; i++) say(`  Worker ${i}:             pid ${pid(`mesa-worker-${i}`)}`);
+  for (let i = 1; i <= config.workers; i++) say(`  Worker ${i}:             pid ${pid(`mesa-worker-${i}`)}, métricas en http://127.0.0.1:${workerMetricsPort(config, i)}/metrics`);
+  say(`  Métricas de las API:  ${cluster.apis.map((url) => `${url}/metrics`).join(' ')}`);
   say(`  Temporal frontend:    ${cluster.temporalAddress}${config.tls ? ' (TLS mutuo)' : ''}, espacio de nombres «${cluster.namespace}»`);
   for (const service of ['history', 'matching', 'worker'] as const) {
     say(`  Temporal ${service.padEnd(12)} 127.0.0.1:${ports[service].grpc} (pid ${pid(`temporal-${service}`)})`);

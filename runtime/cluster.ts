@@ -35,6 +35,9 @@ export function temporalPorts(base: number): Record<TemporalService, { grpc: num
   return Object.fromEntries(temporalServices.map((s) => [s, { grpc: base + offset[s], membership: base - 300 + offset[s], metrics: base + metrics[s] }])) as never;
 }
 
+/** Where worker `n` serves its Prometheus metrics: PORT+10+n. */
+export const workerMetricsPort = (c: ClusterConfig, n: number) => c.balancerPort + 10 + n;
+
 export interface ClusterProcess {
   readonly name: string;
   readonly log: string;
@@ -109,8 +112,9 @@ async function preflight(o: ClusterOptions, mesaEnv: Record<string, string>): Pr
     throw new ConfigError(`Configuración inválida: no se encontró el balanceador «${c.haproxy}» (variable «HAPROXY_PATH»): instálelo con «apt-get install haproxy».`);
   }
   const apiPorts = Array.from({ length: c.apis }, (_, i) => c.balancerPort + 1 + i);
-  for (const port of [c.balancerPort, ...apiPorts]) {
-    if (!(await portFree(port))) throw new ConfigError(`Configuración inválida: el puerto ${port} ya está en uso (variable «PORT»: el balanceador usa PORT y las API los siguientes).`);
+  const metricsPorts = Array.from({ length: c.workers }, (_, i) => workerMetricsPort(c, i + 1));
+  for (const port of [c.balancerPort, ...apiPorts, ...metricsPorts]) {
+    if (!(await portFree(port))) throw new ConfigError(`Configuración inválida: el puerto ${port} ya está en uso (variable «PORT»: el balanceador usa PORT, las API los siguientes y las métricas de los workers PORT+11…).`);
   }
   for (const [service, ports] of Object.entries(temporalPorts(c.temporalPortBase))) {
     for (const port of [ports.grpc, ports.membership, ports.metrics]) {
@@ -354,7 +358,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     processes.set(name, processOf(name, join(logs, `${name}.log`),
       () => spawn(process.execPath, ['--import', tsx, join(root, 'runtime', entry)], { ...detached, cwd: root, env: { ...mesaEnv, ...extra } }), ready));
   for (let i = 1; i <= c.workers; i++) {
-    mesaProcess(`mesa-worker-${i}`, 'worker-main.ts', {}, (p) => until('conectarse a Temporal', p, async () => /Worker de Mesa en/.test(p.output()), 180_000));
+    mesaProcess(`mesa-worker-${i}`, 'worker-main.ts', { MESA_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort(c, i)}` }, (p) => until('conectarse a Temporal', p, async () => /Worker de Mesa en/.test(p.output()), 180_000));
   }
   apiPorts.forEach((port, i) => {
     mesaProcess(`mesa-api-${i + 1}`, 'api-main.ts', { PORT: String(port), HOST: '127.0.0.1' }, (p) => until('estar lista', p, () => httpReady(`http://127.0.0.1:${port}/ready`), 120_000));

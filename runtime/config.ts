@@ -33,6 +33,7 @@ const Env = Type.Object({
   MESA_AUDIT_KEY: Type.Optional(Type.String({ minLength: 32, description: 'Clave secreta (32 caracteres o más) con que se sella el registro de auditoría; se guarda fuera de la base de datos. Obligatoria en producción; el modo embebido la genera en la carpeta de datos.' })),
   MESA_AUDIT_CHECKPOINT_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Carpeta donde el worker deja los puntos de control firmados del registro de auditoría (fuera de la base de datos, de solo agregar). Obligatoria para el worker en producción; en el modo embebido, la carpeta de datos.' })),
   MESA_USER_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'Contraseña que «npm run user» da al usuario que crea; sin ella genera una y la muestra una vez.' })),
+  MESA_METRICS_ADDRESS: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d+$', description: 'Worker: dirección host:puerto donde publica sus métricas Prometheus en /metrics (las del SDK de Temporal, envíos y pendientes de envío). La API las publica en su propio puerto, en /metrics.' })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
@@ -59,6 +60,8 @@ export interface Config {
   trustProxy: boolean | string[];
   webhookAllow: string[];
   workflowCache: number;
+  /** Where a worker serves its Prometheus metrics (MESA_METRICS_ADDRESS); none when undefined. */
+  metricsAddress: string | undefined;
   /** From MESA_ACTOR_KEY (or only the public half, from MESA_ACTOR_PUBLIC_KEY); null when neither is set. */
   actorKeys: ActorKeys | null;
   /**
@@ -117,6 +120,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     bodyLimit: v.MESA_BODY_LIMIT,
     logLevel: v.LOG_LEVEL,
     workflowCache: v.MESA_WORKFLOW_CACHE,
+    metricsAddress: v.MESA_METRICS_ADDRESS,
     actorKeys,
     audit: Object.freeze({
       key: v.MESA_AUDIT_KEY,
