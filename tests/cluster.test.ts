@@ -19,7 +19,7 @@ import { institutionId } from '../db/registry';
 import { proposalSignoffs, tasks } from '../db/schema';
 import { insertToken, upsertUser } from '../db/users';
 import { backupDatabases, restoreDatabases } from '../runtime/backup';
-import { startCluster, temporalPorts, type Cluster } from '../runtime/cluster';
+import { startCluster, temporalPorts, workerMetricsPort, type Cluster } from '../runtime/cluster';
 import { loadClusterConfig, type ClusterConfig } from '../runtime/config';
 import { resolveTemporalServer, type TemporalServerBinaries } from '../runtime/temporal-server-bin';
 import { mesaSearchAttributeKeys } from '../workflows/search-attributes';
@@ -137,14 +137,14 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'mesa-cluster-'));
   cert = await certificates(work);
   const temporalBase = await freeBase([...Object.values(temporalPorts(0)).flatMap((p) => [p.grpc, p.membership, p.metrics]), 10], 20_000, 30_000);
-  const balancer = await freeBase([0, 1, 2], 40_000, 50_000);
+  const balancer = await freeBase([0, 1, 2, 11, 12], 40_000, 50_000);
   clusterEnv = {
     MESA_CLUSTER_DATABASE_URL: baseUrl, MESA_CLUSTER_DIR: join(work, 'cluster'), PORT: String(balancer), TEMPORAL_PORT_BASE: String(temporalBase),
     TEMPORAL_SERVER_TLS_CERT: cert('temporal').cert, TEMPORAL_SERVER_TLS_KEY: cert('temporal').key, TEMPORAL_SERVER_TLS_CA: join(work, 'mesa-ca.pem'),
   };
   // The Mesa's processes show their own client certificate, not the services'.
   mesaEnv = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn',
+    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info',
     TEMPORAL_TLS_CLIENT_CERT_PATH: cert('mesa-cliente').cert, TEMPORAL_TLS_CLIENT_KEY_PATH: cert('mesa-cliente').key,
     TEMPORAL_TLS_SERVER_CA_CERT_PATH: join(work, 'mesa-ca.pem'), TEMPORAL_TLS_SERVER_NAME: 'temporal',
   };
@@ -229,6 +229,23 @@ describe('the Mesa on a Temporal cluster, behind a balancer', () => {
     await worker.start();
     await api.start();
     expect(retries).toBeGreaterThan(0);
+
+    // What the operator sees of it. The API that stayed up counted the sign-offs it took…
+    const apiMetrics = await (await fetch(`${cluster!.apis[1]}/metrics`)).text();
+    expect(apiMetrics).toMatch(/^mesa_http_requests_total\{method="POST",route="\/api\/v1\/proposals\/:id\/signoffs",status="200"\} [1-9]/m);
+    expect(apiMetrics).toMatch(/^mesa_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/proposals\/:id\/signoffs"\} [1-9]/m);
+    // …which the balancer does not show to the outside;
+    expect((await fetch(`${cluster!.url}/metrics`)).status).toBe(404);
+    // the worker that stayed up serves the SDK's metrics and the delivery backlog;
+    const workerMetrics = await (await fetch(`http://127.0.0.1:${workerMetricsPort(config, 2)}/metrics`)).text();
+    expect(workerMetrics).toMatch(/^temporal_workflow_task_execution_latency/m);
+    expect(workerMetrics).toMatch(/^mesa_delivery_backlog\{.*channel="email".*\} \d+/m);
+    // and every API log line is JSON, with the request's id, who acted, and the workflow and update.
+    const lines = (await Promise.all(cluster!.apis.map((_, i) => readFile(cluster!.processes.get(`mesa-api-${i + 1}`)!.log, 'utf8'))))
+      .join('\n').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const sent = lines.filter((l) => l.workflowId === `proposal-${id}` && l.update === 'signoff');
+    expect(sent.length).toBeGreaterThanOrEqual(22);
+    expect(sent).toContainEqual(expect.objectContaining({ reqId: expect.any(String), user: 'user_cluster_minsa', institution: 'MINSA', updateId: expect.any(String) }));
   }, 10 * 60_000);
 
   it('refuses Temporal clients without a certificate from the Mesa\'s authority, and registers the Mesa\'s search attributes', async () => {
