@@ -22,6 +22,7 @@ import type { Recording } from '../workflows/recording';
 import { ChannelError, postWebhook, type Mailer } from './channels';
 import { checkProcesses } from '../engine/supervision';
 import { WebhookAllowList } from '../domain/webhook-targets';
+import { MesaKind } from '../workflows/search-attributes';
 
 export interface NotificationChannels {
   /** Null when email is off (production without SMTP_URL): only the inbox and webhooks. */
@@ -65,6 +66,8 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
       try {
         await client.workflow.start('deliveryWorkflow', {
           workflowId: `entregas:${key}`, taskQueue: info.taskQueue, args: [{ key }], workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          // Told apart from the Mesa's processes in Temporal's listing: MesaKind='entrega'.
+          typedSearchAttributes: [{ key: MesaKind, value: 'entrega' }],
         });
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;

@@ -2,7 +2,7 @@
 // (`temporal workflow list --query "MesaStage='conformidad'"`, the Web UI), so that the Mesa's
 // processes can be found among their delivery runs. Every Temporal server the Mesa runs on
 // registers them (runtime/cluster.ts, runtime/temporal-server.ts).
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 export const MesaKind = defineSearchAttributeKey('MesaKind', SearchAttributeType.KEYWORD);
 export const MesaStage = defineSearchAttributeKey('MesaStage', SearchAttributeType.KEYWORD);
@@ -12,3 +12,18 @@ export const MesaObjectives = defineSearchAttributeKey('MesaObjectives', SearchA
 export const MesaAgreement = defineSearchAttributeKey('MesaAgreement', SearchAttributeType.KEYWORD);
 
 export const mesaSearchAttributeKeys = [MesaKind, MesaStage, MesaStatus, MesaPending, MesaObjectives, MesaAgreement];
+
+/** What kind of workflow it is: a proposal, a task, or a delivery of notices. */
+export type MesaWorkflowKind = 'propuesta' | 'tarea' | 'entrega';
+
+/** A proposal's attributes, from its stage, status, pending institutions and objectives. */
+export function proposalSearchAttributes(p: { stage: string; status: string; objectives: string[]; pending?: string[]; agreement?: string | null }): SearchAttributePair[] {
+  return [
+    { key: MesaKind, value: 'propuesta' },
+    { key: MesaStage, value: p.stage },
+    { key: MesaStatus, value: p.status },
+    { key: MesaObjectives, value: p.objectives },
+    { key: MesaPending, value: p.pending ?? [] },
+    ...(p.agreement ? [{ key: MesaAgreement, value: p.agreement }] : []),
+  ];
+}
