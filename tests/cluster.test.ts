@@ -294,6 +294,18 @@ describe('the Mesa on a Temporal cluster, behind a balancer', () => {
     const shortRound = await launch('Ronda corta que vence después del respaldo', 'PT60S');
     await signAll(shortRound, memberCodes.slice(0, 21));
 
+    // Temporal's own listing finds the Mesa's rounds by stage, as an operator asks it, with mTLS.
+    const listed = await eventually(async () => {
+      const { stdout } = await sh(process.env.TEMPORAL_CLI_PATH ?? 'temporal', [
+        'workflow', 'list', '--address', cluster!.temporalAddress, '--namespace', cluster!.namespace,
+        '--tls-cert-path', cert('mesa-cliente').cert, '--tls-key-path', cert('mesa-cliente').key, '--tls-ca-path', join(work, 'mesa-ca.pem'), '--tls-server-name', 'temporal',
+        '--query', "MesaStage='conformidad' AND MesaKind='propuesta'", '--output', 'json',
+      ]);
+      const ids = [...stdout.matchAll(/"workflowId":\s*"([^"]+)"/g)].map((match) => match[1]!);
+      return ids.includes(`proposal-${longRound}`) && ids.includes(`proposal-${shortRound}`) ? ids : undefined;
+    });
+    expect(listed.every((workflowId) => workflowId.startsWith('proposal-'))).toBe(true);
+
     const folder = join(work, 'respaldo');
     const manifest = await backupDatabases(cluster!.databaseUrls, folder);
     expect(manifest.dumps.map((d) => d.role)).toEqual(['temporal', 'visibility', 'mesa']);
