@@ -14,9 +14,6 @@ export const MesaAgreement = defineSearchAttributeKey('MesaAgreement', SearchAtt
 
 export const mesaSearchAttributeKeys = [MesaKind, MesaStage, MesaStatus, MesaPending, MesaObjectives, MesaAgreement];
 
-/** What kind of workflow it is: a proposal, a task, or a delivery of notices. */
-export type MesaWorkflowKind = 'propuesta' | 'tarea' | 'entrega';
-
 /** A proposal's attributes, from its stage, status, pending institutions and objectives. */
 export function proposalSearchAttributes(p: { stage: string; status: string; objectives: string[]; pending?: string[]; agreement?: string | null }): SearchAttributePair[] {
   return [
