@@ -22,6 +22,7 @@ import type { Recording } from '../workflows/recording';
 import { ChannelError, postWebhook, type Mailer } from './channels';
 import { checkProcesses } from '../engine/supervision';
 import { WebhookAllowList } from '../domain/webhook-targets';
+import { MesaKind } from '../workflows/search-attributes';
 
 export interface NotificationChannels {
   /** Null when email is off (production without SMTP_URL): only the inbox and webhooks. */
@@ -65,6 +66,8 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
       try {
         await client.workflow.start('deliveryWorkflow', {
           workflowId: `entregas:${key}`, taskQueue: info.taskQueue, args: [{ key }], workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          // Told apart from the Mesa's processes in Temporal's listing: MesaKind='entrega'.
+          typedSearchAttributes: [{ key: MesaKind, value: 'entrega' }],
         });
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
@@ -192,6 +195,12 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
       // The failures are marked together, in two statements, whatever the batch's size.
       await Promise.all([markFailed(db, refused), markAttemptFailed(db, retry)]);
       const failed = refused.length;
+      // Per channel, for the worker's metrics (mesa_deliveries_sent, mesa_deliveries_failed).
+      const meter = Context.current().metricMeter;
+      for (const [i, outcome] of outcomes.entries()) {
+        const name = outcome.status === 'fulfilled' ? 'mesa_deliveries_sent' : 'mesa_deliveries_failed';
+        meter.createCounter(name, 'envíos', outcome.status === 'fulfilled' ? 'Envíos aceptados por su receptor.' : 'Intentos de envío fallidos.').add(1, { channel: todo[i]!.channel });
+      }
       if (retry.length) throw ApplicationFailure.retryable(`${retry.length} de ${todo.length} envío(s) fallaron y se reintentarán: ${retry[0]!.error}`, 'EntregaFallida');
       return { sent, failed };
     },

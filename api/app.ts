@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { normalizeStrings } from '../domain/text';
 import { authenticate } from './auth';
@@ -24,6 +25,8 @@ import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
 import { webRoutes } from './web/routes';
 import { documentTags } from './schemas';
+import { installMetrics } from './metrics';
+import { trackRequests } from './request-context';
 
 export type App = FastifyInstance;
 
@@ -49,12 +52,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: deps.trustProxy ?? false,
     frameworkErrors,
     clientErrorHandler,
+    // One id per request in every log line and in the answer's X-Request-Id: the balancer's when
+    // it sends a well-formed one (deploy/haproxy.cfg), a new one otherwise.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('user', null);
   const bodies = validatorFor(false);
   const requests = validatorFor('array');
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : requests).compile(schema));
   installErrorHandlers(app);
+  trackRequests(app);
+  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id); });
+  installMetrics(app);
   app.addHook('onRequest', refuseControlCharacters);
   app.addHook('onSend', securityHeaders);
   // Every text is stored NFC with LF line breaks (domain/text.ts): normalized before the schema

@@ -72,13 +72,15 @@ declare module 'fastify' {
 
 /** onRequest hook: a valid bearer token, or 401 before anything else is looked at. */
 export function authenticate(db: Db) {
-  return async (request: FastifyRequest, _reply: FastifyReply) => {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ApiError(401, 'unauthorized', 'Falta el encabezado Authorization: Bearer <token>. Obtenga un token en POST /api/v1/auth/token.');
     const user = await findUserByTokenHash(db, tokenHash(match[1]!));
     if (!user) throw new ApiError(401, 'unauthorized', 'El token no es válido o ha vencido. Inicie sesión de nuevo.');
     request.user = user;
+    // From here on every log line of this request says who made it.
+    request.log = reply.log = request.log.child({ user: user.id, institution: user.institution.code });
   };
 }
 

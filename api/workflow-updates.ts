@@ -6,6 +6,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { UserView } from '../db/users';
 import { refusals, type Actor } from '../workflows/messages';
 import { ApiError } from './errors';
+import { requestLog } from './request-context';
 
 const statusOf: Record<string, [number, string]> = {
   [refusals.forbidden]: [403, 'forbidden'],
@@ -32,6 +33,7 @@ export async function updateWorkflow<Ret, Arg>(
   temporal: Client, workflowId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId: string | undefined,
   gone: () => Promise<ApiError>,
 ): Promise<Ret> {
+  requestLog()?.info({ workflowId, updateId: updateId ?? null, update: update.name }, 'acción enviada al workflow');
   try {
     return await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg], updateId });
   } catch (e) {

@@ -254,3 +254,9 @@ export async function keysWithDeliveries(db: Db, keys: string[]): Promise<string
   const rows = await db.selectDistinct({ key: deliveries.key }).from(deliveries).where(inArray(deliveries.key, keys));
   return rows.map((r) => r.key);
 }
+
+/** Deliveries not done yet, by channel: the backlog an operator watches. */
+export async function deliveryBacklog(db: Db): Promise<Array<{ channel: DeliveryChannel; open: number }>> {
+  return db.select({ channel: deliveries.channel, open: sql<number>`count(*)::int` }).from(deliveries)
+    .where(notInArray(deliveries.status, ['enviada', 'fallida'])).groupBy(deliveries.channel);
+}

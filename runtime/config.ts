@@ -1,6 +1,7 @@
 // All configuration, parsed once at boot by one schema into a frozen object. A wrong value stops
 // the start with a sentence naming the variable. Nothing else reads Mesa's variables from
 // process.env (runtime/temporal-cli.ts follows the system's own PATH and XDG_CACHE_HOME).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import Type, { type Static } from 'typebox';
@@ -32,6 +33,7 @@ const Env = Type.Object({
   MESA_AUDIT_KEY: Type.Optional(Type.String({ minLength: 32, description: 'Clave secreta (32 caracteres o más) con que se sella el registro de auditoría; se guarda fuera de la base de datos. Obligatoria en producción; el modo embebido la genera en la carpeta de datos.' })),
   MESA_AUDIT_CHECKPOINT_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Carpeta donde el worker deja los puntos de control firmados del registro de auditoría (fuera de la base de datos, de solo agregar). Obligatoria para el worker en producción; en el modo embebido, la carpeta de datos.' })),
   MESA_USER_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'Contraseña que «npm run user» da al usuario que crea; sin ella genera una y la muestra una vez.' })),
+  MESA_METRICS_ADDRESS: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d+$', description: 'Worker: dirección host:puerto donde publica sus métricas Prometheus en /metrics (las del SDK de Temporal, envíos y pendientes de envío). La API las publica en su propio puerto, en /metrics.' })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
@@ -58,6 +60,8 @@ export interface Config {
   trustProxy: boolean | string[];
   webhookAllow: string[];
   workflowCache: number;
+  /** Where a worker serves its Prometheus metrics (MESA_METRICS_ADDRESS); none when undefined. */
+  metricsAddress: string | undefined;
   /** From MESA_ACTOR_KEY (or only the public half, from MESA_ACTOR_PUBLIC_KEY); null when neither is set. */
   actorKeys: ActorKeys | null;
   /**
@@ -116,6 +120,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     bodyLimit: v.MESA_BODY_LIMIT,
     logLevel: v.LOG_LEVEL,
     workflowCache: v.MESA_WORKFLOW_CACHE,
+    metricsAddress: v.MESA_METRICS_ADDRESS,
     actorKeys,
     audit: Object.freeze({
       key: v.MESA_AUDIT_KEY,
@@ -161,4 +166,63 @@ export function requireActorPublicKey(config: Config): string {
     throw new ConfigError(`Configuración inválida: en producción el worker necesita «MESA_ACTOR_KEY» o «MESA_ACTOR_PUBLIC_KEY» para comprobar quién actúa; ${actorKeyHelp}.`);
   }
   return config.actorKeys.publicKey;
+}
+
+const ClusterEnv = Type.Object({
+  MESA_CLUSTER_DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/postgres', description: 'PostgreSQL donde «npm run cluster» crea (si faltan) y migra las bases de Temporal y de Mesa; su usuario debe poder crear bases de datos.' }),
+  MESA_CLUSTER_DB_PREFIX: Type.String({ pattern: '^[a-z_][a-z0-9_]*$|^$', default: '', description: 'Prefijo de los nombres de las tres bases: <prefijo>temporal, <prefijo>temporal_visibility y <prefijo>mesa.' }),
+  MESA_CLUSTER_DIR: Type.String({ minLength: 1, default: join('data', 'cluster'), description: 'Carpeta del clúster local: claves, registros de cada proceso, sellos de auditoría.' }),
+  PORT: Type.Integer({ minimum: 1, maximum: 65533, default: 3000, description: 'Puerto del balanceador; las API escuchan en los siguientes (PORT+1, PORT+2…).' }),
+  TEMPORAL_PORT_BASE: Type.Integer({ minimum: 400, maximum: 65520, default: 7233, description: 'Puerto del frontend de Temporal; los demás servicios usan los siguientes (deploy/temporal/mesa.yaml).' }),
+  MESA_CLUSTER_APIS: Type.Integer({ minimum: 1, maximum: 8, default: 2, description: 'Procesos de la API detrás del balanceador.' }),
+  MESA_CLUSTER_WORKERS: Type.Integer({ minimum: 1, maximum: 8, default: 2, description: 'Procesos worker de Mesa.' }),
+  TEMPORAL_SERVER_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Carpeta con temporal-server, temporal-sql-tool y schema/postgresql/v12 ya instalados.' })),
+  HAPROXY_PATH: Type.String({ minLength: 1, default: 'haproxy', description: 'El balanceador (haproxy de Debian: apt-get install haproxy).' }),
+  TEMPORAL_SERVER_TLS_CERT: Type.Optional(Type.String({ minLength: 1, description: 'Certificado (PEM) de los servicios de Temporal: con él, TLS mutuo entre ellos y en el frontend.' })),
+  TEMPORAL_SERVER_TLS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Su clave privada (PEM).' })),
+  TEMPORAL_SERVER_TLS_CA: Type.Optional(Type.String({ minLength: 1, description: 'La autoridad (PEM) que firma los certificados de servicios y clientes.' })),
+  TEMPORAL_SERVER_TLS_NAME: Type.String({ minLength: 1, default: 'temporal', description: 'Nombre (SAN) del certificado de los servicios.' }),
+});
+
+export interface ClusterConfig {
+  adminUrl: string;
+  databases: { temporal: string; visibility: string; mesa: string };
+  dir: string;
+  balancerPort: number;
+  temporalPortBase: number;
+  apis: number;
+  workers: number;
+  serverDir: string | undefined;
+  haproxy: string;
+  /** Mutual TLS of the Temporal services, when a certificate is given. */
+  tls: { cert: string; key: string; ca: string; name: string } | null;
+}
+
+/** `npm run cluster`: where the local cluster lives; the Mesa's own settings still come from loadConfig. */
+export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env): ClusterConfig {
+  const raw = Object.fromEntries(Object.keys(ClusterEnv.properties).flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+  const v = Value.Default(ClusterEnv, Value.Convert(ClusterEnv, raw)) as Static<typeof ClusterEnv>;
+  const errors = [...Value.Errors(ClusterEnv, v)] as SchemaError[];
+  if (errors[0]) throw new ConfigError(`Configuración inválida: ${describeSchemaError(errors[0], 'La variable')}`);
+  const tlsNames = ['TEMPORAL_SERVER_TLS_CERT', 'TEMPORAL_SERVER_TLS_KEY', 'TEMPORAL_SERVER_TLS_CA'] as const;
+  const given = tlsNames.filter((n) => v[n]);
+  if (given.length && given.length < tlsNames.length) {
+    throw new ConfigError(`Configuración inválida: con «${given[0]}» hacen falta también ${tlsNames.filter((n) => !v[n]).map((n) => `«${n}»`).join(' y ')}.`);
+  }
+  for (const name of given) {
+    if (!existsSync(v[name]!)) throw new ConfigError(`Configuración inválida: el archivo de la variable «${name}» («${v[name]}») no existe.`);
+  }
+  const p = v.MESA_CLUSTER_DB_PREFIX;
+  return Object.freeze({
+    adminUrl: v.MESA_CLUSTER_DATABASE_URL,
+    databases: Object.freeze({ temporal: `${p}temporal`, visibility: `${p}temporal_visibility`, mesa: `${p}mesa` }),
+    dir: v.MESA_CLUSTER_DIR,
+    balancerPort: v.PORT,
+    temporalPortBase: v.TEMPORAL_PORT_BASE,
+    apis: v.MESA_CLUSTER_APIS,
+    workers: v.MESA_CLUSTER_WORKERS,
+    serverDir: v.TEMPORAL_SERVER_DIR,
+    haproxy: v.HAPROXY_PATH,
+    tls: given.length ? Object.freeze({ cert: v.TEMPORAL_SERVER_TLS_CERT!, key: v.TEMPORAL_SERVER_TLS_KEY!, ca: v.TEMPORAL_SERVER_TLS_CA!, name: v.TEMPORAL_SERVER_TLS_NAME }) : null,
+  });
 }

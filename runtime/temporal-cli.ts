@@ -20,15 +20,16 @@ export function cacheDir(): string {
   return join(base, 'mesa', `temporal-${TEMPORAL_CLI_VERSION}`);
 }
 
-function onPath(): string | null {
+/** Where `name` is on PATH, if it is. */
+export function onPath(name = exe): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, exe);
+    const candidate = join(dir, name);
     if (dir && existsSync(candidate)) return candidate;
   }
   return null;
 }
 
-function runs(path: string): boolean {
+export function runs(path: string): boolean {
   return spawnSync(path, ['--version'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
 }
 
@@ -67,20 +68,31 @@ export async function resolveTemporalCli(configured: string | undefined, progres
 
 /** Builds the CLI with Go into a temporary folder, then moves it into the cache whole. */
 async function goInstall(target: string, progress: Progress): Promise<void> {
+  await goBuild({
+    label: `Temporal CLI ${TEMPORAL_CLI_VERSION}`, packages: [`github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], into: cacheDir(), progress,
+    keep: async (bin) => { await rename(join(bin, exe), target); },
+  });
+}
+
+/**
+ * `go install` of `packages` into a temporary folder beside `into` (so that `keep` moves the
+ * results into the cache with a rename on the same file system), with progress every 15 s.
+ */
+export async function goBuild(o: { label: string; packages: string[]; into: string; progress: Progress; keep: (bin: string) => Promise<void> }): Promise<void> {
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) throw new Error('Go no está instalado');
-  // Built beside the cache, so the final move is a rename on the same file system.
-  const bin = await mkdtemp(join(cacheDir(), 'build-'));
+  await mkdir(o.into, { recursive: true });
+  const bin = await mkdtemp(join(o.into, 'build-'));
   const started = Date.now();
-  progress(`Compilando Temporal CLI ${TEMPORAL_CLI_VERSION} con Go: solo la primera vez, tarda unos minutos…`);
+  o.progress(`Compilando ${o.label} con Go: solo la primera vez, tarda unos minutos…`);
   let packages = 0;
   let lastError = '';
   const ticker = setInterval(() => {
     const s = Math.round((Date.now() - started) / 1000);
-    progress(`  … ${Math.floor(s / 60)} min ${s % 60} s, ${packages} paquetes compilados`);
+    o.progress(`  … ${Math.floor(s / 60)} min ${s % 60} s, ${packages} paquetes compilados`);
   }, 15_000);
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn('go', ['install', '-v', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], {
+      const child = spawn('go', ['install', '-v', ...o.packages], {
         env: { ...process.env, GOBIN: bin, CGO_ENABLED: '0' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
@@ -95,8 +107,8 @@ async function goInstall(target: string, progress: Progress): Promise<void> {
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install terminó con código ${code}: ${lastError}`))));
     });
-    await rename(join(bin, exe), target);
-    progress(`Temporal CLI listo en ${target} (${Math.round((Date.now() - started) / 1000)} s).`);
+    await o.keep(bin);
+    o.progress(`${o.label} listo en ${o.into} (${Math.round((Date.now() - started) / 1000)} s).`);
   } finally {
     clearInterval(ticker);
     await rm(bin, { recursive: true, force: true });

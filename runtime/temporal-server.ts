@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
+import { mesaSearchAttributeKeys } from '../workflows/search-attributes';
 
 export interface DevServer {
   address: string;
@@ -56,6 +57,8 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   else args.push('--headless');
   if (o.namespace && o.namespace !== 'default') args.push('--namespace', o.namespace);
   for (const [key, value] of Object.entries(o.settings ?? requiredSettings)) args.push('--dynamic-config-value', `${key}=${value}`);
+  // The Mesa's own search attributes (workflows/search-attributes.ts), as a cluster registers them.
+  for (const key of mesaSearchAttributeKeys) args.push('--search-attribute', `${key.name}=${key.type === 'KEYWORD_LIST' ? 'KeywordList' : 'Keyword'}`);
 
   const child = spawn(o.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

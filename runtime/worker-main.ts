@@ -5,7 +5,7 @@ import { connectTemporal, openMesaDatabase } from './boot';
 import { ConfigError, loadConfig, requireActorPublicKey } from './config';
 import { runUntilSignal } from './process';
 import { ensureSchedules } from './schedules';
-import { channelsFor, createWorker } from './worker';
+import { channelsFor, createWorker, watchDeliveryBacklog } from './worker';
 
 await runUntilSignal('worker', async () => {
   const config = loadConfig('production');
@@ -14,7 +14,12 @@ await runUntilSignal('worker', async () => {
   if (!checkpointDir) {
     throw new ConfigError('Configuración inválida: el worker necesita la variable «MESA_AUDIT_CHECKPOINT_DIR»: la carpeta (fuera de la base de datos, de solo agregar) donde deja los puntos de control firmados del registro de auditoría.');
   }
-  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO') });
+  Runtime.install({
+    logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO'),
+    // The SDK's own metrics (task slots, polls, workflow and activity latencies and failures:
+    // temporal_activity_execution_failed…) and the Mesa's, on one Prometheus endpoint.
+    ...(config.metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } } : {}),
+  });
   const database = await openMesaDatabase({ url: config.databaseUrl! }, 'lock');
   const temporal = await connectTemporal(config.temporal, config.temporal.address!, null);
   const channels = channelsFor(config);
@@ -23,9 +28,11 @@ await runUntilSignal('worker', async () => {
     connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit: { key: key!, checkpointDir }, maxCachedWorkflows: config.workflowCache, actorPublicKey,
   });
   const done = worker.run();
+  const backlog = watchDeliveryBacklog(database.db);
   await ensureSchedules(temporal.client, config.temporal.taskQueue);
   console.log(`Worker de Mesa en ${config.temporal.address}, cola «${config.temporal.taskQueue}».`);
   return async () => {
+    clearInterval(backlog);
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await done;
     channels.mailer?.close();

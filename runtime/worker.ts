@@ -1,7 +1,9 @@
 // The Temporal worker: runs the workflows and their activities against one database.
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { deliveryBacklog } from '../db/deliveries';
+import { deliveryChannels } from '../domain/notices';
 import { createActivities, type NotificationChannels } from '../activities';
 import { folderMailer, smtpMailer } from '../activities/channels';
 import type { Db } from '../db/client';
@@ -60,4 +62,17 @@ export function channelsFor(config: Config): NotificationChannels {
   const { smtpUrl, from, publicUrl } = config.mail;
   const mailer = smtpUrl ? smtpMailer(smtpUrl, from) : config.mode === 'embedded' ? folderMailer(join(config.dataDir, 'correo'), from) : null;
   return { mailer, publicUrl, webhookAllow: config.webhookAllow };
+}
+
+/**
+ * The deliveries not done yet, by channel, as the gauge mesa_delivery_backlog, every 30 s. A
+ * backlog that only grows means a receiver (the mail server, a webhook) is refusing.
+ */
+export function watchDeliveryBacklog(db: Db): NodeJS.Timeout {
+  const gauge = Runtime.instance().metricMeter.createGauge('mesa_delivery_backlog', 'int', 'envíos', 'Envíos pendientes, por canal.');
+  const measure = () => deliveryBacklog(db).then((rows) => {
+    for (const channel of deliveryChannels) gauge.set(rows.find((r) => r.channel === channel)?.open ?? 0, { channel });
+  }, () => { /* the database is away: the next measure will tell */ });
+  void measure();
+  return setInterval(measure, 30_000).unref();
 }

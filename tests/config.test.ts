@@ -1,9 +1,10 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedAuditKey } from '../runtime/audit-key';
-import { ConfigError, loadConfig } from '../runtime/config';
+import { startCluster } from '../runtime/cluster';
+import { ConfigError, loadClusterConfig, loadConfig } from '../runtime/config';
 
 describe('configuration', () => {
   it('has working defaults for the embedded mode', () => {
@@ -46,6 +47,30 @@ describe('configuration', () => {
       expect(key.length).toBeGreaterThanOrEqual(32);
       expect((await stat(join(dir, 'clave-auditoria'))).mode & 0o777).toBe(0o600);
       expect(embeddedAuditKey(dir)).toBe(key); // reused on every later start
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the setting when the cluster is misconfigured, and starts nothing', async () => {
+    expect(loadClusterConfig({})).toMatchObject({
+      adminUrl: 'postgres://postgres@127.0.0.1:5432/postgres', databases: { temporal: 'temporal', visibility: 'temporal_visibility', mesa: 'mesa' },
+      balancerPort: 3000, temporalPortBase: 7233, apis: 2, workers: 2, tls: null,
+    });
+    expect(() => loadClusterConfig({ MESA_CLUSTER_DATABASE_URL: 'mysql://db' })).toThrow('«MESA_CLUSTER_DATABASE_URL»');
+    expect(() => loadClusterConfig({ MESA_CLUSTER_DB_PREFIX: 'Mesa-' })).toThrow('«MESA_CLUSTER_DB_PREFIX»');
+    expect(() => loadClusterConfig({ TEMPORAL_SERVER_TLS_CERT: '/etc/mesa/temporal.pem' })).toThrow('con «TEMPORAL_SERVER_TLS_CERT» hacen falta también «TEMPORAL_SERVER_TLS_KEY» y «TEMPORAL_SERVER_TLS_CA»');
+    expect(() => loadClusterConfig({ TEMPORAL_SERVER_TLS_CERT: '/no/existe.pem', TEMPORAL_SERVER_TLS_KEY: '/no/existe.key', TEMPORAL_SERVER_TLS_CA: '/no/ca.pem' }))
+      .toThrow('el archivo de la variable «TEMPORAL_SERVER_TLS_CERT» («/no/existe.pem») no existe');
+
+    // An unreachable PostgreSQL is found before any process starts.
+    const dir = await mkdtemp(join(tmpdir(), 'mesa-cluster-config-'));
+    try {
+      const config = loadClusterConfig({ MESA_CLUSTER_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres', MESA_CLUSTER_DIR: dir, PORT: '48100', TEMPORAL_PORT_BASE: '28233' });
+      const start = startCluster({ config, binaries: { server: '/no/existe', sqlTool: '/no/existe', schemaDir: '/no/existe' }, env: {} });
+      await expect(start).rejects.toThrow(ConfigError);
+      await expect(start).rejects.toThrow(/no se pudo conectar a PostgreSQL con «MESA_CLUSTER_DATABASE_URL»/);
+      expect(await readdir(join(dir, 'registros'))).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -31,6 +31,7 @@ import {
 } from './messages';
 import { groupedRecording, inGroups, isRecordRefusal, keyed, splitNotices, throwIfRefused, type Recording } from './recording';
 import { admit } from './refused';
+import { proposalSearchAttributes, searchAttributesShown, taskSearchAttributes } from './search-attributes';
 import { taskWorkflow } from './task';
 import { taskWorkflowId } from './task-messages';
 
@@ -64,6 +65,11 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
    */
   let signoffsRecording = 0;
   const roundWaitsForRecords = patched('conformidad-registrada');
+  // MesaStage, MesaStatus, MesaPending… as the proposal moves (workflows/search-attributes.ts).
+  const attributes = searchAttributesShown();
+  const showAttributes = () => attributes.show(proposalSearchAttributes({
+    stage: m.stage, status: m.status, objectives: plan.objectives, pending: pendingFor(m), agreement: m.number ?? null,
+  }));
   async function counting<T>(recording: Promise<T>): Promise<T> {
     signoffsRecording += 1;
     try {
@@ -101,6 +107,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     keepHead(recorded?.head);
     throwIfRefused(recorded, seq);
     m.outbox.push(...after);
+    showAttributes();
     return seq;
   }
 
@@ -158,6 +165,10 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
         // Tasks outlive the proposal: its workflow ends here, theirs go on.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         args: [{ taskId, proposalId, agreementNumber: number, index, action, adoptedAt: now().toISOString() }],
+        ...(attributes.enabled ? {
+          typedSearchAttributes: taskSearchAttributes({ status: 'asignada', pending: action.responsible, agreement: number }),
+          memo: { title: action.title },
+        } : {}),
       });
       m = { ...m, tasks: [...m.tasks, taskId] };
     }
@@ -338,6 +349,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     m.recorded = true;
     m.outbox.push(...after);
   }
+  showAttributes();
   await deliverOutbox();
 
   while (m.stage !== 'cerrada') {

@@ -20,6 +20,7 @@ import {
 } from './task-messages';
 import { asRefusal, isRecordRefusal, keyed, splitNotices, throwIfRefused } from './recording';
 import { admit } from './refused';
+import { searchAttributesShown, taskSearchAttributes } from './search-attributes';
 
 const activities = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -47,6 +48,14 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
   };
   const context = (): TaskContext => ({ now: new Date(), recorded: m.seq > 0, label });
 
+  // MesaStatus, MesaPending as the task moves (workflows/search-attributes.ts).
+  const attributes = searchAttributesShown();
+  const showAttributes = () => attributes.show(taskSearchAttributes({
+    status: m.state.status, agreement: input.agreementNumber,
+    // Who still has to act: the ministries that have not completed their part (none once completed).
+    pending: m.state.status === 'completada' || m.state.status === 'verificada' ? [] : m.state.responsible.filter((i) => !m.state.lines[i]?.completed),
+  }));
+
   /** Numbers the event, then waits until it is in the database with its notices. */
   async function record(actor: Actor | null, { action, data, effects }: TaskEvent, notices: Notice[]) {
     const at = new Date().toISOString();
@@ -59,6 +68,7 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
     keepHead(recorded?.head);
     throwIfRefused(recorded, n);
     m.outbox.push(...after);
+    showAttributes();
     return { seq: n };
   }
 

@@ -15,6 +15,7 @@ import { errorResponses, IdParams, ProposalBody, ProposalLaunchBody, ProposalLis
 import { readerOf } from '../reader';
 import { mayFilterPendingFor, readsDeliberation } from '../../domain/visibility';
 import { markStopped, withStop } from './recovery';
+import { proposalSearchAttributes } from '../../workflows/search-attributes';
 
 export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/proposals', {
@@ -34,6 +35,7 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     const proposalId = key
       ? idFromKey('prop', user.id, 'POST /api/v1/proposals', key)
       : `prop_${randomBytes(12).toString('hex')}`;
+    const plan = withDefaults(request.body);
     try {
       await deps.temporal.workflow.executeUpdateWithStart(launchRecordedUpdate, {
         startWorkflowOperation: new WithStartWorkflowOperation<typeof proposalWorkflow>('proposalWorkflow', {
@@ -43,7 +45,11 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
           // first has closed.
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [{ proposalId, plan: withDefaults(request.body), launchedBy: { userId: user.id, institution: user.institution.code } }],
+          args: [{ proposalId, plan, launchedBy: { userId: user.id, institution: user.institution.code } }],
+          // What Temporal's listing and Web UI show of it (workflows/search-attributes.ts); the
+          // workflow keeps them current from here on.
+          typedSearchAttributes: proposalSearchAttributes({ stage: plan.stages[0]!, status: 'en_curso', objectives: plan.objectives }),
+          memo: { title: plan.title },
         }),
       });
     } catch (e) {
