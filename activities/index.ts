@@ -14,6 +14,7 @@ import { webhookOf } from '../db/contacts';
 import { recordProposalEvents, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
 import { proposalParticipants } from '../db/registry';
 import { failureCode, isPermanentFailure } from '../db/errors';
+import { agreementTasks, recordSessionConvened, recordSessionEvent, type SessionConvenedRecord, type SessionEventRecord } from '../db/sessions';
 import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
 import type { Notification, ProposalEventRecord } from '../domain/events';
 import type { TaskEventRecord } from '../domain/tasks';
@@ -114,6 +115,16 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
       const { rejected, ...written } = await once(() => recordTaskEvent(db, audit.key, event, plan));
       return delivered({ ...written, rejected: rejected ? [rejected] : [] });
     },
+    async recordSessionConvened(record: SessionConvenedRecord): Promise<Recording> {
+      return delivered({ ...await once(() => recordSessionConvened(db, audit.key, record, plan)), rejected: [] });
+    },
+    async recordSessionEvent(event: SessionEventRecord): Promise<Recording> {
+      return delivered({ ...await once(() => recordSessionEvent(db, audit.key, event, plan)), rejected: [] });
+    },
+    /** The tasks each agreement adopted in the session created, for its acta. */
+    async sessionAgreementTasks({ sessionId }: { sessionId: string }): Promise<Record<number, string[]>> {
+      return agreementTasks(db, sessionId);
+    },
     /**
      * A signed checkpoint of every trail's head, appended to the checkpoint folder (outside the
      * database); nothing when no head moved since the last one. Run by the schedule
@@ -172,7 +183,7 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
       const send = async (d: DeliveryRow): Promise<string> => {
         if (d.channel === 'webhook') return sendWebhook(d.recipient, d.text, d.messageId, d.kind);
         if (!mailer) throw new ChannelError('El correo no está configurado (SMTP_URL).', true);
-        return mailer.send({ to: d.recipient, subject: d.subject, text: d.text, html: d.html ?? '', messageId: d.messageId });
+        return mailer.send({ to: d.recipient, subject: d.subject, text: d.text, html: d.html ?? '', messageId: d.messageId, calendar: d.calendar });
       };
       const outcomes = await Promise.allSettled(todo.map(async (d) => {
         const response = await send(d);

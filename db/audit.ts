@@ -25,9 +25,10 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** MESA_AUDIT_KEY: the secret that seals every new entry; never stored in the database. */
 export type AuditKey = string;
 
-export interface Trail { kind: 'proposal' | 'task'; table: string; subject: string; owner: string; noun: string }
+export interface Trail { kind: 'proposal' | 'task' | 'session'; table: string; subject: string; owner: string; noun: string }
 export const proposalTrail: Trail = { kind: 'proposal', table: 'proposal_audit', subject: 'proposal_id', owner: 'proposals', noun: 'la propuesta' };
 export const taskTrail: Trail = { kind: 'task', table: 'task_audit', subject: 'task_id', owner: 'tasks', noun: 'la tarea' };
+export const sessionTrail: Trail = { kind: 'session', table: 'session_audit', subject: 'session_id', owner: 'sessions', noun: 'la sesión' };
 
 export interface AuditEntry { seq: number; at: string; actor: string | null; institution: string | null; action: string; data: unknown }
 

@@ -10,6 +10,9 @@ import type { DecisionRecord, InputDecision, InputKind } from '../domain/events'
 import type { ProposalPlan } from '../domain/proposal';
 import type { TaskStatus } from '../domain/tasks';
 import type { DeliveryChannel, DeliveryStatus, NotificationMode } from '../domain/notices';
+import type { RoundCounts } from '../domain/decision';
+import type { ActaState } from '../domain/session';
+import type { AgendaItemKind, ItemOutcome, ItemStatus, Quorum, SessionKind, SessionStatus } from '../domain/session';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -276,6 +279,7 @@ export const inboxItems = pgTable('inbox_items', {
   title: text('title').notNull(),
   proposalId: text('proposal_id'),
   taskId: text('task_id'),
+  sessionId: text('session_id'),
   read: boolean('read').notNull().default(false),
 }, (t) => [index('inbox_items_institution').on(t.institution, t.at)]);
 
@@ -317,6 +321,9 @@ export const deliveries = pgTable('deliveries', {
   kind: text('kind').notNull(),
   proposalId: text('proposal_id'),
   taskId: text('task_id'),
+  sessionId: text('session_id'),
+  /** A session's ICS invitation (METHOD:REQUEST or CANCEL), sent with the email. */
+  calendar: text('calendar'),
   /** The message as rendered when planned, so every retry sends the same words. */
   subject: text('subject').notNull(),
   text: text('text').notNull(),
@@ -348,3 +355,102 @@ export const stoppedProcesses = pgTable('stopped_processes', {
   engineStatus: text('engine_status').notNull(),
   detectedAt: at('detected_at').notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.kind, t.id] })]);
+
+// ---- plenary sessions (docs/domain.md#sesiones) --------------------------------------------
+
+/** A session as its workflow last recorded it; `stateSeq` as for proposals. */
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  kind: text('kind').$type<SessionKind>().notNull(),
+  status: text('status').$type<SessionStatus>().notNull(),
+  startsAt: at('starts_at').notNull(),
+  place: text('place'),
+  videoUrl: text('video_url'),
+  /** 1 or 2: the call the session is in (second call after the first found no quorum). */
+  call: integer('call').notNull().default(1),
+  secondCallAt: at('second_call_at'),
+  openedAt: at('opened_at'),
+  present: text('present').array().notNull().default(sql`'{}'::text[]`),
+  quorum: jsonb('quorum').$type<Quorum>(),
+  /** The ICS invitation's SEQUENCE. */
+  sequence: integer('sequence').notNull().default(0),
+  members: text('members').array().notNull(),
+  invited: text('invited').array().notNull(),
+  acta: jsonb('acta').$type<ActaState>(),
+  stateSeq: integer('state_seq').notNull().default(0),
+  convenedBy: text('convened_by').notNull(),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+}, (t) => [index('sessions_starts').on(t.startsAt)]);
+
+/** The agenda: `ord` is the order in which items are taken, `n` their number at convocation. */
+export const sessionItems = pgTable('session_items', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  n: integer('n').notNull(),
+  ord: integer('ord').notNull(),
+  kind: text('kind').$type<AgendaItemKind>().notNull(),
+  title: text('title').notNull(),
+  proposalId: text('proposal_id').references(() => proposals.id),
+  taskId: text('task_id').references(() => tasks.id),
+  status: text('status').$type<ItemStatus>().notNull(),
+  summary: text('summary'),
+  reason: text('reason'),
+  outcome: text('outcome').$type<ItemOutcome>(),
+  number: text('number'),
+  counts: jsonb('counts').$type<RoundCounts>(),
+  absent: text('absent').array().notNull().default(sql`'{}'::text[]`),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.n] }), index('session_items_proposal').on(t.proposalId)]);
+
+export const sessionConfirmations = pgTable('session_confirmations', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  institution: text('institution').notNull(),
+  attends: boolean('attends').notNull(),
+  representative: jsonb('representative').$type<{ name: string; email: string }>(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.institution] })]);
+
+/** Who was present at each call (a call without quorum is kept too). */
+export const sessionAttendance = pgTable('session_attendance', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  eventSeq: integer('event_seq').notNull(),
+  call: integer('call').notNull(),
+  institution: text('institution').notNull(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq, t.institution] })]);
+
+/** Every position taken in session, changes included; the latest per item and institution counts. */
+export const sessionPositions = pgTable('session_positions', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  eventSeq: integer('event_seq').notNull(),
+  n: integer('n').notNull(),
+  institution: text('institution').notNull(),
+  position: text('position').$type<Position>().notNull(),
+  comment: text('comment'),
+  /** Recorded by the secretariat on the institution's behalf. */
+  onBehalf: boolean('on_behalf').notNull(),
+  userId: text('user_id').notNull(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
+
+/** Each draft of the acta. */
+export const sessionActas = pgTable('session_actas', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  version: integer('version').notNull(),
+  text: text('text').notNull(),
+  deadline: at('deadline').notNull(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.version] })]);
+
+export const sessionObservations = pgTable('session_observations', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  eventSeq: integer('event_seq').notNull(),
+  institution: text('institution').notNull(),
+  text: text('text').notNull(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
+
+/** The session's audit trail, chained like the proposals' (db/audit.ts). */
+export const sessionAudit = pgTable('session_audit', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  ...auditColumns(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.seq] }), uniqueIndex('session_audit_event').on(t.sessionId, t.eventSeq)]);

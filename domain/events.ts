@@ -77,4 +77,7 @@ export interface Notification {
   title: string;
   proposalId?: string;
   taskId?: string;
+  sessionId?: string;
+  /** A session's calendar invitation goes with the email: a new or changed one, or its cancellation. */
+  invitation?: 'REQUEST' | 'CANCEL';
 }
