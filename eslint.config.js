@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Workflow code is replayed: it must be deterministic, so no I/O of any kind reaches it.
-    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'processes/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((name) => ({

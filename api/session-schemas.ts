@@ -113,3 +113,14 @@ export const SessionList = Type.Object({ items: Type.Array(SessionSummary) }, { 
 
 export type SessionAnswer = Static<typeof SessionView>;
 export type SessionListAnswer = Static<typeof SessionList>;
+
+export const ActaUploadBody = Type.Object({
+  pdf: Type.String({ minLength: 1, maxLength: 1_000_000, pattern: '^[A-Za-z0-9+/=\\s]+$', description: 'El archivo PDF que se quiere comprobar, en base64.' }),
+}, { additionalProperties: false });
+
+export const ActaVerificationView = Type.Object({
+  matches: Type.Boolean({ description: 'El archivo es, byte a byte, el acta firmada original.' }),
+  sha256: Type.String({ description: 'SHA-256 del archivo recibido.' }),
+  original: Type.Object({ sha256: Type.String(), version: Type.Integer(), signer: Type.String(), signedAt: Instant }),
+  message: Type.String(),
+}, { description: 'La comparación del archivo con el acta firmada.' });

@@ -2,7 +2,7 @@
 // proposal. Workflows are the source of truth for a process; these tables are what reads use.
 import { sql } from 'drizzle-orm';
 import {
-  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  boolean, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { GroupKind, InstitutionKind, ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 import type { Position } from '../domain/decision';
@@ -454,3 +454,15 @@ export const sessionAudit = pgTable('session_audit', {
   sessionId: text('session_id').notNull().references(() => sessions.id),
   ...auditColumns(),
 }, (t) => [primaryKey({ columns: [t.sessionId, t.seq] }), uniqueIndex('session_audit_event').on(t.sessionId, t.eventSeq)]);
+
+const bytes = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/** The signed PDF of each approved acta, kept as it was signed: what GET …/acta.pdf serves and uploads are compared with. */
+export const sessionActaFiles = pgTable('session_acta_files', {
+  sessionId: text('session_id').primaryKey().references(() => sessions.id),
+  version: integer('version').notNull(),
+  pdf: bytes('pdf').notNull(),
+  sha256: text('sha256').notNull(),
+  signer: text('signer').notNull(),
+  signedAt: at('signed_at').notNull(),
+});

@@ -10,7 +10,7 @@ import { compareSnapshot } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
 import {
-  proposals, sessionActas, sessionAttendance, sessionConfirmations, sessionItems, sessionObservations, sessionPositions, sessions,
+  proposals, sessionActaFiles, sessionActas, sessionAttendance, sessionConfirmations, sessionItems, sessionObservations, sessionPositions, sessions,
 } from './schema';
 
 export interface SessionConvenedRecord {
@@ -184,4 +184,24 @@ export async function verifiedSessionAuditOf(db: Db, key: AuditKey, id: string, 
       secondCallAt: iso(row.secondCallAt), openedAt: iso(row.openedAt), present: row.present, quorum: row.quorum, sequence: row.sequence, acta: row.acta,
     }, entries);
   }, anchors);
+}
+
+/** The acta to sign: its approved text, and the session's date and place for the signature. */
+export async function actaToSign(db: Db, sessionId: string) {
+  const [[row], [latest]] = await Promise.all([
+    db.select().from(sessions).where(eq(sessions.id, sessionId)),
+    db.select().from(sessionActas).where(eq(sessionActas.sessionId, sessionId)).orderBy(desc(sessionActas.version)).limit(1),
+  ]);
+  return row && latest ? { session: row, text: latest.text, version: latest.version } : null;
+}
+
+/** Keeps the first signed PDF of an acta; a retried signature finds it and keeps it. */
+export async function keepSignedActa(db: Db, f: { sessionId: string; version: number; pdf: Buffer; sha256: string; signer: string; signedAt: Date }) {
+  await db.insert(sessionActaFiles).values(f).onConflictDoNothing();
+  return signedActa(db, f.sessionId);
+}
+
+export async function signedActa(db: Db, sessionId: string) {
+  const [row] = await db.select().from(sessionActaFiles).where(eq(sessionActaFiles.sessionId, sessionId));
+  return row ? { ...row, pdf: Buffer.from(row.pdf) } : null;
 }

@@ -144,7 +144,7 @@ export type SessionAction =
   | { type: 'observe'; actor: SessionActor; text: string }
   | { type: 'conform'; actor: SessionActor }
   | { type: 'correct'; actor: SessionActor; text: string; changeSummary: string }
-  | { type: 'approveActa'; actor: SessionActor; sha256?: string | null };
+  | { type: 'approveActa'; actor: SessionActor };
 
 /** What the projection gets from an event besides the session's new state (db/sessions.ts). */
 export type SessionEffect =
@@ -494,26 +494,31 @@ export function apply(s: SessionState, a: SessionAction, now: Date, tasksOf: (n:
       };
     }
     case 'approveActa':
-      return approveActa(s, at, label, a.sha256 ?? null);
+      return approveActa(s, label);
   }
 }
 
 /** Approval: whoever never answered approved by silence, and the record says so. */
-function approveActa(s: SessionState, _at: string, label: string, sha256: string | null): Applied {
+function approveActa(s: SessionState, label: string): Applied {
   const acta = s.acta!;
   const silent = acta.attending.filter((i) => !acta.answers[i]);
   for (const i of silent) acta.answers[i] = 'silencio';
   acta.status = 'aprobada';
-  acta.sha256 = sha256;
   s.status = 'acta_aprobada';
   return {
     events: [{
       action: 'acta_aprobada',
-      data: { version: acta.version, silent, sha256, note: silent.length ? `Aprobada por silencio de: ${silent.join(', ')} (no respondieron en el plazo).` : null },
+      data: { version: acta.version, silent, note: silent.length ? `Aprobada por silencio de: ${silent.join(', ')} (no respondieron en el plazo).` : null },
       effects: [],
     }],
     notices: [{ kind: 'acta_aprobada', recipients: s.invited, title: `${label}: acta aprobada${silent.length ? ` (por silencio de ${silent.join(', ')})` : ''}.` }],
   };
+}
+
+/** The approved acta signed: its SHA-256 goes into the trail. */
+export function signed(s: SessionState, sha256: string, signer: string): Applied {
+  s.acta!.sha256 = sha256;
+  return { events: [{ action: 'acta_firmada', data: { sha256, signer }, effects: [] }], notices: [] };
 }
 
 export interface SessionTimer { key: string; at: string; kind: 'recordatorio' | 'plazo_acta' }
@@ -540,7 +545,7 @@ export function fire(s: SessionState, t: SessionTimer, now: Date): Applied {
     return { events: [], notices: unconfirmed.length ? [{ kind: 'confirmacion_pendiente', recipients: unconfirmed, title: `${label}: confirme su asistencia y su representante.` }] : [] };
   }
   // The deadline: without observations the acta is approved, silence counted as approval.
-  if (s.acta!.observations === 0) return approveActa(s, now.toISOString(), label, null);
+  if (s.acta!.observations === 0) return approveActa(s, label);
   const silent = s.acta!.attending.filter((i) => !s.acta!.answers[i]);
   for (const i of silent) s.acta!.answers[i] = 'silencio';
   return {

@@ -36,6 +36,8 @@ const Env = Type.Object({
   MESA_SESSION_QUORUM: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.5, description: 'Quórum de una sesión en primera convocatoria: más de esta fracción de los miembros activos (por defecto 0.5: más de la mitad).' }),
   MESA_SESSION_SECOND_CALL_QUORUM: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.3333, description: 'Quórum en segunda convocatoria: más de esta fracción de los miembros activos (por defecto un tercio).' }),
   MESA_SESSION_SECOND_CALL_WAIT: Type.String({ minLength: 2, default: 'PT30M', description: 'Espera entre la primera y la segunda convocatoria (duración ISO 8601).' }),
+  MESA_ACTA_P12: Type.Optional(Type.String({ minLength: 1, description: 'Archivo PKCS#12 (.p12) con la clave y el certificado con que el worker firma las actas aprobadas (PAdES). El modo embebido genera uno de prueba en la carpeta de datos.' })),
+  MESA_ACTA_P12_PASSWORD: Type.Optional(Type.String({ description: 'Contraseña de MESA_ACTA_P12.' })),
   MESA_USER_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'Contraseña que «npm run user» da al usuario que crea; sin ella genera una y la muestra una vez.' })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
@@ -72,6 +74,8 @@ export interface Config {
    */
   audit: { key: string | undefined; checkpointDir: string | undefined };
   sessions: SessionSettings;
+  /** MESA_ACTA_P12 and its passphrase: who signs approved actas (runtime/acta-key.ts). */
+  acta: { p12: string | undefined; password: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -136,6 +140,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     publicUrl,
     trustProxy: v.MESA_TRUST_PROXY === 'true' ? true : list(v.MESA_TRUST_PROXY).length ? list(v.MESA_TRUST_PROXY) : false,
     webhookAllow: list(v.MESA_WEBHOOK_ALLOW),
+    acta: Object.freeze({ p12: v.MESA_ACTA_P12, password: v.MESA_ACTA_P12_PASSWORD }),
     sessions: Object.freeze({
       notice: v.MESA_SESSION_NOTICE ?? null,
       rules: { ...sessionDefaults, quorum: v.MESA_SESSION_QUORUM, secondCallQuorum: v.MESA_SESSION_SECOND_CALL_QUORUM, secondCallWait: v.MESA_SESSION_SECOND_CALL_WAIT },

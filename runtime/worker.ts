@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type NotificationChannels } from '../activities';
 import { folderMailer, smtpMailer } from '../activities/channels';
+import type { ActaSigner } from '../activities/acta-signer';
 import type { Db } from '../db/client';
 import type { Config } from './config';
 import { actorPublicKeyGlobal } from '../workflows/interceptors';
@@ -24,6 +25,8 @@ export interface WorkerDeps {
   workflowBundle?: { codePath: string };
   /** Hex Ed25519 key with which the workflows check who acts (runtime/actor-key.ts). */
   actorPublicKey: string;
+  /** Who signs approved actas (runtime/acta-key.ts); none leaves them approved and unsigned. */
+  actaSigner?: ActaSigner | null;
 }
 
 export async function createWorker(d: WorkerDeps): Promise<Worker> {
@@ -33,7 +36,7 @@ export async function createWorker(d: WorkerDeps): Promise<Worker> {
     connection: d.connection,
     namespace: d.namespace,
     taskQueue: d.taskQueue,
-    activities: createActivities({ db: d.db, channels: d.channels, audit: d.audit }),
+    activities: createActivities({ db: d.db, channels: d.channels, audit: d.audit, actaSigner: d.actaSigner ?? null }),
     ...(d.maxCachedWorkflows ? { maxCachedWorkflows: d.maxCachedWorkflows } : {}),
     workflowBundle: { code: withActorPublicKey(code, d.actorPublicKey) },
   });

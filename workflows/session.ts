@@ -4,7 +4,7 @@
 // workflow waits on the reminders before the start and on the acta's observation deadline, tells
 // a proposal's workflow when the session decided it, and continues as new when history grows.
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities';
@@ -12,7 +12,7 @@ import type { AuditHead } from '../db/audit';
 import { inLimaTime } from '../domain/durations';
 import type { Notification } from '../domain/events';
 import {
-  apply, convene, decideItem, effectRows, fire, itemRow, nextTimer, Refusal, snapshotOf, validate, type Applied, type SessionAction,
+  apply, convene, decideItem, effectRows, fire, itemRow, nextTimer, Refusal, signed, snapshotOf, validate, type Applied, type SessionAction,
   type SessionNotice,
 } from '../processes/session';
 import { proposalWorkflowId, refusals, type Actor, type Recorded } from './messages';
@@ -179,6 +179,14 @@ export async function sessionWorkflow(input: SessionInput): Promise<void> {
     }
   }
   await condition(allHandlersFinished);
+  if (s.status === 'acta_aprobada' && !s.acta?.sha256) {
+    const signature = await activities.signActa({ sessionId: s.id, at: now().toISOString() }).catch((e: unknown) => {
+      // Approved but not signed (no signer on this worker): the acta stands; the PDF waits.
+      log.error('El acta aprobada no pudo firmarse', { sessionId: s.id, error: String(e) });
+      return null;
+    });
+    if (signature) await record(null, signed(s, signature.sha256, signature.signer));
+  }
   while (outbox.length > 0) {
     await activities.notify(outbox[0]!);
     outbox.shift();

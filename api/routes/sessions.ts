@@ -8,7 +8,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { getContacts } from '../../db/contacts';
 import { getProposalRow } from '../../db/proposals';
 import { proposalParticipants } from '../../db/registry';
-import { getSession, listSessions, proposalsOnOpenAgendas, verifiedSessionAuditOf } from '../../db/sessions';
+import { getSession, listSessions, proposalsOnOpenAgendas, signedActa, verifiedSessionAuditOf } from '../../db/sessions';
+import { sha256 } from '../../activities/acta-signer';
 import { getTaskRow } from '../../db/tasks';
 import { addDuration, inLimaTime, isDuration } from '../../domain/durations';
 import { earliestStart, noticeDefaults, sessionDefaults, type SessionKind } from '../../domain/session';
@@ -27,7 +28,7 @@ import { idempotent, idFromKey, updateIdFor } from '../idempotency';
 import { readerOf } from '../reader';
 import { AuditBody, EmptyBody, errorResponses } from '../schemas';
 import {
-  AgendaItemView, CloseSessionBody, ConfirmationBody, CorrectionBody, ItemParams, ObservationBody, OpenBody, OrderBody, ReasonBody,
+  ActaUploadBody, ActaVerificationView, AgendaItemView, CloseSessionBody, ConfirmationBody, CorrectionBody, ItemParams, ObservationBody, OpenBody, OrderBody, ReasonBody,
   RescheduleBody, SessionConveneBody, SessionList, SessionListQuery, SessionParams, SessionPositionBody, SessionView, SummaryBody,
 } from '../session-schemas';
 import { actorOf, updateWorkflow } from '../workflow-updates';
@@ -305,6 +306,39 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     const { id } = request.params as { id: string };
     return { statusCode: 200, body: await act(id, approveActaUpdate, { actor: actorOf(currentUser(request)) }, updateIdFor(request, key)) };
   }));
+
+  app.get('/sessions/:id/acta.pdf', {
+    schema: {
+      operationId: 'getSessionActaPdf', tags: ['sesiones'], summary: 'El acta aprobada, en PDF firmado (404 antes de su firma).', params: SessionParams,
+      response: { 200: { description: 'El PDF firmado (PAdES).', content: { 'application/pdf': { schema: Type.String({ format: 'binary' }) } } }, ...errorResponses(400, 401, 404, 503) },
+    },
+  }, async (request, reply) => {
+    await session(request.params.id);
+    const file = await signedActa(db, request.params.id);
+    if (!file) throw notFound('El acta de esta sesión aún no está aprobada y firmada.');
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="acta-${request.params.id}.pdf"`).send(file.pdf as unknown as string);
+  });
+
+  app.post('/sessions/:id/acta/verification', {
+    schema: {
+      operationId: 'verifySessionActa', tags: ['sesiones'], summary: 'Comprueba si un archivo es el acta firmada original de la sesión.',
+      params: SessionParams, body: ActaUploadBody, response: { 200: ActaVerificationView, ...errorResponses(400, 401, 404, 422, 503) },
+    },
+  }, async (request) => {
+    await session(request.params.id);
+    const file = await signedActa(db, request.params.id);
+    if (!file) throw notFound('El acta de esta sesión aún no está aprobada y firmada: no hay original con qué comparar.');
+    const upload = Buffer.from(request.body.pdf, 'base64');
+    if (upload.subarray(0, 5).toString('latin1') !== '%PDF-') {
+      throw new ApiError(422, 'not_a_pdf', 'El archivo enviado («pdf») no es un PDF: no empieza con «%PDF-».', { field: 'pdf', in: 'body' });
+    }
+    const digest = sha256(upload);
+    const matches = digest === file.sha256;
+    return {
+      matches, sha256: digest, original: { sha256: file.sha256, version: file.version, signer: file.signer, signedAt: file.signedAt.toISOString() },
+      message: matches ? 'El archivo es el acta firmada original: idéntico byte a byte.' : 'El archivo NO es el acta firmada original: su contenido difiere (SHA-256 distinto).',
+    };
+  });
 };
 
 

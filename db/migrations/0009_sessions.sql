@@ -1,3 +1,12 @@
+CREATE TABLE "session_acta_files" (
+	"session_id" text PRIMARY KEY NOT NULL,
+	"version" integer NOT NULL,
+	"pdf" "bytea" NOT NULL,
+	"sha256" text NOT NULL,
+	"signer" text NOT NULL,
+	"signed_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "session_actas" (
 	"session_id" text NOT NULL,
 	"version" integer NOT NULL,
@@ -107,6 +116,7 @@ CREATE TABLE "sessions" (
 ALTER TABLE "deliveries" ADD COLUMN "session_id" text;--> statement-breakpoint
 ALTER TABLE "deliveries" ADD COLUMN "calendar" text;--> statement-breakpoint
 ALTER TABLE "inbox_items" ADD COLUMN "session_id" text;--> statement-breakpoint
+ALTER TABLE "session_acta_files" ADD CONSTRAINT "session_acta_files_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "session_actas" ADD CONSTRAINT "session_actas_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "session_attendance" ADD CONSTRAINT "session_attendance_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "session_audit" ADD CONSTRAINT "session_audit_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
