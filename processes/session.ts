@@ -537,7 +537,7 @@ export function nextTimer(s: SessionState, convenedAt: string): SessionTimer | n
 }
 
 /** A timer that fired: what to record and whom to tell. */
-export function fire(s: SessionState, t: SessionTimer, now: Date): Applied {
+export function fire(s: SessionState, t: SessionTimer): Applied {
   s.fired.push(t.key);
   const label = `Sesión ${s.kind} del ${inLimaTime(s.startsAt)}`;
   if (t.kind === 'recordatorio') {

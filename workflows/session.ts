@@ -167,7 +167,7 @@ export async function sessionWorkflow(input: SessionInput): Promise<void> {
     await condition(() => outbox.length > 0 || seq !== version || finished(), timer ? Math.max(Date.parse(timer.at) - Date.now(), 1) : undefined);
     const due = nextTimer(s, setup.convenedAt);
     if (timer && due?.key === timer.key && Date.parse(timer.at) <= Date.now()) {
-      await serially(() => record(null, fire(s, timer, now())));
+      await serially(() => record(null, fire(s, timer)));
     }
     while (outbox.length > 0) {
       await activities.notify(outbox[0]!);
