@@ -15,7 +15,7 @@ import { recordProposalEvents, recordProposalLaunched, type ProposalLaunchedReco
 import { proposalParticipants } from '../db/registry';
 import { failureCode, isPermanentFailure } from '../db/errors';
 import { sha256, type ActaSigner } from './acta-signer';
-import { actaToSign, agreementTasks, keepSignedActa, signedActa as signedActaOf, recordSessionConvened, recordSessionEvent, type SessionConvenedRecord, type SessionEventRecord } from '../db/sessions';
+import { actaToSign, agreementTasks, keepSignedActa, sessionDecisionOf, signedActa as signedActaOf, recordSessionConvened, recordSessionEvent, type SessionConvenedRecord, type SessionEventRecord } from '../db/sessions';
 import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
 import type { Notification, ProposalEventRecord } from '../domain/events';
 import type { TaskEventRecord } from '../domain/tasks';
@@ -141,6 +141,10 @@ export function createActivities({ db, channels, audit, actaSigner = null }: Act
       });
       const stored = (await keepSignedActa(db, { sessionId, version: acta.version, pdf, sha256: sha256(pdf), signer: actaSigner.signerName, signedAt: signingTime }))!;
       return { sha256: stored.sha256, signer: stored.signer };
+    },
+    /** What a session decided on a proposal, as its record says: what the proposal's workflow acts on. */
+    async sessionDecision({ sessionId, n, proposalId }: { sessionId: string; n: number; proposalId: string }) {
+      return sessionDecisionOf(db, sessionId, n, proposalId);
     },
     /** The tasks each agreement adopted in the session created, for its acta. */
     async sessionAgreementTasks({ sessionId }: { sessionId: string }): Promise<Record<number, string[]>> {

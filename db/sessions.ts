@@ -205,3 +205,14 @@ export async function signedActa(db: Db, sessionId: string) {
   const [row] = await db.select().from(sessionActaFiles).where(eq(sessionActaFiles.sessionId, sessionId));
   return row ? { ...row, pdf: Buffer.from(row.pdf) } : null;
 }
+
+/**
+ * What a session decided on a proposal, from its record (not from the message that announced
+ * it): null unless that item of that session names that proposal and is closed with a decision.
+ */
+export async function sessionDecisionOf(db: Db, sessionId: string, n: number, proposalId: string) {
+  const [item] = await db.select().from(sessionItems)
+    .where(and(eq(sessionItems.sessionId, sessionId), eq(sessionItems.n, n), eq(sessionItems.proposalId, proposalId), eq(sessionItems.status, 'cerrado')));
+  if (!item?.counts || !item.outcome || item.outcome === 'tratado') return null;
+  return { outcome: item.outcome, counts: item.counts, absent: item.absent, number: item.number };
+}
