@@ -46,7 +46,7 @@ export interface SessionSettings { notice: string | null; rules: SessionRules }
 /** Minimum notice between convocation and start, by kind (MESA_SESSION_NOTICE overrides both). */
 export const noticeDefaults: Record<SessionKind, string> = { ordinaria: 'P7D', extraordinaria: 'P3D' };
 
-/** Members that make quorum: more than `fraction` of the active members (docs/domain.md#quorum). */
+/** Members that make quorum: more than `fraction` of the active members (docs/domain.md#asistencia-y-quorum). */
 export function quorumRequired(fraction: number, members: number): number {
   return Math.floor(fraction * members + 1e-9) + 1;
 }
