@@ -124,3 +124,11 @@ export const ActaVerificationView = Type.Object({
   original: Type.Object({ sha256: Type.String(), version: Type.Integer(), signer: Type.String(), signedAt: Instant }),
   message: Type.String(),
 }, { description: 'La comparación del archivo con el acta firmada.' });
+
+export const SessionsReportQuery = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100, description: 'Año (por defecto, el actual).' }) }, { additionalProperties: false });
+export const SessionsReportView = Type.Object({
+  year: Type.Integer(),
+  sessionsHeld: Type.Object({ ordinaria: Type.Integer(), extraordinaria: Type.Integer() }, { description: 'Sesiones celebradas (abiertas con quórum).' }),
+  attendance: Type.Array(Type.Object({ institution: Type.String(), convened: Type.Integer(), present: Type.Integer() }), { description: 'Por institución miembro: sesiones celebradas a las que fue convocada, y a cuántas asistió.' }),
+  agreements: Type.Object({ inSession: Type.Integer(), inWrittenRounds: Type.Integer() }, { description: 'Acuerdos del año adoptados en sesión y en rondas escritas.' }),
+}, { description: 'Sesiones del año en cifras.' });

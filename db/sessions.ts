@@ -10,7 +10,7 @@ import { compareSnapshot } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
 import {
-  proposals, sessionActaFiles, sessionActas, sessionAttendance, sessionConfirmations, sessionItems, sessionObservations, sessionPositions, sessions,
+  agreements, proposals, sessionActaFiles, sessionActas, sessionAttendance, sessionConfirmations, sessionItems, sessionObservations, sessionPositions, sessions,
 } from './schema';
 
 export interface SessionConvenedRecord {
@@ -215,4 +215,35 @@ export async function sessionDecisionOf(db: Db, sessionId: string, n: number, pr
     .where(and(eq(sessionItems.sessionId, sessionId), eq(sessionItems.n, n), eq(sessionItems.proposalId, proposalId), eq(sessionItems.status, 'cerrado')));
   if (!item?.counts || !item.outcome || item.outcome === 'tratado') return null;
   return { outcome: item.outcome, counts: item.counts, absent: item.absent, number: item.number };
+}
+
+/**
+ * The year's sessions in figures: sessions held (opened) by kind, attendance per member institution
+ * (sessions it was convened to that were held, and those it was present at), and agreements adopted
+ * in session against those adopted in written rounds.
+ */
+export async function sessionsReport(db: Db, year: number) {
+  const from = new Date(Date.UTC(year, 0, 1, 5));
+  const to = new Date(Date.UTC(year + 1, 0, 1, 5));
+  const held = await db.select({ id: sessions.id, kind: sessions.kind, members: sessions.members, present: sessions.present }).from(sessions)
+    .where(and(gte(sessions.startsAt, from), lt(sessions.startsAt, to), inArray(sessions.status, ['en_curso', 'cerrada', 'acta_aprobada'])));
+  const attendance = new Map<string, { convened: number; present: number }>();
+  for (const s of held) {
+    for (const m of s.members) {
+      const a = attendance.get(m) ?? { convened: 0, present: 0 };
+      a.convened += 1;
+      if (s.present.includes(m)) a.present += 1;
+      attendance.set(m, a);
+    }
+  }
+  const [agreed] = await db.select({
+    total: sql<number>`count(*)::int`,
+    inSession: sql<number>`count(*) filter (where exists (select 1 from ${sessionItems} where ${sessionItems.proposalId} = ${agreements.proposalId} and ${sessionItems.outcome} = 'adoptada'))::int`,
+  }).from(agreements).where(eq(agreements.year, year));
+  return {
+    year,
+    sessionsHeld: { ordinaria: held.filter((s) => s.kind === 'ordinaria').length, extraordinaria: held.filter((s) => s.kind === 'extraordinaria').length },
+    attendance: [...attendance.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([institution, a]) => ({ institution, ...a })),
+    agreements: { inSession: Number(agreed?.inSession ?? 0), inWrittenRounds: Number(agreed?.total ?? 0) - Number(agreed?.inSession ?? 0) },
+  };
 }

@@ -8,7 +8,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { getContacts } from '../../db/contacts';
 import { getProposalRow } from '../../db/proposals';
 import { proposalParticipants } from '../../db/registry';
-import { getSession, listSessions, proposalsOnOpenAgendas, signedActa, verifiedSessionAuditOf } from '../../db/sessions';
+import { getSession, listSessions, proposalsOnOpenAgendas, sessionsReport, signedActa, verifiedSessionAuditOf } from '../../db/sessions';
 import { sha256 } from '../../activities/acta-signer';
 import { getTaskRow } from '../../db/tasks';
 import { addDuration, inLimaTime, isDuration } from '../../domain/durations';
@@ -29,7 +29,7 @@ import { readerOf } from '../reader';
 import { AuditBody, EmptyBody, errorResponses } from '../schemas';
 import {
   ActaUploadBody, ActaVerificationView, AgendaItemView, CloseSessionBody, ConfirmationBody, CorrectionBody, ItemParams, ObservationBody, OpenBody, OrderBody, ReasonBody,
-  RescheduleBody, SessionConveneBody, SessionList, SessionListQuery, SessionParams, SessionPositionBody, SessionView, SummaryBody,
+  RescheduleBody, SessionsReportQuery, SessionsReportView, SessionConveneBody, SessionList, SessionListQuery, SessionParams, SessionPositionBody, SessionView, SummaryBody,
 } from '../session-schemas';
 import { actorOf, updateWorkflow } from '../workflow-updates';
 import Type, { type Static } from 'typebox';
@@ -152,6 +152,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
       querystring: SessionListQuery, response: { 200: SessionList, ...errorResponses(400, 401, 503) },
     },
   }, async (request) => ({ items: await listSessions(db, request.query) }));
+
+  app.get('/reports/sessions', {
+    schema: {
+      operationId: 'getSessionsReport', tags: ['informes'], summary: 'Sesiones celebradas, asistencia por institución y acuerdos en sesión frente a rondas escritas, por año.',
+      querystring: Type.Partial(SessionsReportQuery), response: { 200: SessionsReportView, ...errorResponses(400, 401, 503) },
+    },
+  }, async (request) => sessionsReport(db, request.query.year ?? new Date().getUTCFullYear()));
 
   app.get('/sessions/:id', {
     schema: {
