@@ -196,6 +196,75 @@ describe('bad input', () => {
 });
 
 describe('decisions in session', () => {
+  it('a session with quorum adopts two proposals exactly as a written round would, and defers a third', async () => {
+    const actions = [{ title: 'Módulo de atención', responsible: ['MIGRACIONES'], dueIn: 'P90D', deliverable: 'Módulo operativo' }];
+    const consensus = await inRound('Protocolo de retornantes en aeropuertos', { actions });
+    const majority = await inRound('Guía de trámites para extranjeros', { decisionRule: 'mayoria_simple', actions: [...actions, { ...actions[0], title: 'Guía publicada', responsible: ['RREE'] }] });
+    const later = await inRound('Registro de organizaciones de migrantes');
+    const s = await conveneSoon({ agenda: [
+      { kind: 'propuesta', proposalId: consensus }, { kind: 'propuesta', proposalId: majority }, { kind: 'propuesta', proposalId: later },
+      { kind: 'otro', title: 'Varios' },
+    ] });
+    await waitUntil(s.startsAt);
+    const present = memberCodes.slice(0, 14);
+    const absent = memberCodes.slice(14);
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present })).body.quorum).toEqual({ required: 12, present: 14, met: true, call: 1 });
+
+    const positions = async (n: number, objecting: string[]) => {
+      const answers = await Promise.all(present.map((code) => mesa.call(code, 'POST', `/api/v1/sessions/${s.id}/items/${n}/positions`,
+        objecting.includes(code) ? { position: 'objeta', comment: 'El presupuesto no alcanza.' } : { position: 'aprueba' })));
+      for (const a of answers) expect(a.status).toBe(200);
+    };
+    await positions(1, []);
+    const first = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/1/close`, { summary: 'Se revisó el protocolo; consenso.' });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ n: 1, status: 'cerrado', outcome: 'adoptada', number: expect.stringMatching(/^ACUERDO-\d{4}-\d{3}$/), absent });
+    expect(first.body.counts).toMatchObject({ members: 14, answered: 14, aprueba: 14, objeta: 0, tacit: 0 });
+
+    await positions(2, present.slice(0, 4));
+    const second = (await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/2/close`, { summary: 'Cuatro objeciones por presupuesto.' })).body;
+    expect(second).toMatchObject({ outcome: 'adoptada', counts: { members: 14, aprueba: 10, objeta: 4 } });
+    expect(second.number).not.toBe(first.body.number);
+
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/3/defer`, { reason: 'Falta la opinión de la comisión con la sociedad civil.' })).body)
+      .toMatchObject({ n: 3, status: 'diferido', outcome: null });
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/4/close`, { summary: 'Sin otros asuntos.' })).status).toBe(200);
+
+    // The proposals' own workflows adopt them: number, tasks, notices and their own trail.
+    for (const [id, item, tasks] of [[consensus, first.body, 1], [majority, second, 2]] as const) {
+      const adopted = await eventually(async () => {
+        const p = (await mesa.call('MINSA', 'GET', `/api/v1/proposals/${id}`)).body;
+        return p.status === 'adoptada' && p.tasks.length === tasks ? p : undefined;
+      });
+      expect(adopted).toMatchObject({ number: item.number, stage: 'cerrada', decision: { outcome: 'adoptada', counts: { members: 14 }, session: { id: s.id, n: item.n } } });
+      const taskPage = await eventually(async () => {
+        const page = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks?proposal=${id}`)).body;
+        return page.items.length === tasks ? page : undefined;
+      });
+      expect(taskPage.items.every((t: { agreementNumber: string }) => t.agreementNumber === item.number)).toBe(true);
+      const trail = (await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}/audit`)).body;
+      expect(trail.verified).toBe(true);
+      expect(trail.events.at(-1)).toMatchObject({ action: 'adoptada', data: { number: item.number } });
+      const inbox = (await mesa.call('MIGRACIONES', 'GET', '/api/v1/inbox')).body.items as Array<{ kind: string; proposalId?: string }>;
+      expect(inbox.some((i) => i.kind === 'decision' && i.proposalId === id)).toBe(true);
+    }
+    const deferred = (await mesa.call('MINSA', 'GET', `/api/v1/proposals/${later}`)).body;
+    expect(deferred).toMatchObject({ status: 'en_curso', stage: 'conformidad' });
+
+    const closed = (await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/close`, { observationDeadline: { days: 5 } })).body;
+    expect(closed.status).toBe('cerrada');
+    expect(closed.acta.text).toContain(`Acuerdo: ${first.body.number}.`);
+    expect(closed.acta.text).toContain('Tareas creadas:');
+    expect(closed.acta.text).toContain('Diferido a la próxima sesión: Falta la opinión de la comisión con la sociedad civil.');
+    expect(closed.acta.text).toContain(`Ausentes: ${absent.join(', ')}.`);
+
+    const report = (await mesa.call('SECRETARIA', 'GET', `/api/v1/reports/sessions?year=${new Date(s.startsAt).getUTCFullYear()}`)).body;
+    expect(report.agreements.inSession).toBeGreaterThanOrEqual(2);
+    expect(report.attendance.find((a: { institution: string }) => a.institution === absent[0])).toMatchObject({ present: expect.any(Number) });
+    const held = report.attendance.find((a: { institution: string }) => a.institution === present[0]);
+    expect(held.present).toBeGreaterThanOrEqual(1);
+  });
+
   it('lets a present member change its position while the item is open, and the secretariat record one on behalf of another', async () => {
     const proposalId = await inRound('Ventanilla única para retornantes');
     const s = await conveneSoon({ agenda: [{ kind: 'propuesta', proposalId }] });
