@@ -32,4 +32,20 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The process models are pure: no Temporal either (time and refusals are plain values).
+    files: ['processes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((name) => ({
+          name, message: 'Los modelos de proceso son puros: nada de módulos de Node.',
+        })),
+        patterns: [
+          { group: ['@temporalio/*'], message: 'Los modelos de proceso no conocen Temporal: el workflow los conecta.' },
+          { group: ['drizzle-orm', 'drizzle-orm/*', 'postgres', '@electric-sql/*', 'fastify', '@fastify/*'], message: 'Sin base de datos ni HTTP en los modelos de proceso.' },
+          { group: ['**/db', '**/db/*', '**/api', '**/api/*', '**/engine/*', '**/runtime/*', '**/activities', '**/activities/*', '**/workflows', '**/workflows/*'], message: 'Los modelos de proceso no dependen de capas superiores.', allowTypeImports: true },
+        ],
+      }],
+    },
+  },
 );
