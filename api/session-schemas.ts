@@ -86,7 +86,12 @@ export const AgendaItemView = Type.Object({
   absent: Type.Array(Type.String(), { description: 'Miembros ausentes: constan como ausentes, nunca como conformidad tácita.' }),
   positions: Type.Array(CastView, { description: 'La posición vigente de cada miembro presente.' }),
   history: Type.Array(CastView, { description: 'Todas las posiciones, cambios incluidos.' }),
-}, Open);
+}, { ...Open, description: 'Un punto de la agenda, con su resultado cuando se cerró.' });
+
+export const SessionPositionView = Type.Object({
+  n: Type.Integer(), institution: Type.String(), position: Enum(positions), comment: Nullable(Type.String()),
+  onBehalf: Type.Boolean({ description: 'Registrada por la Secretaría Técnica en su nombre.' }), at: Instant,
+}, { description: 'La posición registrada, vigente hasta que la institución la cambie o se cierre el punto.' });
 
 export const SessionView = Type.Object({
   id: Type.String(), kind: Enum(sessionKinds), status: Enum(sessionStatuses), startsAt: Instant, place: Nullable(Type.String()), videoUrl: Nullable(Type.String()),
@@ -132,3 +137,8 @@ export const SessionsReportView = Type.Object({
   attendance: Type.Array(Type.Object({ institution: Type.String(), convened: Type.Integer(), present: Type.Integer() }), { description: 'Por institución miembro: sesiones celebradas a las que fue convocada, y a cuántas asistió.' }),
   agreements: Type.Object({ inSession: Type.Integer(), inWrittenRounds: Type.Integer() }, { description: 'Acuerdos del año adoptados en sesión y en rondas escritas.' }),
 }, { description: 'Sesiones del año en cifras.' });
+
+export const SignedActaView = Type.Object({
+  sha256: Type.String(), version: Type.Integer(), signer: Type.String(), signedAt: Instant,
+  pdf: Type.String({ description: 'El PDF firmado, en base64.' }),
+}, { description: 'El acta firmada (con Accept: application/json); sin él, el PDF mismo (application/pdf).' });

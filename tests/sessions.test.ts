@@ -192,6 +192,7 @@ describe('bad input', () => {
     expect(early.status).toBe(422);
     expect(early.body.error.message).toMatch(/aún no responden: /);
     expect((await get(s.id)).acta.status).toBe('en_observacion');
+    expect((await mesa.call('MINSA', 'GET', `/api/v1/sessions/${s.id}/acta.pdf`)).status).toBe(404);
   });
 });
 
@@ -341,6 +342,8 @@ describe('the acta', () => {
     const pdf = await mesa.app.inject({ method: 'GET', url: `/api/v1/sessions/${s.id}/acta.pdf`, headers: { authorization: `Bearer ${token}` } });
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
+    const described = await mesa.call('MTPE', 'GET', `/api/v1/sessions/${s.id}/acta.pdf`, undefined, { accept: 'application/json' });
+    expect(described.body).toMatchObject({ sha256: approved.acta.sha256, version: 1, pdf: pdf.rawPayload.toString('base64') });
     const dir = await mkdtemp(join(tmpdir(), 'acta-'));
     try {
       const original = join(dir, 'acta.pdf');

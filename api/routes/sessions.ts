@@ -28,8 +28,8 @@ import { idempotent, idFromKey, updateIdFor } from '../idempotency';
 import { readerOf } from '../reader';
 import { AuditBody, EmptyBody, errorResponses } from '../schemas';
 import {
-  ActaUploadBody, ActaVerificationView, AgendaItemView, CloseSessionBody, ConfirmationBody, CorrectionBody, ItemParams, ObservationBody, OpenBody, OrderBody, ReasonBody,
-  RescheduleBody, SessionsReportQuery, SessionsReportView, SessionConveneBody, SessionList, SessionListQuery, SessionParams, SessionPositionBody, SessionView, SummaryBody,
+  ActaUploadBody, ActaVerificationView, SignedActaView, AgendaItemView, CloseSessionBody, ConfirmationBody, CorrectionBody, ItemParams, ObservationBody, OpenBody, OrderBody, ReasonBody,
+  RescheduleBody, SessionPositionView, SessionsReportQuery, SessionsReportView, SessionConveneBody, SessionList, SessionListQuery, SessionParams, SessionPositionBody, SessionView, SummaryBody,
 } from '../session-schemas';
 import { actorOf, updateWorkflow } from '../workflow-updates';
 import Type, { type Static } from 'typebox';
@@ -210,10 +210,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     return { statusCode: 200, body: await act(id, openSessionUpdate, { actor: actorOf(currentUser(request)), present }, updateIdFor(request, key)) };
   }));
 
-  const PositionView = Type.Object({ n: Type.Integer(), institution: Type.String(), position: Type.String(), comment: Type.Union([Type.String(), Type.Null()]), onBehalf: Type.Boolean(), at: Type.String() });
   app.post('/sessions/:id/items/:n/positions', post('', {
     operationId: 'takeSessionPosition', summary: 'Posición de un miembro presente sobre el punto en debate; la Secretaría Técnica puede registrarla en su nombre con «institution».',
-    role: ['miembro', 'secretaria'], body: SessionPositionBody, params: ItemParams, response: PositionView,
+    role: ['miembro', 'secretaria'], body: SessionPositionBody, params: ItemParams, response: SessionPositionView,
   }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const user = currentUser(request);
     const { id, n } = request.params as { id: string; n: number };
@@ -316,13 +315,20 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
 
   app.get('/sessions/:id/acta.pdf', {
     schema: {
-      operationId: 'getSessionActaPdf', tags: ['sesiones'], summary: 'El acta aprobada, en PDF firmado (404 antes de su firma).', params: SessionParams,
-      response: { 200: { description: 'El PDF firmado (PAdES).', content: { 'application/pdf': { schema: Type.String({ format: 'binary' }) } } }, ...errorResponses(400, 401, 404, 503) },
+      operationId: 'getSessionActaPdf', tags: ['sesiones'], summary: 'El acta aprobada, en PDF firmado (PAdES); en JSON con Accept: application/json. 404 antes de su firma.',
+      params: SessionParams,
+      response: {
+        200: { description: 'El PDF firmado (PAdES), o su descripción en JSON.', content: { 'application/pdf': { schema: Type.String({ format: 'binary' }) }, 'application/json': { schema: SignedActaView } } },
+        ...errorResponses(400, 401, 404, 503),
+      },
     },
   }, async (request, reply) => {
     await session(request.params.id);
     const file = await signedActa(db, request.params.id);
     if (!file) throw notFound('El acta de esta sesión aún no está aprobada y firmada.');
+    if (request.headers.accept === 'application/json') {
+      return { sha256: file.sha256, version: file.version, signer: file.signer, signedAt: file.signedAt.toISOString(), pdf: file.pdf.toString('base64') };
+    }
     return reply.type('application/pdf').header('content-disposition', `inline; filename="acta-${request.params.id}.pdf"`).send(file.pdf as unknown as string);
   });
 
