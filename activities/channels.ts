@@ -17,6 +17,8 @@ export interface OutgoingMail {
   html: string;
   /** The RFC 5322 Message-ID, the same on every attempt, so a receiver can tell a repeat. */
   messageId: string;
+  /** An iCalendar invitation (a session's convocation) sent as the message's calendar part. */
+  calendar?: string | null;
 }
 
 export interface Mailer {
@@ -36,6 +38,13 @@ export class ChannelError extends Error {
   }
 }
 
+/** The message as nodemailer takes it: an invitation becomes its text/calendar part (with its METHOD). */
+function withCalendar({ calendar, ...mail }: OutgoingMail) {
+  if (!calendar) return mail;
+  const method = /^METHOD:(\w+)/m.exec(calendar)?.[1] ?? 'REQUEST';
+  return { ...mail, icalEvent: { method, filename: 'invitacion.ics', content: calendar } };
+}
+
 /** Mail through an SMTP server (SMTP_URL, e.g. smtp://user:pass@host:587). */
 export function smtpMailer(url: string, from: string): Mailer {
   // A pool of open connections: a round's messages share them instead of a handshake each.
@@ -43,7 +52,7 @@ export function smtpMailer(url: string, from: string): Mailer {
   return {
     async send(mail) {
       try {
-        const info = await transport.sendMail({ ...mail, from });
+        const info = await transport.sendMail({ ...withCalendar(mail), from });
         return info.response;
       } catch (e) {
         const err = e as { message: string; responseCode?: number };
@@ -81,7 +90,7 @@ export function folderMailer(dir: string, from: string): Mailer {
   };
   return {
     async send(mail) {
-      const info = await transport.sendMail({ ...mail, from });
+      const info = await transport.sendMail({ ...withCalendar(mail), from });
       await mkdir(dir, { recursive: true });
       const path = join(dir, fileOf(mail, new Date()));
       // Written whole under a temporary name, then renamed: a reader never sees half a message.

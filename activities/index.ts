@@ -14,6 +14,8 @@ import { webhookOf } from '../db/contacts';
 import { recordProposalEvents, recordProposalLaunched, type ProposalLaunchedRecord } from '../db/proposals';
 import { proposalParticipants } from '../db/registry';
 import { failureCode, isPermanentFailure } from '../db/errors';
+import { sha256, type ActaSigner } from './acta-signer';
+import { actaToSign, agreementTasks, keepSignedActa, sessionDecisionOf, signedActa as signedActaOf, recordSessionConvened, recordSessionEvent, type SessionConvenedRecord, type SessionEventRecord } from '../db/sessions';
 import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
 import type { Notification, ProposalEventRecord } from '../domain/events';
 import type { TaskEventRecord } from '../domain/tasks';
@@ -35,6 +37,8 @@ export interface NotificationChannels {
 
 export interface ActivityDeps {
   db: Db;
+  /** Who signs approved actas (activities/acta-signer.ts); without one they stay approved and unsigned. */
+  actaSigner?: ActaSigner | null;
   channels: NotificationChannels;
   /** MESA_AUDIT_KEY, which seals the audit trails, and where signed checkpoints of their heads go. */
   audit: { key: AuditKey; checkpointDir: string | null };
@@ -54,7 +58,7 @@ async function once<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createActivities({ db, channels, audit }: ActivityDeps) {
+export function createActivities({ db, channels, audit, actaSigner = null }: ActivityDeps) {
   const { mailer, publicUrl } = channels;
   const plan = { publicUrl, email: mailer !== null };
   const webhookAllow = new WebhookAllowList(channels.webhookAllow);
@@ -117,6 +121,38 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
       const { rejected, ...written } = await once(() => recordTaskEvent(db, audit.key, event, plan));
       return delivered({ ...written, rejected: rejected ? [rejected] : [] });
     },
+    async recordSessionConvened(record: SessionConvenedRecord): Promise<Recording> {
+      return delivered({ ...await once(() => recordSessionConvened(db, audit.key, record, plan)), rejected: [] });
+    },
+    async recordSessionEvent(event: SessionEventRecord): Promise<Recording> {
+      return delivered({ ...await once(() => recordSessionEvent(db, audit.key, event, plan)), rejected: [] });
+    },
+    /**
+     * Signs the approved acta once and keeps the signed PDF; a retry finds it kept and answers
+     * with its SHA-256, which the session's audit trail then records.
+     */
+    async signActa({ sessionId, at }: { sessionId: string; at: string }): Promise<{ sha256: string; signer: string }> {
+      const kept = await signedActaOf(db, sessionId);
+      if (kept) return { sha256: kept.sha256, signer: kept.signer };
+      if (!actaSigner) throw ApplicationFailure.nonRetryable('Este worker no tiene con qué firmar actas (MESA_ACTA_P12).', 'SinFirmaDeActas');
+      const acta = await actaToSign(db, sessionId);
+      if (!acta) throw ApplicationFailure.nonRetryable(`La sesión ${sessionId} no tiene acta.`, 'SinActa');
+      const signingTime = new Date(at);
+      const pdf = await actaSigner.sign({
+        text: acta.text, title: `Acta de la sesión ${acta.session.kind} de la MTIGM`, reason: `Acta aprobada (versión ${acta.version})`,
+        location: acta.session.place ?? 'Lima, Perú', signingTime,
+      });
+      const stored = (await keepSignedActa(db, { sessionId, version: acta.version, pdf, sha256: sha256(pdf), signer: actaSigner.signerName, signedAt: signingTime }))!;
+      return { sha256: stored.sha256, signer: stored.signer };
+    },
+    /** What a session decided on a proposal, as its record says: what the proposal's workflow acts on. */
+    async sessionDecision({ sessionId, n, proposalId }: { sessionId: string; n: number; proposalId: string }) {
+      return sessionDecisionOf(db, sessionId, n, proposalId);
+    },
+    /** The tasks each agreement adopted in the session created, for its acta. */
+    async sessionAgreementTasks({ sessionId }: { sessionId: string }): Promise<Record<number, string[]>> {
+      return agreementTasks(db, sessionId);
+    },
     /**
      * A signed checkpoint of every trail's head, appended to the checkpoint folder (outside the
      * database); nothing when no head moved since the last one. Run by the schedule
@@ -175,7 +211,7 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
       const send = async (d: DeliveryRow): Promise<string> => {
         if (d.channel === 'webhook') return sendWebhook(d.recipient, d.text, d.messageId, d.kind);
         if (!mailer) throw new ChannelError('El correo no está configurado (SMTP_URL).', true);
-        return mailer.send({ to: d.recipient, subject: d.subject, text: d.text, html: d.html ?? '', messageId: d.messageId });
+        return mailer.send({ to: d.recipient, subject: d.subject, text: d.text, html: d.html ?? '', messageId: d.messageId, calendar: d.calendar });
       };
       const outcomes = await Promise.allSettled(todo.map(async (d) => {
         const response = await send(d);

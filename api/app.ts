@@ -21,6 +21,7 @@ import { calendarRoutes } from './routes/calendar';
 import { reportRoutes } from './routes/reports';
 import { notificationRoutes } from './routes/notifications';
 import { taskRoutes } from './routes/tasks';
+import { sessionRoutes } from './routes/sessions';
 import { registryRoutes } from './routes/registry';
 import { systemRoutes } from './routes/system';
 import { webRoutes } from './web/routes';
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(proposalActionRoutes, { deps });
     await scope.register(inboxRoutes, { deps });
     await scope.register(taskRoutes, { deps });
+    await scope.register(sessionRoutes, { deps });
     await scope.register(reportRoutes, { deps });
     await scope.register(notificationRoutes, { deps });
     await scope.register(recoveryRoutes, { deps });

@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { ThrottleLimits } from './login-throttle';
+import type { SessionSettings } from '../domain/session';
 
 export interface AppDeps {
   db: Db;
@@ -21,4 +22,6 @@ export interface AppDeps {
   webhookAllow?: string[];
   /** Login throttling; the defaults of api/login-throttle.ts when absent. */
   loginLimits?: ThrottleLimits;
+  /** MESA_SESSION_*: the minimum notice of a convocation and the quorum rules; the defaults of domain/session.ts when absent. */
+  sessions?: SessionSettings;
 }

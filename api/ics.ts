@@ -1,32 +1,10 @@
 // iCalendar (RFC 5545) text for an institution's deadlines.
 import type { Deadline } from '../db/calendar';
+import { icsEscape, icsFold, icsStamp } from '../domain/ics-text';
 
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-/**
- * TEXT values (RFC 5545, 3.3.11): backslash, semicolon and comma escaped; every line break (CRLF,
- * LF or a bare CR, which clients also read as the end of a line) becomes backslash-n; other control
- * characters, which TEXT does not allow, are dropped. A title can then never start a property of
- * its own (`ATTENDEE:` and the like).
- */
-const escape = (text: string) => text
-  .replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,')
-  .replace(/\r\n|\r|\n/g, '\\n')
-  .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
-
-/** Lines longer than 75 octets are folded, never inside a UTF-8 character. */
-function fold(line: string): string {
-  const out: string[] = [];
-  let current = '';
-  for (const ch of line) {
-    if (Buffer.byteLength(current + ch) > (out.length ? 74 : 75)) {
-      out.push(current);
-      current = '';
-    }
-    current += ch;
-  }
-  out.push(current);
-  return out.join('\r\n ');
-}
+const stamp = icsStamp;
+const escape = icsEscape;
+const fold = icsFold;
 
 export function toIcs(name: string, baseUrl: string, deadlines: Deadline[], now = new Date()): string {
   const lines = [

@@ -430,6 +430,7 @@ export const documentTags = [
   { name: 'registro', description: 'Instituciones, grupos de trabajo y comisiones.' },
   { name: 'propuestas', description: 'Proceso 1: propuestas, aportes, versiones y conformidad.' },
   { name: 'tareas', description: 'Proceso 2: tareas de los acuerdos.' },
+  { name: 'sesiones', description: 'Sesiones plenarias: convocatoria, asistencia y quórum, decisiones en sesión y actas.' },
   { name: 'bandeja', description: 'Lo que espera a cada institución y su calendario.' },
   { name: 'informes', description: 'Avance de la PNM y cumplimiento por institución.' },
   { name: 'notificaciones', description: 'Contactos, preferencias y entregas de avisos.' },

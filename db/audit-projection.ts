@@ -95,6 +95,13 @@ function compareState(table: string, noun: string, row: { stateSeq: number } & F
   }
 }
 
+/** A subject's published state against the snapshot its trail last recorded (sessions use it alone). */
+export function compareSnapshot(table: string, noun: string, row: { stateSeq: number } & Fields, entries: StoredEntry[]): AuditProblem[] {
+  const problems: AuditProblem[] = [];
+  compareState(table, noun, row, entries, problems);
+  return problems;
+}
+
 const keyedEntries = (entries: StoredEntry[]) => entries.filter((e) => e.scheme === 2 && e.projection);
 /** Only a trail keyed from its first entry proves that the projection holds nothing more. */
 const keyedFromStart = (entries: StoredEntry[]) => entries.length > 0 && entries.every((e) => e.scheme === 2);

@@ -19,7 +19,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { and, asc, desc, eq, getTableName, sql } from 'drizzle-orm';
 import { canonicalJson } from '../domain/canonical-json';
 import type { Db } from './client';
-import { proposalAudit, proposals, taskAudit, tasks } from './schema';
+import { proposalAudit, proposals, sessionAudit, sessions, taskAudit, tasks } from './schema';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -28,17 +28,18 @@ export type AuditKey = string;
 
 /**
  * A trail: its table, the column that names the subject, and the subject's own table (locked while
- * entries are appended). Both audit tables have the same columns (db/schema.ts auditColumns).
+ * entries are appended). Every audit table has the same columns (db/schema.ts auditColumns).
  */
 export interface Trail {
-  kind: 'proposal' | 'task';
-  table: typeof proposalAudit | typeof taskAudit;
-  subject: typeof proposalAudit.proposalId | typeof taskAudit.taskId;
-  owner: typeof proposals | typeof tasks;
+  kind: 'proposal' | 'task' | 'session';
+  table: typeof proposalAudit | typeof taskAudit | typeof sessionAudit;
+  subject: typeof proposalAudit.proposalId | typeof taskAudit.taskId | typeof sessionAudit.sessionId;
+  owner: typeof proposals | typeof tasks | typeof sessions;
   noun: string;
 }
 export const proposalTrail: Trail = { kind: 'proposal', table: proposalAudit, subject: proposalAudit.proposalId, owner: proposals, noun: 'la propuesta' };
 export const taskTrail: Trail = { kind: 'task', table: taskAudit, subject: taskAudit.taskId, owner: tasks, noun: 'la tarea' };
+export const sessionTrail: Trail = { kind: 'session', table: sessionAudit, subject: sessionAudit.sessionId, owner: sessions, noun: 'la sesión' };
 
 /** The trail's table name, as problems name it. */
 export const trailTable = (trail: Trail) => getTableName(trail.table);

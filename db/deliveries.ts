@@ -3,7 +3,9 @@
 // what makes a message go out once: planned idempotently, marked before and after each send.
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
-import { kindTitle } from '../domain/catalogue';
+import { kindTitle, valueLabel } from '../domain/catalogue';
+import { secretariat } from '../domain/registry-codes';
+import { sessionInvitationIcs } from '../domain/session-ics';
 import type { Notification } from '../domain/events';
 import { escalationKinds, pageUrl, renderNotice, type DeliveryChannel, type DeliveryStatus, type DigestLine } from '../domain/notices';
 import { mayBeToldAbout, type ProposalPublicity } from '../domain/visibility';
@@ -11,7 +13,7 @@ import type { Db } from './client';
 import { awaitingEach, deliverToInbox, type Awaiting } from './inbox';
 import { after, page, type Cursor } from './paging';
 import { reachedConsultationSql } from './visibility';
-import { contacts, deliveries, inboxItems, institutions, proposals, tasks, users } from './schema';
+import { contacts, deliveries, inboxItems, institutions, proposals, sessionItems, sessions, tasks, users } from './schema';
 
 export interface PlanOptions {
   /** Where the pages live, for the links in each message. */
@@ -67,18 +69,22 @@ export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): P
     : proposal && proposal.stage !== 'cerrada' && proposalDeadlineKinds.has(n.kind) ? proposal.deadlines[proposal.stage] ?? null
     : null;
   const url = pageUrl(o.publicUrl, n);
+  const invitation = n.invitation && n.sessionId && o.email ? await invitationOf(db, n.sessionId, n.invitation, url) : null;
 
   const waiting = n.kind === 'resumen_semanal' ? await awaitingEach(db, insts.map((i) => i.code)) : null;
   const rows: NewDelivery[] = [];
   for (const inst of insts) {
     const lines = waiting ? digestLines(waiting.get(inst.code)!, o.publicUrl) : undefined;
     const notice = renderNotice({ kind: n.kind, title: n.title, institutionName: inst.name, url, dueAt, ...(lines ? { lines } : {}) });
-    const base = { key: n.key, institution: inst.code, kind: n.kind, proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, subject: notice.subject };
+    const base = { key: n.key, institution: inst.code, kind: n.kind, proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, sessionId: n.sessionId ?? null, subject: notice.subject };
     const c = cs.find((x) => x.institution === inst.code);
     if (o.email) {
       for (const address of immediateAddresses(n.kind, c, people.filter((p) => p.code === inst.code))) {
         const id = deliveryId(n.key, 'email', address);
-        rows.push({ ...base, id, channel: 'email', recipient: address, text: notice.text, html: notice.html, messageId: messageIdOf(id, 'email') });
+        rows.push({
+          ...base, id, channel: 'email', recipient: address, text: notice.text, html: notice.html, messageId: messageIdOf(id, 'email'),
+          calendar: invitation?.({ name: inst.name, email: address }) ?? null,
+        });
       }
     }
     if (c?.webhookUrl && c.webhookSecret) {
@@ -86,13 +92,34 @@ export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): P
       const body = JSON.stringify({
         // The code is for the receiving system; eventName says in words what kind of message it is.
         id: messageIdOf(id, 'webhook'), event: n.kind, eventName: kindTitle(n.kind), key: n.key, institution: inst.code, title: n.title,
-        proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, dueAt, url,
+        proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, sessionId: n.sessionId ?? null, dueAt, url,
       });
       rows.push({ ...base, id, channel: 'webhook', recipient: inst.code, text: body, html: null, messageId: messageIdOf(id, 'webhook') });
     }
   }
   if (rows.length) await db.insert(deliveries).values(rows).onConflictDoNothing();
   return rows.length;
+}
+
+/**
+ * The session's invitation for each attendee, as the session stands when the notice is planned:
+ * planned once with the notice, so a retried delivery sends the same SEQUENCE.
+ */
+async function invitationOf(db: Db, sessionId: string, method: 'REQUEST' | 'CANCEL', url: string) {
+  const [[session], [organizer], items] = await Promise.all([
+    db.select().from(sessions).where(eq(sessions.id, sessionId)),
+    db.select({ name: contacts.titularName, email: contacts.titularEmail }).from(contacts).where(eq(contacts.institution, secretariat)),
+    db.select({ n: sessionItems.n, title: sessionItems.title }).from(sessionItems).where(eq(sessionItems.sessionId, sessionId)).orderBy(asc(sessionItems.ord)),
+  ]);
+  if (!session) return null;
+  const kind = valueLabel(session.kind);
+  return (attendee: { name: string; email: string }) => sessionInvitationIcs({
+    sessionId, method, sequence: session.sequence, startsAt: session.startsAt, now: new Date(),
+    summary: `Mesa MTIGM: sesión ${kind.toLowerCase()}`,
+    description: ['Orden del día:', ...items.map((i) => `${i.n}. ${i.title}`), '', ...(session.videoUrl ? [`Enlace: ${session.videoUrl}`] : []), url].join('\n'),
+    location: session.place ?? session.videoUrl, url,
+    organizer: organizer ?? { name: 'Secretaría Técnica de la MTIGM', email: 'secretaria@mesa.mtigm' }, attendee,
+  });
 }
 
 function digestLines(w: Awaiting, publicUrl: string): DigestLine[] {

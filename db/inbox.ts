@@ -13,7 +13,7 @@ export async function deliverToInbox(db: Db, n: Notification, at: Date): Promise
   if (n.recipients.length === 0) return;
   await db.insert(inboxItems).values(n.recipients.map((institution) => ({
     id: `${n.key}:${institution}`, institution, at, kind: n.kind, title: n.title,
-    proposalId: n.proposalId ?? null, taskId: n.taskId ?? null,
+    proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, sessionId: n.sessionId ?? null,
   }))).onConflictDoNothing();
 }
 

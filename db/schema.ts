@@ -2,7 +2,7 @@
 // proposal. Workflows are the source of truth for a process; these tables are what reads use.
 import { relations, sql } from 'drizzle-orm';
 import {
-  type AnyPgColumn, type AnyPgTable, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  type AnyPgColumn, type AnyPgTable, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import {
   groupKinds, institutionKinds, pnmObjectives, populations, processStages, proposalStatuses,
@@ -15,6 +15,8 @@ import { taskStatuses, type TaskStatus } from '../domain/tasks';
 import {
   deliveryChannels, deliveryStatuses, notificationKinds, notificationModes, type DeliveryChannel, type DeliveryStatus, type NotificationMode,
 } from '../domain/notices';
+import type { RoundCounts } from '../domain/decision';
+import type { ActaState, AgendaItemKind, ItemOutcome, ItemStatus, Quorum, SessionKind, SessionStatus } from '../domain/session';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -308,6 +310,7 @@ export const inboxItems = pgTable('inbox_items', {
   title: text('title').notNull(),
   proposalId: text('proposal_id'),
   taskId: text('task_id'),
+  sessionId: text('session_id'),
   read: boolean('read').notNull().default(false),
 }, (t) => [index('inbox_items_institution').on(t.institution, t.at), oneOf('inbox_items_kind_check', t.kind, notificationKinds)]);
 
@@ -349,6 +352,9 @@ export const deliveries = pgTable('deliveries', {
   kind: text('kind').notNull(),
   proposalId: text('proposal_id'),
   taskId: text('task_id'),
+  sessionId: text('session_id'),
+  /** A session's ICS invitation (METHOD:REQUEST or CANCEL), sent with the email. */
+  calendar: text('calendar'),
   /** The message as rendered when planned, so every retry sends the same words. */
   subject: text('subject').notNull(),
   text: text('text').notNull(),
@@ -431,3 +437,114 @@ export const webFormStates = pgTable('web_form_states', {
   state: jsonb('state').$type<{ values: Record<string, string | string[] | undefined>; errors: Record<string, string>; message?: string }>().notNull(),
   createdAt: at('created_at').notNull().defaultNow(),
 }, (t) => [index('web_form_states_created').on(t.createdAt)]);
+
+// ---- plenary sessions (docs/domain.md#sesiones) --------------------------------------------
+
+/** A session as its workflow last recorded it; `stateSeq` as for proposals. */
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  kind: text('kind').$type<SessionKind>().notNull(),
+  status: text('status').$type<SessionStatus>().notNull(),
+  startsAt: at('starts_at').notNull(),
+  place: text('place'),
+  videoUrl: text('video_url'),
+  /** 1 or 2: the call the session is in (second call after the first found no quorum). */
+  call: integer('call').notNull().default(1),
+  secondCallAt: at('second_call_at'),
+  openedAt: at('opened_at'),
+  present: text('present').array().notNull().default(sql`'{}'::text[]`),
+  quorum: jsonb('quorum').$type<Quorum>(),
+  /** The ICS invitation's SEQUENCE. */
+  sequence: integer('sequence').notNull().default(0),
+  members: text('members').array().notNull(),
+  invited: text('invited').array().notNull(),
+  acta: jsonb('acta').$type<ActaState>(),
+  stateSeq: integer('state_seq').notNull().default(0),
+  convenedBy: text('convened_by').notNull(),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+}, (t) => [index('sessions_starts').on(t.startsAt)]);
+
+/** The agenda: `ord` is the order in which items are taken, `n` their number at convocation. */
+export const sessionItems = pgTable('session_items', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  n: integer('n').notNull(),
+  ord: integer('ord').notNull(),
+  kind: text('kind').$type<AgendaItemKind>().notNull(),
+  title: text('title').notNull(),
+  proposalId: text('proposal_id').references(() => proposals.id),
+  taskId: text('task_id').references(() => tasks.id),
+  status: text('status').$type<ItemStatus>().notNull(),
+  summary: text('summary'),
+  reason: text('reason'),
+  outcome: text('outcome').$type<ItemOutcome>(),
+  number: text('number'),
+  counts: jsonb('counts').$type<RoundCounts>(),
+  absent: text('absent').array().notNull().default(sql`'{}'::text[]`),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.n] }), index('session_items_proposal').on(t.proposalId)]);
+
+export const sessionConfirmations = pgTable('session_confirmations', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  institution: text('institution').notNull(),
+  attends: boolean('attends').notNull(),
+  representative: jsonb('representative').$type<{ name: string; email: string }>(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.institution] })]);
+
+/** Who was present at each call (a call without quorum is kept too). */
+export const sessionAttendance = pgTable('session_attendance', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  eventSeq: integer('event_seq').notNull(),
+  call: integer('call').notNull(),
+  institution: text('institution').notNull(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq, t.institution] })]);
+
+/** Every position taken in session, changes included; the latest per item and institution counts. */
+export const sessionPositions = pgTable('session_positions', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  eventSeq: integer('event_seq').notNull(),
+  n: integer('n').notNull(),
+  institution: text('institution').notNull(),
+  position: text('position').$type<Position>().notNull(),
+  comment: text('comment'),
+  /** Recorded by the secretariat on the institution's behalf. */
+  onBehalf: boolean('on_behalf').notNull(),
+  userId: text('user_id').notNull(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
+
+/** Each draft of the acta. */
+export const sessionActas = pgTable('session_actas', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  version: integer('version').notNull(),
+  text: text('text').notNull(),
+  deadline: at('deadline').notNull(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.version] })]);
+
+export const sessionObservations = pgTable('session_observations', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  eventSeq: integer('event_seq').notNull(),
+  institution: text('institution').notNull(),
+  text: text('text').notNull(),
+  at: at('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
+
+/** The session's audit trail, chained like the proposals' (db/audit.ts). */
+export const sessionAudit = pgTable('session_audit', {
+  sessionId: text('session_id').notNull().references(() => sessions.id),
+  ...auditColumns(),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.seq] }), uniqueIndex('session_audit_event').on(t.sessionId, t.eventSeq)]);
+
+const bytes = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/** The signed PDF of each approved acta, kept as it was signed: what GET …/acta.pdf serves and uploads are compared with. */
+export const sessionActaFiles = pgTable('session_acta_files', {
+  sessionId: text('session_id').primaryKey().references(() => sessions.id),
+  version: integer('version').notNull(),
+  pdf: bytes('pdf').notNull(),
+  sha256: text('sha256').notNull(),
+  signer: text('signer').notNull(),
+  signedAt: at('signed_at').notNull(),
+});

@@ -5,6 +5,7 @@ import type { Outcome, Position } from './decision';
 import type { InputDecision, InputKind, TimelineEvent, WorkingGroupDecision } from './events';
 import type { DeliveryChannel, DeliveryStatus, NotificationKind, NotificationMode } from './notices';
 import type { TaskStatus } from './tasks';
+import type { ActaAnswer, ActaStatus, AgendaItemKind, ItemOutcome, ItemStatus, SessionKind, SessionStatus } from './session';
 import type {
   DecisionRule, GroupKind, InstitutionKind, MigrationStage, PnmObjective, Population, Priority, ProposalStage, ProposalStatus, Role, SilencePolicy,
 } from './vocabulary';
@@ -230,6 +231,75 @@ export const notificationKindWords: Record<NotificationKind, KindWords> = {
     expected: w('Revise el informe de cumplimiento.', 'Review the compliance report.'),
   },
   pendiente: { title: w('Pendiente', 'Pending'), expected: null },
+  convocatoria: {
+    title: w('Convocatoria a sesión', 'Session convened'),
+    expected: w('Confirme si su institución asiste y quién la representa (titular o alterno).', 'Confirm whether your institution attends and who represents it (titular or alternate).'),
+  },
+  confirmacion_pendiente: {
+    title: w('Confirmación de asistencia pendiente', 'Attendance confirmation pending'),
+    expected: w('Confirme su asistencia a la sesión y su representante.', 'Confirm your attendance at the session and your representative.'),
+  },
+  segunda_convocatoria: {
+    title: w('Segunda convocatoria', 'Second call'),
+    expected: w('Asista en la segunda convocatoria: la primera no tuvo quórum.', 'Attend at the second call: the first had no quorum.'),
+  },
+  sesion_suspendida: { title: w('Sesión suspendida', 'Session suspended'), expected: null },
+  sesion_cancelada: { title: w('Sesión cancelada', 'Session cancelled'), expected: null },
+  agenda_modificada: { title: w('Agenda modificada', 'Agenda changed'), expected: null },
+  acta_en_observacion: {
+    title: w('Acta en observación', 'Minutes for observations'),
+    expected: w('Revise el proyecto de acta y envíe sus observaciones o su conformidad antes del plazo; el silencio es aprobación.',
+      'Review the draft minutes and send your observations or your agreement before the deadline; silence is approval.'),
+  },
+  acta_observacion: {
+    title: w('Observación al acta', 'Observation on the minutes'),
+    expected: w('Atienda la observación: publique un acta corregida si corresponde.', 'Address the observation: publish corrected minutes if needed.'),
+  },
+  acta_aprobada: { title: w('Acta aprobada', 'Minutes approved'), expected: null },
+};
+
+export const sessionKindWords: Record<SessionKind, Words> = { ordinaria: w('Ordinaria', 'Ordinary'), extraordinaria: w('Extraordinaria', 'Extraordinary') };
+
+export const sessionStatusWords: Record<SessionStatus, Words> = {
+  convocada: w('Convocada', 'Convened'), en_curso: w('En curso', 'Open'), suspendida: w('Suspendida', 'Suspended'), cerrada: w('Cerrada', 'Closed'),
+  acta_aprobada: w('Acta aprobada', 'Minutes approved'), cancelada: w('Cancelada', 'Cancelled'),
+};
+
+export const agendaItemKindWords: Record<AgendaItemKind, Words> = {
+  propuesta: w('Propuesta', 'Proposal'), informe: w('Informe de avance', 'Progress report'), otro: w('Otro punto', 'Other item'),
+};
+
+export const itemStatusWords: Record<ItemStatus, Words> = {
+  pendiente: w('Pendiente', 'Pending'), cerrado: w('Tratado', 'Dealt with'), diferido: w('Diferido', 'Deferred'),
+};
+
+export const itemOutcomeWords: Record<ItemOutcome, Words> = {
+  adoptada: proposalStatusWords.adoptada, observada: proposalStatusWords.observada, rechazada: proposalStatusWords.rechazada,
+  tratado: w('Tratado', 'Dealt with'),
+};
+
+export const actaStatusWords: Record<ActaStatus, Words> = { en_observacion: w('En observación', 'Open for observations'), aprobada: w('Aprobada', 'Approved') };
+
+export const actaAnswerWords: Record<ActaAnswer, Words> = {
+  conforme: w('Conforme', 'Agrees'), observaciones: w('Con observaciones', 'With observations'),
+  silencio: w('Aprobación por silencio (no respondió en el plazo)', 'Approval by silence (did not answer in time)'),
+};
+
+/** What happened in a session, as its audit trail names it. */
+export const sessionEventWords: Record<string, Words> = {
+  convocada: w('Sesión convocada', 'Session convened'), asistencia_confirmada: w('Asistencia confirmada', 'Attendance confirmed'),
+  asistencia_cambiada: w('Confirmación de asistencia cambiada', 'Attendance confirmation changed'),
+  abierta: w('Sesión abierta con quórum', 'Session opened with quorum'), sin_quorum: w('Sin quórum: segunda convocatoria', 'No quorum: second call'),
+  suspendida: w('Sesión suspendida por falta de quórum', 'Session suspended for lack of quorum'),
+  posicion: w('Posición registrada', 'Position recorded'), posicion_cambiada: w('Posición cambiada', 'Position changed'),
+  punto_cerrado: w('Punto cerrado', 'Item closed'), punto_diferido: w('Punto diferido', 'Item deferred'),
+  agenda_reordenada: w('Agenda reordenada', 'Agenda reordered'), reprogramada: w('Sesión reprogramada', 'Session rescheduled'),
+  reconvocada: w('Sesión convocada de nuevo', 'Session convened again'), cancelada: w('Sesión cancelada', 'Session cancelled'),
+  cerrada: w('Sesión cerrada; acta en observación', 'Session closed; minutes open for observations'),
+  acta_observada: w('Observación al acta', 'Observation on the minutes'), acta_conforme: w('Conformidad con el acta', 'Agreement with the minutes'),
+  acta_corregida: w('Acta corregida', 'Minutes corrected'), acta_aprobada: w('Acta aprobada', 'Minutes approved'),
+  plazo_acta_vencido: w('Venció el plazo de observaciones al acta', 'Deadline for observations on the minutes passed'),
+  acta_firmada: w('Acta firmada', 'Minutes signed'),
 };
 
 /** What awaits an institution at each stage of a proposal or status of a task (the inbox's first items). */
@@ -258,6 +328,7 @@ export const valueVocabularies = {
   stageWords, proposalStatusWords, outcomeWords, taskStatusWords, stoppedWords, recoveryActionWords, populationWords, migrationStageWords,
   priorityWords, decisionRuleWords, silencePolicyWords, positionWords, inputKindWords, inputDecisionWords, workingGroupDecisionWords,
   institutionKindWords, roleWords, groupKindWords, notificationModeWords, deliveryChannelWords, deliveryStatusWords,
+  sessionKindWords, sessionStatusWords, agendaItemKindWords, itemStatusWords, itemOutcomeWords, actaStatusWords, actaAnswerWords,
 } as const;
 
 const values: Record<string, Words> = Object.assign({}, ...Object.values(valueVocabularies));
@@ -271,7 +342,7 @@ export function valueLabel(code: string, lang: Lang = 'es'): string {
 export function eventLabel(event: string, lang: Lang = 'es'): string {
   const version = /^version_(\d+)$/.exec(event);
   if (version) return lang === 'es' ? `Versión ${version[1]} publicada` : `Version ${version[1]} published`;
-  return (eventWords as Record<string, Words>)[event]?.[lang] ?? event;
+  return (eventWords as Record<string, Words>)[event]?.[lang] ?? sessionEventWords[event]?.[lang] ?? event;
 }
 
 export function kindTitle(kind: string, lang: Lang = 'es'): string {

@@ -30,6 +30,8 @@ export interface DecisionRecord extends Decision {
   round: number;
   version: number;
   at: string;
+  /** Set when a plenary session decided it (docs/domain.md#decisiones-en-sesion): which session, which item. */
+  session?: { id: string; n: number };
 }
 
 /** The proposal row after an event: applied only if no later event was applied first. */
@@ -77,4 +79,7 @@ export interface Notification {
   title: string;
   proposalId?: string;
   taskId?: string;
+  sessionId?: string;
+  /** A session's calendar invitation goes with the email: a new or changed one, or its cancellation. */
+  invitation?: 'REQUEST' | 'CANCEL';
 }

@@ -25,6 +25,8 @@ export const notificationKinds = [
   'revision_grupo', 'consulta_abierta', 'revision', 'conformidad_solicitada', 'informacion', 'recordatorio', 'escalamiento', 'aporte_respondido',
   'decision', 'tarea_asignada', 'solicitud_tarea', 'solicitud_decidida', 'tarea_por_vencer', 'tarea_vencida', 'verificacion_pendiente',
   'tarea_verificada', 'tarea_devuelta', 'resumen_semanal', 'resumen_diario', 'informe_mensual', 'pendiente',
+  'convocatoria', 'confirmacion_pendiente', 'segunda_convocatoria', 'sesion_suspendida', 'sesion_cancelada', 'agenda_modificada',
+  'acta_en_observacion', 'acta_observacion', 'acta_aprobada',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -54,7 +56,8 @@ export interface RenderedNotice {
 }
 
 /** The page of what a message is about: its task, its proposal, or the inbox (reports for the monthly one). Web pages link the same way, with publicUrl ''. */
-export function pageUrl(publicUrl: string, n: { proposalId?: string | null; taskId?: string | null; kind?: string }): string {
+export function pageUrl(publicUrl: string, n: { proposalId?: string | null; taskId?: string | null; sessionId?: string | null; kind?: string }): string {
+  if (n.sessionId) return `${publicUrl}/sesiones/${encodeURIComponent(n.sessionId)}`;
   if (n.taskId) return `${publicUrl}/tareas/${encodeURIComponent(n.taskId)}`;
   if (n.proposalId) return `${publicUrl}/propuestas/${encodeURIComponent(n.proposalId)}`;
   return n.kind === 'informe_mensual' ? `${publicUrl}/informes` : `${publicUrl}/bandeja`;

@@ -6,7 +6,9 @@
 // group-commit recording, timers, the agreement number, the tasks' workflows and continue-as-new.
 import type { AuditHead } from '../db/audit';
 import { valueLabel } from '../domain/catalogue';
-import { applySilence, decideRound, positions, positionsNeedingComment, tacitComment, type CastPosition, type Position } from '../domain/decision';
+import {
+  applySilence, decideRound, positions, positionsNeedingComment, tacitComment, type CastPosition, type Position, type RoundCounts,
+} from '../domain/decision';
 import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
 import {
   inputDecisions, inputKinds, workingGroupDecisions, type DecisionRecord, type InputDecision, type InputKind, type Notification,
@@ -80,6 +82,8 @@ export interface ProposalMemory {
   outbox: Notification[];
   /** The audit trail's head after the last recorded event (null until the first is recorded). */
   auditHead: AuditHead | null;
+  /** A session said it decided this proposal (its item `n`): what the workflow checks against the session's record. */
+  sessionDecision?: { sessionId: string; n: number } | null;
 }
 
 /** The memory of version 1: what runs from before the version was kept hand over. */
@@ -460,6 +464,30 @@ export function roundDecided(m: ProposalMemory, now: Date): ProposalMemory {
   const { decisionRule, quorum } = m.input.plan;
   const decision = decideRound(decisionRule, quorum, round.members, round.cast);
   return { ...m, round: { ...round, closing: true }, decision: { ...decision, rule: decisionRule, round: round.number, version: round.version, at: now.toISOString() } };
+}
+
+/** What a session decided, as its record says (db/sessions.ts sessionDecisionOf). */
+export interface SessionDecided { outcome: 'adoptada' | 'observada' | 'rechazada'; counts: RoundCounts; absent: string[] }
+
+/** Whether a session may still decide the proposal: its sign-off round is open. */
+export const decidableInSession = (m: ProposalMemory) => m.stage === 'conformidad' && !!m.round && !m.round.closing;
+
+/**
+ * The round closes with the decision a plenary session took (docs/domain.md#decisiones-en-sesion):
+ * the proposal's rule applied over the members present, the absent recorded as absent, never tacit.
+ * What follows (adoption, revision or rejection) is what follows a written round.
+ */
+export function roundDecidedInSession(m: ProposalMemory, session: { sessionId: string; n: number }, decided: SessionDecided, now: Date): ProposalMemory {
+  const round = m.round!;
+  const c = decided.counts;
+  const reason = `Decidida en sesión (punto ${session.n}): ${c.aprueba + c.aprueba_con_observaciones} a favor, ${c.objeta} en contra, ${c.se_abstiene} abstenciones de ${c.members} miembros presentes; ausentes: ${decided.absent.length}.`;
+  return {
+    ...m, round: { ...round, closing: true },
+    decision: {
+      outcome: decided.outcome, reason, quorumMet: true, counts: c, rule: m.input.plan.decisionRule, round: round.number, version: round.version,
+      at: now.toISOString(), session: { id: session.sessionId, n: session.n },
+    },
+  };
 }
 
 /** The tasks an adoption starts, one per planned action, numbered from 1. */

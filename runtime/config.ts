@@ -8,6 +8,7 @@ import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import { describeSchemaError, type SchemaError } from '../api/validation';
 import { isDuration } from '../domain/durations';
+import { isNoticeDuration, sessionDefaults, type SessionSettings } from '../domain/session';
 import { parseActorPrivateKey, parseActorPublicKey, type ActorKeys } from './actor-key';
 
 const Env = Type.Object({
@@ -32,10 +33,17 @@ const Env = Type.Object({
   MESA_ACTOR_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Clave pública Ed25519 correspondiente (PEM SPKI, o 32 bytes en hex o base64): con ella un worker comprueba las firmas sin tener la clave privada.' })),
   MESA_AUDIT_KEY: Type.Optional(Type.String({ minLength: 32, description: 'Clave secreta (32 caracteres o más) con que se sella el registro de auditoría; se guarda fuera de la base de datos. Obligatoria en producción; el modo embebido la genera en la carpeta de datos.' })),
   MESA_AUDIT_CHECKPOINT_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Carpeta donde el worker deja los puntos de control firmados del registro de auditoría (fuera de la base de datos, de solo agregar). Obligatoria para el worker en producción; en el modo embebido, la carpeta de datos.' })),
+  MESA_SESSION_NOTICE: Type.Optional(Type.String({ minLength: 2, description: 'Anticipación mínima entre la convocatoria y el inicio de una sesión (duración ISO 8601; por defecto P7D las ordinarias y P3D las extraordinarias). Con PT0S una sesión puede empezar un minuto después de convocada (pruebas y demostraciones).' })),
+  MESA_SESSION_QUORUM: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.5, description: 'Quórum de una sesión en primera convocatoria: más de esta fracción de los miembros activos (por defecto 0.5: más de la mitad).' }),
+  MESA_SESSION_SECOND_CALL_QUORUM: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.3333, description: 'Quórum en segunda convocatoria: más de esta fracción de los miembros activos (por defecto un tercio).' }),
+  MESA_SESSION_SECOND_CALL_WAIT: Type.String({ minLength: 2, default: 'PT30M', description: 'Espera entre la primera y la segunda convocatoria (duración ISO 8601).' }),
+  MESA_ACTA_P12: Type.Optional(Type.String({ minLength: 1, description: 'Archivo PKCS#12 (.p12) con la clave y el certificado con que el worker firma las actas aprobadas (PAdES). El modo embebido genera uno de prueba en la carpeta de datos.' })),
+  MESA_ACTA_P12_PASSWORD: Type.Optional(Type.String({ description: 'Contraseña de MESA_ACTA_P12.' })),
   MESA_USER_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'Contraseña que «npm run user» da al usuario que crea; sin ella genera una y la muestra una vez.' })),
   MESA_METRICS_ADDRESS: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d+$', description: 'Worker: dirección host:puerto donde publica sus métricas Prometheus en /metrics (las del SDK de Temporal, envíos y pendientes de envío). La API las publica en su propio puerto, en /metrics.' })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
+
 
 export type Mode = 'embedded' | 'production';
 
@@ -69,6 +77,9 @@ export interface Config {
    * data folder: runtime/audit-key.ts) and the folder of their signed checkpoints.
    */
   audit: { key: string | undefined; checkpointDir: string | undefined };
+  sessions: SessionSettings;
+  /** MESA_ACTA_P12 and its passphrase: who signs approved actas (runtime/acta-key.ts). */
+  acta: { p12: string | undefined; password: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -80,6 +91,10 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
   const v = Value.Default(Env, Value.Convert(Env, raw)) as Static<typeof Env>;
   const errors = [...Value.Errors(Env, v)] as SchemaError[];
   if (errors[0]) throw new ConfigError(`Configuración inválida: ${describeSchemaError(errors[0], 'La variable')}`);
+  for (const name of ['MESA_SESSION_NOTICE', 'MESA_SESSION_SECOND_CALL_WAIT'] as const) {
+    const value = v[name];
+    if (value !== undefined && !(name === 'MESA_SESSION_NOTICE' ? isNoticeDuration(value) : isDuration(value))) throw new ConfigError(`Configuración inválida: la variable «${name}» debe ser una duración ISO 8601 (por ejemplo P5D o PT0S).`);
+  }
   if (!isDuration(v.MESA_TOKEN_TTL)) throw new ConfigError('Configuración inválida: la variable «MESA_TOKEN_TTL» debe ser una duración ISO 8601 (por ejemplo PT12H).');
   if (mode === 'production' && !v.DATABASE_URL) throw new ConfigError('Configuración inválida: en producción la variable «DATABASE_URL» es obligatoria.');
   if (mode === 'production' && !v.TEMPORAL_ADDRESS) throw new ConfigError('Configuración inválida: en producción la variable «TEMPORAL_ADDRESS» es obligatoria.');
@@ -130,6 +145,11 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     publicUrl,
     trustProxy: v.MESA_TRUST_PROXY === 'true' ? true : list(v.MESA_TRUST_PROXY).length ? list(v.MESA_TRUST_PROXY) : false,
     webhookAllow: list(v.MESA_WEBHOOK_ALLOW),
+    acta: Object.freeze({ p12: v.MESA_ACTA_P12, password: v.MESA_ACTA_P12_PASSWORD }),
+    sessions: Object.freeze({
+      notice: v.MESA_SESSION_NOTICE ?? null,
+      rules: { ...sessionDefaults, quorum: v.MESA_SESSION_QUORUM, secondCallQuorum: v.MESA_SESSION_SECOND_CALL_QUORUM, secondCallWait: v.MESA_SESSION_SECOND_CALL_WAIT },
+    }),
   });
 }
 

@@ -8,6 +8,7 @@ import { buildApp } from '../api/app';
 import { actorKeyInDataDir } from './actor-key';
 import { connectTemporal, openMesaDatabase } from './boot';
 import { embeddedAuditKey } from './audit-key';
+import { actaSignerFor } from './acta-key';
 import { loadConfig } from './config';
 import { demoEmail } from './demo';
 import { lockDataDir } from './lock';
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     running.mailer = () => channels.mailer?.close();
     const worker = await createWorker({
       connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey,
+      actaSigner: actaSignerFor(config, dataDir),
     });
     const workerDone = worker.run();
     running.worker = async () => {
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
       db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue, audit,
       // This console is read by a person: a line per request would bury the addresses printed below.
       tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
-      publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow,
+      publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow, sessions: config.sessions,
     });
     running.api = () => app.close();
     await app.listen({ port: config.port, host: config.host });

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, requireActorPublicKey } from './config';
 import { runUntilSignal } from './process';
 import { ensureSchedules } from './schedules';
 import { channelsFor, createWorker, watchDeliveryBacklog } from './worker';
+import { actaSignerFor } from './acta-key';
 
 await runUntilSignal('worker', async () => {
   const config = loadConfig('production');
@@ -26,6 +27,7 @@ await runUntilSignal('worker', async () => {
   if (!channels.mailer) console.warn('Sin SMTP_URL: no se enviarán correos (la bandeja y los webhooks sí funcionan).');
   const worker = await createWorker({
     connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit: { key: key!, checkpointDir }, maxCachedWorkflows: config.workflowCache, actorPublicKey,
+    actaSigner: actaSignerFor(config),
   });
   const done = worker.run();
   const backlog = watchDeliveryBacklog(database.db);

@@ -6,6 +6,7 @@ import { deliveryBacklog } from '../db/deliveries';
 import { deliveryChannels } from '../domain/notices';
 import { createActivities, type NotificationChannels } from '../activities';
 import { folderMailer, smtpMailer } from '../activities/channels';
+import type { ActaSigner } from '../activities/acta-signer';
 import type { Db } from '../db/client';
 import type { Config } from './config';
 import { actorPublicKeyGlobal } from '../workflows/interceptors';
@@ -26,6 +27,8 @@ export interface WorkerDeps {
   workflowBundle?: { codePath: string };
   /** Hex Ed25519 key with which the workflows check who acts (runtime/actor-key.ts). */
   actorPublicKey: string;
+  /** Who signs approved actas (runtime/acta-key.ts); none leaves them approved and unsigned. */
+  actaSigner?: ActaSigner | null;
 }
 
 export async function createWorker(d: WorkerDeps): Promise<Worker> {
@@ -35,7 +38,7 @@ export async function createWorker(d: WorkerDeps): Promise<Worker> {
     connection: d.connection,
     namespace: d.namespace,
     taskQueue: d.taskQueue,
-    activities: createActivities({ db: d.db, channels: d.channels, audit: d.audit }),
+    activities: createActivities({ db: d.db, channels: d.channels, audit: d.audit, actaSigner: d.actaSigner ?? null }),
     ...(d.maxCachedWorkflows ? { maxCachedWorkflows: d.maxCachedWorkflows } : {}),
     workflowBundle: { code: withActorPublicKey(code, d.actorPublicKey) },
   });

@@ -11,6 +11,10 @@ import {
 } from '../domain/catalogue';
 import { outcomes, positions } from '../domain/decision';
 import { inputDecisions, inputKinds, timelineEvents, workingGroupDecisions } from '../domain/events';
+import { actaAnswers, actaStatuses, agendaItemKinds, itemOutcomes, itemStatuses, sessionKinds, sessionStatuses } from '../domain/session';
+import {
+  actaAnswerWords, actaStatusWords, agendaItemKindWords, itemOutcomeWords, itemStatusWords, sessionKindWords, sessionStatusWords,
+} from '../domain/catalogue';
 import { deliveryChannels, deliveryStatuses, notificationKinds, notificationModes, renderNotice } from '../domain/notices';
 import { isOverdue, openTaskStatuses, owedTaskStatuses, taskStatuses } from '../domain/tasks';
 import {
@@ -45,6 +49,13 @@ const vocabularies: Array<[string, readonly string[], Record<string, Words>]> = 
   ['deliveryStatuses', deliveryStatuses, deliveryStatusWords],
   ['notificationKinds', notificationKinds, Object.fromEntries(Object.entries(notificationKindWords).map(([k, v]) => [k, v.title]))],
   ['waiting (open stages and task statuses)', [...processStages, ...openTaskStatuses], waitingWords],
+  ['sessionKinds', sessionKinds, sessionKindWords],
+  ['sessionStatuses', sessionStatuses, sessionStatusWords],
+  ['agendaItemKinds', agendaItemKinds, agendaItemKindWords],
+  ['itemStatuses', itemStatuses, itemStatusWords],
+  ['itemOutcomes', itemOutcomes, itemOutcomeWords],
+  ['actaStatuses', actaStatuses, actaStatusWords],
+  ['actaAnswers', actaAnswers, actaAnswerWords],
 ];
 
 const filled = (words: Words | undefined) => Boolean(words?.es.trim()) && Boolean(words?.en.trim());

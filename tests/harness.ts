@@ -26,6 +26,7 @@ import { newActorKeyPem, parseActorPrivateKey } from '../runtime/actor-key';
 import { openMesaDatabase } from '../runtime/boot';
 import { createWorker } from '../runtime/worker';
 import type { Mailer } from '../activities/channels';
+import { newSigningP12, p12Signer } from '../activities/acta-signer';
 
 export const demoPassword = 'contraseña-de-prueba';
 
@@ -104,12 +105,14 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   });
   const client = temporalClient({ key: actorKeys.privateKey! });
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+  // Each Mesa signs its actas with a key of its own, generated here.
+  const actaSigner = p12Signer(newSigningP12('Secretaría Técnica de la MTIGM (pruebas)', 'clave-de-pruebas'), 'clave-de-pruebas');
   const audit = { key: randomBytes(32).toString('base64url'), checkpointDir: join(await mkdtemp(join(tmpdir(), 'mesa-sellos-')), 'sellos') };
   const newWorker = async () => {
     const w = await createWorker({
       connection: native, namespace: 'default', taskQueue, db: database.db,
       channels: { mailer: options.mailer ?? null, publicUrl: 'http://mesa.test', webhookAllow: testWebhookAllow }, audit,
-      workflowBundle: { codePath: inject('workflowBundlePath') }, actorPublicKey: actorKeys.publicKey,
+      workflowBundle: { codePath: inject('workflowBundlePath') }, actorPublicKey: actorKeys.publicKey, actaSigner,
     });
     return { worker: w, done: w.run() };
   };

@@ -20,7 +20,7 @@ import type { Actor, Notice } from '../processes/common';
 import {
   adopted, commented, consultationClosed, consultationEscalation, deadlineEscalation, deadlinePassed, extensionEscalation,
   groupDecided, initialProposalMemory, inputAnswered, inputSubmitted, launched, nextStage, nextTimer, notAdopted, pendingFor,
-  plannedTasks, proposalUpdatesPerRun, reminder, roundAnswered, roundDecided, roundExtended, signedOff, signoffUndone,
+  decidableInSession, plannedTasks, proposalUpdatesPerRun, reminder, roundAnswered, roundDecided, roundDecidedInSession, roundExtended, signedOff, signoffUndone,
   silenceAtDeadline, silenceCounted, snapshot, stageFields, stageOpened, timerState, upgradeProposalMemory, validate,
   versionPublished, withdrawn, type ProposalAction, type ProposalEvent, type ProposalMemory, type ProposalMemoryV1, type Step, type Timer,
 } from '../processes/proposal';
@@ -34,6 +34,7 @@ import { admit } from './refused';
 import { proposalSearchAttributes, searchAttributesShown, taskSearchAttributes } from './search-attributes';
 import { taskWorkflow } from './task';
 import { taskWorkflowId } from './task-messages';
+import { decidedInSessionSignal } from './session-messages';
 
 const options = {
   startToCloseTimeout: '30 seconds',
@@ -150,9 +151,12 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     return take(actor, stageOpened(m, stage, taking, now(), event, data));
   }
 
-  /** Closes the sign-off round: decision, then adoption (with its tasks), revision or rejection. */
-  async function closeRound() {
-    m = roundDecided(m, now());
+  /**
+   * Closes the sign-off round: decision (by the plan's rule, or the one a session took), then
+   * adoption (with its tasks), revision or rejection.
+   */
+  async function closeRound(decide: (memory: ProposalMemory) => ProposalMemory = (memory) => roundDecided(memory, now())) {
+    m = decide(m);
     if (m.decision!.outcome !== 'adoptada') {
       await transition(null, notAdopted(m, now()));
       return;
@@ -173,6 +177,23 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
       m = { ...m, tasks: [...m.tasks, taskId] };
     }
     await transition(null, adopted(m, number, m.tasks));
+  }
+
+  /**
+   * A session said it decided the proposal: the decision is taken from the session's record in
+   * the database, never from the signal (anyone who reaches Temporal could send one), and only
+   * while the round is still open.
+   */
+  async function decideInSession() {
+    const said = m.sessionDecision!;
+    m = { ...m, sessionDecision: null };
+    if (!decidableInSession(m)) return;
+    const decided = await activities.sessionDecision({ sessionId: said.sessionId, n: said.n, proposalId });
+    if (!decided || !decidableInSession(m)) {
+      log.warn('Una sesión anunció una decisión que su registro no respalda, o la ronda ya se cerró', { proposalId, ...said });
+      return;
+    }
+    await closeRound((memory) => roundDecidedInSession(memory, said, { ...decided, outcome: decided.outcome as 'adoptada' | 'observada' | 'rechazada' }, now()));
   }
 
   const roundComplete = () => roundAnswered(m) && (!roundWaitsForRecords || signoffsRecording === 0);
@@ -271,6 +292,10 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   const canWithdraw = (arg: ArgOf<typeof withdrawUpdate>) => check({ type: 'withdraw', ...arg });
 
   setHandler(stateQuery, state);
+  // A signal, not an update: the session's workflow sends it and cannot sign as the API does.
+  setHandler(decidedInSessionSignal, (said) => {
+    m = { ...m, sessionDecision: said };
+  });
   setHandler(launchRecordedUpdate, async () => {
     await condition(() => m.recorded);
     return state();
@@ -362,14 +387,16 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
     const key = timerState(m);
     const timer = nextTimer(m);
     await condition(
-      () => timerState(m) !== key || roundComplete() || updatesThisRun >= proposalUpdatesPerRun || m.outbox.length > 0,
+      () => timerState(m) !== key || roundComplete() || updatesThisRun >= proposalUpdatesPerRun || m.outbox.length > 0 || !!m.sessionDecision,
       timer ? Math.max(timer.at.getTime() - Date.now(), 1) : undefined,
     );
     // A stage change under way finishes first; then what is due is looked at afresh.
     await condition(() => !transitioning);
     try {
-      if (roundComplete()) {
-        await exclusively(() => {}, closeRound);
+      if (m.sessionDecision) {
+        await exclusively(() => {}, decideInSession);
+      } else if (roundComplete()) {
+        await exclusively(() => {}, () => closeRound());
       } else if (timer && timer.key === nextTimer(m)?.key && timer.at.getTime() <= Date.now()) {
         await exclusively(() => {}, () => fire(timer));
       }

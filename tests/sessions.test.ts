@@ -1,0 +1,374 @@
+// Plenary sessions end to end through the HTTP API, on real Temporal and a real database:
+// convocation with its calendar invitation, attendance and quorum, second call, decisions in
+// session, and the acta's observation round.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mailer, OutgoingMail } from '../activities/channels';
+import { sessionDefaults } from '../domain/session';
+import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
+
+let mesa: Mesa;
+const sent: OutgoingMail[] = [];
+const mailer: Mailer = { send: async (m) => { sent.push(m); return 'aceptado'; }, describe: () => 'memoria', close: () => {} };
+
+beforeAll(async () => {
+  mesa = await startMesa({
+    mailer,
+    app: { sessions: { notice: 'PT0S', rules: { ...sessionDefaults, secondCallWait: 'PT3S' } } },
+  });
+  // Sessions here start seconds after they are convened: the first call's log-in must not eat them.
+  await Promise.all(['SECRETARIA', ...memberCodes].map((code) => mesa.login(code)));
+});
+afterAll(() => mesa?.close());
+
+const soon = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+const waitUntil = (iso: string) => new Promise((r) => setTimeout(r, Math.max(Date.parse(iso) - Date.now() + 200, 0)));
+const get = async (id: string) => (await mesa.call('SECRETARIA', 'GET', `/api/v1/sessions/${id}`)).body;
+
+async function convene(body: Record<string, unknown>) {
+  const res = await mesa.call('SECRETARIA', 'POST', '/api/v1/sessions', { kind: 'ordinaria', place: 'Sala Raúl Porras, RREE', ...body });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { id: string; startsAt: string; [k: string]: unknown };
+}
+
+/**
+ * A session that starts a few seconds after it is convened. On a loaded machine the convocation
+ * itself can take longer than that, and a start already past is refused: then it is convened
+ * again a little further ahead.
+ */
+async function conveneSoon(body: Record<string, unknown>) {
+  for (let seconds = 3; ; seconds *= 2) {
+    const res = await mesa.call('SECRETARIA', 'POST', '/api/v1/sessions', { kind: 'ordinaria', place: 'Sala Raúl Porras, RREE', ...body, startsAt: soon(seconds) });
+    if (res.status === 201 || seconds >= 48) {
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body as { id: string; startsAt: string; [k: string]: unknown };
+    }
+  }
+}
+
+/** A proposal launched straight into its sign-off round, so a session may decide it. */
+async function inRound(title: string, overrides: Record<string, unknown> = {}) {
+  const res = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ title, stages: ['conformidad'], deadlines: { conformidad: 'P10D' }, ...overrides }));
+  expect(res.status).toBe(201);
+  const id = res.body.id as string;
+  await eventually(async () => (await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}`)).body.stage === 'conformidad');
+  return id;
+}
+
+const invitations = (sessionId: string) => sent.filter((m) => m.calendar?.includes(`UID:sesion-${sessionId}@mesa.mtigm`));
+
+describe('a session without quorum', () => {
+  it('goes to a second call, where a smaller quorum lets it open', async () => {
+    const s = await conveneSoon({ agenda: [{ kind: 'otro', title: 'Informe de la Secretaría Técnica' }] });
+    await waitUntil(s.startsAt);
+    const few = memberCodes.slice(0, 8);
+    const first = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present: few });
+    expect(first.status).toBe(409);
+    expect(first.body.error.message).toMatch(/Sin quórum: 8 miembros presentes, se requieren 12/);
+    const waiting = await get(s.id);
+    expect(waiting).toMatchObject({ status: 'convocada', call: 2, quorum: { required: 12, present: 8, met: false, call: 1 } });
+    // Not before the second call's hour.
+    const early = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present: few });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/segunda convocatoria es el/);
+    await waitUntil(waiting.secondCallAt);
+    const second = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present: few });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body).toMatchObject({ status: 'en_curso', present: few, quorum: { required: 8, present: 8, met: true, call: 2 } });
+    // Everyone invited was told of the second call.
+    const inbox = (await mesa.call('MINSA', 'GET', '/api/v1/inbox')).body.items;
+    expect(inbox.some((i: { kind: string }) => i.kind === 'segunda_convocatoria')).toBe(true);
+  });
+
+  it('is suspended when the second call has no quorum either, and is convened again with the same agenda', async () => {
+    const s = await conveneSoon({ agenda: [{ kind: 'otro', title: 'Plan de trabajo 2027' }] });
+    await waitUntil(s.startsAt);
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present: ['MINSA'] })).status).toBe(409);
+    await waitUntil((await get(s.id)).secondCallAt);
+    const second = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present: ['MINSA'] });
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toMatch(/suspendida/);
+    expect((await get(s.id)).status).toBe('suspendida');
+    const again = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/reschedule`, { startsAt: soon(3600) });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'convocada', call: 1, sequence: 1, agenda: [{ n: 1, title: 'Plan de trabajo 2027', status: 'pendiente' }] });
+  });
+});
+
+describe('the convocation', () => {
+  it('sends a calendar invitation that ical.js reads, updates it when rescheduled and cancels it', async () => {
+    const startsAt = new Date(Math.ceil((Date.now() + 86_400_000) / 1000) * 1000).toISOString();
+    const s = await convene({ startsAt, videoUrl: 'https://meet.example.org/mesa', agenda: [{ kind: 'otro', title: 'Balance del semestre; próximos pasos' }] });
+    const first = await eventually(async () => invitations(s.id).find((m) => m.to === 'minsa@demo.mesa.test'));
+    const parse = (text: string) => {
+      const cal = new ICAL.Component(ICAL.parse(text));
+      const event = new ICAL.Event(cal.getFirstSubcomponent('vevent')!);
+      return { method: cal.getFirstPropertyValue('method'), event };
+    };
+    const invitation = parse(first.calendar!);
+    expect(invitation.method).toBe('REQUEST');
+    expect(invitation.event.uid).toBe(`sesion-${s.id}@mesa.mtigm`);
+    expect(invitation.event.sequence).toBe(0);
+    expect(invitation.event.startDate.toJSDate().toISOString()).toBe(startsAt);
+    expect(invitation.event.location).toBe('Sala Raúl Porras, RREE');
+    expect(invitation.event.description).toContain('1. Balance del semestre; próximos pasos');
+    expect(invitation.event.attendees.map((a) => a.getFirstValue())).toEqual(['mailto:minsa@demo.mesa.test']);
+
+    const later = new Date(Date.parse(startsAt) + 3600_000).toISOString();
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/reschedule`, { startsAt: later })).status).toBe(200);
+    const update = parse(await eventually(async () => invitations(s.id).find((m) => m.to === 'minsa@demo.mesa.test' && m.calendar!.includes('SEQUENCE:1'))?.calendar ?? undefined));
+    expect(update.method).toBe('REQUEST');
+    expect(update.event.sequence).toBe(1);
+    expect(update.event.startDate.toJSDate().toISOString()).toBe(later);
+
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/cancel`, { reason: 'Coincide con el Consejo de Ministros' })).status).toBe(200);
+    const cancel = parse(await eventually(async () => invitations(s.id).find((m) => m.to === 'minsa@demo.mesa.test' && m.calendar!.includes('METHOD:CANCEL'))?.calendar ?? undefined));
+    expect(cancel.event.sequence).toBe(2);
+    expect(cancel.event.component.getFirstPropertyValue('status')).toBe('CANCELLED');
+    expect((await get(s.id)).status).toBe('cancelada');
+  });
+
+  it('reminds only the institutions that have not confirmed', async () => {
+    const s = await convene({ startsAt: soon(40), reminders: ['PT32S'], agenda: [{ kind: 'otro', title: 'Coordinación de la feria de servicios' }] });
+    const confirmed = await mesa.call('MINSA', 'POST', `/api/v1/sessions/${s.id}/confirmations`, { attends: true });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.confirmations).toEqual([{ institution: 'MINSA', attends: true, representative: { name: expect.any(String), email: expect.any(String) }, at: expect.any(String) }]);
+    const reminded = await eventually(async () => {
+      const items = (await mesa.call('MTPE', 'GET', '/api/v1/inbox')).body.items as Array<{ kind: string; title: string }>;
+      return items.find((i) => i.kind === 'confirmacion_pendiente' && i.title.includes('confirme'));
+    }, 20_000);
+    expect(reminded).toBeDefined();
+    const minsa = (await mesa.call('MINSA', 'GET', '/api/v1/inbox')).body.items as Array<{ kind: string }>;
+    expect(minsa.filter((i) => i.kind === 'confirmacion_pendiente')).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  it('refuses a session in the past, an agenda item that is not a decidable proposal, and changes nothing', async () => {
+    const before = (await mesa.call('SECRETARIA', 'GET', '/api/v1/sessions')).body.items.length;
+    const past = await mesa.call('SECRETARIA', 'POST', '/api/v1/sessions', { kind: 'ordinaria', startsAt: '2020-01-10T10:00:00-05:00', agenda: [{ kind: 'otro', title: 'x' }] });
+    expect(past.status).toBe(422);
+    expect(past.body.error.message).toMatch(/«startsAt».*ya pasó/);
+    const inGroup = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ title: 'Aún en grupo de trabajo' }));
+    const notDecidable = await mesa.call('SECRETARIA', 'POST', '/api/v1/sessions', { kind: 'ordinaria', startsAt: soon(3600), agenda: [{ kind: 'propuesta', proposalId: inGroup.body.id }] });
+    expect(notDecidable.status).toBe(422);
+    expect(notDecidable.body.error).toMatchObject({ code: 'business_rule', details: { field: 'agenda[0].proposalId' } });
+    expect(notDecidable.body.error.message).toMatch(/no está en una etapa que se decida en sesión/);
+    const unknown = await mesa.call('SECRETARIA', 'POST', '/api/v1/sessions', { kind: 'ordinaria', startsAt: soon(3600), agenda: [{ kind: 'propuesta', proposalId: 'prop_nada' }] });
+    expect(unknown.status).toBe(422);
+    expect((await mesa.call('SECRETARIA', 'GET', '/api/v1/sessions')).body.items.length).toBe(before);
+  });
+
+  it('refuses a second opening, a position from an absent institution and an early approval of the acta, and changes nothing', async () => {
+    const proposalId = await inRound('Registro de retornantes');
+    const s = await conveneSoon({ agenda: [{ kind: 'propuesta', proposalId }] });
+    await waitUntil(s.startsAt);
+    const present = memberCodes.slice(0, 15);
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present })).status).toBe(200);
+    const again = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present: memberCodes });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/ya está abierta/);
+    const absent = memberCodes[20]!;
+    const own = await mesa.call(absent, 'POST', `/api/v1/sessions/${s.id}/items/1/positions`, { position: 'aprueba' });
+    expect(own.status).toBe(422);
+    expect(own.body.error.message).toBe(`${absent} no está presente en la sesión: una institución ausente no toma posición.`);
+    const onBehalf = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/1/positions`, { position: 'aprueba', institution: absent });
+    expect(onBehalf.status).toBe(422);
+    const after = await get(s.id);
+    expect(after.present).toEqual(present);
+    expect(after.agenda[0].history).toEqual([]);
+
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/1/defer`, { reason: 'Falta el informe legal' })).status).toBe(200);
+    const closed = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/close`, { observationDeadline: 'P5D' });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body.acta).toMatchObject({ status: 'en_observacion', version: 1 });
+    expect((await mesa.call(present[0]!, 'POST', `/api/v1/sessions/${s.id}/acta/conformity`, {})).status).toBe(200);
+    const early = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/acta/approval`, {});
+    expect(early.status).toBe(422);
+    expect(early.body.error.message).toMatch(/aún no responden: /);
+    expect((await get(s.id)).acta.status).toBe('en_observacion');
+    expect((await mesa.call('MINSA', 'GET', `/api/v1/sessions/${s.id}/acta.pdf`)).status).toBe(404);
+  });
+});
+
+describe('decisions in session', () => {
+  it('a session with quorum adopts two proposals exactly as a written round would, and defers a third', async () => {
+    const actions = [{ title: 'Módulo de atención', responsible: ['MIGRACIONES'], dueIn: 'P90D', deliverable: 'Módulo operativo' }];
+    const consensus = await inRound('Protocolo de retornantes en aeropuertos', { actions });
+    const majority = await inRound('Guía de trámites para extranjeros', { decisionRule: 'mayoria_simple', actions: [...actions, { ...actions[0], title: 'Guía publicada', responsible: ['RREE'] }] });
+    const later = await inRound('Registro de organizaciones de migrantes');
+    const s = await conveneSoon({ agenda: [
+      { kind: 'propuesta', proposalId: consensus }, { kind: 'propuesta', proposalId: majority }, { kind: 'propuesta', proposalId: later },
+      { kind: 'otro', title: 'Varios' },
+    ] });
+    await waitUntil(s.startsAt);
+    const present = memberCodes.slice(0, 14);
+    const absent = memberCodes.slice(14);
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present })).body.quorum).toEqual({ required: 12, present: 14, met: true, call: 1 });
+
+    const positions = async (n: number, objecting: string[]) => {
+      const answers = await Promise.all(present.map((code) => mesa.call(code, 'POST', `/api/v1/sessions/${s.id}/items/${n}/positions`,
+        objecting.includes(code) ? { position: 'objeta', comment: 'El presupuesto no alcanza.' } : { position: 'aprueba' })));
+      for (const a of answers) expect(a.status).toBe(200);
+    };
+    await positions(1, []);
+    const first = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/1/close`, { summary: 'Se revisó el protocolo; consenso.' });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ n: 1, status: 'cerrado', outcome: 'adoptada', number: expect.stringMatching(/^ACUERDO-\d{4}-\d{3}$/), absent });
+    expect(first.body.counts).toMatchObject({ members: 14, answered: 14, aprueba: 14, objeta: 0, tacit: 0 });
+
+    await positions(2, present.slice(0, 4));
+    const second = (await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/2/close`, { summary: 'Cuatro objeciones por presupuesto.' })).body;
+    expect(second).toMatchObject({ outcome: 'adoptada', counts: { members: 14, aprueba: 10, objeta: 4 } });
+    expect(second.number).not.toBe(first.body.number);
+
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/3/defer`, { reason: 'Falta la opinión de la comisión con la sociedad civil.' })).body)
+      .toMatchObject({ n: 3, status: 'diferido', outcome: null });
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/4/close`, { summary: 'Sin otros asuntos.' })).status).toBe(200);
+
+    // The proposals' own workflows adopt them: number, tasks, notices and their own trail.
+    for (const [id, item, tasks] of [[consensus, first.body, 1], [majority, second, 2]] as const) {
+      const adopted = await eventually(async () => {
+        const p = (await mesa.call('MINSA', 'GET', `/api/v1/proposals/${id}`)).body;
+        return p.status === 'adoptada' && p.tasks.length === tasks ? p : undefined;
+      });
+      expect(adopted).toMatchObject({ number: item.number, stage: 'cerrada', decision: { outcome: 'adoptada', counts: { members: 14 }, session: { id: s.id, n: item.n } } });
+      const taskPage = await eventually(async () => {
+        const page = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks?proposal=${id}`)).body;
+        return page.items.length === tasks ? page : undefined;
+      });
+      expect(taskPage.items.every((t: { agreementNumber: string }) => t.agreementNumber === item.number)).toBe(true);
+      const trail = (await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}/audit`)).body;
+      expect(trail.verified).toBe(true);
+      expect(trail.events.at(-1)).toMatchObject({ action: 'adoptada', data: { number: item.number } });
+      const inbox = (await mesa.call('MIGRACIONES', 'GET', '/api/v1/inbox')).body.items as Array<{ kind: string; proposalId?: string }>;
+      expect(inbox.some((i) => i.kind === 'decision' && i.proposalId === id)).toBe(true);
+    }
+    const deferred = (await mesa.call('MINSA', 'GET', `/api/v1/proposals/${later}`)).body;
+    expect(deferred).toMatchObject({ status: 'en_curso', stage: 'conformidad' });
+
+    const closed = (await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/close`, { observationDeadline: { days: 5 } })).body;
+    expect(closed.status).toBe('cerrada');
+    expect(closed.acta.text).toContain(`Acuerdo: ${first.body.number}.`);
+    expect(closed.acta.text).toContain('Tareas creadas:');
+    expect(closed.acta.text).toContain('Diferido a la próxima sesión: Falta la opinión de la comisión con la sociedad civil.');
+    expect(closed.acta.text).toContain(`Ausentes: ${absent.join(', ')}.`);
+
+    const report = (await mesa.call('SECRETARIA', 'GET', `/api/v1/reports/sessions?year=${new Date(s.startsAt).getUTCFullYear()}`)).body;
+    expect(report.agreements.inSession).toBeGreaterThanOrEqual(2);
+    expect(report.attendance.find((a: { institution: string }) => a.institution === absent[0])).toMatchObject({ present: expect.any(Number) });
+    const held = report.attendance.find((a: { institution: string }) => a.institution === present[0]);
+    expect(held.present).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lets a present member change its position while the item is open, and the secretariat record one on behalf of another', async () => {
+    const proposalId = await inRound('Ventanilla única para retornantes');
+    const s = await conveneSoon({ agenda: [{ kind: 'propuesta', proposalId }] });
+    await waitUntil(s.startsAt);
+    const present = memberCodes.slice(0, 12);
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present })).status).toBe(200);
+    const position = (code: string, body: object) => mesa.call(code, 'POST', `/api/v1/sessions/${s.id}/items/1/positions`, body);
+    const member = present[0]!;
+    expect((await position(member, { position: 'aprueba' })).body).toMatchObject({ n: 1, institution: member, position: 'aprueba', onBehalf: false });
+    const objection = await position(member, { position: 'objeta' });
+    expect(objection.status).toBe(422);
+    expect(objection.body.error.message).toMatch(/requiere un comentario/);
+    expect((await position(member, { position: 'objeta', comment: 'Falta el presupuesto del módulo.' })).status).toBe(200);
+    expect((await position(member, { position: 'aprueba_con_observaciones', comment: 'Con el presupuesto en el anexo.' })).status).toBe(200);
+    const byProxy = await position('SECRETARIA', { position: 'se_abstiene', institution: present[1]! });
+    expect(byProxy.status).toBe(200);
+    expect(byProxy.body).toMatchObject({ institution: present[1], position: 'se_abstiene', onBehalf: true });
+    // An observer never takes a position.
+    expect((await position('DEFENSORIA', { position: 'aprueba' })).status).toBe(403);
+
+    const item = (await get(s.id)).agenda[0];
+    expect(item.positions).toEqual([
+      expect.objectContaining({ institution: member, position: 'aprueba_con_observaciones', comment: 'Con el presupuesto en el anexo.', onBehalf: false }),
+      expect.objectContaining({ institution: present[1], position: 'se_abstiene', onBehalf: true }),
+    ]);
+    expect(item.history.map((p: { position: string }) => p.position)).toEqual(['aprueba', 'objeta', 'aprueba_con_observaciones', 'se_abstiene']);
+    // The trail says who recorded each position, and that one was recorded on the member's behalf.
+    const audit = (await mesa.call('SECRETARIA', 'GET', `/api/v1/sessions/${s.id}/audit`)).body;
+    expect(audit.verified).toBe(true);
+    expect(audit.events.filter((e: { action: string }) => e.action === 'posicion_cambiada').map((e: { data: { previous: string } }) => e.data.previous)).toEqual(['aprueba', 'objeta']);
+    expect(audit.events.find((e: { action: string; data: { onBehalf?: boolean } }) => e.action === 'posicion' && e.data.onBehalf)).toMatchObject({ institution: 'SECRETARIA' });
+    // Closing needs every present member's position.
+    const early = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/1/close`, { summary: 'Debate sobre el presupuesto.' });
+    expect(early.status).toBe(422);
+    expect(early.body.error.message).toMatch(/Falta la posición de/);
+  });
+});
+
+const exec = promisify(execFile);
+
+describe('the acta', () => {
+  it('closes its observation round by silence, is signed, and pdfsig finds the signature valid, then broken after one byte changes', async () => {
+    const s = await conveneSoon({ agenda: [{ kind: 'otro', title: 'Informe sobre la feria binacional' }] });
+    await waitUntil(s.startsAt);
+    const present = [...memberCodes.slice(0, 12), 'DEFENSORIA'];
+    expect((await mesa.call('MINSA', 'POST', `/api/v1/sessions/${s.id}/confirmations`, { attends: true, representative: { name: 'Dra. Rosa Quispe', email: 'rquispe@minsa.gob.pe' } })).status).toBe(200);
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present })).status).toBe(200);
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/1/close`, { summary: 'La Secretaría informó; sin observaciones.' })).body)
+      .toMatchObject({ n: 1, status: 'cerrado', outcome: 'tratado', summary: 'La Secretaría informó; sin observaciones.' });
+    const closed = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/close`, { observationDeadline: 'PT4S' });
+    expect(closed.status).toBe(200);
+    expect(closed.body.acta.text).toMatch(/ACTA DE LA SESIÓN ORDINARIA/);
+    expect(closed.body.acta.text).toMatch(/MINSA, representada por Dra\. Rosa Quispe/);
+    expect(closed.body.acta.text).toMatch(/Deliberación: La Secretaría informó; sin observaciones\./);
+    expect((await mesa.call(present[0]!, 'POST', `/api/v1/sessions/${s.id}/acta/conformity`, {})).status).toBe(200);
+    // Only those who attended answer.
+    expect((await mesa.call(memberCodes[20]!, 'POST', `/api/v1/sessions/${s.id}/acta/observations`, { text: 'x' })).status).toBe(403);
+
+    const approved = await eventually(async () => {
+      const now = await get(s.id);
+      return now.status === 'acta_aprobada' && now.acta.sha256 ? now : undefined;
+    }, 30_000);
+    expect(approved.acta.answers[present[0]!]).toBe('conforme');
+    expect(approved.acta.answers[present[1]!]).toBe('silencio');
+    expect(approved.acta.answers.DEFENSORIA).toBe('silencio');
+    const audit = (await mesa.call('SECRETARIA', 'GET', `/api/v1/sessions/${s.id}/audit`)).body;
+    expect(audit.verified).toBe(true);
+    const approval = audit.events.find((e: { action: string }) => e.action === 'acta_aprobada');
+    expect(approval.data.note).toMatch(/^Aprobada por silencio de: /);
+    expect(approval.data.silent).toHaveLength(present.length - 1);
+    expect(audit.events.find((e: { action: string }) => e.action === 'acta_firmada').data.sha256).toBe(approved.acta.sha256);
+
+    const token = await mesa.login('MTPE');
+    const pdf = await mesa.app.inject({ method: 'GET', url: `/api/v1/sessions/${s.id}/acta.pdf`, headers: { authorization: `Bearer ${token}` } });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const described = await mesa.call('MTPE', 'GET', `/api/v1/sessions/${s.id}/acta.pdf`, undefined, { accept: 'application/json' });
+    expect(described.body).toMatchObject({ sha256: approved.acta.sha256, version: 1, pdf: pdf.rawPayload.toString('base64') });
+    const dir = await mkdtemp(join(tmpdir(), 'acta-'));
+    try {
+      const original = join(dir, 'acta.pdf');
+      await writeFile(original, pdf.rawPayload);
+      const valid = await exec('pdfsig', [original]);
+      expect(valid.stdout, valid.stdout).toContain('Signature Type: ETSI.CAdES.detached');
+      expect(valid.stdout).toContain('Total document signed');
+      expect(valid.stdout, valid.stdout).toContain('Signature Validation: Signature is Valid.');
+
+      const altered = Buffer.from(pdf.rawPayload);
+      const at = altered.indexOf('/Type /Page');
+      altered[at + 7] = altered[at + 7] === 0x51 ? 0x52 : 0x51;
+      const broken = join(dir, 'alterada.pdf');
+      await writeFile(broken, altered);
+      const check = await exec('pdfsig', [broken]).catch((e: { stdout: string }) => e);
+      expect(check.stdout).toContain('Signature Validation: Digest Mismatch.');
+
+      const verify = (bytes: Buffer) => mesa.call('MTPE', 'POST', `/api/v1/sessions/${s.id}/acta/verification`, { pdf: bytes.toString('base64') });
+      expect((await verify(pdf.rawPayload)).body).toMatchObject({ matches: true, sha256: approved.acta.sha256 });
+      expect((await verify(altered)).body).toMatchObject({ matches: false, original: { sha256: approved.acta.sha256 } });
+      const notPdf = await verify(Buffer.from('Acta de la sesión, en texto'));
+      expect(notPdf.status).toBe(422);
+      expect(notPdf.body.error).toMatchObject({ code: 'not_a_pdf', details: { field: 'pdf' } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
