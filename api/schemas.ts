@@ -1,6 +1,7 @@
 // TypeBox schemas: the single source of the API's request and response shapes, validated by
 // fastify and published in /openapi.json.
 import Type, { type Static } from 'typebox';
+import { nonWorkingDayKinds } from '../domain/calendar';
 import { positions } from '../domain/decision';
 import { inputDecisions, inputKinds, workingGroupDecisions } from '../domain/events';
 import { deliveryStatuses, notificationModes } from '../domain/notices';
@@ -423,6 +424,57 @@ export const StoppedList = Type.Object({
   }, Open)),
 }, { description: 'Los procesos detenidos, el más antiguo primero.' });
 
+const IsoDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', minLength: 10, maxLength: 10, description: 'Un día del calendario de Lima, AAAA-MM-DD.' });
+
+export const NonWorkingDayBody = Type.Object({
+  date: IsoDay,
+  reason: Type.String({ description: 'Por qué no se trabaja ese día.' }),
+  kind: Enum(nonWorkingDayKinds, 'feriado (por ley) o no_laborable (declarado para el sector público).'),
+  fixed: Type.Boolean({ description: 'Feriado nacional fijado por ley: no se puede quitar.' }),
+  reference: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'La norma que lo declaró (p. ej. D.S. N.° 123-2026-PCM).' })),
+}, { description: 'Un día no laborable.' });
+
+export const NonWorkingDayList = Type.Array(NonWorkingDayBody, { description: 'Los días no laborables del año, feriados nacionales incluidos, por fecha.' });
+
+export const NonWorkingDayQuery = Type.Object({
+  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: 'El año (por defecto, el actual en Lima).' })),
+}, { additionalProperties: false });
+
+export const NonWorkingDayParams = Type.Object({ date: IsoDay });
+
+const DayReason = Line(300, 'Por qué no se trabaja ese día, p. ej. «Día no laborable para el sector público».');
+const DayReference = Line(200, 'La norma que lo declaró, p. ej. «D.S. N.° 123-2026-PCM».');
+
+export const NewNonWorkingDayBody = Type.Object({
+  date: IsoDay,
+  reason: DayReason,
+  reference: Type.Optional(DayReference),
+  kind: Type.Optional(Enum(nonWorkingDayKinds, 'Por defecto no_laborable.')),
+}, { additionalProperties: false });
+
+export const NonWorkingDayChangeBody = Type.Object({
+  reason: DayReason,
+  reference: Type.Optional(DayReference),
+  kind: Type.Optional(Enum(nonWorkingDayKinds)),
+}, { additionalProperties: false });
+
+export const AddedNonWorkingDay = Type.Object({
+  ...NonWorkingDayBody.properties,
+  moved: Type.Integer({ minimum: 0, description: 'Cuántas propuestas y tareas abiertas tenían ese día dentro de su plazo y fueron avisadas para moverlo.' }),
+}, { description: 'El día registrado.' });
+
+export const CalendarImportBody = Type.Object({
+  ics: Type.String({ minLength: 1, maxLength: 1_000_000, description: 'El contenido de un archivo iCalendar (.ics): cada evento de día completo es un día no laborable; su título, el motivo.' }),
+  reference: Type.Optional(DayReference),
+  kind: Type.Optional(Enum(nonWorkingDayKinds, 'Por defecto no_laborable.')),
+}, { additionalProperties: false });
+
+export const CalendarImportAnswer = Type.Object({
+  added: Type.Array(NonWorkingDayBody),
+  skipped: Type.Array(Type.Object({ date: IsoDay, reason: Type.String() }), { description: 'Días del archivo que ya eran no laborables (fines de semana, feriados o días ya registrados).' }),
+  moved: Type.Integer({ minimum: 0 }),
+}, { description: 'Lo que se importó y lo que ya estaba.' });
+
 /** The document's sections, one per part of the Mesa. */
 export const documentTags = [
   { name: 'sistema', description: 'Estado del servicio.' },
@@ -431,6 +483,7 @@ export const documentTags = [
   { name: 'propuestas', description: 'Proceso 1: propuestas, aportes, versiones y conformidad.' },
   { name: 'tareas', description: 'Proceso 2: tareas de los acuerdos.' },
   { name: 'bandeja', description: 'Lo que espera a cada institución y su calendario.' },
+  { name: 'calendario', description: 'Días hábiles: feriados nacionales y días no laborables declarados.' },
   { name: 'informes', description: 'Avance de la PNM y cumplimiento por institución.' },
   { name: 'notificaciones', description: 'Contactos, preferencias y entregas de avisos.' },
   { name: 'supervision', description: 'Procesos detenidos y su recuperación (Secretaría Técnica).' },
@@ -449,3 +502,4 @@ export type TaskAnswer = Static<typeof TaskBody>;
 export type PnmReport = Static<typeof PnmReportBody>;
 export type InstitutionsReport = Static<typeof InstitutionsReportBody>;
 export type StoppedProcesses = Static<typeof StoppedList>;
+export type NonWorkingDayAnswer = Static<typeof NonWorkingDayBody>;
