@@ -4,6 +4,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Db } from '../db/client';
+import { workingCalendarSince } from '../db/non-working-days';
+import {
+  defaultCloseOfDay, limaDate, limaDay, resolveDeadline, resolveReminder, workingDayFacts, type DeadlineExpression, type ResolvedDeadline, type WorkingDayFacts,
+} from '../domain/calendar';
 import {
   getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, recordNotices, type DeliveryRow,
 } from '../db/deliveries';
@@ -37,6 +41,8 @@ export interface ActivityDeps {
   channels: NotificationChannels;
   /** MESA_AUDIT_KEY, which seals the audit trails, and where signed checkpoints of their heads go. */
   audit: { key: AuditKey; checkpointDir: string | null };
+  /** MESA_CLOSE_OF_DAY: when a deadline in days ends, Lima time (17:00 when absent). */
+  closeOfDay?: string;
 }
 
 /**
@@ -53,7 +59,7 @@ async function once<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createActivities({ db, channels, audit }: ActivityDeps) {
+export function createActivities({ db, channels, audit, closeOfDay = defaultCloseOfDay }: ActivityDeps) {
   const { mailer, publicUrl } = channels;
   const plan = { publicUrl, email: mailer !== null };
   const webhookAllow = new WebhookAllowList(channels.webhookAllow);
@@ -123,6 +129,28 @@ export function createActivities({ db, channels, audit }: ActivityDeps) {
       if (!audit.checkpointDir) throw ApplicationFailure.nonRetryable('Este worker no tiene carpeta de puntos de control (MESA_AUDIT_CHECKPOINT_DIR).', 'SinCarpetaDeSellos');
       return writeCheckpoint(db, audit.key, audit.checkpointDir);
     },
+    /**
+     * Where a day stands on the calendar, for the periodic workflows: the digests and the report go
+     * out on the first working day of their week or month (docs/domain.md#calendario-y-plazos).
+     */
+    async workingDayFacts({ at }: { at: string }): Promise<WorkingDayFacts> {
+      const today = limaDate(new Date(at));
+      const calendar = await workingCalendarSince(db, limaDay(today).minus({ days: 40 }).toISODate()!);
+      return workingDayFacts(calendar, today);
+    },
+
+    /**
+     * A deadline and its reminders, from when it starts: working and calendar days are counted on
+     * the calendar as it is now. The answer is kept in the workflow's history, so replay never
+     * reads today's table.
+     */
+    async resolveDeadline({ from, deadline, reminders }: { from: string; deadline: DeadlineExpression; reminders: DeadlineExpression[] }): Promise<ResolvedDeadline> {
+      const start = new Date(from);
+      const calendar = await workingCalendarSince(db, limaDay(limaDate(start)).minus({ days: 400 }).toISODate()!);
+      const at = resolveDeadline(start, deadline, calendar, closeOfDay);
+      return { at: at.toISOString(), reminders: reminders.map((r) => resolveReminder(at, r, calendar).toISOString()) };
+    },
+
     async weeklyDigests({ key }: { key: string }): Promise<Notification[]> {
       return weeklyDigests(db, key);
     },

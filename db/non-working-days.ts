@@ -1,7 +1,9 @@
 // The calendar's data: the non-working days the secretariat records (decreed days, regional
 // holidays), merged with the national holidays that are built in (domain/calendar.ts).
-import { and, asc, between, eq } from 'drizzle-orm';
-import { nationalHolidays, type IsoDate, type NonWorkingDay, type NonWorkingDayKind } from '../domain/calendar';
+import { and, asc, between, eq, gte } from 'drizzle-orm';
+import {
+  limaDate, limaDay, nationalHolidays, WorkingCalendar, type IsoDate, type NonWorkingDay, type NonWorkingDayKind,
+} from '../domain/calendar';
 import type { Db } from './client';
 import { nonWorkingDays } from './schema';
 
@@ -57,4 +59,18 @@ export async function updateNonWorkingDay(db: Db, date: IsoDate, change: { reaso
 export async function removeNonWorkingDay(db: Db, date: IsoDate, calendar = nationalCalendar): Promise<boolean> {
   const rows = await db.delete(nonWorkingDays).where(and(eq(nonWorkingDays.calendar, calendar), eq(nonWorkingDays.date, date))).returning();
   return rows.length > 0;
+}
+
+/** The working calendar from a day on (the table is small: every recorded day after it). */
+export async function workingCalendarSince(db: Db, since: IsoDate, calendar = nationalCalendar): Promise<WorkingCalendar> {
+  const rows = await db.select({ date: nonWorkingDays.date }).from(nonWorkingDays)
+    .where(and(eq(nonWorkingDays.calendar, calendar), gte(nonWorkingDays.date, since)));
+  return new WorkingCalendar(rows.map((r) => r.date));
+}
+
+/** Every non-working day of this year and the next (national and recorded): what the schedules skip. */
+export async function nonWorkingDaysAhead(db: Db, now = new Date(), calendar = nationalCalendar): Promise<IsoDate[]> {
+  const year = limaDay(limaDate(now)).year;
+  const days = [...await nonWorkingDaysOfYear(db, year, calendar), ...await nonWorkingDaysOfYear(db, year + 1, calendar)];
+  return days.map((d) => d.date);
 }

@@ -261,6 +261,33 @@ export function resolveReminder(deadline: Date, expression: DeadlineExpression, 
   return day === at.toISODate() ? at.toJSDate() : limaDay(day).set({ hour: at.hour, minute: at.minute, second: at.second }).toJSDate();
 }
 
+/** A deadline resolved by the calendar: its instant and its reminders' instants (ISO). */
+export interface ResolvedDeadline { at: string; reminders: string[] }
+
+/** Where a day stands: the periodic digests and reports go out on the first working day of their week or month. */
+export interface WorkingDayFacts {
+  working: boolean;
+  firstOfWeek: boolean;
+  firstOfMonth: boolean;
+  /** The working day before, whose digest time starts what a daily digest covers. */
+  previousWorkingDay: IsoDate;
+}
+
+export function workingDayFacts(calendar: WorkingCalendar, date: IsoDate): WorkingDayFacts {
+  const d = limaDay(date);
+  const before = (from: DateTime) => {
+    for (let x = from; x < d; x = x.plus({ days: 1 })) if (calendar.isWorkingDay(x.toISODate()!)) return true;
+    return false;
+  };
+  const working = calendar.isWorkingDay(date);
+  return {
+    working,
+    firstOfWeek: working && !before(d.startOf('week')),
+    firstOfMonth: working && !before(d.startOf('month')),
+    previousWorkingDay: calendar.onOrBefore(d.minus({ days: 1 }).toISODate()!),
+  };
+}
+
 /** Whether an expression counts whole days (and so ends at the close of a day and moves with the calendar). */
 export const countsDays = (e: DeadlineExpression): boolean => typeof e !== 'string';
 

@@ -24,6 +24,8 @@ export interface WorkerDeps {
   workflowBundle?: { codePath: string };
   /** Hex Ed25519 key with which the workflows check who acts (runtime/actor-key.ts). */
   actorPublicKey: string;
+  /** MESA_CLOSE_OF_DAY (17:00 when absent). */
+  closeOfDay?: string;
 }
 
 export async function createWorker(d: WorkerDeps): Promise<Worker> {
@@ -33,7 +35,7 @@ export async function createWorker(d: WorkerDeps): Promise<Worker> {
     connection: d.connection,
     namespace: d.namespace,
     taskQueue: d.taskQueue,
-    activities: createActivities({ db: d.db, channels: d.channels, audit: d.audit }),
+    activities: createActivities({ db: d.db, channels: d.channels, audit: d.audit, closeOfDay: d.closeOfDay }),
     ...(d.maxCachedWorkflows ? { maxCachedWorkflows: d.maxCachedWorkflows } : {}),
     workflowBundle: { code: withActorPublicKey(code, d.actorPublicKey) },
   });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   WorkingCalendar, deadlineProblem, endOfDay, formatDeadline, formatRemaining, limaDay, nationalHolidays, resolveDeadline, resolveReminder,
+  workingDayFacts,
 } from '../domain/calendar';
 
 const national = new WorkingCalendar();
@@ -158,5 +159,18 @@ describe('working-day arithmetic, for any start and any decreed days', () => {
       expect(calendar.addWorkingDays(first, Math.min(j, k)) <= calendar.addWorkingDays(second, Math.max(j, k))).toBe(true);
       expect(calendar.addWorkingDays(a, j) <= new WorkingCalendar([...extra, b]).addWorkingDays(a, j)).toBe(true);
     }), { numRuns: 100 });
+  });
+});
+
+describe('the first working day of a week and of a month (digests and the monthly report)', () => {
+  it.each([
+    ['2026-11-30', { working: true, firstOfWeek: true, firstOfMonth: false, previousWorkingDay: '2026-11-27' }],
+    ['2026-12-01', { working: true, firstOfWeek: false, firstOfMonth: true, previousWorkingDay: '2026-11-30' }],
+    ['2026-12-08', { working: false, firstOfWeek: false, firstOfMonth: false, previousWorkingDay: '2026-12-07' }],
+    ['2026-12-10', { working: true, firstOfWeek: false, firstOfMonth: false, previousWorkingDay: '2026-12-07' }],
+    ['2027-01-04', { working: true, firstOfWeek: true, firstOfMonth: true, previousWorkingDay: '2026-12-31' }],
+    ['2025-07-30', { working: true, firstOfWeek: true, firstOfMonth: false, previousWorkingDay: '2025-07-25' }],
+  ])('%s', (date, facts) => {
+    expect(workingDayFacts(national, date)).toEqual(facts);
   });
 });
