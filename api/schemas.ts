@@ -393,10 +393,11 @@ export const PnmReportBody = Type.Object({
 export const InstitutionsReportBody = Type.Object({
   institutions: Type.Array(Type.Object({
     institution: Type.String(), name: Type.String(), tasks: Counts, overdue: Type.Integer(),
-    averageDaysToAccept: Nullable(Type.Number()),
+    averageDaysToAccept: Nullable(Type.Number({ description: 'Días hábiles promedio desde la asignación hasta la aceptación.' })),
     signoffsAnswered: Nullable(Type.Integer({ description: 'null para las OSC.' })),
     signoffsTacit: Nullable(Type.Integer({ description: 'null para las OSC.' })),
     averageHoursToAnswer: Nullable(Type.Number({ description: 'null para las OSC, o sin respuestas.' })),
+    averageWorkingDaysToAnswer: Nullable(Type.Number({ description: 'Días hábiles promedio desde la apertura de la ronda hasta la primera respuesta; null para las OSC, o sin respuestas.' })),
   }, Open)),
 }, Open);
 

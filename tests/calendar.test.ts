@@ -174,3 +174,20 @@ describe('the first working day of a week and of a month (digests and the monthl
     expect(workingDayFacts(national, date)).toEqual(facts);
   });
 });
+
+describe('a deadline in a calendar feed', () => {
+  it('carries reminders 3 and 1 working days before, as people say them, never on a holiday', async () => {
+    const { default: ICAL } = await import('ical.js');
+    const { toIcs } = await import('../api/ics');
+    const { deadlineAlarms } = await import('../db/calendar');
+    const due = at('2026-12-10T22:00:00Z'); // Thursday 10 December, 17:00 in Lima, after 8–9 December
+    const ics = toIcs('Mesa — MINSA', 'http://mesa.test', [
+      { uid: 't1@mesa', at: due, summary: 'Vence la tarea: Guía', description: 'Guía', path: '/api/v1/tasks/t1', alarms: deadlineAlarms(due, national) },
+    ]);
+    const alarms = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!.getAllSubcomponents('valarm');
+    expect(alarms.map((a) => [a.getFirstPropertyValue('trigger')!.toString(), a.getFirstPropertyValue('description')])).toEqual([
+      ['2026-12-03T22:00:00Z', 'Quedan 3 días hábiles: vence el jueves 10 de diciembre de 2026 a las 17:00.'],
+      ['2026-12-07T22:00:00Z', 'Queda 1 día hábil: vence el jueves 10 de diciembre de 2026 a las 17:00.'],
+    ]);
+  });
+});
