@@ -193,6 +193,10 @@ export function endOfDay(date: IsoDate, closeOfDay = defaultCloseOfDay): Date {
  */
 export type DeadlineExpression = string | { workingDays: number } | { days: number } | { until: IsoDate };
 
+/** The units of a deadline in days. */
+export const deadlineUnits = ['workingDays', 'days'] as const;
+export type DeadlineUnit = (typeof deadlineUnits)[number];
+
 export const isWorkingDays = (e: DeadlineExpression): e is { workingDays: number } => typeof e === 'object' && 'workingDays' in e;
 export const isCalendarDays = (e: DeadlineExpression): e is { days: number } => typeof e === 'object' && 'days' in e;
 export const isUntil = (e: DeadlineExpression): e is { until: IsoDate } => typeof e === 'object' && 'until' in e;

@@ -1,6 +1,7 @@
 // Every word of the Mesa a person reads, in Spanish and English, in one place. Codes are for the
 // API and the database; pages, emails, calendar feeds, CSV exports and webhooks name things with
 // these words instead. Pure data, so workflows, activities, api and tests read the same words.
+import type { DeadlineUnit, NonWorkingDayKind } from './calendar';
 import type { Outcome, Position } from './decision';
 import type { InputDecision, InputKind, TimelineEvent, WorkingGroupDecision } from './events';
 import type { DeliveryChannel, DeliveryStatus, NotificationKind, NotificationMode } from './notices';
@@ -254,10 +255,20 @@ export const deliveryStatusWords: Record<DeliveryStatus, Words> = {
  * The values a page shows alone (a stage, a status, a position, a rule…). A code that appears in
  * two of these vocabularies means the same in both and reads the same (tests/catalogue.test.ts).
  */
+/** Kinds of non-working day (domain/calendar.ts). */
+export const nonWorkingDayKindWords: Record<NonWorkingDayKind, Words> = {
+  feriado: w('Feriado', 'Public holiday'), no_laborable: w('Día no laborable', 'Non-working day'),
+};
+
+/** Units of a deadline given in days (the launch form). */
+export const deadlineUnitWords: Record<DeadlineUnit, Words> = {
+  workingDays: w('días hábiles', 'working days'), days: w('días calendario', 'calendar days'),
+};
+
 export const valueVocabularies = {
   stageWords, proposalStatusWords, outcomeWords, taskStatusWords, stoppedWords, recoveryActionWords, populationWords, migrationStageWords,
   priorityWords, decisionRuleWords, silencePolicyWords, positionWords, inputKindWords, inputDecisionWords, workingGroupDecisionWords,
-  institutionKindWords, roleWords, groupKindWords, notificationModeWords, deliveryChannelWords, deliveryStatusWords,
+  institutionKindWords, roleWords, groupKindWords, notificationModeWords, deliveryChannelWords, deliveryStatusWords, nonWorkingDayKindWords,
 } as const;
 
 const values: Record<string, Words> = Object.assign({}, ...Object.values(valueVocabularies));

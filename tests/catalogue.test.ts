@@ -8,7 +8,9 @@ import {
   institutionKindWords, kindExpectation, roleHoldersWords, kindTitle, migrationStageWords, notificationKindWords, notificationModeWords, outcomeWords,
   pnmObjectiveWords, populationWords, positionWords, priorityWords, proposalStatusWords, roleWords, silencePolicyWords, stageWords,
   statusCountWords, taskStatusWords, valueLabel, valueVocabularies, waitingWords, workingGroupDecisionWords, type Words,
+  nonWorkingDayKindWords, deadlineUnitWords,
 } from '../domain/catalogue';
+import { deadlineUnits, nonWorkingDayKinds } from '../domain/calendar';
 import { outcomes, positions } from '../domain/decision';
 import { inputDecisions, inputKinds, timelineEvents, workingGroupDecisions } from '../domain/events';
 import { deliveryChannels, deliveryStatuses, notificationKinds, notificationModes, renderNotice } from '../domain/notices';
@@ -45,6 +47,8 @@ const vocabularies: Array<[string, readonly string[], Record<string, Words>]> = 
   ['deliveryStatuses', deliveryStatuses, deliveryStatusWords],
   ['notificationKinds', notificationKinds, Object.fromEntries(Object.entries(notificationKindWords).map(([k, v]) => [k, v.title]))],
   ['waiting (open stages and task statuses)', [...processStages, ...openTaskStatuses], waitingWords],
+  ['nonWorkingDayKinds', nonWorkingDayKinds, nonWorkingDayKindWords],
+  ['deadlineUnits', deadlineUnits, deadlineUnitWords],
 ];
 
 const filled = (words: Words | undefined) => Boolean(words?.es.trim()) && Boolean(words?.en.trim());

@@ -26,7 +26,7 @@ export interface Ctx {
   token: string | null;
   csrf: string;
   path: string;
-  api(method: 'GET' | 'POST', url: string, payload?: object, headers?: Record<string, string>): Promise<ApiAnswer>;
+  api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, headers?: Record<string, string>): Promise<ApiAnswer>;
 }
 
 export function cookies(request: FastifyRequest): Record<string, string> {

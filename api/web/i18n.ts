@@ -63,6 +63,15 @@ const english: Record<string, string> = {
   'Reanudar continúa desde lo último registrado (la ronda, las posiciones y los plazos se conservan). Cerrar la da por terminada y deja el motivo en la auditoría.': 'Resume continues from what was last recorded (round, positions and deadlines are kept). Close ends it and records the reason in the audit trail.',
   'Reanudar continúa desde lo último registrado (avances y plazos se conservan).': 'Resume continues from what was last recorded (progress and deadlines are kept).',
   'La Secretaría Técnica puede reanudarla.': 'The Technical Secretariat can resume it.', 'Procesos detenidos': 'Stopped processes',
+  Calendario: 'Calendar', 'Calendario de días hábiles': 'Calendar of working days', 'Por ley': 'By law', Corregir: 'Correct', Guardar: 'Save', Quitar: 'Remove',
+  'Los plazos en días hábiles no cuentan los sábados, los domingos, los feriados nacionales ni los días no laborables declarados para el sector público. Vencen al cierre del día hábil, hora de Lima.': 'Deadlines in working days do not count Saturdays, Sundays, national holidays or the non-working days declared for the public sector. They end at the close of the working day, Lima time.',
+  Clase: 'Kind', Norma: 'Decree', 'Norma que lo declara': 'Decree that declares it', 'Agregar un día no laborable': 'Add a non-working day',
+  'P. ej. D.S. N.° 123-2026-PCM.': 'E.g. D.S. N.° 123-2026-PCM.', Agregar: 'Add', Importar: 'Import', 'Importar un archivo iCalendar (.ics)': 'Import an iCalendar file (.ics)',
+  'Los plazos abiertos que incluyen ese día se mueven un día hábil y se avisa a los interesados.': 'Open deadlines that include that day move by one working day, and those concerned are told.',
+  'Contenido del archivo .ics': 'Contents of the .ics file',
+  'Abra el archivo con un editor de texto y pegue aquí su contenido. Cada evento es un día no laborable; su título, el motivo.': 'Open the file in a text editor and paste its contents here. Each event is a non-working day; its title, the reason.',
+  'Día no laborable registrado.': 'Non-working day recorded.', 'Día no laborable corregido.': 'Non-working day corrected.', 'Día no laborable quitado.': 'Non-working day removed.',
+  'Calendario importado.': 'Calendar imported.',
   'Nombre de la acción': 'Action name', 'Ver todas las tareas': 'See all tasks', 'Ver solo las de': 'See only those of', Párrafo: 'Paragraph', 'Propuestas en curso': 'Open proposals', Propuesta: 'Proposal', Tarea: 'Task', 'Evento': 'Event', 'Actor': 'Actor',
 };
 
