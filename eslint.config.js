@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Workflow code is replayed: it must be deterministic, so no I/O of any kind reaches it.
-    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'processes/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((name) => ({
@@ -28,6 +28,22 @@ export default tseslint.config(
           { group: ['drizzle-orm', 'drizzle-orm/*', 'postgres', '@electric-sql/*', 'fastify', '@fastify/*'], message: 'Sin base de datos ni HTTP en los workflows: use una actividad.' },
           { group: ['**/db', '**/db/*', '**/api', '**/api/*', '**/engine/*', '**/runtime/*'], message: 'Sin base de datos ni HTTP en los workflows: use una actividad.', allowTypeImports: true },
           { group: ['**/activities', '**/activities/*'], message: 'Los workflows solo importan los tipos de las actividades (import type).', allowTypeImports: true },
+        ],
+      }],
+    },
+  },
+  {
+    // The process models are pure: no Temporal either (time and refusals are plain values).
+    files: ['processes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((name) => ({
+          name, message: 'Los modelos de proceso son puros: nada de módulos de Node.',
+        })),
+        patterns: [
+          { group: ['@temporalio/*'], message: 'Los modelos de proceso no conocen Temporal: el workflow los conecta.' },
+          { group: ['drizzle-orm', 'drizzle-orm/*', 'postgres', '@electric-sql/*', 'fastify', '@fastify/*'], message: 'Sin base de datos ni HTTP en los modelos de proceso.' },
+          { group: ['**/db', '**/db/*', '**/api', '**/api/*', '**/engine/*', '**/runtime/*', '**/activities', '**/activities/*', '**/workflows', '**/workflows/*'], message: 'Los modelos de proceso no dependen de capas superiores.', allowTypeImports: true },
         ],
       }],
     },

@@ -213,11 +213,11 @@ export const memberCodes = seedMemberCodes();
  * With MESA_RECORD_HISTORIES=1, keeps the workflow's history in tests/histories/, where the
  * replay test checks that changed workflow code still replays it. Without it, does nothing.
  */
-export async function keepHistory(mesa: Mesa, name: string, workflowId: string): Promise<void> {
+export async function keepHistory(mesa: Mesa, name: string, workflowId: string, runId?: string): Promise<void> {
   if (process.env.MESA_RECORD_HISTORIES !== '1') return;
-  // The CLI writes the standard JSON form of a history, the one replay reads.
+  // The CLI writes the standard JSON form of a history, the one replay reads (the latest run unless `runId`).
   const { stdout } = await execFileAsync(inject('temporalCliPath'), [
-    'workflow', 'show', '--workflow-id', workflowId, '--address', inject('temporalAddress'), '--output', 'json',
+    'workflow', 'show', '--workflow-id', workflowId, ...(runId ? ['--run-id', runId] : []), '--address', inject('temporalAddress'), '--output', 'json',
   ], { maxBuffer: 64 * 1024 * 1024 });
   await mkdir(historiesDir, { recursive: true });
   await writeFile(join(historiesDir, `${name}.json`), stdout);

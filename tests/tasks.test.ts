@@ -1,5 +1,6 @@
 // Process 2: an adopted agreement's tasks, through the HTTP API on real Temporal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskWorkflow } from '../workflows/task';
 import { taskWorkflowId } from '../workflows/task-messages';
 import { adoptWith as adopt, eventually, keepHistory, startMesa, type Mesa } from './harness';
 
@@ -132,5 +133,53 @@ describe('deadlines', () => {
     await eventually(async () => (await kinds('SECRETARIA')).includes('tarea_vencida'));
     expect(await kinds('MIMP')).toEqual(['tarea_asignada', 'tarea_por_vencer', 'tarea_vencida']);
     await keepHistory(mesa, 'task-overdue', taskWorkflowId(id!));
+  });
+});
+
+describe('a task that runs for months', () => {
+  it('continues as new when its run reaches the cap on updates, and keeps its state, reminders and trail', async () => {
+    // The adopted proposal's own task shows the number; a second task of the same agreement is
+    // started directly with a cap of 3 updates per run, so the test crosses run boundaries.
+    const [first] = await adoptWith([action(['MTPE'])]);
+    const adopted = await task(first!);
+    const taskId = `${adopted.proposalId}-t2`;
+    const planned = action(['MTPE', 'RREE'], { title: 'Protocolo consular' });
+    await mesa.client.workflow.start(taskWorkflow, {
+      taskQueue: mesa.taskQueue, workflowId: taskWorkflowId(taskId),
+      args: [{ taskId, proposalId: adopted.proposalId, agreementNumber: adopted.agreementNumber, index: 2, action: planned, adoptedAt: new Date().toISOString(), updatesPerRun: 3 }],
+    });
+    const dueAt = (await eventually(async () => {
+      const t = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks/${taskId}`)).body;
+      return t.status === 'asignada' ? t : undefined;
+    })).dueAt;
+    // Run 1: three updates, then the hand-over.
+    expect((await post('MTPE', taskId, 'accept')).status).toBe(200);
+    expect((await post('MTPE', taskId, 'progress', { percent: 30, note: 'Borrador.' })).status).toBe(201);
+    expect((await post('RREE', taskId, 'reassignment-request', { reason: 'Sin presupuesto este año.', proposedDueDate: new Date(Date.now() + 200 * 86_400_000).toISOString() })).status).toBe(200);
+    // Run 2: the request pending in run 1 is decided, the lines accepted in run 1 still count.
+    const decided = await post('SECRETARIA', taskId, 'reassignment-decision', { granted: true, comment: 'Se amplía el plazo.' });
+    expect(decided.status).toBe(200);
+    expect(decided.body.dueAt).not.toBe(dueAt);
+    expect((await post('MTPE', taskId, 'accept')).status).toBe(409); // already accepted, in the earlier run
+    expect((await post('RREE', taskId, 'accept')).body).toMatchObject({ status: 'en_ejecucion', accepted: ['MTPE', 'RREE'] });
+    expect((await post('MTPE', taskId, 'progress', { percent: 20 })).status).toBe(422); // down from 30 % needs a note
+    // Run 3 and on: completion and verification.
+    await post('MTPE', taskId, 'completion', { summary: 'Protocolo redactado.' });
+    expect((await post('RREE', taskId, 'completion', { summary: 'Consulados informados.' })).body).toMatchObject({ status: 'completada', percent: 100 });
+    expect((await post('SECRETARIA', taskId, 'verification', { accepted: true, comment: 'Conforme.' })).body.status).toBe('verificada');
+
+    const audit = (await mesa.call('MINSA', 'GET', `/api/v1/tasks/${taskId}/audit`)).body;
+    expect(audit.verified).toBe(true);
+    expect(audit.events.map((e: { action: string }) => e.action)).toEqual([
+      'asignada', 'aceptada', 'avance', 'nueva_fecha_solicitada', 'solicitud_concedida', 'aceptada', 'completada', 'completada', 'verificada',
+    ]);
+    const runs: Array<{ status: string; runId: string; startTime: Date }> = [];
+    for await (const w of mesa.client.workflow.list({ query: `WorkflowId = '${taskWorkflowId(taskId)}'` })) runs.push({ status: w.status.name, runId: w.runId, startTime: w.startTime });
+    expect(runs.filter((r) => r.status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(2);
+    expect(runs.filter((r) => r.status === 'COMPLETED')).toHaveLength(1);
+    // The first run (assignment to hand-over) and the last (resumed to verification).
+    const firstRun = runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime())[0]!;
+    await keepHistory(mesa, 'task-continued-as-new-first-run', taskWorkflowId(taskId), firstRun.runId);
+    await keepHistory(mesa, 'task-continued-as-new-then-verified', taskWorkflowId(taskId));
   });
 });

@@ -4,21 +4,12 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AuditHead } from '../db/audit';
 import type { Position } from '../domain/decision';
 import type { InputDecision, InputKind, WorkingGroupDecision } from '../domain/events';
-import type { ProposalPlan } from '../domain/proposal';
-import type { InstitutionKind, ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
+import type { Actor } from '../processes/common';
+import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 
-/** Who acts: the API passes the authenticated user; the workflow decides what they may do. */
-export interface Actor {
-  userId: string;
-  institution: string;
-  kind: InstitutionKind;
-}
+export { refusals, type Actor } from '../processes/common';
 
-export interface ProposalInput {
-  proposalId: string;
-  plan: ProposalPlan;
-  launchedBy: { userId: string; institution: string };
-}
+export type { ProposalInput } from '../processes/proposal';
 
 /** Where a proposal stands, as the workflow itself knows it. */
 export interface ProposalState {
@@ -58,20 +49,6 @@ export const commentUpdate = defineUpdate<Recorded & { commentId: string }, [{ a
 export const withdrawUpdate = defineUpdate<Recorded, [{ actor: Actor; reason: string }]>('withdraw');
 
 export const stateQuery = defineQuery<ProposalState>('state');
-
-/**
- * Why an action is refused, as ApplicationFailure types: the API maps them to HTTP statuses
- * (403, 409, 422) and shows the message as it is.
- */
-export const refusals = {
-  forbidden: 'Forbidden', conflict: 'Conflict', rule: 'BusinessRule', notFound: 'NotFound',
-  /** The update does not carry the API's valid signature of who acts (403). */
-  untrusted: 'UntrustedActor',
-  /** A field breaks the text, date or code rules (400); the failure's details name the field. */
-  invalid: 'InvalidInput',
-  /** The database refused to record the action (422): nothing of it was applied. */
-  rejected: 'RecordRejected',
-} as const;
 
 /** The failure type of an activity whose write the database refused for good (see db/errors.ts). */
 export const recordRefusedType = 'RegistroRechazado';

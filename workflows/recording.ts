@@ -12,11 +12,17 @@
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import type { AuditHead } from '../db/audit';
 import type { Notification } from '../domain/events';
+import type { Notice } from '../processes/common';
 import { recordRefusedType, refusals } from './messages';
 
-export interface Notice { kind: string; recipients: string[]; title: string }
+export type { Notice } from '../processes/common';
 
-/** True from the patch on (and for every workflow started since); false while replaying older histories. */
+/**
+ * True from the patch on (and for every workflow started since); false while replaying older
+ * histories. Lifecycle (README.md, "Versioning"): becomes `deprecatePatch('registro-agrupado')`,
+ * with the old path and tests/histories/v1/ deleted, once no open proposal or task run started
+ * before the patch was deployed; the call is removed once none started before that deployment.
+ */
 export const groupedRecording = () => patched('registro-agrupado');
 
 /**

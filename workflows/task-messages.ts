@@ -3,31 +3,17 @@
 // workflow itself. The names given to defineUpdate/defineQuery are in recorded histories: never rename.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AuditHead } from '../db/audit';
-import type { PlannedAction } from '../domain/proposal';
-import type { TaskStatus } from '../domain/tasks';
-import type { Actor, Recorded } from './messages';
+import type { Actor } from '../processes/common';
+import type { TaskState as TaskProcessState } from '../processes/task';
+import type { Recorded } from './messages';
 
-export interface TaskInput {
-  taskId: string;
-  proposalId: string;
-  agreementNumber: string;
-  index: number;
-  action: PlannedAction;
-  adoptedAt: string;
-}
+export type { TaskInput } from '../processes/task';
 
-interface Line { accepted: boolean; percent: number; completed: boolean }
-
-export interface TaskState {
-  status: TaskStatus;
-  dueAt: string;
-  responsible: string[];
-  lines: Record<string, Line>;
-  request: { institution: string; reason: string; proposedDueDate: string | null } | null;
-  overdue: boolean;
+/** Where a task stands, as the workflow knows it (processes/task.ts), with its trail's head. */
+export type TaskState = TaskProcessState & {
   /** The audit trail's last entry as the recording activities answered it (query only). */
   auditHead?: AuditHead | null;
-}
+};
 
 export const taskWorkflowId = (taskId: string) => `task-${taskId}`;
 

@@ -1,13 +1,12 @@
 // The checks every update validator makes on what it is sent, before its own rules: Temporal is
 // reachable without the API, so a workflow never assumes the API's schemas ran. Each check
-// refuses with `refusals.invalid`, naming the field in the failure's details (the API answers 400).
-import { ApplicationFailure } from '@temporalio/workflow';
+// refuses with `refusals.invalid`, naming the field in the refusal's details (the API answers 400).
 import { maxDurationYears } from '../domain/durations';
 import { codeShape, instantOf, isWebAddress, textLimits, textProblem, type TextRule } from '../domain/text';
-import { refusals } from './messages';
+import { refuse, refusals } from './common';
 
 export function invalid(field: string, message: string): never {
-  throw ApplicationFailure.create({ type: refusals.invalid, message, details: [field], nonRetryable: true });
+  return refuse(refusals.invalid, message, [field]);
 }
 
 /** A stored text: the Mesa's text rule (domain/text.ts). */
