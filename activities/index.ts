@@ -4,9 +4,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Db } from '../db/client';
-import { workingCalendarSince } from '../db/non-working-days';
+import { recordedDates, workingCalendarSince } from '../db/non-working-days';
 import {
-  defaultCloseOfDay, limaDate, limaDay, resolveDeadline, resolveReminder, workingDayFacts, type DeadlineExpression, type ResolvedDeadline, type WorkingDayFacts,
+  defaultCloseOfDay, limaDate, limaDay, workingDayFacts, type CalendarView, type WorkingDayFacts,
 } from '../domain/calendar';
 import {
   getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, recordNotices, type DeliveryRow,
@@ -140,15 +140,13 @@ export function createActivities({ db, channels, audit, closeOfDay = defaultClos
     },
 
     /**
-     * A deadline and its reminders, from when it starts: working and calendar days are counted on
-     * the calendar as it is now. The answer is kept in the workflow's history, so replay never
-     * reads today's table.
+     * The calendar a process counts its deadlines in days on (docs/domain.md#calendario-y-plazos):
+     * the recorded non-working days from a year back, and the close of day. Its answer is kept in
+     * the workflow's history, so replay never reads today's table.
      */
-    async resolveDeadline({ from, deadline, reminders }: { from: string; deadline: DeadlineExpression; reminders: DeadlineExpression[] }): Promise<ResolvedDeadline> {
-      const start = new Date(from);
-      const calendar = await workingCalendarSince(db, limaDay(limaDate(start)).minus({ days: 400 }).toISODate()!);
-      const at = resolveDeadline(start, deadline, calendar, closeOfDay);
-      return { at: at.toISOString(), reminders: reminders.map((r) => resolveReminder(at, r, calendar).toISOString()) };
+    async workingCalendar(): Promise<CalendarView> {
+      const since = limaDay(limaDate(new Date())).minus({ years: 1 }).toISODate()!;
+      return { nonWorkingDays: await recordedDates(db, since), closeOfDay };
     },
 
     async weeklyDigests({ key }: { key: string }): Promise<Notification[]> {

@@ -24,6 +24,24 @@ const Enum = <const T extends string[]>(values: readonly [...T], description?: s
   Type.Enum<T>(values, { description });
 const Code = Type.String({ minLength: 1, maxLength: textLimits.code, pattern: textPatterns.line, description: 'Código de institución o de grupo (p. ej. MINSA, GT3).' });
 const IsoDuration = Type.String({ minLength: 2, maxLength: 40, pattern: textPatterns.line, description: 'Duración ISO 8601 de hasta 10 años, p. ej. P10D o PT30S.' });
+const Days = (description: string) => Type.Integer({ description });
+/**
+ * A deadline (docs/domain.md#calendario-y-plazos): working days, calendar days, a fixed date or an
+ * ISO 8601 duration. Limits (at least a day, at most 10 years, no past date) are the domain's
+ * (domain/calendar.ts), which names what is wrong.
+ */
+const DeadlineBody = Type.Union([
+  Type.Object({ workingDays: Days('Días hábiles en el calendario de la Mesa; vence al cierre del último, hora de Lima.') }, { additionalProperties: false }),
+  Type.Object({ days: Days('Días calendario; vence al cierre del último (el día hábil siguiente si no es hábil), hora de Lima.') }, { additionalProperties: false }),
+  Type.Object({ until: Type.String({ minLength: 10, maxLength: 10, description: 'Vence al cierre de ese día (AAAA-MM-DD), hora de Lima.' }) }, { additionalProperties: false }),
+  IsoDuration,
+], { description: 'Un plazo: {"workingDays": n}, {"days": n}, {"until": "AAAA-MM-DD"} o una duración ISO 8601.' });
+/** A reminder: this long before a deadline (no fixed date). */
+const ReminderBody = Type.Union([
+  Type.Object({ workingDays: Days('Días hábiles antes del vencimiento.') }, { additionalProperties: false }),
+  Type.Object({ days: Days('Días antes del vencimiento (el día hábil anterior si no es hábil).') }, { additionalProperties: false }),
+  IsoDuration,
+], { description: 'Cuánto antes del vencimiento: {"workingDays": n}, {"days": n} o una duración ISO 8601.' });
 
 export const ErrorBody = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
@@ -57,9 +75,9 @@ export const GroupBody = Type.Object({
 export const PlannedActionBody = Type.Object({
   title: Line(textLimits.title),
   responsible: Type.Array(Code, { minItems: 1, maxItems: 22 }),
-  dueIn: IsoDuration,
+  dueIn: DeadlineBody,
   deliverable: Text(1000),
-  reminders: Type.Optional(Type.Array(IsoDuration, { maxItems: 10, description: 'Recordatorios antes del vencimiento (por defecto P7D y P1D).' })),
+  reminders: Type.Optional(Type.Array(ReminderBody, { maxItems: 10, description: 'Recordatorios antes del vencimiento (por defecto 3 días hábiles y 1 día hábil).' })),
 }, { additionalProperties: false });
 
 export const ProposalLaunchBody = Type.Object({
@@ -74,14 +92,14 @@ export const ProposalLaunchBody = Type.Object({
   priority: Type.Optional(Enum(priorities)),
   stages: Type.Optional(Type.Array(Enum(processStages), { minItems: 1, maxItems: 4, uniqueItems: true })),
   deadlines: Type.Optional(Type.Object({
-    grupo_de_trabajo: Type.Optional(IsoDuration), consulta: Type.Optional(IsoDuration),
-    revision: Type.Optional(IsoDuration), conformidad: Type.Optional(IsoDuration),
+    grupo_de_trabajo: Type.Optional(DeadlineBody), consulta: Type.Optional(DeadlineBody),
+    revision: Type.Optional(DeadlineBody), conformidad: Type.Optional(DeadlineBody),
   }, { additionalProperties: false })),
   decisionRule: Type.Optional(Enum(decisionRules)),
   quorum: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Fracción de miembros que debe responder (por defecto 0.5).' })),
   silencePolicy: Type.Optional(Enum(silencePolicies)),
-  extension: Type.Optional(IsoDuration),
-  reminders: Type.Optional(Type.Array(IsoDuration, { maxItems: 10 })),
+  extension: Type.Optional(ReminderBody),
+  reminders: Type.Optional(Type.Array(ReminderBody, { maxItems: 10 })),
   actions: Type.Optional(Type.Array(PlannedActionBody, { maxItems: 100 })),
 }, { additionalProperties: false });
 
@@ -461,7 +479,7 @@ export const NonWorkingDayChangeBody = Type.Object({
 
 export const AddedNonWorkingDay = Type.Object({
   ...NonWorkingDayBody.properties,
-  moved: Type.Integer({ minimum: 0, description: 'Cuántas propuestas y tareas abiertas tenían ese día dentro de su plazo y fueron avisadas para moverlo.' }),
+  moved: Type.Integer({ minimum: 0, description: 'Cuántas propuestas abiertas podían tener ese día dentro de su plazo y fueron avisadas para moverlo.' }),
 }, { description: 'El día registrado.' });
 
 export const CalendarImportBody = Type.Object({

@@ -61,11 +61,16 @@ export async function removeNonWorkingDay(db: Db, date: IsoDate, calendar = nati
   return rows.length > 0;
 }
 
-/** The working calendar from a day on (the table is small: every recorded day after it). */
-export async function workingCalendarSince(db: Db, since: IsoDate, calendar = nationalCalendar): Promise<WorkingCalendar> {
+/** The recorded non-working days from a day on, by date (the table is small: a few a year). */
+export async function recordedDates(db: Db, since: IsoDate, calendar = nationalCalendar): Promise<IsoDate[]> {
   const rows = await db.select({ date: nonWorkingDays.date }).from(nonWorkingDays)
-    .where(and(eq(nonWorkingDays.calendar, calendar), gte(nonWorkingDays.date, since)));
-  return new WorkingCalendar(rows.map((r) => r.date));
+    .where(and(eq(nonWorkingDays.calendar, calendar), gte(nonWorkingDays.date, since))).orderBy(asc(nonWorkingDays.date));
+  return rows.map((r) => r.date);
+}
+
+/** The working calendar from a day on. */
+export async function workingCalendarSince(db: Db, since: IsoDate, calendar = nationalCalendar): Promise<WorkingCalendar> {
+  return new WorkingCalendar(await recordedDates(db, since, calendar));
 }
 
 /** Every non-working day of this year and the next (national and recorded): what the schedules skip. */

@@ -6,7 +6,7 @@
 // Date.now, so the same module runs in the API, in activities and inside the workflow sandbox.
 // Pure: the days a workflow relies on come to it from an activity, and so are in its history.
 import { DateTime, Duration } from 'luxon';
-import { parseDuration } from './durations';
+import { addDuration, parseDuration, subtractDuration } from './durations';
 
 export const limaZone = 'America/Lima';
 
@@ -193,6 +193,9 @@ export function endOfDay(date: IsoDate, closeOfDay = defaultCloseOfDay): Date {
  */
 export type DeadlineExpression = string | { workingDays: number } | { days: number } | { until: IsoDate };
 
+/** How long before a deadline (a reminder) or how much longer (an extension): no fixed date. */
+export type ReminderExpression = Exclude<DeadlineExpression, { until: IsoDate }>;
+
 /** The units of a deadline in days. */
 export const deadlineUnits = ['workingDays', 'days'] as const;
 export type DeadlineUnit = (typeof deadlineUnits)[number];
@@ -265,9 +268,6 @@ export function resolveReminder(deadline: Date, expression: DeadlineExpression, 
   return day === at.toISODate() ? at.toJSDate() : limaDay(day).set({ hour: at.hour, minute: at.minute, second: at.second }).toJSDate();
 }
 
-/** A deadline resolved by the calendar: its instant and its reminders' instants (ISO). */
-export interface ResolvedDeadline { at: string; reminders: string[] }
-
 /** Where a day stands: the periodic digests and reports go out on the first working day of their week or month. */
 export interface WorkingDayFacts {
   working: boolean;
@@ -291,6 +291,32 @@ export function workingDayFacts(calendar: WorkingCalendar, date: IsoDate): Worki
     previousWorkingDay: calendar.onOrBefore(d.minus({ days: 1 }).toISODate()!),
   };
 }
+
+/**
+ * The calendar a running process counts on: the recorded non-working days (the national holidays
+ * are built in) and the close of day. A workflow gets it from an activity, so it is in its history.
+ */
+export interface CalendarView { nonWorkingDays: IsoDate[]; closeOfDay: string }
+export const nationalCalendarView: CalendarView = { nonWorkingDays: [], closeOfDay: defaultCloseOfDay };
+
+/**
+ * A deadline in a process: an ISO 8601 duration is added as it always was (domain/durations.ts,
+ * exact, so histories recorded before the calendar replay unchanged); days and dates are counted
+ * on the calendar.
+ */
+export function deadlineAt(from: Date, expression: DeadlineExpression, calendar: CalendarView = nationalCalendarView): Date {
+  if (typeof expression === 'string') return addDuration(from, expression);
+  return resolveDeadline(from, expression, new WorkingCalendar(calendar.nonWorkingDays), calendar.closeOfDay);
+}
+
+/** A reminder's instant in a process, on the same terms as deadlineAt. */
+export function reminderAt(deadline: Date, expression: ReminderExpression, calendar: CalendarView = nationalCalendarView): Date {
+  if (typeof expression === 'string') return subtractDuration(deadline, expression);
+  return resolveReminder(deadline, expression, new WorkingCalendar(calendar.nonWorkingDays));
+}
+
+/** An expression as a stable text, for timer keys (an ISO duration is its own text, as before). */
+export const expressionKey = (e: DeadlineExpression): string => (typeof e === 'string' ? e : JSON.stringify(e));
 
 /** Whether an expression counts whole days (and so ends at the close of a day and moves with the calendar). */
 export const countsDays = (e: DeadlineExpression): boolean => typeof e !== 'string';

@@ -137,6 +137,7 @@ export const eventWords: Record<TimelineEvent, Words> = {
   conformidad_cambiada: w('Conformidad cambiada', 'Sign-off changed'),
   conformidad_tacita: w('Conformidad tácita de quienes no respondieron', 'Tacit approval of those who did not answer'),
   prorroga: w('Plazo prorrogado', 'Deadline extended'),
+  plazo_movido: w('Plazo movido por un día no laborable', 'Deadline moved by a non-working day'),
   plazo_vencido: w('Plazo vencido', 'Deadline passed'),
   adoptada: w('Propuesta adoptada', 'Proposal adopted'),
   observada: w('Propuesta observada', 'Proposal sent back'),
@@ -231,6 +232,10 @@ export const notificationKindWords: Record<NotificationKind, KindWords> = {
     expected: w('Revise el informe de cumplimiento.', 'Review the compliance report.'),
   },
   pendiente: { title: w('Pendiente', 'Pending'), expected: null },
+  plazo_movido: {
+    title: w('Plazo movido', 'Deadline moved'),
+    expected: null,
+  },
 };
 
 /** What awaits an institution at each stage of a proposal or status of a task (the inbox's first items). */

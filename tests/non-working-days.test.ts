@@ -1,7 +1,8 @@
 // The calendar's data through the API: national holidays built in, decreed non-working days kept
 // by the secretariat (by hand or from an iCalendar file), and bad input refused, changing nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMesa, type Mesa } from './harness';
+import { endOfDay, limaDate, WorkingCalendar } from '../domain/calendar';
+import { eventually, launchBody, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
 beforeAll(async () => {
@@ -101,5 +102,60 @@ describe('the calendar of non-working days', () => {
       await expectRefused(mesa.call('SECRETARIA', 'POST', `${url}/import`, { ics: bad }), 'ics', /./);
     }
     expect(await year(2028)).toEqual(before);
+  });
+});
+
+const launch = (overrides: Record<string, unknown>) => mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody(overrides));
+
+describe('deadline expressions where a proposal is launched', () => {
+  const action = { title: 'Guía', responsible: ['MINSA'], deliverable: 'Guía publicada' };
+
+  it.each([
+    [{ deadlines: { consulta: { weeks: 2 } } }, 'deadlines.consulta', /debe ser un plazo/],
+    [{ deadlines: { consulta: { workingDays: 0 } } }, 'deadlines.consulta', /al menos un día/],
+    [{ deadlines: { conformidad: { days: -5 } } }, 'deadlines.conformidad', /al menos un día/],
+    [{ deadlines: { conformidad: { workingDays: 5000 } } }, 'deadlines.conformidad', /10 años/],
+    [{ deadlines: { conformidad: { until: '2020-03-15' } } }, 'deadlines.conformidad', /ya pasó/],
+    [{ deadlines: { conformidad: { until: '2027-02-30' } } }, 'deadlines.conformidad', /AAAA-MM-DD/],
+    [{ deadlines: { conformidad: 'P11Y' } }, 'deadlines.conformidad', /no es un plazo válido/],
+    [{ reminders: [{ workingDays: 3 }, { until: '2027-01-04' }] }, 'reminders[1]', /debe ser un plazo/],
+    [{ extension: { workingDays: 0 } }, 'extension', /al menos un día/],
+    [{ actions: [{ ...action, dueIn: { workingDays: 2.5 } }] }, 'actions[0].dueIn', /debe ser un plazo/],
+    [{ actions: [{ ...action, dueIn: { days: 30 }, reminders: [{ days: 0 }] }] }, 'actions[0].reminders[0]', /al menos un día/],
+  ])('refuses %j naming the field, launching nothing', async (overrides, field, message) => {
+    const before = (await mesa.call('SECRETARIA', 'GET', '/api/v1/proposals')).body.items.length;
+    const { status, body } = await launch(overrides);
+    expect({ status, field: body?.error?.details?.field }).toEqual({ status: 400, field });
+    expect(body.error.message).toContain(`«${field}`);
+    expect(body.error.message).toMatch(message);
+    expect((await mesa.call('SECRETARIA', 'GET', '/api/v1/proposals')).body.items).toHaveLength(before);
+  });
+});
+
+describe('a non-working day added while a round is open', () => {
+  it('moves the round\'s deadline by one working day, says so in the audit trail and tells those who owe a sign-off', async () => {
+    const launched = await launch({ stages: ['conformidad'], deadlines: { conformidad: { workingDays: 10 } } });
+    expect(launched.status).toBe(201);
+    const id = launched.body.id as string;
+    const before = launched.body.deadlines.conformidad as string;
+    // Ten working days from today, at the close of the day in Lima.
+    const calendar = new WorkingCalendar();
+    const lastDay = calendar.addWorkingDays(limaDate(new Date()), 10);
+    expect(before).toBe(endOfDay(lastDay).toISOString());
+
+    // The government declares the round's last day non-working.
+    const added = await mesa.call('SECRETARIA', 'POST', url, { date: lastDay, reason: 'Día no laborable para el sector público', reference: 'D.S. N.° 200-2026-PCM' });
+    expect(added.status).toBe(201);
+    expect(added.body.moved).toBeGreaterThanOrEqual(1);
+    const after = endOfDay(new WorkingCalendar([lastDay]).addWorkingDays(limaDate(new Date()), 10)).toISOString();
+    expect(after > before).toBe(true);
+    await eventually(async () => (await mesa.call('MINSA', 'GET', `/api/v1/proposals/${id}`)).body.deadlines.conformidad === after);
+
+    const audit = (await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}/audit`)).body;
+    expect(audit.verified).toBe(true);
+    expect(audit.events.find((e: { action: string }) => e.action === 'plazo_movido')?.data).toMatchObject({ stage: 'conformidad', from: before, to: after, dates: [lastDay] });
+    const inbox = (await mesa.call('MINSA', 'GET', '/api/v1/inbox')).body.items;
+    expect(inbox.find((i: { kind: string; proposalId?: string }) => i.kind === 'plazo_movido' && i.proposalId === id)?.title)
+      .toMatch(/^Plazo movido por un día no laborable: ahora vence el \p{L}+ \d+ de \p{L}+ de \d{4} a las 17:00 \(10 días hábiles\)/u);
   });
 });

@@ -63,6 +63,7 @@ const english: Record<string, string> = {
   'Reanudar continúa desde lo último registrado (la ronda, las posiciones y los plazos se conservan). Cerrar la da por terminada y deja el motivo en la auditoría.': 'Resume continues from what was last recorded (round, positions and deadlines are kept). Close ends it and records the reason in the audit trail.',
   'Reanudar continúa desde lo último registrado (avances y plazos se conservan).': 'Resume continues from what was last recorded (progress and deadlines are kept).',
   'La Secretaría Técnica puede reanudarla.': 'The Technical Secretariat can resume it.', 'Procesos detenidos': 'Stopped processes',
+  Unidad: 'Unit', 'O hasta la fecha': 'Or until the date', 'Un número de días; o deje la fecha abajo.': 'A number of days; or give the date below.',
   Calendario: 'Calendar', 'Calendario de días hábiles': 'Calendar of working days', 'Por ley': 'By law', Corregir: 'Correct', Guardar: 'Save', Quitar: 'Remove',
   'Los plazos en días hábiles no cuentan los sábados, los domingos, los feriados nacionales ni los días no laborables declarados para el sector público. Vencen al cierre del día hábil, hora de Lima.': 'Deadlines in working days do not count Saturdays, Sundays, national holidays or the non-working days declared for the public sector. They end at the close of the working day, Lima time.',
   Clase: 'Kind', Norma: 'Decree', 'Norma que lo declara': 'Decree that declares it', 'Agregar un día no laborable': 'Add a non-working day',

@@ -9,7 +9,7 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { deleteToken } from '../../db/users';
-import { limaDate } from '../../domain/calendar';
+import { limaDate, type DeadlineExpression } from '../../domain/calendar';
 import { isOverdue } from '../../domain/tasks';
 import type { AppDeps } from '../deps';
 import { tokenHash } from '../auth';
@@ -40,6 +40,19 @@ const many = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [
 const codes = (v: string | string[] | undefined) => one(v).split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean);
 /** Optional fields: left empty, they are not sent at all. */
 const optional = <K extends string>(key: K, value: string) => (value ? { [key]: value } : {}) as Partial<Record<K, string>>;
+
+/**
+ * A deadline from its three form fields (api/web/pages/launch.ts): a date wins; else a whole number
+ * of days in the chosen unit; anything else is passed on as typed (an ISO 8601 duration, or what
+ * the API will refuse beside the field).
+ */
+function deadlineFromForm(f: Form, name: string): DeadlineExpression {
+  const until = one(f[`${name}_until`]);
+  if (until) return { until };
+  const amount = one(f[name]);
+  if (!/^\d+$/.test(amount)) return amount;
+  return one(f[`${name}_unit`]) === 'days' ? { days: Number(amount) } : { workingDays: Number(amount) };
+}
 
 /**
  * A `datetime-local` value is Lima time (UTC−5, no daylight saving). One that is not a date is
@@ -346,9 +359,9 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
       title: one(f.title), summary: one(f.summary), text: one(f.text),
       objectives: many(f.objectives), populations: many(f.populations), leadWorkingGroup: one(f.leadWorkingGroup),
       stages,
-      deadlines: Object.fromEntries(stages.map((s) => [s, one(f[`deadline_${s}`])])),
+      deadlines: Object.fromEntries(stages.map((s) => [s, deadlineFromForm(f, `deadline_${s}`)])),
       decisionRule: one(f.decisionRule), silencePolicy: one(f.silencePolicy),
-      actions: one(f.action_title) ? [{ title: one(f.action_title), responsible: codes(f.action_responsible), dueIn: one(f.action_dueIn), deliverable: one(f.action_deliverable) }] : [],
+      actions: one(f.action_title) ? [{ title: one(f.action_title), responsible: codes(f.action_responsible), dueIn: deadlineFromForm(f, 'action_dueIn'), deliverable: one(f.action_deliverable) }] : [],
     };
     const answer = await ctx.api('POST', '/api/v1/proposals', body, { 'idempotency-key': one(f._once) });
     if (answer.status === 201 || answer.status === 200) return reply.redirect(`/propuestas/${answer.body.id}?hecho=lanzada`, 303);

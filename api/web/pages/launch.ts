@@ -1,10 +1,29 @@
 // The launch form of the secretariat: the fields of POST /api/v1/proposals, with their defaults.
-import { pnmObjectiveWords } from '../../../domain/catalogue';
+import { deadlineUnits, isCalendarDays, isWorkingDays, type DeadlineExpression } from '../../../domain/calendar';
+import { deadlineUnitWords, pnmObjectiveWords } from '../../../domain/catalogue';
+import { launchDefaults } from '../../../domain/proposal';
 import { decisionRules, pnmObjectives, populations, processStages, silencePolicies } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label } from '../i18n';
 import { choices, csrfField, field, formMessage, onceField, page, select, type FormState } from '../layout';
+
+/**
+ * A deadline as people give it: a number of working or calendar days, or a date
+ * (docs/domain.md#calendario-y-plazos). An ISO 8601 duration typed as the number (PT30S) is sent as
+ * it is, for demos. The route turns the three fields into the API's expression (deadlineFromForm).
+ */
+function deadlineFields(ctx: Ctx, name: string, legend: string, initial: DeadlineExpression, state?: FormState): Html {
+  const fresh = state === undefined;
+  const amount = isWorkingDays(initial) ? initial.workingDays : isCalendarDays(initial) ? initial.days : '';
+  const unit = isCalendarDays(initial) ? 'days' : 'workingDays';
+  const unitState = fresh ? { values: { [`${name}_unit`]: unit }, errors: {} } : state;
+  return html`<div class="deadline">
+${field(ctx, { name, label: legend, state, value: fresh ? String(amount) : undefined, attrs: html` inputmode="numeric"`, hint: 'Un número de días; o deje la fecha abajo.' })}
+${select(ctx, { name: `${name}_unit`, label: `${ctx.t('Unidad')} — ${legend}`, state: unitState, options: deadlineUnits.map((u): [string, string] => [u, deadlineUnitWords[u][ctx.lang]]) })}
+${field(ctx, { name: `${name}_until`, label: `${ctx.t('O hasta la fecha')} — ${legend}`, type: 'date', state })}
+</div>`;
+}
 
 export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string }>, state?: FormState): Html {
   const t = ctx.t;
@@ -20,14 +39,14 @@ ${choices(ctx, { name: 'populations', legend: 'Poblaciones', state, options: pop
 ${select(ctx, { name: 'leadWorkingGroup', label: 'Grupo de trabajo líder', state, options: groups.map((g) => [g.code, g.code]) })}
 ${choices(ctx, { name: 'stages', legend: 'Etapas', state, checked: checkedStages, options: processStages.filter((s) => s !== 'revision').map((s) => [s, label(ctx.lang, s)]) })}
 <fieldset><legend>${t('Plazos')}</legend>
-${['grupo_de_trabajo', 'consulta', 'conformidad'].map((s) => field(ctx, { name: `deadline_${s}`, label: `${t('Plazo')}: ${label(ctx.lang, s)}`, state, value: v[`deadline_${s}`] === undefined ? 'P10D' : undefined, hint: 'Duración ISO 8601, p. ej. P10D (10 días) o PT30S (30 segundos).' }))}
+${(['grupo_de_trabajo', 'consulta', 'conformidad'] as const).map((s) => deadlineFields(ctx, `deadline_${s}`, `${t('Plazo')}: ${label(ctx.lang, s)}`, launchDefaults.deadlines[s], state))}
 </fieldset>
 ${select(ctx, { name: 'decisionRule', label: 'Regla de decisión', state, options: decisionRules.map((r) => [r, label(ctx.lang, r)]) })}
 ${select(ctx, { name: 'silencePolicy', label: 'Política de silencio', state, options: silencePolicies.map((r) => [r, label(ctx.lang, r)]) })}
 <fieldset><legend>${t('Acción prevista (opcional)')}</legend>
 ${field(ctx, { name: 'action_title', label: 'Nombre de la acción', state })}
 ${field(ctx, { name: 'action_responsible', label: 'Responsables (códigos separados por comas)', state })}
-${field(ctx, { name: 'action_dueIn', label: 'Plazo de la acción', state, value: v.action_dueIn === undefined ? 'P90D' : undefined })}
+${deadlineFields(ctx, 'action_dueIn', t('Plazo de la acción'), { days: 90 }, state)}
 ${field(ctx, { name: 'action_deliverable', label: 'Entregable', state })}
 </fieldset>
 <button type="submit">${t('Lanzar propuesta')}</button>
