@@ -27,7 +27,6 @@ ${field(ctx, { name: `${name}_until`, label: `${ctx.t('O hasta la fecha')} — $
 
 export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string }>, state?: FormState): Html {
   const t = ctx.t;
-  const v = state?.values ?? {};
   const checkedStages = state ? undefined : ['grupo_de_trabajo', 'consulta', 'conformidad'];
   return page(ctx, t('Nueva propuesta'), html`<h1>${t('Nueva propuesta')}</h1>
 <form method="post" action="/propuestas/nueva" class="card">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
