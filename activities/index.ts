@@ -204,25 +204,21 @@ export function createActivities({ db, channels, audit, closeOfDay = defaultClos
         const response = await send(d);
         await markSent(db, [{ id: d.id, response }], new Date());
       }));
-      const retry: string[] = [];
+      const refused: Array<{ id: string; error: string }> = [];
+      const retry: Array<{ id: string; error: string }> = [];
       let sent = arrived.length;
-      let failed = 0;
       for (const [i, outcome] of outcomes.entries()) {
-        const d = todo[i]!;
         if (outcome.status === 'fulfilled') {
           sent += 1;
           continue;
         }
         const error = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
-        if (error instanceof ChannelError && error.permanent) {
-          await markFailed(db, [d.id], error.message);
-          failed += 1;
-        } else {
-          await markAttemptFailed(db, d.id, error.message);
-          retry.push(error.message);
-        }
+        (error instanceof ChannelError && error.permanent ? refused : retry).push({ id: todo[i]!.id, error: error.message });
       }
-      if (retry.length) throw ApplicationFailure.retryable(`${retry.length} de ${todo.length} envío(s) fallaron y se reintentarán: ${retry[0]}`, 'EntregaFallida');
+      // The failures are marked together, in two statements, whatever the batch's size.
+      await Promise.all([markFailed(db, refused), markAttemptFailed(db, retry)]);
+      const failed = refused.length;
+      if (retry.length) throw ApplicationFailure.retryable(`${retry.length} de ${todo.length} envío(s) fallaron y se reintentarán: ${retry[0]!.error}`, 'EntregaFallida');
       return { sent, failed };
     },
     /** The periodic check for stopped processes (engine/supervision.ts): how many are stopped. */
@@ -230,9 +226,8 @@ export function createActivities({ db, channels, audit, closeOfDay = defaultClos
       return { stopped: (await checkProcesses(db, Context.current().client)).stopped.length };
     },
     async markDeliveriesFailed({ ids, reason }: { ids: string[]; reason: string }): Promise<void> {
-      await markFailed(db, ids, reason);
+      await markFailed(db, ids.map((id) => ({ id, error: reason })));
     },
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;

@@ -2,13 +2,15 @@
 // its folder is readable here) and, for a process still open, the head its running workflow keeps
 // in memory. Shared by GET …/audit and `npm run audit:verify`.
 import type { Client } from '@temporalio/client';
-import { sql } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
+import { union } from 'drizzle-orm/pg-core';
 import type { Anchors, AuditHead, AuditKey } from '../db/audit';
-import { proposalTrail, taskTrail } from '../db/audit';
+import { proposalTrail, taskTrail, trailTable } from '../db/audit';
 import { headIn, newestCheckpointFile, readCheckpoints, type Checkpoint } from '../db/audit-checkpoints';
-import { rowsOf, type Db } from '../db/client';
+import type { Db } from '../db/client';
 import { getAudit, getProposalStatus } from '../db/proposals';
 import { getTaskAudit, getTaskRow } from '../db/tasks';
+import { proposalAudit, proposals, taskAudit, tasks } from '../db/schema';
 import { isOpenProposal } from '../domain/vocabulary';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
 import { taskStateQuery, taskWorkflowId } from '../workflows/task-messages';
@@ -130,7 +132,7 @@ export async function verifyAll(given: AuditDeps, say: (line: string) => void): 
     for (const id of sealed) {
       if (known.has(id)) continue;
       const head = headIn(checkpoint!, trail, id)!;
-      report(`${label} ${id}`, [{ seq: head.seq, field: trail.table, message: `El punto de control del ${checkpoint!.at} sella ${head.seq} entrada(s) de ${trail.noun} ${id}, pero su registro ya no existe.` }]);
+      report(`${label} ${id}`, [{ seq: head.seq, field: trailTable(trail), message: `El punto de control del ${checkpoint!.at} sella ${head.seq} entrada(s) de ${trail.noun} ${id}, pero su registro ya no existe.` }]);
     }
     say(`Verificando ${ids.length} ${label}(s)…`);
     for (const [i, id] of ids.entries()) {
@@ -151,11 +153,11 @@ export async function verifyAll(given: AuditDeps, say: (line: string) => void): 
   return result;
 }
 
+/** Every subject with a row or a trail: a trail whose subject is gone is verified too. */
 async function allSubjects(db: Db): Promise<{ proposals: string[]; tasks: string[] }> {
-  const ids = async (query: ReturnType<typeof sql>) => rowsOf<{ id: string }>(await db.execute(query)).map((r) => r.id);
-  const [proposals, tasks] = await Promise.all([
-    ids(sql`select id from proposals union select distinct proposal_id from proposal_audit order by 1`),
-    ids(sql`select id from tasks union select distinct task_id from task_audit order by 1`),
+  const [proposalIds, taskIds] = await Promise.all([
+    union(db.select({ id: proposals.id }).from(proposals), db.selectDistinct({ id: proposalAudit.proposalId }).from(proposalAudit)).orderBy(asc(proposals.id)),
+    union(db.select({ id: tasks.id }).from(tasks), db.selectDistinct({ id: taskAudit.taskId }).from(taskAudit)).orderBy(asc(tasks.id)),
   ]);
-  return { proposals, tasks };
+  return { proposals: proposalIds.map((r) => r.id), tasks: taskIds.map((r) => r.id) };
 }

@@ -103,9 +103,9 @@ export const ProposalLaunchBody = Type.Object({
   actions: Type.Optional(Type.Array(PlannedActionBody, { maxItems: 100 })),
 }, { additionalProperties: false });
 
-// The schema and the domain type must describe the same body.
+// The schema and the domain type must describe the same body (checked when compiling).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-export const launchSchemaMatchesDomain: Same<Static<typeof ProposalLaunchBody>, ProposalLaunch> = true;
+const _launchSchemaMatchesDomain: Same<Static<typeof ProposalLaunchBody>, ProposalLaunch> = true;
 
 export const ProposalListQuery = Type.Object({
   stage: Type.Optional(Enum([...processStages, 'cerrada'] as const)),
@@ -509,7 +509,6 @@ export const documentTags = [
 ];
 
 // The answers as types, for the pages that render them (api/web/pages).
-export type UserAnswer = Static<typeof UserBody>;
 export type InstitutionAnswer = Static<typeof InstitutionBody>;
 export type GroupAnswer = Static<typeof GroupBody>;
 export type ProposalList = Static<typeof ProposalPage>;

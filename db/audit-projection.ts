@@ -6,7 +6,6 @@
 // edited, added or removed projection row is named with the entry that says otherwise.
 // Rows of events recorded before the key (scheme 1) are not checked: those entries do not hold
 // what they wrote.
-import { asc, eq } from 'drizzle-orm';
 import { canonicalJson } from '../domain/canonical-json';
 import type { ProposalEffect, ProposalEventRecord } from '../domain/events';
 import type { TaskEffect, TaskSnapshot } from '../domain/tasks';
@@ -14,9 +13,7 @@ import type { AuditProblem, StoredEntry } from './audit';
 import { digest } from './audit';
 import type { Db } from './client';
 import { refusedAction } from './errors';
-import {
-  proposalComments, proposalInputs, proposalRounds, proposals, proposalSignoffs, proposalTimeline, proposalVersions, taskLines, taskProgress, tasks,
-} from './schema';
+import { proposalWithRows, taskWithRows } from './whole';
 
 /** Long texts are kept as their digest: the entry proves them without holding them twice. */
 function withDigests<F extends object>(effects: F[]): unknown[] {
@@ -114,17 +111,10 @@ function compareTitle(table: string, title: string, entries: StoredEntry[], firs
 
 export async function checkProposalProjection(db: Db, id: string, entries: StoredEntry[]): Promise<AuditProblem[]> {
   const problems: AuditProblem[] = [];
-  const [[row], versions, timeline, inputs, signoffs, rounds, comments] = await Promise.all([
-    db.select().from(proposals).where(eq(proposals.id, id)),
-    db.select().from(proposalVersions).where(eq(proposalVersions.proposalId, id)),
-    db.select().from(proposalTimeline).where(eq(proposalTimeline.proposalId, id)),
-    db.select().from(proposalInputs).where(eq(proposalInputs.proposalId, id)),
-    db.select().from(proposalSignoffs).where(eq(proposalSignoffs.proposalId, id)),
-    db.select().from(proposalRounds).where(eq(proposalRounds.proposalId, id)),
-    db.select().from(proposalComments).where(eq(proposalComments.proposalId, id)),
-  ]);
+  const row = await proposalWithRows(db, id);
   const noun = 'la propuesta';
   if (!row) return entries.length ? [{ seq: null, field: 'proposals', message: `La propuesta ${id} no existe, pero tiene registro de auditoría.` }] : [];
+  const { versions, timeline, inputs, signoffs, rounds, comments } = row;
   compareTitle('proposals', row.title, entries, 'lanzada', problems);
   compareState('proposals', noun, {
     stateSeq: row.stateSeq, status: row.status, stage: row.stage, currentVersion: row.currentVersion, deadlines: row.deadlines,
@@ -203,13 +193,10 @@ export async function checkProposalProjection(db: Db, id: string, entries: Store
 
 export async function checkTaskProjection(db: Db, id: string, entries: StoredEntry[]): Promise<AuditProblem[]> {
   const problems: AuditProblem[] = [];
-  const [[row], lines, progress] = await Promise.all([
-    db.select().from(tasks).where(eq(tasks.id, id)),
-    db.select().from(taskLines).where(eq(taskLines.taskId, id)).orderBy(asc(taskLines.institution)),
-    db.select().from(taskProgress).where(eq(taskProgress.taskId, id)),
-  ]);
+  const row = await taskWithRows(db, id);
   const noun = 'la tarea';
   if (!row) return entries.length ? [{ seq: null, field: 'tasks', message: `La tarea ${id} no existe, pero tiene registro de auditoría.` }] : [];
+  const { lines, progress } = row;
   compareTitle('tasks', row.title, entries, 'asignada', problems);
   compareState('tasks', noun, {
     stateSeq: row.stateSeq, status: row.status, dueAt: iso(row.dueAt), responsible: row.responsible, accepted: row.accepted,

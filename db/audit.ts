@@ -16,18 +16,32 @@
 // written with scheme 1 any more, so such an entry after a keyed one, or beyond the head of the
 // latest checkpoint, is a forgery.
 import { createHash, createHmac } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableName, sql } from 'drizzle-orm';
 import { canonicalJson } from '../domain/canonical-json';
-import { rowsOf, type Db } from './client';
+import type { Db } from './client';
+import { proposalAudit, proposals, taskAudit, tasks } from './schema';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** MESA_AUDIT_KEY: the secret that seals every new entry; never stored in the database. */
 export type AuditKey = string;
 
-export interface Trail { kind: 'proposal' | 'task'; table: string; subject: string; owner: string; noun: string }
-export const proposalTrail: Trail = { kind: 'proposal', table: 'proposal_audit', subject: 'proposal_id', owner: 'proposals', noun: 'la propuesta' };
-export const taskTrail: Trail = { kind: 'task', table: 'task_audit', subject: 'task_id', owner: 'tasks', noun: 'la tarea' };
+/**
+ * A trail: its table, the column that names the subject, and the subject's own table (locked while
+ * entries are appended). Both audit tables have the same columns (db/schema.ts auditColumns).
+ */
+export interface Trail {
+  kind: 'proposal' | 'task';
+  table: typeof proposalAudit | typeof taskAudit;
+  subject: typeof proposalAudit.proposalId | typeof taskAudit.taskId;
+  owner: typeof proposals | typeof tasks;
+  noun: string;
+}
+export const proposalTrail: Trail = { kind: 'proposal', table: proposalAudit, subject: proposalAudit.proposalId, owner: proposals, noun: 'la propuesta' };
+export const taskTrail: Trail = { kind: 'task', table: taskAudit, subject: taskAudit.taskId, owner: tasks, noun: 'la tarea' };
+
+/** The trail's table name, as problems name it. */
+export const trailTable = (trail: Trail) => getTableName(trail.table);
 
 export interface AuditEntry { seq: number; at: string; actor: string | null; institution: string | null; action: string; data: unknown }
 
@@ -71,31 +85,31 @@ function columnSeals(key: AuditKey, trail: Trail, subjectId: string, seal: strin
 /** SHA-256 of a text, as the projection record keeps long texts. */
 export const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
-const t = (trail: Trail) => sql.identifier(trail.table);
-const subject = (trail: Trail) => sql.identifier(trail.subject);
-
 /** Where a trail stands for one event: already holding it (a retried write), and its last entry. */
 export interface TrailPosition { recorded: boolean; last: AuditHead | null }
 
+const ofSubject = (trail: Trail, subjectId: string) => eq(trail.subject, subjectId);
+
 /**
  * Locks the subject's row, so concurrent events take their places in the chain one by one, and
- * reads where its trail stands. Both statements go in one round trip: the server runs the read
- * after the lock is granted, with a fresh snapshot, so it sees every entry committed before.
+ * reads where its trail stands. The statements go together (one round trip): the server runs the
+ * reads after the lock is granted, each with a fresh snapshot, so they see every entry committed
+ * before.
  */
 export async function lockTrail(tx: Tx, trail: Trail, subjectId: string, eventSeq: number): Promise<TrailPosition> {
-  const [, position] = await Promise.all([
-    tx.execute(sql`select 1 from ${sql.identifier(trail.owner)} where id = ${subjectId} for update`),
-    tx.execute(sql`select exists (select 1 from ${t(trail)} where ${subject(trail)} = ${subjectId} and event_seq = ${eventSeq}) as recorded, last.seq, last.hash
-      from (select 1) as here
-      left join (select seq, hash from ${t(trail)} where ${subject(trail)} = ${subjectId} order by seq desc limit 1) as last on true`),
+  const [, recorded, [last]] = await Promise.all([
+    tx.select({ one: sql`1` }).from(trail.owner).where(eq(trail.owner.id, subjectId)).for('update'),
+    entryOfEvent(tx, trail, subjectId, eventSeq),
+    tx.select({ seq: trail.table.seq, hash: trail.table.hash }).from(trail.table)
+      .where(ofSubject(trail, subjectId)).orderBy(desc(trail.table.seq)).limit(1),
   ]);
-  const [row] = rowsOf<{ recorded: boolean; seq: number | null; hash: string | null }>(position);
-  return { recorded: row!.recorded, last: row!.seq === null ? null : { seq: row!.seq, hash: row!.hash! } };
+  return { recorded: recorded !== null, last: last ?? null };
 }
 
 /** The entry that holds an event, for a retried write that must answer with the same head. */
 export async function entryOfEvent(tx: Tx | Db, trail: Trail, subjectId: string, eventSeq: number): Promise<AuditHead | null> {
-  const [row] = rowsOf<AuditHead>(await tx.execute(sql`select seq, hash from ${t(trail)} where ${subject(trail)} = ${subjectId} and event_seq = ${eventSeq}`));
+  const [row] = await tx.select({ seq: trail.table.seq, hash: trail.table.hash }).from(trail.table)
+    .where(and(ofSubject(trail, subjectId), eq(trail.table.eventSeq, eventSeq)));
   return row ?? null;
 }
 
@@ -112,18 +126,20 @@ export async function appendAudit(tx: Tx, key: AuditKey, trail: Trail, subjectId
   let prevHash = last?.hash ?? genesis;
   const rows = entries.map(({ eventSeq, entry: e, projection }) => {
     // The data as the database will give it back (jsonb drops undefined), so the seal recomputes.
-    const data = asStored(e.data);
+    const data = asStored(e.data) as Record<string, unknown>;
     const sealed: Sealed = { seq: ++seq, eventSeq, at: e.at, actor: e.actor, institution: e.institution, action: e.action, data, projection: asStored(projection), prevHash };
     const hash = sealOf(key, trail, subjectId, sealed);
-    const row = sql`(${subjectId}, ${sealed.seq}, ${eventSeq}, ${e.at}::timestamptz, ${e.actor}, ${e.institution}, ${e.action},
-      ${JSON.stringify(data)}::jsonb, ${hash}, ${prevHash}, ${currentScheme}, ${JSON.stringify(projection)}::jsonb,
-      ${JSON.stringify(columnSeals(key, trail, subjectId, hash, sealed))}::jsonb)`;
+    const row = {
+      seq: sealed.seq, eventSeq, at: new Date(e.at), actor: e.actor, institution: e.institution, action: e.action, data,
+      hash, prevHash, scheme: currentScheme, projection, seals: columnSeals(key, trail, subjectId, hash, sealed),
+    };
     prevHash = hash;
     return row;
   });
   if (rows.length === 0) return last;
-  await tx.execute(sql`insert into ${t(trail)} (${subject(trail)}, seq, event_seq, at, actor, institution, action, data, hash, prev_hash, scheme, projection, seals)
-    values ${sql.join(rows, sql`, `)}`);
+  await (trail.kind === 'proposal'
+    ? tx.insert(proposalAudit).values(rows.map((r) => ({ proposalId: subjectId, ...r })))
+    : tx.insert(taskAudit).values(rows.map((r) => ({ taskId: subjectId, ...r }))));
   return { seq, hash: prevHash };
 }
 
@@ -143,16 +159,12 @@ export function oneSnapshot<T>(db: Db, read: (tx: Db) => Promise<T>): Promise<T>
 }
 
 export async function readEntries(db: Db, trail: Trail, subjectId: string): Promise<StoredEntry[]> {
-  const rows = rowsOf<{
-    seq: number; event_seq: number; at: Date | string; actor: string | null; institution: string | null; action: string;
-    data: Record<string, unknown>; hash: string; prev_hash: string; scheme: number; projection: Record<string, unknown> | null;
-    seals: Record<string, string> | null;
-  }>(await db.execute(sql`select seq, event_seq, at, actor, institution, action, data, hash, prev_hash, scheme, projection, seals
-    from ${t(trail)} where ${subject(trail)} = ${subjectId} order by seq`));
-  return rows.map((r) => ({
-    seq: r.seq, eventSeq: r.event_seq, at: new Date(r.at).toISOString(), actor: r.actor, institution: r.institution, action: r.action,
-    data: r.data, hash: r.hash, prevHash: r.prev_hash, scheme: r.scheme, projection: r.projection, seals: r.seals,
-  }));
+  const a = trail.table;
+  const rows = await db.select({
+    seq: a.seq, eventSeq: a.eventSeq, at: a.at, actor: a.actor, institution: a.institution, action: a.action, data: a.data,
+    hash: a.hash, prevHash: a.prevHash, scheme: a.scheme, projection: a.projection, seals: a.seals,
+  }).from(a).where(ofSubject(trail, subjectId)).orderBy(asc(a.seq));
+  return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }
 
 /**
@@ -244,8 +256,8 @@ export const eventsOf = (entries: StoredEntry[]) => entries.map((e) => ({
 
 /** Every trail's head, in one query: what a checkpoint seals. */
 export async function allHeads(db: Db, trail: Trail): Promise<Array<{ id: string; seq: number; hash: string }>> {
-  return rowsOf<{ id: string; seq: number; hash: string }>(await db.execute(sql`select distinct on (${subject(trail)}) ${subject(trail)} as id, seq, hash
-    from ${t(trail)} order by ${subject(trail)}, seq desc`));
+  return db.selectDistinctOn([trail.subject], { id: trail.subject, seq: trail.table.seq, hash: trail.table.hash })
+    .from(trail.table).orderBy(trail.subject, desc(trail.table.seq));
 }
 
 /**

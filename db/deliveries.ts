@@ -165,18 +165,22 @@ export async function markSent(db: Db, sent: Array<{ id: string; response: strin
     from (values ${values}) as v(id, response) where deliveries.id = v.id`);
 }
 
-/** An attempt failed and will be repeated: the secretariat sees it retrying, and why. Never undoes a sent one. */
-export async function markAttemptFailed(db: Db, id: string, error: string): Promise<void> {
-  await db.update(deliveries).set({ status: 'reintentando', lastError: error.slice(0, 1000) })
-    .where(and(eq(deliveries.id, id), notInArray(deliveries.status, ['enviada', 'fallida'])));
+/** Deliveries that failed, each with its reason. */
+export type Failure = { id: string; error: string };
+
+/** Marks failures, each with its reason, in one statement; never one already in `final`. */
+async function markFailures(db: Db, status: 'reintentando' | 'fallida', failures: Failure[], final: DeliveryStatus[]): Promise<void> {
+  if (failures.length === 0) return;
+  const values = sql.join(failures.map((f) => sql`(${f.id}, ${f.error.slice(0, 1000)})`), sql`, `);
+  await db.execute(sql`update ${deliveries} set status = ${status}, last_error = v.error from (values ${values}) as v(id, error)
+    where ${deliveries.id} = v.id and ${notInArray(deliveries.status, final)}`);
 }
 
+/** Attempts that failed and will be repeated: the secretariat sees them retrying, and why. Never undoes a sent or failed one. */
+export const markAttemptFailed = (db: Db, failures: Failure[]) => markFailures(db, 'reintentando', failures, ['enviada', 'fallida']);
+
 /** Given up: the channel refused for good, or retries ran out. Never undoes a sent one. */
-export async function markFailed(db: Db, ids: string[], error: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db.update(deliveries).set({ status: 'fallida', lastError: error.slice(0, 1000) })
-    .where(and(inArray(deliveries.id, ids), notInArray(deliveries.status, ['enviada'])));
-}
+export const markFailed = (db: Db, failures: Failure[]) => markFailures(db, 'fallida', failures, ['enviada']);
 
 export interface DeliveryFilters {
   status?: DeliveryStatus;

@@ -1,6 +1,6 @@
 // Queries on the proposal projection. One function per query, taking the database first, so
 // activities (which write) and routes (which read) share them without knowing about each other.
-import { and, arrayContains, asc, desc, eq, ilike, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, ilike, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
 import {
@@ -14,6 +14,7 @@ import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliverie
 import { failureCode, isPermanentFailure, refusedAction, type Rejection } from './errors';
 import { after, page, type Cursor } from './paging';
 import { publicProposalSql, reachedConsultationSql } from './visibility';
+import { proposalWithRows } from './whole';
 import {
   proposalAudit, proposalComments, proposalInputs, proposalRounds, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
 } from './schema';
@@ -279,16 +280,10 @@ export async function readProposal(db: Db, reader: Reader, id: string) {
 }
 
 export async function getProposal(db: Db, id: string) {
-  const row = await getProposalRow(db, id);
+  const row = await proposalWithRows(db, id);
   if (!row) return null;
-  const [versions, timeline, inputs, signoffs, comments, rounds] = await Promise.all([
-    db.select().from(proposalVersions).where(eq(proposalVersions.proposalId, id)).orderBy(asc(proposalVersions.number)),
-    db.select().from(proposalTimeline).where(eq(proposalTimeline.proposalId, id)).orderBy(asc(proposalTimeline.seq)),
-    db.select().from(proposalInputs).where(eq(proposalInputs.proposalId, id)).orderBy(asc(proposalInputs.at), asc(proposalInputs.id)),
-    db.select().from(proposalSignoffs).where(eq(proposalSignoffs.proposalId, id)).orderBy(asc(proposalSignoffs.eventSeq)),
-    db.select().from(proposalComments).where(eq(proposalComments.proposalId, id)).orderBy(asc(proposalComments.at), asc(proposalComments.id)),
-    db.select({ members: proposalRounds.members }).from(proposalRounds).where(and(eq(proposalRounds.proposalId, id), eq(proposalRounds.round, row.round))),
-  ]);
+  const { versions, timeline, inputs, signoffs, comments } = row;
+  const currentRound = row.rounds.find((r) => r.round === row.round);
   const plan = row.plan;
   const signoffView = (s: typeof signoffs[number]) => ({
     institution: s.institution, position: s.position, comment: s.comment, version: s.version, round: s.round,
@@ -313,7 +308,7 @@ export async function getProposal(db: Db, id: string) {
     signoffHistory: signoffs.map(signoffView),
     pendingSignoffs: row.stage === 'conformidad' ? row.pendingFor : [],
     ...(row.decision ? { decision: row.decision } : {}),
-    ...(row.round > 0 ? { tally: tallyOf(row.round, rounds[0]?.members.length ?? latest.size, [...latest.values()]) } : {}),
+    ...(row.round > 0 ? { tally: tallyOf(row.round, currentRound?.members.length ?? latest.size, [...latest.values()]) } : {}),
     comments: comments.map((c) => ({ id: c.id, institution: c.institution, text: c.text, version: c.version, at: c.at.toISOString() })),
     tasks: row.tasks,
     timeline: timeline.map((t) => ({ at: t.at.toISOString(), stage: t.stage, event: t.event })),
@@ -326,8 +321,6 @@ function inputView(i: typeof proposalInputs.$inferSelect) {
     ...(i.answerDecision ? { answer: { decision: i.answerDecision, reason: i.answerReason, at: i.answeredAt?.toISOString() } } : {}),
   };
 }
-
-export type ProposalWhole = NonNullable<Awaited<ReturnType<typeof getProposal>>>;
 
 /**
  * The audit trail, verified: its chain recomputed with the key, its head checked against the

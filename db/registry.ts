@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { GroupKind, InstitutionKind, Population } from '../domain/vocabulary';
 import { civilSocietyCommission } from '../domain/registry-codes';
 import type { Db } from './client';
@@ -41,46 +42,47 @@ export async function loadRegistry(db: Db, seed: RegistrySeed): Promise<void> {
       if (!codes.has(code)) throw new Error(`Registro: el grupo ${g.code} nombra a «${code}», que no es una institución del registro.`);
     }
   }
+  const institutionRows = seed.institutions.map((i) => ({
+    id: institutionId(i.code), code: i.code, name: i.name, kind: i.kind,
+    unconfirmed: i.unconfirmed ?? false, note: i.note ?? null,
+    validFrom: i.validFrom, validTo: i.validTo ?? null,
+  }));
+  const groupRows = seed.groups.map((g) => ({
+    code: g.code, kind: g.kind, name: g.name, population: g.population ?? null,
+    coordinatorId: g.coordinator ? institutionId(g.coordinator) : null,
+    unconfirmed: g.unconfirmed ?? false, validFrom: g.validFrom, validTo: g.validTo ?? null,
+  }));
+  const { id: _id, ...institutionColumns } = getTableColumns(institutions);
+  const { code: _code, ...groupColumns } = getTableColumns(groups);
+  // Each table in one statement, whatever the registry's size.
   await db.transaction(async (tx) => {
-    for (const i of seed.institutions) {
-      const row = {
-        id: institutionId(i.code), code: i.code, name: i.name, kind: i.kind,
-        unconfirmed: i.unconfirmed ?? false, note: i.note ?? null,
-        validFrom: i.validFrom, validTo: i.validTo ?? null,
-      };
-      await tx.insert(institutions).values(row).onConflictDoUpdate({ target: institutions.id, set: row });
+    await tx.insert(institutions).values(institutionRows).onConflictDoUpdate({ target: institutions.id, set: fromInserted(institutionColumns) });
+    await tx.insert(groups).values(groupRows).onConflictDoUpdate({ target: groups.code, set: fromInserted(groupColumns) });
+    // The seed lists a group's members as they stand; memberships it no longer lists are
+    // closed (never deleted), so the history of who belonged when is kept.
+    const open = await tx.select().from(memberships).where(isNull(memberships.validTo));
+    const listed = new Set(seed.groups.flatMap((g) => g.members.map((code) => `${g.code}|${institutionId(code)}`)));
+    const gone = open.filter((m) => !listed.has(`${m.groupCode}|${m.institutionId}`));
+    if (gone.length) {
+      await tx.update(memberships).set({ validTo: sql`current_date` }).where(and(isNull(memberships.validTo),
+        or(...gone.map((m) => and(eq(memberships.groupCode, m.groupCode), eq(memberships.institutionId, m.institutionId))))));
     }
-    for (const g of seed.groups) {
-      const row = {
-        code: g.code, kind: g.kind, name: g.name, population: g.population ?? null,
-        coordinatorId: g.coordinator ? institutionId(g.coordinator) : null,
-        unconfirmed: g.unconfirmed ?? false, validFrom: g.validFrom, validTo: g.validTo ?? null,
-      };
-      await tx.insert(groups).values(row).onConflictDoUpdate({ target: groups.code, set: row });
-      // The seed lists a group's members as they stand; memberships it no longer lists are
-      // closed (never deleted), so the history of who belonged when is kept.
-      const current = new Set(g.members.map(institutionId));
-      const open = await tx.select().from(memberships)
-        .where(and(eq(memberships.groupCode, g.code), isNull(memberships.validTo)));
-      for (const m of open) {
-        if (!current.has(m.institutionId)) {
-          await tx.update(memberships).set({ validTo: sql`current_date` })
-            .where(and(eq(memberships.groupCode, g.code), eq(memberships.institutionId, m.institutionId), isNull(memberships.validTo)));
-        }
-      }
-      for (const id of current) {
-        if (open.some((m) => m.institutionId === id)) continue;
-        await tx.insert(memberships).values({
-          groupCode: g.code, institutionId: id, unconfirmed: g.unconfirmed ?? false,
-          validFrom: g.validFrom, validTo: null,
-        }).onConflictDoUpdate({
-          target: [memberships.groupCode, memberships.institutionId, memberships.validFrom],
-          set: { validTo: null },
-        });
-      }
+    const still = new Set(open.map((m) => `${m.groupCode}|${m.institutionId}`));
+    const added = seed.groups.flatMap((g) => [...new Set(g.members.map(institutionId))]
+      .filter((id) => !still.has(`${g.code}|${id}`))
+      .map((id) => ({ groupCode: g.code, institutionId: id, unconfirmed: g.unconfirmed ?? false, validFrom: g.validFrom, validTo: null })));
+    if (added.length) {
+      await tx.insert(memberships).values(added).onConflictDoUpdate({
+        target: [memberships.groupCode, memberships.institutionId, memberships.validFrom],
+        set: { validTo: null },
+      });
     }
   });
 }
+
+/** On a conflict, every one of these columns takes the value of the row being inserted. */
+const fromInserted = (columns: Record<string, AnyPgColumn>) =>
+  Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, sql`excluded.${sql.identifier(column.name)}`]));
 
 /** Rows valid today: validFrom ≤ today < validTo (validTo is the first day it no longer holds). */
 export const activeInstitution = and(

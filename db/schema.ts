@@ -1,18 +1,37 @@
 // The database: the Mesa's registry, users, and the projection that workflows keep of every
 // proposal. Workflows are the source of truth for a process; these tables are what reads use.
-import { sql } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import {
-  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  type AnyPgColumn, type AnyPgTable, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { GroupKind, InstitutionKind, ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
-import type { Position } from '../domain/decision';
-import type { DecisionRecord, InputDecision, InputKind } from '../domain/events';
+import {
+  groupKinds, institutionKinds, pnmObjectives, populations, processStages, proposalStatuses,
+  type GroupKind, type InstitutionKind, type ProcessStage, type ProposalStage, type ProposalStatus,
+} from '../domain/vocabulary';
+import { positions, type Position } from '../domain/decision';
+import { inputDecisions, inputKinds, type DecisionRecord, type InputDecision, type InputKind } from '../domain/events';
 import type { ProposalPlan } from '../domain/proposal';
-import type { TaskStatus } from '../domain/tasks';
-import type { DeliveryChannel, DeliveryStatus, NotificationMode } from '../domain/notices';
-import type { NonWorkingDayKind } from '../domain/calendar';
+import { taskStatuses, type TaskStatus } from '../domain/tasks';
+import {
+  deliveryChannels, deliveryStatuses, notificationKinds, notificationModes, type DeliveryChannel, type DeliveryStatus, type NotificationMode,
+} from '../domain/notices';
+import { nonWorkingDayKinds, type NonWorkingDayKind } from '../domain/calendar';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+// The database itself refuses a status, stage, position or kind outside the vocabulary, and an
+// institution code or working group outside the registry, whatever writes the row. The API
+// validates first (a 4xx naming the field); these are the last line, and what makes a projection
+// row written by any other means trustworthy. Codes in arrays (pending lists, responsibles,
+// members) cannot have foreign keys; objectives and populations are checked against their lists.
+const codes = (list: readonly string[]) => sql.raw(list.map((c) => `'${c}'`).join(', '));
+/** CHECK: the column holds one of the vocabulary's codes (or is null, where it may be). */
+const oneOf = (name: string, column: AnyPgColumn, list: readonly string[]) => check(name, sql`${column} in (${codes(list)})`);
+/** CHECK: every element of the array column is one of the vocabulary's codes. */
+const allOf = (name: string, column: AnyPgColumn, list: readonly string[]) => check(name, sql`${column} <@ array[${codes(list)}]::text[]`);
+const proposalStages: readonly ProposalStage[] = [...processStages, 'cerrada'];
+/** An institution named by its code, as the projection names them. */
+const institutionCode = (name: string) => text(name).references(() => institutions.code);
 
 export const institutions = pgTable('institutions', {
   id: text('id').primaryKey(),
@@ -23,7 +42,7 @@ export const institutions = pgTable('institutions', {
   note: text('note'),
   validFrom: date('valid_from').notNull(),
   validTo: date('valid_to'),
-});
+}, (t) => [oneOf('institutions_kind_check', t.kind, institutionKinds)]);
 
 /** Working groups and coordination commissions. */
 export const groups = pgTable('groups', {
@@ -35,7 +54,7 @@ export const groups = pgTable('groups', {
   unconfirmed: boolean('unconfirmed').notNull().default(false),
   validFrom: date('valid_from').notNull(),
   validTo: date('valid_to'),
-});
+}, (t) => [oneOf('groups_kind_check', t.kind, groupKinds)]);
 
 export const memberships = pgTable('memberships', {
   groupCode: text('group_code').notNull().references(() => groups.code),
@@ -57,7 +76,7 @@ export const users = pgTable('users', {
   /** Email for each message as it happens, or one daily digest of the day's messages. */
   notifications: text('notifications').$type<NotificationMode>().notNull().default('inmediato'),
   createdAt: at('created_at').notNull().defaultNow(),
-}, (t) => [index('users_institution').on(t.institutionId)]);
+}, (t) => [index('users_institution').on(t.institutionId), oneOf('users_notifications_check', t.notifications, notificationModes)]);
 
 /** Bearer tokens: only their SHA-256 is stored, so a database leak yields no usable token. */
 export const tokens = pgTable('tokens', {
@@ -87,7 +106,7 @@ export const proposals = pgTable('proposals', {
   stage: text('stage').$type<ProposalStage>().notNull(),
   objectives: text('objectives').array().notNull(),
   populations: text('populations').array().notNull(),
-  leadWorkingGroup: text('lead_working_group').notNull(),
+  leadWorkingGroup: text('lead_working_group').notNull().references(() => groups.code),
   workingGroups: text('working_groups').array().notNull(),
   /** The launch with its defaults filled in: rules, deadlines, planned actions. */
   plan: jsonb('plan').$type<ProposalPlan>().notNull(),
@@ -103,7 +122,7 @@ export const proposals = pgTable('proposals', {
   /** The workflow event this row reflects: an older event arriving late never overwrites it. */
   stateSeq: integer('state_seq').notNull().default(0),
   launchedBy: text('launched_by').notNull(),
-  launchedByInstitution: text('launched_by_institution').notNull(),
+  launchedByInstitution: institutionCode('launched_by_institution').notNull(),
   createdAt: at('created_at').notNull(),
   updatedAt: at('updated_at').notNull(),
 }, (t) => [
@@ -112,6 +131,10 @@ export const proposals = pgTable('proposals', {
   index('proposals_status').on(t.status, t.createdAt),
   index('proposals_pending_for').using('gin', t.pendingFor),
   index('proposals_objectives').using('gin', t.objectives),
+  oneOf('proposals_status_check', t.status, proposalStatuses),
+  oneOf('proposals_stage_check', t.stage, proposalStages),
+  allOf('proposals_objectives_check', t.objectives, pnmObjectives),
+  allOf('proposals_populations_check', t.populations, populations),
 ]);
 
 export const proposalVersions = pgTable('proposal_versions', {
@@ -129,7 +152,7 @@ export const proposalTimeline = pgTable('proposal_timeline', {
   at: at('at').notNull(),
   stage: text('stage').$type<ProposalStage>().notNull(),
   event: text('event').notNull(),
-}, (t) => [primaryKey({ columns: [t.proposalId, t.seq] })]);
+}, (t) => [primaryKey({ columns: [t.proposalId, t.seq] }), oneOf('proposal_timeline_stage_check', t.stage, proposalStages)]);
 
 /** The columns every audit trail has (db/audit.ts reads and writes them). */
 const auditColumns = () => ({
@@ -167,7 +190,7 @@ export const proposalAudit = pgTable('proposal_audit', {
 export const proposalInputs = pgTable('proposal_inputs', {
   id: text('id').primaryKey(),
   proposalId: text('proposal_id').notNull().references(() => proposals.id),
-  institution: text('institution').notNull(),
+  institution: institutionCode('institution').notNull(),
   kind: text('kind').$type<InputKind>().notNull(),
   text: text('text').notNull(),
   paragraph: integer('paragraph'),
@@ -176,20 +199,28 @@ export const proposalInputs = pgTable('proposal_inputs', {
   answerDecision: text('answer_decision').$type<InputDecision>(),
   answerReason: text('answer_reason'),
   answeredAt: at('answered_at'),
-}, (t) => [index('proposal_inputs_proposal').on(t.proposalId, t.at)]);
+}, (t) => [
+  index('proposal_inputs_proposal').on(t.proposalId, t.at),
+  oneOf('proposal_inputs_kind_check', t.kind, inputKinds),
+  oneOf('proposal_inputs_answer_decision_check', t.answerDecision, inputDecisions),
+]);
 
 /** Every position ever given, including changes and tacit approvals; the latest per round counts. */
 export const proposalSignoffs = pgTable('proposal_signoffs', {
   proposalId: text('proposal_id').notNull().references(() => proposals.id),
   eventSeq: integer('event_seq').notNull(),
-  institution: text('institution').notNull(),
+  institution: institutionCode('institution').notNull(),
   round: integer('round').notNull(),
   version: integer('version').notNull(),
   position: text('position').$type<Position>().notNull(),
   comment: text('comment'),
   tacit: boolean('tacit').notNull(),
   at: at('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.proposalId, t.eventSeq, t.institution] }), index('proposal_signoffs_round').on(t.proposalId, t.round, t.institution)]);
+}, (t) => [
+  primaryKey({ columns: [t.proposalId, t.eventSeq, t.institution] }),
+  index('proposal_signoffs_round').on(t.proposalId, t.round, t.institution),
+  oneOf('proposal_signoffs_position_check', t.position, positions),
+]);
 
 /** Each sign-off round: when it opened, for whom, until when. */
 export const proposalRounds = pgTable('proposal_rounds', {
@@ -204,7 +235,7 @@ export const proposalRounds = pgTable('proposal_rounds', {
 export const proposalComments = pgTable('proposal_comments', {
   id: text('id').primaryKey(),
   proposalId: text('proposal_id').notNull().references(() => proposals.id),
-  institution: text('institution').notNull(),
+  institution: institutionCode('institution').notNull(),
   userId: text('user_id').notNull(),
   text: text('text').notNull(),
   version: integer('version').notNull(),
@@ -241,12 +272,13 @@ export const tasks = pgTable('tasks', {
   index('tasks_proposal').on(t.proposalId),
   index('tasks_responsible').using('gin', t.responsible),
   index('tasks_status_due').on(t.status, t.dueAt),
+  oneOf('tasks_status_check', t.status, taskStatuses),
 ]);
 
 /** Each responsible institution's part of a task. */
 export const taskLines = pgTable('task_lines', {
   taskId: text('task_id').notNull().references(() => tasks.id),
-  institution: text('institution').notNull(),
+  institution: institutionCode('institution').notNull(),
   accepted: boolean('accepted').notNull().default(false),
   completed: boolean('completed').notNull().default(false),
   percent: integer('percent').notNull().default(0),
@@ -255,7 +287,7 @@ export const taskLines = pgTable('task_lines', {
 export const taskProgress = pgTable('task_progress', {
   taskId: text('task_id').notNull().references(() => tasks.id),
   eventSeq: integer('event_seq').notNull(),
-  institution: text('institution').notNull(),
+  institution: institutionCode('institution').notNull(),
   percent: integer('percent').notNull(),
   note: text('note'),
   evidenceUrl: text('evidence_url'),
@@ -271,18 +303,18 @@ export const taskAudit = pgTable('task_audit', {
 /** What each institution was told, and when; one row per event and recipient. */
 export const inboxItems = pgTable('inbox_items', {
   id: text('id').primaryKey(),
-  institution: text('institution').notNull(),
+  institution: institutionCode('institution').notNull(),
   at: at('at').notNull(),
   kind: text('kind').notNull(),
   title: text('title').notNull(),
   proposalId: text('proposal_id'),
   taskId: text('task_id'),
   read: boolean('read').notNull().default(false),
-}, (t) => [index('inbox_items_institution').on(t.institution, t.at)]);
+}, (t) => [index('inbox_items_institution').on(t.institution, t.at), oneOf('inbox_items_kind_check', t.kind, notificationKinds)]);
 
 /** Secret addresses of the institutions' calendar feeds; only a hash of each is kept. */
 export const calendarTokens = pgTable('calendar_tokens', {
-  institution: text('institution').primaryKey(),
+  institution: institutionCode('institution').primaryKey(),
   tokenHash: text('token_hash').notNull().unique(),
   createdAt: at('created_at').notNull().defaultNow(),
 });
@@ -302,14 +334,14 @@ export const nonWorkingDays = pgTable('non_working_days', {
   reference: text('reference'),
   createdBy: text('created_by').notNull(),
   createdAt: at('created_at').notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.calendar, t.date] })]);
+}, (t) => [primaryKey({ columns: [t.calendar, t.date] }), oneOf('non_working_days_kind_check', t.kind, nonWorkingDayKinds)]);
 
 /**
  * How each institution is reached: a titular and an alterno contact (the alterno also receives
  * escalations), and optionally a webhook. Edited by the secretariat.
  */
 export const contacts = pgTable('contacts', {
-  institution: text('institution').primaryKey(),
+  institution: institutionCode('institution').primaryKey(),
   titularName: text('titular_name').notNull(),
   titularEmail: text('titular_email').notNull(),
   alternoName: text('alterno_name'),
@@ -331,7 +363,7 @@ export const deliveries = pgTable('deliveries', {
   channel: text('channel').$type<DeliveryChannel>().notNull(),
   /** An email address, or the institution's code for its webhook. */
   recipient: text('recipient').notNull(),
-  institution: text('institution').notNull(),
+  institution: institutionCode('institution').notNull(),
   kind: text('kind').notNull(),
   proposalId: text('proposal_id'),
   taskId: text('task_id'),
@@ -351,6 +383,9 @@ export const deliveries = pgTable('deliveries', {
 }, (t) => [
   index('deliveries_key').on(t.key),
   index('deliveries_status').on(t.status, t.createdAt),
+  oneOf('deliveries_channel_check', t.channel, deliveryChannels),
+  oneOf('deliveries_status_check', t.status, deliveryStatuses),
+  oneOf('deliveries_kind_check', t.kind, notificationKinds),
 ]);
 
 /**
@@ -365,4 +400,39 @@ export const stoppedProcesses = pgTable('stopped_processes', {
   /** How Temporal last described the workflow: TERMINATED, FAILED, TIMED_OUT, NOT_FOUND… */
   engineStatus: text('engine_status').notNull(),
   detectedAt: at('detected_at').notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.kind, t.id] })]);
+}, (t) => [primaryKey({ columns: [t.kind, t.id] }), oneOf('stopped_processes_kind_check', t.kind, ['propuesta', 'tarea'])]);
+
+// How the tables join, for drizzle's typed relational queries (`db.query.proposals.findFirst({ with })`):
+// a proposal or task read whole in one statement, so its rows come from one snapshot.
+export const proposalsRelations = relations(proposals, ({ many }) => ({
+  versions: many(proposalVersions),
+  timeline: many(proposalTimeline),
+  inputs: many(proposalInputs),
+  signoffs: many(proposalSignoffs),
+  rounds: many(proposalRounds),
+  comments: many(proposalComments),
+  audit: many(proposalAudit),
+}));
+
+export const tasksRelations = relations(tasks, ({ many }) => ({
+  lines: many(taskLines),
+  progress: many(taskProgress),
+  audit: many(taskAudit),
+}));
+
+/** The other side of each `many` above: the row's proposal, or its task. */
+const ofProposal = <T extends AnyPgTable<{ columns: { proposalId: AnyPgColumn } }> & { proposalId: AnyPgColumn }>(table: T) =>
+  relations(table, ({ one }) => ({ proposal: one(proposals, { fields: [table.proposalId], references: [proposals.id] }) }));
+const ofTask = <T extends AnyPgTable<{ columns: { taskId: AnyPgColumn } }> & { taskId: AnyPgColumn }>(table: T) =>
+  relations(table, ({ one }) => ({ task: one(tasks, { fields: [table.taskId], references: [tasks.id] }) }));
+
+export const proposalVersionsRelations = ofProposal(proposalVersions);
+export const proposalTimelineRelations = ofProposal(proposalTimeline);
+export const proposalInputsRelations = ofProposal(proposalInputs);
+export const proposalSignoffsRelations = ofProposal(proposalSignoffs);
+export const proposalRoundsRelations = ofProposal(proposalRounds);
+export const proposalCommentsRelations = ofProposal(proposalComments);
+export const proposalAuditRelations = ofProposal(proposalAudit);
+export const taskLinesRelations = ofTask(taskLines);
+export const taskProgressRelations = ofTask(taskProgress);
+export const taskAuditRelations = ofTask(taskAudit);

@@ -1,5 +1,5 @@
 // Agreements and their tasks, as the task workflows record them, and the reads the API makes.
-import { and, arrayContains, asc, desc, eq, inArray, lt, notInArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, inArray, lt, notInArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
 import { owedTaskStatuses, type TaskEffect, type TaskEventRecord, type TaskSnapshot, type TaskStatus } from '../domain/tasks';
@@ -10,6 +10,7 @@ import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliverie
 import { failureCode, isPermanentFailure, refusedAction, type Rejection } from './errors';
 import { after, page, type Cursor } from './paging';
 import { agreements, taskAudit, taskLines, taskProgress, tasks } from './schema';
+import { taskWithRows } from './whole';
 
 /** ACUERDO-<year>-<nnn>: the next number of the year, or the one this proposal already has. */
 export async function assignAgreementNumber(db: Db, proposalId: string, at: Date): Promise<string> {
@@ -160,16 +161,12 @@ export async function getTaskRow(db: Db, id: string): Promise<TaskRow | null> {
 }
 
 export async function getTask(db: Db, id: string) {
-  const row = await getTaskRow(db, id);
+  const row = await taskWithRows(db, id);
   if (!row) return null;
-  const [lines, progress] = await Promise.all([
-    db.select().from(taskLines).where(eq(taskLines.taskId, id)).orderBy(asc(taskLines.institution)),
-    db.select().from(taskProgress).where(eq(taskProgress.taskId, id)).orderBy(asc(taskProgress.eventSeq)),
-  ]);
   return {
     ...summary(row),
-    lines: lines.map((l) => ({ institution: l.institution, accepted: l.accepted, completed: l.completed, percent: l.percent })),
-    progress: progress.map((p) => ({ institution: p.institution, percent: p.percent, note: p.note, evidenceUrl: p.evidenceUrl, at: p.at.toISOString() })),
+    lines: row.lines.map((l) => ({ institution: l.institution, accepted: l.accepted, completed: l.completed, percent: l.percent })),
+    progress: row.progress.map((p) => ({ institution: p.institution, percent: p.percent, note: p.note, evidenceUrl: p.evidenceUrl, at: p.at.toISOString() })),
   };
 }
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../db/client';
-import { csrfFor, sessionCookie } from '../api/web/context';
+import { csrfCookie, sessionCookie } from '../api/web/context';
 import { demoEmail } from '../runtime/demo';
 import { adoptWith, demoPassword, eventually, launchBody, startMesa, type Mesa } from './harness';
 
@@ -22,6 +22,8 @@ type Role = (typeof roles)[number];
 let mesa: Mesa;
 const apiTokens = new Map<Role, string>();
 const webTokens = new Map<Role, string>();
+/** A form token with its secret's cookie, as the login page hands them to a browser. */
+const formPass = { csrf: '', cookie: '' };
 /** Real ids, so that generated requests also reach the workflows and not only the 404s. */
 const known = { proposal: [] as string[], task: [] as string[], input: [] as string[], inbox: [] as string[], code: ['MINSA', 'AFAMIPER', 'SECRETARIA', 'GT3'] };
 
@@ -38,6 +40,9 @@ beforeAll(async () => {
     apiTokens.set(role, await mesa.login(role));
     webTokens.set(role, await newToken(role));
   }
+  const login = await mesa.app.inject({ method: 'GET', url: '/entrar' });
+  formPass.csrf = /name="_csrf" value="([^"]+)"/.exec(login.body)![1]!;
+  formPass.cookie = [login.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith(`${csrfCookie}=`))!.split(';')[0]!;
   const launch = async (stages: string[]) => {
     const res = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ stages, deadlines: Object.fromEntries(stages.map((s) => [s, 'P30D'])) }));
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -246,11 +251,11 @@ function pageRequestOf(op: Operation): fc.Arbitrary<Generated & { cookie: string
     asJson: fc.boolean(),
   }).map(({ request, form, csrf, cookie, asJson }) => {
     const token = webTokens.get(request.role) ?? 'token-falso';
-    const fields = { ...form, ...(csrf ? { _csrf: csrfFor(token) } : {}), _once: `f-${Object.keys(form).join('-')}` };
+    const fields = { ...form, ...(csrf ? { _csrf: formPass.csrf } : {}), _once: `f-${Object.keys(form).join('-')}` };
     const body = op.method === 'GET' ? {} : asJson
       ? { payload: JSON.stringify(fields), contentType: 'application/json' }
       : { payload: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
-    const cookieHeader = cookie === 'session' ? `${sessionCookie}=${token}` : cookie === 'broken' ? `${sessionCookie}=%E0%A4%A; mesa_idioma=%` : '';
+    const cookieHeader = cookie === 'session' ? `${sessionCookie}=${token}; ${formPass.cookie}` : cookie === 'broken' ? `${sessionCookie}=%E0%A4%A; mesa_idioma=%` : '';
     return { ...request, body, cookie: cookieHeader };
   });
 }

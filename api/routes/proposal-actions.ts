@@ -14,7 +14,8 @@ import {
   proposalWorkflowId, withdrawUpdate, workingGroupDecisionUpdate,
 } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
-import { currentUser, requireRole } from '../auth';
+import { actionRoute } from '../action-route';
+import { currentUser } from '../auth';
 import { ApiError, forbidden, notFound } from '../errors';
 import { idempotent, updateIdFor } from '../idempotency';
 import { actorOf, updateWorkflow } from '../workflow-updates';
@@ -40,13 +41,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
   const { db, temporal } = deps;
   const whole = async (request: FastifyRequest, id: string) => ({ statusCode: 200, body: await readProposal(db, readerOf(request), id) });
 
-  app.post('/proposals/:id/working-group-decision', {
-    onRequest: requireRole('secretaria', 'miembro'),
-    schema: {
-      operationId: 'decideInWorkingGroup', tags: ['propuestas'], summary: 'Decisión del grupo de trabajo: avanzar, devolver o rechazar.',
-      params: IdParams, body: WorkingGroupDecisionBody, response: { 200: ProposalBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/proposals/:id/working-group-decision', actionRoute(['secretaria', 'miembro'], {
+    operationId: 'decideInWorkingGroup', tags: ['propuestas'], summary: 'Decisión del grupo de trabajo: avanzar, devolver o rechazar.',
+    params: IdParams, body: WorkingGroupDecisionBody, response: { 200: ProposalBody },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     await updateProposal(db, temporal, id, workingGroupDecisionUpdate, {
       actor: actorOf(currentUser(request)), decision: request.body.decision, reason: request.body.reason ?? '',
@@ -54,13 +52,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
     return whole(request, id);
   }));
 
-  app.post('/proposals/:id/inputs', {
-    onRequest: requireRole('osc', 'apoyo'),
-    schema: {
-      operationId: 'submitInput', tags: ['propuestas'], summary: 'Aporte de una OSC (durante la consulta) o de un organismo de apoyo.',
-      params: IdParams, body: InputBody, response: { 201: InputView, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/proposals/:id/inputs', actionRoute(['osc', 'apoyo'], {
+    operationId: 'submitInput', tags: ['propuestas'], summary: 'Aporte de una OSC (durante la consulta) o de un organismo de apoyo.',
+    params: IdParams, body: InputBody, response: { 201: InputView },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     // Civil society cannot tell a proposal it may not read yet from one that does not exist.
     if (await hiddenFrom(db, readerOf(request), id)) throw notFound(`No existe la propuesta «${id}».`);
@@ -70,13 +65,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
     return { statusCode: 201, body: await getInput(db, id, inputId) };
   }));
 
-  app.post('/proposals/:id/inputs/:inputId/answer', {
-    onRequest: requireRole('secretaria'),
-    schema: {
-      operationId: 'answerInput', tags: ['propuestas'], summary: 'Respuesta de la Secretaría Técnica a un aporte.',
-      params: InputParams, body: AnswerBody, response: { 200: InputView, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/proposals/:id/inputs/:inputId/answer', actionRoute(['secretaria'], {
+    operationId: 'answerInput', tags: ['propuestas'], summary: 'Respuesta de la Secretaría Técnica a un aporte.',
+    params: InputParams, body: AnswerBody, response: { 200: InputView },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id, inputId } = request.params;
     await updateProposal(db, temporal, id, answerInputUpdate, {
       actor: actorOf(currentUser(request)), inputId, ...request.body,
@@ -84,13 +76,10 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
     return { statusCode: 200, body: await getInput(db, id, inputId) };
   }));
 
-  app.post('/proposals/:id/versions', {
-    onRequest: requireRole('secretaria'),
-    schema: {
-      operationId: 'publishVersion', tags: ['propuestas'], summary: 'Nueva versión del texto.',
-      params: IdParams, body: VersionBody, response: { 201: VersionView, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/proposals/:id/versions', actionRoute(['secretaria'], {
+    operationId: 'publishVersion', tags: ['propuestas'], summary: 'Nueva versión del texto.',
+    params: IdParams, body: VersionBody, response: { 201: VersionView },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     const { number } = await updateProposal(db, temporal, id, publishVersionUpdate, {
       actor: actorOf(currentUser(request)), ...request.body,
@@ -98,25 +87,19 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
     return { statusCode: 201, body: await getVersion(db, id, number) };
   }));
 
-  app.post('/proposals/:id/advance', {
-    onRequest: requireRole('secretaria'),
-    schema: {
-      operationId: 'advanceProposal', tags: ['propuestas'], summary: 'Cierra la etapa actual antes de su plazo y abre la siguiente.',
-      params: IdParams, body: EmptyBody, response: { 200: ProposalBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/proposals/:id/advance', actionRoute(['secretaria'], {
+    operationId: 'advanceProposal', tags: ['propuestas'], summary: 'Cierra la etapa actual antes de su plazo y abre la siguiente.',
+    params: IdParams, body: EmptyBody, response: { 200: ProposalBody },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     await updateProposal(db, temporal, id, advanceUpdate, { actor: actorOf(currentUser(request)) }, updateIdFor(request, key));
     return whole(request, id);
   }));
 
-  app.post('/proposals/:id/signoffs', {
-    onRequest: requireRole('miembro'),
-    schema: {
-      operationId: 'giveSignoff', tags: ['propuestas'], summary: 'Posición de una institución miembro en la ronda de conformidad.',
-      params: IdParams, body: SignoffBody, response: { 200: SignoffAnswer, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/proposals/:id/signoffs', actionRoute(['miembro'], {
+    operationId: 'giveSignoff', tags: ['propuestas'], summary: 'Posición de una institución miembro en la ronda de conformidad.',
+    params: IdParams, body: SignoffBody, response: { 200: SignoffAnswer },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const user = currentUser(request);
     const { position, comment, institution } = request.body;
     if (institution !== undefined && institution !== user.institution.code) {
@@ -128,26 +111,20 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
     return { statusCode: 200, body: { institution: r.institution, position: r.position, comment: r.comment, version: r.version, at: r.at } };
   }));
 
-  app.post('/proposals/:id/comments', {
-    onRequest: requireRole('secretaria', 'miembro', 'observador', 'apoyo'),
-    schema: {
-      operationId: 'commentProposal', tags: ['propuestas'], summary: 'Comentario sobre la propuesta (todas las instituciones salvo las OSC).',
-      params: IdParams, body: CommentBody, response: { 201: CommentView, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/proposals/:id/comments', actionRoute(['secretaria', 'miembro', 'observador', 'apoyo'], {
+    operationId: 'commentProposal', tags: ['propuestas'], summary: 'Comentario sobre la propuesta (todas las instituciones salvo las OSC).',
+    params: IdParams, body: CommentBody, response: { 201: CommentView },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { commentId } = await updateProposal(db, temporal, request.params.id, commentUpdate, {
       actor: actorOf(currentUser(request)), text: request.body.text,
     }, updateIdFor(request, key));
     return { statusCode: 201, body: await getComment(db, commentId) };
   }));
 
-  app.post('/proposals/:id/withdraw', {
-    onRequest: requireRole('secretaria'),
-    schema: {
-      operationId: 'withdrawProposal', tags: ['propuestas'], summary: 'Retira la propuesta (motivo obligatorio).',
-      params: IdParams, body: WithdrawBody, response: { 200: ProposalBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/proposals/:id/withdraw', actionRoute(['secretaria'], {
+    operationId: 'withdrawProposal', tags: ['propuestas'], summary: 'Retira la propuesta (motivo obligatorio).',
+    params: IdParams, body: WithdrawBody, response: { 200: ProposalBody },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     await updateProposal(db, temporal, id, withdrawUpdate, { actor: actorOf(currentUser(request)), reason: request.body.reason }, updateIdFor(request, key));
     return whole(request, id);

@@ -7,6 +7,7 @@ import { getProposal } from '../../db/proposals';
 import { clearStopped, closeStoppedProposal, getStop, listStopped, stoppedAmong, type ProcessKind } from '../../db/stops';
 import { getTask } from '../../db/tasks';
 import type { AppDeps } from '../deps';
+import { actionRoute } from '../action-route';
 import { currentUser, requireRole } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent } from '../idempotency';
@@ -35,15 +36,12 @@ export const recoveryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     },
   }, async () => ({ items: await listStopped(db) }));
 
-  const recovery = (kind: ProcessKind, path: string) => app.post(`/${path}/:id/recovery`, {
-    onRequest: requireRole('secretaria'),
-    schema: {
-      operationId: kind === 'propuesta' ? 'recoverProposal' : 'recoverTask', tags: ['supervision'],
-      summary: `Reanuda o cierra una ${names[kind].one} detenida (Secretaría Técnica).`,
-      params: IdParams, body: RecoveryBody,
-      response: { 200: kind === 'propuesta' ? ProposalBody : TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  const recovery = (kind: ProcessKind, path: string) => app.post(`/${path}/:id/recovery`, actionRoute(['secretaria'], {
+    operationId: kind === 'propuesta' ? 'recoverProposal' : 'recoverTask', tags: ['supervision'],
+    summary: `Reanuda o cierra una ${names[kind].one} detenida (Secretaría Técnica).`,
+    params: IdParams, body: RecoveryBody,
+    response: { 200: kind === 'propuesta' ? ProposalBody : TaskBody },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params;
     const { action, reason } = request.body;
     const read = () => (kind === 'propuesta' ? getProposal(db, id) : getTask(db, id));

@@ -9,7 +9,8 @@ import {
   acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId, verifyTaskUpdate,
 } from '../../workflows/task-messages';
 import type { AppDeps } from '../deps';
-import { currentUser, requireRole } from '../auth';
+import { actionRoute } from '../action-route';
+import { currentUser } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { idempotent, updateIdFor } from '../idempotency';
 import {
@@ -71,35 +72,26 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
     return auditForReader(readerOf(request), audit);
   });
 
-  app.post('/tasks/:id/accept', {
-    onRequest: requireRole('miembro'),
-    schema: {
-      operationId: 'acceptTask', tags: ['tareas'], summary: 'La institución responsable aprueba (acepta) la tarea.',
-      params: IdParams, body: EmptyBody, response: { 200: TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
+  app.post('/tasks/:id/accept', actionRoute(['miembro'], {
+    operationId: 'acceptTask', tags: ['tareas'], summary: 'La institución responsable aprueba (acepta) la tarea.',
+    params: IdParams, body: EmptyBody, response: { 200: TaskBody },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => ({
     statusCode: 200,
     body: await act(request.params.id, acceptTaskUpdate, { actor: actorOf(currentUser(request)) }, updateIdFor(request, key)),
   })));
 
-  app.post('/tasks/:id/reassignment-request', {
-    onRequest: requireRole('miembro'),
-    schema: {
-      operationId: 'requestTaskChange', tags: ['tareas'], summary: 'Pide reasignar la tarea o, con proposedDueDate, una nueva fecha.',
-      params: IdParams, body: ChangeRequestBody, response: { 200: TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
+  app.post('/tasks/:id/reassignment-request', actionRoute(['miembro'], {
+    operationId: 'requestTaskChange', tags: ['tareas'], summary: 'Pide reasignar la tarea o, con proposedDueDate, una nueva fecha.',
+    params: IdParams, body: ChangeRequestBody, response: { 200: TaskBody },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => ({
     statusCode: 200,
     body: await act(request.params.id, requestChangeUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
   })));
 
-  app.post('/tasks/:id/reassignment-decision', {
-    onRequest: requireRole('secretaria'),
-    schema: {
-      operationId: 'decideTaskChange', tags: ['tareas'], summary: 'La Secretaría Técnica concede o deniega la solicitud pendiente.',
-      params: IdParams, body: ChangeDecisionBody, response: { 200: TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/tasks/:id/reassignment-decision', actionRoute(['secretaria'], {
+    operationId: 'decideTaskChange', tags: ['tareas'], summary: 'La Secretaría Técnica concede o deniega la solicitud pendiente.',
+    params: IdParams, body: ChangeDecisionBody, response: { 200: TaskBody },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     // Only active member institutions carry out tasks (an OSC or an unknown code never does);
     // the workflow checks the rest against the task's own lines.
     const { members } = await registryView(db);
@@ -114,37 +106,28 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
     };
   }));
 
-  app.post('/tasks/:id/progress', {
-    onRequest: requireRole('miembro'),
-    schema: {
-      operationId: 'reportTaskProgress', tags: ['tareas'], summary: 'Informe de avance de una institución responsable.',
-      params: IdParams, body: ProgressBody, response: { 201: ProgressView, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/tasks/:id/progress', actionRoute(['miembro'], {
+    operationId: 'reportTaskProgress', tags: ['tareas'], summary: 'Informe de avance de una institución responsable.',
+    params: IdParams, body: ProgressBody, response: { 201: ProgressView },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const user = currentUser(request);
     const task = await act(request.params.id, reportProgressUpdate, { actor: actorOf(user), ...request.body }, updateIdFor(request, key));
     const entry = task!.progress.filter((p) => p.institution === user.institution.code).at(-1);
     return { statusCode: 201, body: entry };
   }));
 
-  app.post('/tasks/:id/completion', {
-    onRequest: requireRole('miembro'),
-    schema: {
-      operationId: 'completeTask', tags: ['tareas'], summary: 'Una institución responsable entrega el resultado de su parte.',
-      params: IdParams, body: CompletionBody, response: { 200: TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
+  app.post('/tasks/:id/completion', actionRoute(['miembro'], {
+    operationId: 'completeTask', tags: ['tareas'], summary: 'Una institución responsable entrega el resultado de su parte.',
+    params: IdParams, body: CompletionBody, response: { 200: TaskBody },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => ({
     statusCode: 200,
     body: await act(request.params.id, completeTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
   })));
 
-  app.post('/tasks/:id/verification', {
-    onRequest: requireRole('secretaria'),
-    schema: {
-      operationId: 'verifyTask', tags: ['tareas'], summary: 'La Secretaría Técnica verifica (cierra) o devuelve la tarea.',
-      params: IdParams, body: VerificationBody, response: { 200: TaskBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => ({
+  app.post('/tasks/:id/verification', actionRoute(['secretaria'], {
+    operationId: 'verifyTask', tags: ['tareas'], summary: 'La Secretaría Técnica verifica (cierra) o devuelve la tarea.',
+    params: IdParams, body: VerificationBody, response: { 200: TaskBody },
+  }), async (request, reply) => idempotent(db, request, reply, async (key) => ({
     statusCode: 200,
     body: await act(request.params.id, verifyTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateIdFor(request, key)),
   })));

@@ -4,6 +4,8 @@
 // plain HTML (no script needed), protected by a CSRF token, and submitted once (`_once` is the
 // action's Idempotency-Key).
 import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -13,8 +15,9 @@ import { limaDate, type DeadlineExpression } from '../../domain/calendar';
 import { isOverdue } from '../../domain/tasks';
 import type { AppDeps } from '../deps';
 import { tokenHash } from '../auth';
-import { contextOf, langCookie, loginCsrfCookie, newCsrf, sameSecret, sessionCookie, setCookie, type ApiAnswer, type Ctx } from './context';
+import { contextOf, cookieOptions, csrfCookie, langCookie, sessionCookie, type ApiAnswer, type Ctx } from './context';
 import type { Html } from './html';
+import { t } from './i18n';
 import type { FormState } from './layout';
 import type {
   AuditAnswer, GroupAnswer, InboxAnswer, InstitutionAnswer, InstitutionsReport, NonWorkingDayAnswer, PnmReport, ProposalAnswer, ProposalList, StoppedProcesses, TaskAnswer, TaskList,
@@ -89,8 +92,13 @@ function refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<strin
   return { values, errors: {}, message };
 }
 
+/** What @fastify/csrf-protection answers when a form's token or its secret is missing or wrong. */
+const csrfRefusals = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
+
 export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstance }> = async (app, { deps, root }) => {
   await app.register(formbody, { bodyLimit: deps.bodyLimit });
+  await app.register(cookie);
+  await app.register(csrfProtection, { sessionPlugin: '@fastify/cookie', cookieKey: csrfCookie, cookieOpts: cookieOptions });
 
   // The strictest policy the pages allow: no script at all, styles from our own file, nothing
   // framed. HSTS is left to api/http-guards.ts, which sends it only over TLS.
@@ -115,30 +123,36 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) request.body = {};
   });
 
-  const ctxOf = (request: FastifyRequest) => contextOf(root, deps.db, request);
+  // Every form is checked against the CSRF secret's cookie before its route runs; only signing
+  // out without a session (which changes nothing) needs no token.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method !== 'POST' || (request.routeOptions.url === '/salir' && !request.cookies[sessionCookie])) {
+      done();
+      return;
+    }
+    app.csrfProtection(request, reply, done);
+  });
+
+  const ctxOf = (request: FastifyRequest, reply: FastifyReply) => contextOf(root, deps.db, request, reply);
   const send = (reply: FastifyReply, html: Html, status = 200) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html.toString());
 
-  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
-    const ctx = await ctxOf(request).catch(() => null);
+  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const ctx = await ctxOf(request, reply).catch(() => null);
     const status = error instanceof WebError ? error.status : error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'web page failed');
-    const message = error instanceof WebError ? error.message : status === 413 ? 'El formulario es demasiado grande.' : status < 500 ? 'La petición no es válida.' : `Error interno. Referencia: ${request.id}.`;
+    const message = error instanceof WebError ? error.message : csrfRefusals.has(error.code ?? '') ? t(ctx?.lang ?? 'es', 'Su sesión expiró o el formulario caducó. Vuelva a intentarlo.') : status === 413 ? 'El formulario es demasiado grande.' : status < 500 ? 'La petición no es válida.' : `Error interno. Referencia: ${request.id}.`;
     if (!ctx) return reply.code(status).type('text/plain; charset=utf-8').send(message);
     return send(reply, errorPage(ctx, status, message), status);
   });
 
   /** The signed-in user's context, or a redirect to the login page. */
   async function signedIn(request: FastifyRequest, reply: FastifyReply): Promise<Ctx | null> {
-    const ctx = await ctxOf(request);
+    const ctx = await ctxOf(request, reply);
     if (!ctx.user) {
       await reply.redirect('/entrar', 303);
       return null;
     }
     return ctx;
-  }
-
-  function checkCsrf(ctx: Ctx, form: Form) {
-    if (!ctx.csrf || !sameSecret(one(form._csrf), ctx.csrf)) throw new WebError(403, ctx.t('Su sesión expiró o el formulario caducó. Vuelva a intentarlo.'));
   }
 
   /** The API's answer to a page read, in the shape its route declares (api/schemas.ts); its refusals become the page's. */
@@ -156,18 +170,13 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   // ---- session and language ---------------------------------------------------------------
 
   app.get('/entrar', async (request, reply) => {
-    const ctx = await ctxOf(request);
+    const ctx = await ctxOf(request, reply);
     if (ctx.user) return reply.redirect('/', 303);
-    if (!ctx.csrf) {
-      ctx.csrf = newCsrf();
-      setCookie(request, reply, loginCsrfCookie, ctx.csrf, 3600);
-    }
     return send(reply, loginPage(ctx));
   });
 
   app.post<{ Body: Form }>('/entrar', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    checkCsrf(ctx, request.body);
+    const ctx = await ctxOf(request, reply);
     const email = one(request.body.email);
     const answer = await ctx.api('POST', '/api/v1/auth/token', { email, password: one(request.body.password) });
     if (answer.status !== 200) {
@@ -177,25 +186,23 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
       return send(reply, loginPage(ctx, { values: { email }, errors: {}, message }), [400, 429].includes(answer.status) ? answer.status : 401);
     }
     const expires = Math.max(60, Math.floor((Date.parse(answer.body.expiresAt) - Date.now()) / 1000));
-    setCookie(request, reply, sessionCookie, answer.body.token, expires);
-    setCookie(request, reply, loginCsrfCookie, '', 0);
+    reply.setCookie(sessionCookie, answer.body.token, { ...cookieOptions, maxAge: expires });
+    // Signing in starts a new CSRF secret: the next page sets it.
+    reply.clearCookie(csrfCookie, cookieOptions);
     return reply.redirect('/', 303);
   });
 
   app.post<{ Body: Form }>('/salir', async (request, reply) => {
-    const ctx = await ctxOf(request);
+    const ctx = await ctxOf(request, reply);
     if (ctx.token) {
-      checkCsrf(ctx, request.body);
       await deleteToken(deps.db, tokenHash(ctx.token));
     }
-    setCookie(request, reply, sessionCookie, '', 0);
+    reply.clearCookie(sessionCookie, cookieOptions);
     return reply.redirect('/entrar', 303);
   });
 
   app.post<{ Body: Form }>('/idioma', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    checkCsrf(ctx, request.body);
-    setCookie(request, reply, langCookie, one(request.body.lang) === 'en' ? 'en' : 'es', 365 * 24 * 3600);
+    reply.setCookie(langCookie, one(request.body.lang) === 'en' ? 'en' : 'es', { ...cookieOptions, maxAge: 365 * 24 * 3600 });
     const back = one(request.body.back);
     // Only a path on this site: never an open redirect.
     return reply.redirect(back.startsWith('/') && !back.startsWith('//') ? back : '/', 303);
@@ -242,7 +249,6 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   app.post<{ Body: Form }>('/bandeja/leido', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    checkCsrf(ctx, request.body);
     await ctx.api('POST', `/api/v1/inbox/${encodeURIComponent(one(request.body.id))}/read`, {});
     return reply.redirect('/bandeja', 303);
   });
@@ -282,7 +288,6 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
     const f = request.body;
-    checkCsrf(ctx, f);
     const body = { date: one(f.date), reason: one(f.reason), ...optional('reference', one(f.reference)), ...optional('kind', one(f.kind)) };
     const answer = await ctx.api('POST', '/api/v1/calendar/non-working-days', body, { 'idempotency-key': one(f._once) });
     if (answer.status === 201) return reply.redirect(`/calendario?anio=${body.date.slice(0, 4)}&hecho=dia_agregado`, 303);
@@ -293,7 +298,6 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
     const f = request.body;
-    checkCsrf(ctx, f);
     const answer = await ctx.api('POST', '/api/v1/calendar/non-working-days/import', { ics: one(f.ics), ...optional('reference', one(f.reference)) }, { 'idempotency-key': one(f._once) });
     const first = (answer.body?.added as NonWorkingDayAnswer[] | undefined)?.[0]?.date;
     if (answer.status === 201) return reply.redirect(`/calendario?anio=${first?.slice(0, 4) ?? ''}&hecho=calendario_importado`, 303);
@@ -304,7 +308,6 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
     const f = request.body;
-    checkCsrf(ctx, f);
     const { date } = request.params;
     const answer = await ctx.api('PUT', `/api/v1/calendar/non-working-days/${encodeURIComponent(date)}`, { reason: one(f.reason), ...optional('reference', one(f.reference)) });
     if (answer.status === 200) return reply.redirect(`/calendario?anio=${date.slice(0, 4)}&hecho=dia_corregido`, 303);
@@ -315,7 +318,6 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   app.post<{ Params: { date: string }; Body: Form }>('/calendario/:date/quitar', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    checkCsrf(ctx, request.body);
     const { date } = request.params;
     const answer = await ctx.api('DELETE', `/api/v1/calendar/non-working-days/${encodeURIComponent(date)}`);
     if (answer.status === 204) return reply.redirect(`/calendario?anio=${date.slice(0, 4)}&hecho=dia_quitado`, 303);
@@ -353,7 +355,6 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
     const f = request.body;
-    checkCsrf(ctx, f);
     const stages = many(f.stages);
     const body = {
       title: one(f.title), summary: one(f.summary), text: one(f.text),
@@ -390,7 +391,6 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   ) => app.post<{ Params: Record<string, string>; Body: Form }>(`/propuestas/:id/${path}`, async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    checkCsrf(ctx, request.body);
     const { id } = request.params as { id: string };
     const { url, body } = call(request.body, request.params);
     const answer = await ctx.api('POST', url, body, { 'idempotency-key': one(request.body._once) });
@@ -441,7 +441,6 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     app.post<{ Params: { id: string }; Body: Form }>(`/tareas/:id/${path}`, async (request, reply) => {
       const ctx = await signedIn(request, reply);
       if (!ctx) return reply;
-      checkCsrf(ctx, request.body);
       const id = encodeURIComponent(request.params.id);
       const { url, body } = call(request.body);
       const answer = await ctx.api('POST', `/api/v1/tasks/${id}/${url}`, body, { 'idempotency-key': one(request.body._once) });
