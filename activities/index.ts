@@ -4,6 +4,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Db } from '../db/client';
+import { recordedDates, workingCalendarSince } from '../db/non-working-days';
+import {
+  defaultCloseOfDay, limaDate, limaDay, workingDayFacts, type CalendarView, type WorkingDayFacts,
+} from '../domain/calendar';
 import {
   getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, recordNotices, type DeliveryRow,
 } from '../db/deliveries';
@@ -42,6 +46,8 @@ export interface ActivityDeps {
   channels: NotificationChannels;
   /** MESA_AUDIT_KEY, which seals the audit trails, and where signed checkpoints of their heads go. */
   audit: { key: AuditKey; checkpointDir: string | null };
+  /** MESA_CLOSE_OF_DAY: when a deadline in days ends, Lima time (17:00 when absent). */
+  closeOfDay?: string;
 }
 
 /**
@@ -58,7 +64,7 @@ async function once<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createActivities({ db, channels, audit, actaSigner = null }: ActivityDeps) {
+export function createActivities({ db, channels, audit, actaSigner = null, closeOfDay = defaultCloseOfDay }: ActivityDeps) {
   const { mailer, publicUrl } = channels;
   const plan = { publicUrl, email: mailer !== null };
   const webhookAllow = new WebhookAllowList(channels.webhookAllow);
@@ -162,6 +168,26 @@ export function createActivities({ db, channels, audit, actaSigner = null }: Act
       if (!audit.checkpointDir) throw ApplicationFailure.nonRetryable('Este worker no tiene carpeta de puntos de control (MESA_AUDIT_CHECKPOINT_DIR).', 'SinCarpetaDeSellos');
       return writeCheckpoint(db, audit.key, audit.checkpointDir);
     },
+    /**
+     * Where a day stands on the calendar, for the periodic workflows: the digests and the report go
+     * out on the first working day of their week or month (docs/domain.md#calendario-y-plazos).
+     */
+    async workingDayFacts({ at }: { at: string }): Promise<WorkingDayFacts> {
+      const today = limaDate(new Date(at));
+      const calendar = await workingCalendarSince(db, limaDay(today).minus({ days: 40 }).toISODate()!);
+      return workingDayFacts(calendar, today);
+    },
+
+    /**
+     * The calendar a process counts its deadlines in days on (docs/domain.md#calendario-y-plazos):
+     * the recorded non-working days from a year back, and the close of day. Its answer is kept in
+     * the workflow's history, so replay never reads today's table.
+     */
+    async workingCalendar(): Promise<CalendarView> {
+      const since = limaDay(limaDate(new Date())).minus({ years: 1 }).toISODate()!;
+      return { nonWorkingDays: await recordedDates(db, since), closeOfDay };
+    },
+
     async weeklyDigests({ key }: { key: string }): Promise<Notification[]> {
       return weeklyDigests(db, key);
     },

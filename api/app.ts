@@ -18,6 +18,7 @@ import { proposalRoutes } from './routes/proposals';
 import { recoveryRoutes } from './routes/recovery';
 import { inboxRoutes } from './routes/inbox';
 import { calendarRoutes } from './routes/calendar';
+import { nonWorkingDayRoutes } from './routes/non-working-days';
 import { reportRoutes } from './routes/reports';
 import { notificationRoutes } from './routes/notifications';
 import { taskRoutes } from './routes/tasks';
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(reportRoutes, { deps });
     await scope.register(notificationRoutes, { deps });
     await scope.register(recoveryRoutes, { deps });
+    await scope.register(nonWorkingDayRoutes, { deps });
   }, { prefix: '/api/v1' });
   // The HTML pages are no part of the API: kept out of its document.
   await app.register(async (pages) => {

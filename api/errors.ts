@@ -4,7 +4,7 @@ import { ServiceError } from '@temporalio/client';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { describeSchemaError, fieldOf, type SchemaError } from './validation';
+import { describeSchemaError, errorToTell, fieldOf, type SchemaError } from './validation';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -81,7 +81,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
     }
     if (error.validation?.[0]) {
-      const first = error.validation[0];
+      const first = errorToTell(error.validation);
       const where = error.validationContext === 'body' ? 'El campo' : 'El parámetro';
       return reply.code(400).send(errorBody(
         validationCodes[error.validationContext ?? 'body'] ?? 'invalid_request',

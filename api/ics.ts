@@ -15,7 +15,12 @@ export function toIcs(name: string, baseUrl: string, deadlines: Deadline[], now 
     lines.push(
       'BEGIN:VEVENT', `UID:${d.uid}`, `DTSTAMP:${stamp(now)}`, `DTSTART:${stamp(d.at)}`,
       `DTEND:${stamp(new Date(d.at.getTime() + 30 * 60_000))}`, `SUMMARY:${escape(d.summary)}`,
-      `DESCRIPTION:${escape(d.description)}`, `URL:${baseUrl}${d.path}`, 'END:VEVENT',
+      `DESCRIPTION:${escape(d.description)}`, `URL:${baseUrl}${d.path}`,
+      // Reminders a calendar client shows by itself, on working days before the deadline.
+      ...(d.alarms ?? []).filter((a) => a.at < d.at).flatMap((a) => [
+        'BEGIN:VALARM', 'ACTION:DISPLAY', `TRIGGER;VALUE=DATE-TIME:${stamp(a.at)}`, `DESCRIPTION:${escape(a.text)}`, 'END:VALARM',
+      ]),
+      'END:VEVENT',
     );
   }
   lines.push('END:VCALENDAR');

@@ -1,6 +1,7 @@
 // TypeBox schemas: the single source of the API's request and response shapes, validated by
 // fastify and published in /openapi.json.
 import Type, { type Static } from 'typebox';
+import { nonWorkingDayKinds } from '../domain/calendar';
 import { positions } from '../domain/decision';
 import { inputDecisions, inputKinds, workingGroupDecisions } from '../domain/events';
 import { deliveryStatuses, notificationModes } from '../domain/notices';
@@ -23,6 +24,24 @@ const Enum = <const T extends string[]>(values: readonly [...T], description?: s
   Type.Enum<T>(values, { description });
 const Code = Type.String({ minLength: 1, maxLength: textLimits.code, pattern: textPatterns.line, description: 'Código de institución o de grupo (p. ej. MINSA, GT3).' });
 const IsoDuration = Type.String({ minLength: 2, maxLength: 40, pattern: textPatterns.line, description: 'Duración ISO 8601 de hasta 10 años, p. ej. P10D o PT30S.' });
+const Days = (description: string) => Type.Integer({ description });
+/**
+ * A deadline (docs/domain.md#calendario-y-plazos): working days, calendar days, a fixed date or an
+ * ISO 8601 duration. Limits (at least a day, at most 10 years, no past date) are the domain's
+ * (domain/calendar.ts), which names what is wrong.
+ */
+const DeadlineBody = Type.Union([
+  Type.Object({ workingDays: Days('Días hábiles en el calendario de la Mesa; vence al cierre del último, hora de Lima.') }, { additionalProperties: false }),
+  Type.Object({ days: Days('Días calendario; vence al cierre del último (el día hábil siguiente si no es hábil), hora de Lima.') }, { additionalProperties: false }),
+  Type.Object({ until: Type.String({ minLength: 10, maxLength: 10, description: 'Vence al cierre de ese día (AAAA-MM-DD), hora de Lima.' }) }, { additionalProperties: false }),
+  IsoDuration,
+], { description: 'Un plazo: {"workingDays": n}, {"days": n}, {"until": "AAAA-MM-DD"} o una duración ISO 8601.' });
+/** A reminder: this long before a deadline (no fixed date). */
+const ReminderBody = Type.Union([
+  Type.Object({ workingDays: Days('Días hábiles antes del vencimiento.') }, { additionalProperties: false }),
+  Type.Object({ days: Days('Días antes del vencimiento (el día hábil anterior si no es hábil).') }, { additionalProperties: false }),
+  IsoDuration,
+], { description: 'Cuánto antes del vencimiento: {"workingDays": n}, {"days": n} o una duración ISO 8601.' });
 
 export const ErrorBody = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
@@ -56,9 +75,9 @@ export const GroupBody = Type.Object({
 export const PlannedActionBody = Type.Object({
   title: Line(textLimits.title),
   responsible: Type.Array(Code, { minItems: 1, maxItems: 22 }),
-  dueIn: IsoDuration,
+  dueIn: DeadlineBody,
   deliverable: Text(1000),
-  reminders: Type.Optional(Type.Array(IsoDuration, { maxItems: 10, description: 'Recordatorios antes del vencimiento (por defecto P7D y P1D).' })),
+  reminders: Type.Optional(Type.Array(ReminderBody, { maxItems: 10, description: 'Recordatorios antes del vencimiento (por defecto 3 días hábiles y 1 día hábil).' })),
 }, { additionalProperties: false });
 
 export const ProposalLaunchBody = Type.Object({
@@ -73,14 +92,14 @@ export const ProposalLaunchBody = Type.Object({
   priority: Type.Optional(Enum(priorities)),
   stages: Type.Optional(Type.Array(Enum(processStages), { minItems: 1, maxItems: 4, uniqueItems: true })),
   deadlines: Type.Optional(Type.Object({
-    grupo_de_trabajo: Type.Optional(IsoDuration), consulta: Type.Optional(IsoDuration),
-    revision: Type.Optional(IsoDuration), conformidad: Type.Optional(IsoDuration),
+    grupo_de_trabajo: Type.Optional(DeadlineBody), consulta: Type.Optional(DeadlineBody),
+    revision: Type.Optional(DeadlineBody), conformidad: Type.Optional(DeadlineBody),
   }, { additionalProperties: false })),
   decisionRule: Type.Optional(Enum(decisionRules)),
   quorum: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Fracción de miembros que debe responder (por defecto 0.5).' })),
   silencePolicy: Type.Optional(Enum(silencePolicies)),
-  extension: Type.Optional(IsoDuration),
-  reminders: Type.Optional(Type.Array(IsoDuration, { maxItems: 10 })),
+  extension: Type.Optional(ReminderBody),
+  reminders: Type.Optional(Type.Array(ReminderBody, { maxItems: 10 })),
   actions: Type.Optional(Type.Array(PlannedActionBody, { maxItems: 100 })),
 }, { additionalProperties: false });
 
@@ -392,10 +411,11 @@ export const PnmReportBody = Type.Object({
 export const InstitutionsReportBody = Type.Object({
   institutions: Type.Array(Type.Object({
     institution: Type.String(), name: Type.String(), tasks: Counts, overdue: Type.Integer(),
-    averageDaysToAccept: Nullable(Type.Number()),
+    averageDaysToAccept: Nullable(Type.Number({ description: 'Días hábiles promedio desde la asignación hasta la aceptación.' })),
     signoffsAnswered: Nullable(Type.Integer({ description: 'null para las OSC.' })),
     signoffsTacit: Nullable(Type.Integer({ description: 'null para las OSC.' })),
     averageHoursToAnswer: Nullable(Type.Number({ description: 'null para las OSC, o sin respuestas.' })),
+    averageWorkingDaysToAnswer: Nullable(Type.Number({ description: 'Días hábiles promedio desde la apertura de la ronda hasta la primera respuesta; null para las OSC, o sin respuestas.' })),
   }, Open)),
 }, Open);
 
@@ -423,6 +443,57 @@ export const StoppedList = Type.Object({
   }, Open)),
 }, { description: 'Los procesos detenidos, el más antiguo primero.' });
 
+const IsoDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', minLength: 10, maxLength: 10, description: 'Un día del calendario de Lima, AAAA-MM-DD.' });
+
+export const NonWorkingDayBody = Type.Object({
+  date: IsoDay,
+  reason: Type.String({ description: 'Por qué no se trabaja ese día.' }),
+  kind: Enum(nonWorkingDayKinds, 'feriado (por ley) o no_laborable (declarado para el sector público).'),
+  fixed: Type.Boolean({ description: 'Feriado nacional fijado por ley: no se puede quitar.' }),
+  reference: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'La norma que lo declaró (p. ej. D.S. N.° 123-2026-PCM).' })),
+}, { description: 'Un día no laborable.' });
+
+export const NonWorkingDayList = Type.Array(NonWorkingDayBody, { description: 'Los días no laborables del año, feriados nacionales incluidos, por fecha.' });
+
+export const NonWorkingDayQuery = Type.Object({
+  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: 'El año (por defecto, el actual en Lima).' })),
+}, { additionalProperties: false });
+
+export const NonWorkingDayParams = Type.Object({ date: IsoDay });
+
+const DayReason = Line(300, 'Por qué no se trabaja ese día, p. ej. «Día no laborable para el sector público».');
+const DayReference = Line(200, 'La norma que lo declaró, p. ej. «D.S. N.° 123-2026-PCM».');
+
+export const NewNonWorkingDayBody = Type.Object({
+  date: IsoDay,
+  reason: DayReason,
+  reference: Type.Optional(DayReference),
+  kind: Type.Optional(Enum(nonWorkingDayKinds, 'Por defecto no_laborable.')),
+}, { additionalProperties: false });
+
+export const NonWorkingDayChangeBody = Type.Object({
+  reason: DayReason,
+  reference: Type.Optional(DayReference),
+  kind: Type.Optional(Enum(nonWorkingDayKinds)),
+}, { additionalProperties: false });
+
+export const AddedNonWorkingDay = Type.Object({
+  ...NonWorkingDayBody.properties,
+  moved: Type.Integer({ minimum: 0, description: 'Cuántas propuestas abiertas podían tener ese día dentro de su plazo y fueron avisadas para moverlo.' }),
+}, { description: 'El día registrado.' });
+
+export const CalendarImportBody = Type.Object({
+  ics: Type.String({ minLength: 1, maxLength: 1_000_000, description: 'El contenido de un archivo iCalendar (.ics): cada evento de día completo es un día no laborable; su título, el motivo.' }),
+  reference: Type.Optional(DayReference),
+  kind: Type.Optional(Enum(nonWorkingDayKinds, 'Por defecto no_laborable.')),
+}, { additionalProperties: false });
+
+export const CalendarImportAnswer = Type.Object({
+  added: Type.Array(NonWorkingDayBody),
+  skipped: Type.Array(Type.Object({ date: IsoDay, reason: Type.String() }), { description: 'Días del archivo que ya eran no laborables (fines de semana, feriados o días ya registrados).' }),
+  moved: Type.Integer({ minimum: 0 }),
+}, { description: 'Lo que se importó y lo que ya estaba.' });
+
 /** The document's sections, one per part of the Mesa. */
 export const documentTags = [
   { name: 'sistema', description: 'Estado del servicio.' },
@@ -432,6 +503,7 @@ export const documentTags = [
   { name: 'tareas', description: 'Proceso 2: tareas de los acuerdos.' },
   { name: 'sesiones', description: 'Sesiones plenarias: convocatoria, asistencia y quórum, decisiones en sesión y actas.' },
   { name: 'bandeja', description: 'Lo que espera a cada institución y su calendario.' },
+  { name: 'calendario', description: 'Días hábiles: feriados nacionales y días no laborables declarados.' },
   { name: 'informes', description: 'Avance de la PNM y cumplimiento por institución.' },
   { name: 'notificaciones', description: 'Contactos, preferencias y entregas de avisos.' },
   { name: 'supervision', description: 'Procesos detenidos y su recuperación (Secretaría Técnica).' },
@@ -449,3 +521,4 @@ export type TaskAnswer = Static<typeof TaskBody>;
 export type PnmReport = Static<typeof PnmReportBody>;
 export type InstitutionsReport = Static<typeof InstitutionsReportBody>;
 export type StoppedProcesses = Static<typeof StoppedList>;
+export type NonWorkingDayAnswer = Static<typeof NonWorkingDayBody>;

@@ -22,6 +22,17 @@ const typeNames: Record<string, string> = {
   array: 'una lista', object: 'un objeto',
 };
 
+/** Fields that take a deadline expression (docs/domain.md#calendario-y-plazos): a union, named as one thing. */
+const deadlineField = /^(deadlines\.\w+|reminders\[\d+\]|extension|actions\[\d+\]\.(dueIn|reminders\[\d+\]))$/;
+
+/**
+ * The error to tell: the first, except that a deadline that matches none of its forms is named as
+ * a whole, not by what its first form (a text) would have wanted.
+ */
+export function errorToTell(errors: SchemaError[]): SchemaError {
+  return errors.find((e) => e.keyword === 'anyOf' && deadlineField.test(fieldOf(e))) ?? errors[0]!;
+}
+
 export function describeSchemaError(e: SchemaError, where = 'El campo'): string {
   const f = `${where} «${fieldOf(e)}»`;
   const p = e.params;
@@ -46,6 +57,10 @@ export function describeSchemaError(e: SchemaError, where = 'El campo'): string 
     case 'format': return p.format === 'date-time'
       ? `${f} debe ser una fecha y hora ISO 8601 con zona horaria, p. ej. 2027-03-31T17:00:00-05:00.`
       : `${f} no tiene el formato esperado.`;
+    case 'anyOf': if (deadlineField.test(fieldOf(e))) {
+      return `${f} debe ser un plazo: {"workingDays": 10}, {"days": 30}, {"until": "2027-03-15"} o una duración ISO 8601 (p. ej. P10D).`;
+    }
+    return `${f} no tiene ninguna de las formas admitidas.`;
     default: return `${f} no es válido${e.message ? ` (${e.message})` : ''}.`;
   }
 }

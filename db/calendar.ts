@@ -1,10 +1,12 @@
 // Open deadlines of an institution, for its calendar feed, and the feed's secret token.
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
+import { formatDeadline, resolveReminder, type WorkingCalendar } from '../domain/calendar';
 import { stageDeadlineWords, stageWords } from '../domain/catalogue';
 import { owedTaskStatuses } from '../domain/tasks';
 import { readsDeliberation } from '../domain/visibility';
 import type { Db } from './client';
 import { publicProposal } from './proposals';
+import { workingCalendarSince } from './non-working-days';
 import { calendarTokens, institutions, proposals, tasks } from './schema';
 
 export async function setCalendarToken(db: Db, institution: string, tokenHash: string): Promise<void> {
@@ -17,7 +19,18 @@ export async function institutionOfCalendarToken(db: Db, tokenHash: string): Pro
   return row?.institution ?? null;
 }
 
-export interface Deadline { uid: string; at: Date; summary: string; description: string; path: string }
+/** A reminder in a calendar feed (VALARM): when, and what it says. */
+export interface Alarm { at: Date; text: string }
+
+export interface Deadline { uid: string; at: Date; summary: string; description: string; path: string; alarms?: Alarm[] }
+
+/** Reminders 3 and 1 working days before a deadline, as people say them (docs/domain.md#calendario-y-plazos). */
+export function deadlineAlarms(at: Date, calendar: WorkingCalendar): Alarm[] {
+  return [3, 1].map((n) => ({
+    at: resolveReminder(at, { workingDays: n }, calendar),
+    text: `${n === 1 ? 'Queda 1 día hábil' : `Quedan ${n} días hábiles`}: ${formatDeadline(at)}.`,
+  }));
+}
 
 /**
  * What the institution must do by a date: its stages awaiting it, open consultations it may join,
@@ -55,5 +68,7 @@ export async function openDeadlines(db: Db, institution: string): Promise<Deadli
       path: `/tareas/${t.id}`,
     });
   }
+  const calendar = await workingCalendarSince(db, '2000-01-01');
+  for (const d of deadlines) d.alarms = deadlineAlarms(d.at, calendar);
   return deadlines.sort((a, b) => a.at.getTime() - b.at.getTime());
 }

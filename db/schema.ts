@@ -17,6 +17,7 @@ import {
 } from '../domain/notices';
 import type { RoundCounts } from '../domain/decision';
 import type { ActaState, AgendaItemKind, ItemOutcome, ItemStatus, Quorum, SessionKind, SessionStatus } from '../domain/session';
+import { nonWorkingDayKinds, type NonWorkingDayKind } from '../domain/calendar';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -320,6 +321,23 @@ export const calendarTokens = pgTable('calendar_tokens', {
   tokenHash: text('token_hash').notNull().unique(),
   createdAt: at('created_at').notNull().defaultNow(),
 });
+
+/**
+ * Non-working days declared for the public sector (decretos supremos) and, per calendar, regional
+ * holidays, which the secretariat keeps; national holidays are built in (domain/calendar.ts).
+ * docs/domain.md#calendario-y-plazos
+ */
+export const nonWorkingDays = pgTable('non_working_days', {
+  /** `nacional` for the whole Mesa; a region's code for a regional calendar (later). */
+  calendar: text('calendar').notNull().default('nacional'),
+  date: date('date', { mode: 'string' }).notNull(),
+  reason: text('reason').notNull(),
+  kind: text('kind').$type<NonWorkingDayKind>().notNull(),
+  /** The decree or resolution that declared it (e.g. D.S. 123-2026-PCM). */
+  reference: text('reference'),
+  createdBy: text('created_by').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.calendar, t.date] }), oneOf('non_working_days_kind_check', t.kind, nonWorkingDayKinds)]);
 
 /**
  * How each institution is reached: a titular and an alterno contact (the alterno also receives

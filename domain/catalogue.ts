@@ -1,6 +1,7 @@
 // Every word of the Mesa a person reads, in Spanish and English, in one place. Codes are for the
 // API and the database; pages, emails, calendar feeds, CSV exports and webhooks name things with
 // these words instead. Pure data, so workflows, activities, api and tests read the same words.
+import type { DeadlineUnit, NonWorkingDayKind } from './calendar';
 import type { Outcome, Position } from './decision';
 import type { InputDecision, InputKind, TimelineEvent, WorkingGroupDecision } from './events';
 import type { DeliveryChannel, DeliveryStatus, NotificationKind, NotificationMode } from './notices';
@@ -137,6 +138,7 @@ export const eventWords: Record<TimelineEvent, Words> = {
   conformidad_cambiada: w('Conformidad cambiada', 'Sign-off changed'),
   conformidad_tacita: w('Conformidad tácita de quienes no respondieron', 'Tacit approval of those who did not answer'),
   prorroga: w('Plazo prorrogado', 'Deadline extended'),
+  plazo_movido: w('Plazo movido por un día no laborable', 'Deadline moved by a non-working day'),
   plazo_vencido: w('Plazo vencido', 'Deadline passed'),
   adoptada: w('Propuesta adoptada', 'Proposal adopted'),
   observada: w('Propuesta observada', 'Proposal sent back'),
@@ -231,6 +233,10 @@ export const notificationKindWords: Record<NotificationKind, KindWords> = {
     expected: w('Revise el informe de cumplimiento.', 'Review the compliance report.'),
   },
   pendiente: { title: w('Pendiente', 'Pending'), expected: null },
+  plazo_movido: {
+    title: w('Plazo movido', 'Deadline moved'),
+    expected: null,
+  },
   convocatoria: {
     title: w('Convocatoria a sesión', 'Session convened'),
     expected: w('Confirme si su institución asiste y quién la representa (titular o alterno).', 'Confirm whether your institution attends and who represents it (titular or alternate).'),
@@ -324,10 +330,20 @@ export const deliveryStatusWords: Record<DeliveryStatus, Words> = {
  * The values a page shows alone (a stage, a status, a position, a rule…). A code that appears in
  * two of these vocabularies means the same in both and reads the same (tests/catalogue.test.ts).
  */
+/** Kinds of non-working day (domain/calendar.ts). */
+export const nonWorkingDayKindWords: Record<NonWorkingDayKind, Words> = {
+  feriado: w('Feriado', 'Public holiday'), no_laborable: w('Día no laborable', 'Non-working day'),
+};
+
+/** Units of a deadline given in days (the launch form). */
+export const deadlineUnitWords: Record<DeadlineUnit, Words> = {
+  workingDays: w('días hábiles', 'working days'), days: w('días calendario', 'calendar days'),
+};
+
 export const valueVocabularies = {
   stageWords, proposalStatusWords, outcomeWords, taskStatusWords, stoppedWords, recoveryActionWords, populationWords, migrationStageWords,
   priorityWords, decisionRuleWords, silencePolicyWords, positionWords, inputKindWords, inputDecisionWords, workingGroupDecisionWords,
-  institutionKindWords, roleWords, groupKindWords, notificationModeWords, deliveryChannelWords, deliveryStatusWords,
+  institutionKindWords, roleWords, groupKindWords, notificationModeWords, deliveryChannelWords, deliveryStatusWords, nonWorkingDayKindWords,
   sessionKindWords, sessionStatusWords, agendaItemKindWords, itemStatusWords, itemOutcomeWords, actaStatusWords, actaAnswerWords,
 } as const;
 

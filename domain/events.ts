@@ -18,7 +18,7 @@ export type WorkingGroupDecision = (typeof workingGroupDecisions)[number];
  */
 export const timelineEvents = [
   'lanzada', 'etapa_abierta', 'grupo_avanza', 'grupo_devuelve', 'grupo_rechaza', 'aporte', 'aporte_respondido', 'respuesta_corregida',
-  'comentario', 'nueva_version', 'consulta_cerrada', 'conformidad', 'conformidad_cambiada', 'conformidad_tacita', 'prorroga', 'plazo_vencido',
+  'comentario', 'nueva_version', 'consulta_cerrada', 'conformidad', 'conformidad_cambiada', 'conformidad_tacita', 'prorroga', 'plazo_vencido', 'plazo_movido',
   'adoptada', 'observada', 'rechazada', 'retirada', 'cerrada_tras_detencion', 'estado_restablecido', 'registro_rechazado',
   'asignada', 'aceptada', 'nueva_fecha_solicitada', 'reasignacion_solicitada', 'solicitud_concedida', 'solicitud_denegada', 'avance',
   'completada', 'verificada', 'devuelta', 'vencida',

@@ -1,6 +1,6 @@
 // A proposal's launch: what the secretariat sends, its defaults (docs/domain.md#valores-por-defecto),
 // and the rules that need the registry to check. Pure: the API validates with it, the workflow runs on it.
-import { isDuration } from './durations';
+import { deadlineProblem, type DeadlineExpression, type ReminderExpression } from './calendar';
 import {
   processStages, type DecisionRule, type MigrationStage, type PnmObjective, type Population,
   type Priority, type ProcessStage, type SilencePolicy,
@@ -10,11 +10,11 @@ export interface PlannedAction {
   title: string;
   /** Codes of the institutions that must carry the task out. */
   responsible: string[];
-  /** ISO 8601 duration from adoption to the task's due date. */
-  dueIn: string;
+  /** From adoption to the task's due date (docs/domain.md#calendario-y-plazos). */
+  dueIn: DeadlineExpression;
   deliverable: string;
-  /** Reminders before the due date (ISO 8601 durations); P7D and P1D when absent. */
-  reminders?: string[];
+  /** Reminders before the due date; 3 and 1 working days when absent. */
+  reminders?: ReminderExpression[];
 }
 
 /** The launch body of POST /api/v1/proposals; every field after leadWorkingGroup is optional. */
@@ -29,28 +29,30 @@ export interface ProposalLaunch {
   migrationStages?: MigrationStage[];
   priority?: Priority;
   stages?: ProcessStage[];
-  deadlines?: Partial<Record<ProcessStage, string>>;
+  deadlines?: Partial<Record<ProcessStage, DeadlineExpression>>;
   decisionRule?: DecisionRule;
   quorum?: number;
   silencePolicy?: SilencePolicy;
   /** With silencePolicy `prorroga`: how long the round is extended, once. */
-  extension?: string;
-  reminders?: string[];
+  extension?: ReminderExpression;
+  reminders?: ReminderExpression[];
   actions?: PlannedAction[];
 }
 
 /** A launch with every default filled in: what the workflow receives and keeps. */
-export type ProposalPlan = Required<ProposalLaunch> & { deadlines: Record<ProcessStage, string> };
+export type ProposalPlan = Required<ProposalLaunch> & { deadlines: Record<ProcessStage, DeadlineExpression> };
 
 export const launchDefaults = {
   stages: ['grupo_de_trabajo', 'consulta', 'conformidad'] as ProcessStage[],
-  // Ten working days for the round is two calendar weeks.
-  deadlines: { grupo_de_trabajo: 'P10D', consulta: 'P15D', revision: 'P10D', conformidad: 'P14D' },
+  // In working days, as the administration counts plazos (docs/domain.md#valores-por-defecto).
+  deadlines: {
+    grupo_de_trabajo: { workingDays: 10 }, consulta: { workingDays: 15 }, revision: { workingDays: 10 }, conformidad: { workingDays: 10 },
+  } as Record<ProcessStage, DeadlineExpression>,
   decisionRule: 'consenso' as DecisionRule,
   quorum: 0.5,
   silencePolicy: 'conformidad_tacita' as SilencePolicy,
-  extension: 'P5D',
-  reminders: ['P3D', 'P1D'],
+  extension: { workingDays: 5 } as ReminderExpression,
+  reminders: [{ workingDays: 3 }, { workingDays: 1 }] as ReminderExpression[],
   priority: 'media' as Priority,
 };
 
@@ -85,7 +87,8 @@ export interface Problem {
 }
 
 /** Everything wrong with a structurally valid launch, in Spanish, field by field. */
-export function launchProblems(launch: ProposalLaunch, registry: RegistryView): Problem[] {
+/** `now`: a fixed date (`until`) must not be in the past. */
+export function launchProblems(launch: ProposalLaunch, registry: RegistryView, now = new Date()): Problem[] {
   const problems: Problem[] = [];
   const add = (field: string, message: string) => problems.push({ field, message });
 
@@ -104,21 +107,19 @@ export function launchProblems(launch: ProposalLaunch, registry: RegistryView): 
   } else if (stages.at(-1) !== 'conformidad') {
     add('stages', 'La ronda de conformidad («conformidad») es obligatoria y va al final.');
   }
-  for (const [stage, duration] of Object.entries(launch.deadlines ?? {})) {
+  const deadline = (field: string, value: unknown, reminder = false) => {
+    const problem = deadlineProblem(field, value, now, { reminder });
+    if (problem) add(field, problem);
+  };
+  for (const [stage, value] of Object.entries(launch.deadlines ?? {})) {
     if (!stages.includes(stage as ProcessStage)) add(`deadlines.${stage}`, `La propuesta no tiene la etapa «${stage}».`);
-    else if (!isDuration(duration)) add(`deadlines.${stage}`, `«${duration}» no es una duración ISO 8601 de hasta 10 años (por ejemplo P10D o PT30S).`);
+    else deadline(`deadlines.${stage}`, value);
   }
-  (launch.reminders ?? []).forEach((r, i) => {
-    if (!isDuration(r)) add(`reminders[${i}]`, `«${r}» no es una duración ISO 8601 de hasta 10 años (por ejemplo P3D).`);
-  });
-  if (launch.extension !== undefined && !isDuration(launch.extension)) {
-    add('extension', `«${launch.extension}» no es una duración ISO 8601 de hasta 10 años (por ejemplo P5D).`);
-  }
+  (launch.reminders ?? []).forEach((r, i) => deadline(`reminders[${i}]`, r, true));
+  if (launch.extension !== undefined) deadline('extension', launch.extension, true);
   (launch.actions ?? []).forEach((action, i) => {
-    if (!isDuration(action.dueIn)) add(`actions[${i}].dueIn`, `«${action.dueIn}» no es una duración ISO 8601 de hasta 10 años (por ejemplo P90D).`);
-    (action.reminders ?? []).forEach((r, j) => {
-      if (!isDuration(r)) add(`actions[${i}].reminders[${j}]`, `«${r}» no es una duración ISO 8601 de hasta 10 años (por ejemplo P7D).`);
-    });
+    deadline(`actions[${i}].dueIn`, action.dueIn);
+    (action.reminders ?? []).forEach((r, j) => deadline(`actions[${i}].reminders[${j}]`, r, true));
     action.responsible.forEach((code, j) => {
       if (!registry.members.has(code)) {
         add(`actions[${i}].responsible[${j}]`, `«${code}» no es una institución miembro activa de la Mesa.`);

@@ -123,11 +123,11 @@ export const mayReadContactsOf = (r: Reader, institution: string) => readsEveryI
  * (answered, tacit, how fast) describes its positions, so civil society sees the task figures only.
  */
 export function institutionsReportForReader<
-  Row extends { signoffsAnswered: number; signoffsTacit: number; averageHoursToAnswer: number | null },
+  Row extends { signoffsAnswered: number; signoffsTacit: number; averageHoursToAnswer: number | null; averageWorkingDaysToAnswer: number | null },
   Rep extends { institutions: Row[] },
 >(r: Reader, report: Rep) {
   if (readsDeliberation(r)) return report;
-  return { ...report, institutions: report.institutions.map((i) => ({ ...i, signoffsAnswered: null, signoffsTacit: null, averageHoursToAnswer: null })) };
+  return { ...report, institutions: report.institutions.map((i) => ({ ...i, signoffsAnswered: null, signoffsTacit: null, averageHoursToAnswer: null, averageWorkingDaysToAnswer: null })) };
 }
 
 /** The notice's recipients that may be told about a proposal with this publicity. */

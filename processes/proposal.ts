@@ -9,7 +9,8 @@ import { valueLabel } from '../domain/catalogue';
 import {
   applySilence, decideRound, positions, positionsNeedingComment, tacitComment, type CastPosition, type Position, type RoundCounts,
 } from '../domain/decision';
-import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
+import { deadlineAt, expressionKey, formatDeadline, reminderAt, type CalendarView, type IsoDate } from '../domain/calendar';
+import { inLimaTime } from '../domain/durations';
 import {
   inputDecisions, inputKinds, workingGroupDecisions, type DecisionRecord, type InputDecision, type InputKind, type Notification,
   type ProposalEffect, type ProposalSnapshot, type WorkingGroupDecision,
@@ -55,6 +56,11 @@ export const proposalMemoryVersion = 2;
 export interface ProposalMemory {
   /** The shape of this memory (upgradeProposalMemory); runs from before it was kept carry none (1). */
   version: typeof proposalMemoryVersion;
+  /**
+   * The calendar its deadlines in days are counted on, read through an activity
+   * (docs/domain.md#calendario-y-plazos); absent in runs started before the calendar (national holidays only).
+   */
+  calendar?: CalendarView;
   input: ProposalInput;
   recorded: boolean;
   status: ProposalStatus;
@@ -287,7 +293,7 @@ export function enterStage(m: ProposalMemory, stage: ProcessStage, now: Date): P
   const roundNumber = stage === 'conformidad' ? m.roundNumber + 1 : m.roundNumber;
   return {
     ...m, stage, stageOpenedAt: now.toISOString(),
-    deadlines: { ...m.deadlines, [stage]: addDuration(now, m.input.plan.deadlines[stage]).toISOString() },
+    deadlines: { ...m.deadlines, [stage]: deadlineAt(now, m.input.plan.deadlines[stage], m.calendar).toISOString() },
     firedTimers: [], consultationOpen: stage === 'consulta',
     stageIndex: planned >= 0 && !(stage === 'revision' && m.returnTo) ? planned : m.stageIndex,
     ...(stage === 'conformidad' ? {
@@ -528,7 +534,7 @@ export function nextTimer(m: ProposalMemory): Timer | null {
   const base = `${m.stage}|${m.roundNumber}|${deadlineText}`;
   const opened = Date.parse(m.stageOpenedAt);
   const timers: Timer[] = m.input.plan.reminders
-    .map((r) => ({ key: `${base}|${r}`, at: subtractDuration(deadline, r), kind: 'reminder' as const }))
+    .map((r) => ({ key: `${base}|${expressionKey(r)}`, at: reminderAt(deadline, r, m.calendar), kind: 'reminder' as const }))
     .filter((t) => t.at.getTime() > opened);
   timers.push({ key: `${base}|plazo`, at: deadline, kind: 'deadline' });
   return timers.filter((t) => !m.firedTimers.includes(t.key)).sort((a, b) => a.at.getTime() - b.at.getTime())[0] ?? null;
@@ -555,7 +561,7 @@ export const silenceAtDeadline = (m: ProposalMemory) => {
 
 /** The round's single extension (silence policy `prorroga`). */
 export function roundExtended(m: ProposalMemory): Step {
-  const deadline = addDuration(new Date(m.deadlines.conformidad!), m.input.plan.extension).toISOString();
+  const deadline = deadlineAt(new Date(m.deadlines.conformidad!), m.input.plan.extension, m.calendar).toISOString();
   return {
     memory: { ...m, round: { ...m.round!, extended: true }, deadlines: { ...m.deadlines, conformidad: deadline } }, notices: [],
     event: { action: 'prorroga', data: { deadline }, effects: [{ kind: 'timeline', stage: 'conformidad', event: 'prorroga' }] },
@@ -601,3 +607,34 @@ export function deadlinePassed(m: ProposalMemory): Step {
 export const deadlineEscalation = (m: ProposalMemory): Notice => ({
   kind: 'escalamiento', recipients: [...silent(m), ...m.participants.secretariat], title: `Plazo vencido en la etapa ${m.stage}: ${m.input.plan.title}`,
 });
+
+// ---- the calendar --------------------------------------------------------------------------
+
+/**
+ * Non-working days were added (docs/domain.md#calendario-y-plazos): the open stage's deadline is
+ * counted again from the same start and expression on the new calendar. A step only when it now
+ * ends later (an ISO duration never moves); the memory takes the new calendar either way.
+ */
+export function calendarChanged(m: ProposalMemory, calendar: CalendarView, dates: IsoDate[]): { memory: ProposalMemory; step: Step | null } {
+  const memory = { ...m, calendar };
+  if (m.stage === 'cerrada' || m.round?.closing) return { memory, step: null };
+  const stage = m.stage;
+  const before = m.deadlines[stage];
+  if (!before) return { memory, step: null };
+  let at = deadlineAt(new Date(m.stageOpenedAt), m.input.plan.deadlines[stage], calendar);
+  if (stage === 'conformidad' && m.round?.extended) at = deadlineAt(at, m.input.plan.extension, calendar);
+  if (at.getTime() <= Date.parse(before)) return { memory, step: null };
+  const deadline = at.toISOString();
+  const moved = { ...memory, deadlines: { ...m.deadlines, [stage]: deadline } };
+  return {
+    memory: moved,
+    step: {
+      memory: moved,
+      event: { action: 'plazo_movido', data: { stage, from: before, to: deadline, dates }, effects: [{ kind: 'timeline', stage, event: 'plazo_movido' }] },
+      notices: [{
+        kind: 'plazo_movido', recipients: [...new Set([...pendingFor(moved), ...m.participants.secretariat])],
+        title: `Plazo movido por un día no laborable: ahora ${formatDeadline(at, m.input.plan.deadlines[stage])}: ${m.input.plan.title}`,
+      }],
+    },
+  };
+}

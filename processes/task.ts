@@ -3,7 +3,8 @@
 // the event to record, the notices). No Temporal here and no clock: time comes in the context.
 // workflows/task.ts wires it to updates, the recording activities, timers and continue-as-new.
 import type { AuditHead } from '../db/audit';
-import { addDuration, inLimaTime, subtractDuration } from '../domain/durations';
+import { deadlineAt, expressionKey, reminderAt, type CalendarView, type ReminderExpression } from '../domain/calendar';
+import { inLimaTime } from '../domain/durations';
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
 import { secretariat } from '../domain/registry-codes';
@@ -19,6 +20,8 @@ export interface TaskInput {
   index: number;
   action: PlannedAction;
   adoptedAt: string;
+  /** The adopting proposal's calendar (docs/domain.md#calendario-y-plazos); absent for tasks adopted before it. */
+  calendar?: CalendarView;
   /** Updates per run before continue-as-new (tests lower it); `defaultTaskUpdatesPerRun` when absent. */
   updatesPerRun?: number;
 }
@@ -28,6 +31,11 @@ export const defaultTaskUpdatesPerRun = 500;
 
 /** Reminders before the due date unless the planned action says otherwise. */
 export const defaultTaskReminders = ['P7D', 'P1D'];
+/** The same, for tasks adopted on the calendar: 3 and 1 working days before. */
+export const defaultWorkingDayReminders: ReminderExpression[] = [{ workingDays: 3 }, { workingDays: 1 }];
+
+export const taskReminders = (input: TaskInput): ReminderExpression[] =>
+  input.action.reminders ?? (input.calendar ? defaultWorkingDayReminders : defaultTaskReminders);
 
 interface Line { accepted: boolean; percent: number; completed: boolean }
 
@@ -76,7 +84,7 @@ export const taskLabel = (input: TaskInput) => `${input.agreementNumber}, tarea 
 export function initialTaskState(input: TaskInput): TaskState {
   return {
     status: 'asignada',
-    dueAt: addDuration(new Date(input.adoptedAt), input.action.dueIn).toISOString(),
+    dueAt: deadlineAt(new Date(input.adoptedAt), input.action.dueIn, input.calendar).toISOString(),
     responsible: [...input.action.responsible],
     lines: Object.fromEntries(input.action.responsible.map((i) => [i, { accepted: false, percent: 0, completed: false }])),
     request: null,
@@ -340,12 +348,12 @@ export interface TaskTimer { key: string; at: Date; kind: 'recordatorio' | 'venc
  * institutions still owe work. Reminders that fell before the task started are skipped; `fired`
  * holds the keys of the timers already fired (a new due date gives new keys).
  */
-export function nextTimer(s: TaskState, reminders: readonly string[], startedAt: Date, fired: readonly string[]): TaskTimer | null {
+export function nextTimer(s: TaskState, reminders: readonly ReminderExpression[], startedAt: Date, fired: readonly string[], calendar?: CalendarView): TaskTimer | null {
   if (s.status === 'completada' || s.status === 'verificada') return null;
   const due = new Date(s.dueAt);
   const key = (what: string) => `${s.dueAt}|${what}`;
   const all = [
-    ...reminders.map((r) => ({ key: key(r), at: subtractDuration(due, r), kind: 'recordatorio' as const }))
+    ...reminders.map((r) => ({ key: key(expressionKey(r)), at: reminderAt(due, r, calendar), kind: 'recordatorio' as const }))
       .filter((t) => t.at.getTime() > startedAt.getTime()),
     { key: key('vencida'), at: due, kind: 'vencida' as const },
   ];

@@ -22,6 +22,7 @@ const Env = Type.Object({
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'mesa', description: 'Cola de tareas de los workers.' }),
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1, description: 'Ruta a un Temporal CLI ya instalado.' })),
   MESA_TOKEN_TTL: Type.String({ default: 'PT12H', description: 'Vigencia de una sesión (duración ISO 8601).' }),
+  MESA_CLOSE_OF_DAY: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', default: '17:00', description: 'Hora de Lima (HH:MM) en que cierra el día hábil: un plazo en días vence a esa hora de su último día (por defecto 17:00, fin de la jornada de atención).' }),
   MESA_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Tamaño máximo de un cuerpo de petición, en bytes.' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'Servidor de correo (smtp://usuario:clave@host:587); sin ella, el modo embebido guarda los correos en la carpeta de datos y producción no envía correo.' })),
   MESA_MAIL_FROM: Type.String({ minLength: 3, default: 'Mesa MTIGM <no-responder@mesa.mtigm.test>', description: 'Remitente de los correos.' }),
@@ -60,6 +61,8 @@ export interface Config {
   databaseUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string; connect: ClientConnectConfig; cliPath: string | undefined };
   tokenTtl: string;
+  /** MESA_CLOSE_OF_DAY: when a deadline in days ends on its last day, Lima time (HH:MM). */
+  closeOfDay: string;
   bodyLimit: number;
   logLevel: Static<typeof Env>['LOG_LEVEL'];
   mail: { smtpUrl: string | undefined; from: string; publicUrl: string };
@@ -132,6 +135,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
       cliPath: v.TEMPORAL_CLI_PATH,
     }),
     tokenTtl: v.MESA_TOKEN_TTL,
+    closeOfDay: v.MESA_CLOSE_OF_DAY,
     bodyLimit: v.MESA_BODY_LIMIT,
     logLevel: v.LOG_LEVEL,
     workflowCache: v.MESA_WORKFLOW_CACHE,

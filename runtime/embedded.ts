@@ -15,6 +15,7 @@ import { lockDataDir } from './lock';
 import { ignoreShutdownNoise, stopInOrder } from './process';
 import { resolveTemporalCli } from './temporal-cli';
 import { recommendedSettings, startDevServer, type DevServer } from './temporal-server';
+import { nonWorkingDaysAhead } from '../db/non-working-days';
 import { ensureSchedules } from './schedules';
 import { channelsFor, createWorker } from './worker';
 
@@ -76,14 +77,14 @@ async function main(): Promise<void> {
     running.mailer = () => channels.mailer?.close();
     const worker = await createWorker({
       connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey,
-      actaSigner: actaSignerFor(config, dataDir),
+      actaSigner: actaSignerFor(config, dataDir), closeOfDay: config.closeOfDay,
     });
     const workerDone = worker.run();
     running.worker = async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerDone;
     };
-    await ensureSchedules(temporal.client, config.temporal.taskQueue);
+    await ensureSchedules(temporal.client, config.temporal.taskQueue, 'mesa', await nonWorkingDaysAhead(database.db));
 
     const app = await buildApp({
       db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue, audit,

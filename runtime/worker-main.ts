@@ -4,6 +4,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectTemporal, openMesaDatabase } from './boot';
 import { ConfigError, loadConfig, requireActorPublicKey } from './config';
 import { runUntilSignal } from './process';
+import { nonWorkingDaysAhead } from '../db/non-working-days';
 import { ensureSchedules } from './schedules';
 import { channelsFor, createWorker, watchDeliveryBacklog } from './worker';
 import { actaSignerFor } from './acta-key';
@@ -27,11 +28,11 @@ await runUntilSignal('worker', async () => {
   if (!channels.mailer) console.warn('Sin SMTP_URL: no se enviarán correos (la bandeja y los webhooks sí funcionan).');
   const worker = await createWorker({
     connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit: { key: key!, checkpointDir }, maxCachedWorkflows: config.workflowCache, actorPublicKey,
-    actaSigner: actaSignerFor(config),
+    actaSigner: actaSignerFor(config), closeOfDay: config.closeOfDay,
   });
   const done = worker.run();
   const backlog = watchDeliveryBacklog(database.db);
-  await ensureSchedules(temporal.client, config.temporal.taskQueue);
+  await ensureSchedules(temporal.client, config.temporal.taskQueue, 'mesa', await nonWorkingDaysAhead(database.db));
   console.log(`Worker de Mesa en ${config.temporal.address}, cola «${config.temporal.taskQueue}».`);
   return async () => {
     clearInterval(backlog);

@@ -29,6 +29,8 @@ export interface WorkerDeps {
   actorPublicKey: string;
   /** Who signs approved actas (runtime/acta-key.ts); none leaves them approved and unsigned. */
   actaSigner?: ActaSigner | null;
+  /** MESA_CLOSE_OF_DAY (17:00 when absent). */
+  closeOfDay?: string;
 }
 
 export async function createWorker(d: WorkerDeps): Promise<Worker> {
@@ -38,7 +40,7 @@ export async function createWorker(d: WorkerDeps): Promise<Worker> {
     connection: d.connection,
     namespace: d.namespace,
     taskQueue: d.taskQueue,
-    activities: createActivities({ db: d.db, channels: d.channels, audit: d.audit, actaSigner: d.actaSigner ?? null }),
+    activities: createActivities({ db: d.db, channels: d.channels, audit: d.audit, actaSigner: d.actaSigner ?? null, closeOfDay: d.closeOfDay }),
     ...(d.maxCachedWorkflows ? { maxCachedWorkflows: d.maxCachedWorkflows } : {}),
     workflowBundle: { code: withActorPublicKey(code, d.actorPublicKey) },
   });

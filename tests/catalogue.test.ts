@@ -8,7 +8,9 @@ import {
   institutionKindWords, kindExpectation, roleHoldersWords, kindTitle, migrationStageWords, notificationKindWords, notificationModeWords, outcomeWords,
   pnmObjectiveWords, populationWords, positionWords, priorityWords, proposalStatusWords, roleWords, silencePolicyWords, stageWords,
   statusCountWords, taskStatusWords, valueLabel, valueVocabularies, waitingWords, workingGroupDecisionWords, type Words,
+  nonWorkingDayKindWords, deadlineUnitWords,
 } from '../domain/catalogue';
+import { deadlineUnits, nonWorkingDayKinds } from '../domain/calendar';
 import { outcomes, positions } from '../domain/decision';
 import { inputDecisions, inputKinds, timelineEvents, workingGroupDecisions } from '../domain/events';
 import { actaAnswers, actaStatuses, agendaItemKinds, itemOutcomes, itemStatuses, sessionKinds, sessionStatuses } from '../domain/session';
@@ -56,6 +58,8 @@ const vocabularies: Array<[string, readonly string[], Record<string, Words>]> = 
   ['itemOutcomes', itemOutcomes, itemOutcomeWords],
   ['actaStatuses', actaStatuses, actaStatusWords],
   ['actaAnswers', actaAnswers, actaAnswerWords],
+  ['nonWorkingDayKinds', nonWorkingDayKinds, nonWorkingDayKindWords],
+  ['deadlineUnits', deadlineUnits, deadlineUnitWords],
 ];
 
 const filled = (words: Words | undefined) => Boolean(words?.es.trim()) && Boolean(words?.en.trim());

@@ -34,7 +34,9 @@ describe('launch rules', () => {
     expect(launchProblems(base, registry)).toEqual([]);
     expect(withDefaults(base)).toMatchObject({
       stages: ['grupo_de_trabajo', 'consulta', 'conformidad'], decisionRule: 'consenso', quorum: 0.5,
-      silencePolicy: 'conformidad_tacita', reminders: ['P3D', 'P1D'], actions: [], workingGroups: [],
+      silencePolicy: 'conformidad_tacita', reminders: [{ workingDays: 3 }, { workingDays: 1 }], actions: [], workingGroups: [],
+      deadlines: { grupo_de_trabajo: { workingDays: 10 }, consulta: { workingDays: 15 }, revision: { workingDays: 10 }, conformidad: { workingDays: 10 } },
+      extension: { workingDays: 5 },
     });
   });
 

@@ -62,10 +62,10 @@ const sign = (m: ProposalMemory, code: string, position: 'aprueba' | 'objeta' | 
 };
 
 describe('launch', () => {
-  it('opens the first planned stage with its deadline, and tells its people', () => {
+  it('opens the first planned stage with its deadline (10 working days, at the close of the day in Lima), and tells its people', () => {
     const m = initialProposalMemory({ proposalId: 'p1', plan: withDefaults(launch), launchedBy: { userId: 'u', institution: 'SECRETARIA' } }, t0);
     const out = launched(m, who, t0);
-    expect(out.memory).toMatchObject({ stage: 'grupo_de_trabajo', status: 'en_curso', seq: 1, currentVersion: 1, paragraphs: 3, deadlines: { grupo_de_trabajo: '2026-03-12T15:00:00.000Z' } });
+    expect(out.memory).toMatchObject({ stage: 'grupo_de_trabajo', status: 'en_curso', seq: 1, currentVersion: 1, paragraphs: 3, deadlines: { grupo_de_trabajo: '2026-03-16T22:00:00.000Z' } });
     expect(out.notices).toEqual([{ kind: 'revision_grupo', recipients: ['MINSA', 'MTPE'], title: 'Revisión en grupo de trabajo: Protocolo de retorno' }]);
     expect(pendingFor(out.memory)).toEqual(['MTPE']);
   });
@@ -73,7 +73,7 @@ describe('launch', () => {
   it('straight into a round: the round of the members as they are, the observers and support bodies informed', () => {
     const out = launched(initialProposalMemory({ proposalId: 'p1', plan: withDefaults({ ...launch, stages: ['conformidad'] }), launchedBy: { userId: 'u', institution: 'SECRETARIA' } }, t0), who, t0);
     expect(out.memory.round).toEqual({ number: 1, version: 1, members: ['MEF', 'MINSA', 'RREE'], cast: {}, extended: false, closing: false });
-    expect(out.effects).toEqual([{ kind: 'round', round: 1, version: 1, members: ['MEF', 'MINSA', 'RREE'], deadline: '2026-03-16T15:00:00.000Z' }]);
+    expect(out.effects).toEqual([{ kind: 'round', round: 1, version: 1, members: ['MEF', 'MINSA', 'RREE'], deadline: '2026-03-16T22:00:00.000Z' }]);
     expect(out.notices.map((n) => [n.kind, n.recipients])).toEqual([['conformidad_solicitada', ['MEF', 'MINSA', 'RREE']], ['informacion', ['DEFENSORIA', 'OIM']]]);
   });
 });

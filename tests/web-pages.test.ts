@@ -202,3 +202,29 @@ describe('language', () => {
     expect(en).not.toMatch(/\b[a-z]+(_[a-z]+)+\b/);
   });
 });
+
+describe('calendar page', () => {
+  it('lets the secretariat add a decreed day with its decree, refuses it twice beside the field, and shows members the days without forms', async () => {
+    const v = await new Visitor().login('SECRETARIA');
+    await v.get('/calendario?anio=2027');
+    expect(v.last).toContain('jueves 25 de marzo de 2027');
+    expect(v.last).toContain('Jueves Santo');
+    const once = () => /name="_once" value="([^"]+)"/.exec(v.last)![1]!;
+    const form = { _csrf: v.csrf(), _once: once(), date: '2027-07-30', reason: 'Día no laborable para el sector público', reference: 'D.S. N.° 101-2027-PCM', kind: 'no_laborable' };
+    const added = await v.post('/calendario', form);
+    expect(added.statusCode).toBe(303);
+    expect(added.headers.location).toBe('/calendario?anio=2027&hecho=dia_agregado');
+    await v.get(added.headers.location!);
+    expect(v.last).toContain('Día no laborable registrado.');
+    expect(v.last).toMatch(/viernes 30 de julio de 2027<\/th><td>Día no laborable para el sector público<\/td><td>Día no laborable<\/td><td>D\.S\. N\.° 101-2027-PCM/);
+    const again = await v.post('/calendario', { ...form, _csrf: v.csrf(), _once: once() });
+    expect(again.statusCode).toBe(400);
+    expect(again.body).toMatch(/class="field-error" id="f-agregar-date-error">El campo «Fecha»: el 2027-07-30 ya está registrado/);
+
+    const member = await new Visitor().login('MINSA');
+    await member.get('/calendario?anio=2027');
+    expect(member.last).toContain('D.S. N.° 101-2027-PCM');
+    expect(member.last).not.toContain('action="/calendario"');
+    expect((await member.post('/calendario', { _csrf: member.csrf(), date: '2027-08-02', reason: 'Intento' })).statusCode).toBe(403);
+  });
+});

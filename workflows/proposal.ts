@@ -12,13 +12,14 @@ import {
   proxyLocalActivities, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
+import { calendarChangedSignal } from './calendar-messages';
 import type { createActivities } from '../activities';
 import type { AuditHead } from '../db/audit';
 import type { ProposalEventRecord } from '../domain/events';
 import type { ProcessStage, ProposalStage } from '../domain/vocabulary';
 import type { Actor, Notice } from '../processes/common';
 import {
-  adopted, commented, consultationClosed, consultationEscalation, deadlineEscalation, deadlinePassed, extensionEscalation,
+  adopted, calendarChanged, commented, consultationClosed, consultationEscalation, deadlineEscalation, deadlinePassed, extensionEscalation,
   groupDecided, initialProposalMemory, inputAnswered, inputSubmitted, launched, nextStage, nextTimer, notAdopted, pendingFor,
   decidableInSession, plannedTasks, proposalUpdatesPerRun, reminder, roundAnswered, roundDecided, roundDecidedInSession, roundExtended, signedOff, signoffUndone,
   silenceAtDeadline, silenceCounted, snapshot, stageFields, stageOpened, timerState, upgradeProposalMemory, validate,
@@ -168,7 +169,7 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
         workflowId: taskWorkflowId(taskId),
         // Tasks outlive the proposal: its workflow ends here, theirs go on.
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [{ taskId, proposalId, agreementNumber: number, index, action, adoptedAt: now().toISOString() }],
+        args: [{ taskId, proposalId, agreementNumber: number, index, action, adoptedAt: now().toISOString(), ...(m.calendar ? { calendar: m.calendar } : {}) }],
         ...(attributes.enabled ? {
           typedSearchAttributes: taskSearchAttributes({ status: 'asignada', pending: action.responsible, agreement: number }),
           memo: { title: action.title },
@@ -291,6 +292,19 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   const canAdvance = (arg: ArgOf<typeof advanceUpdate>) => check({ type: 'advance', ...arg });
   const canWithdraw = (arg: ArgOf<typeof withdrawUpdate>) => check({ type: 'withdraw', ...arg });
 
+  // Non-working days were added: the calendar is read again (an activity, so it is in the history)
+  // and the open stage's deadline moves if it now ends later, recorded and told
+  // (docs/domain.md#calendario-y-plazos). Runs started before the calendar keep their deadlines.
+  setHandler(calendarChangedSignal, async ({ dates }) => {
+    if (!m.calendar || m.stage === 'cerrada') return;
+    await exclusively(() => undefined, async () => {
+      const calendar = await activities.workingCalendar();
+      const { memory, step } = calendarChanged(m, calendar, dates);
+      if (step && m.stage !== 'cerrada') await take(null, step);
+      else m = { ...m, calendar: memory.calendar };
+    });
+  });
+
   setHandler(stateQuery, state);
   // A signal, not an update: the session's workflow sends it and cannot sign as the API does.
   setHandler(decidedInSessionSignal, (said) => {
@@ -365,6 +379,9 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   // ---- main loop -------------------------------------------------------------------------
 
   if (!m.recorded) {
+    // The calendar its deadlines in days are counted on, read once and kept in the history; runs
+    // started before the calendar existed count on the national holidays only, as they did.
+    if (patched('calendario-laboral')) m = { ...m, calendar: await activities.workingCalendar() };
     const start = launched(m, await participants(), now());
     m = start.memory;
     const { carried, after } = splitNotices(start.notices.map((n) => keyed(proposalId, 1, n, { proposalId })));

@@ -11,7 +11,7 @@ import type { AuditHead } from '../db/audit';
 import type { TaskStatus } from '../domain/tasks';
 import type { Actor, Notice } from '../processes/common';
 import {
-  apply, assignedNotice, defaultTaskReminders, defaultTaskUpdatesPerRun, fire, initialTaskState, nextTimer, snapshot, taskLabel,
+  apply, assignedNotice, taskReminders, defaultTaskUpdatesPerRun, fire, initialTaskState, nextTimer, snapshot, taskLabel,
   upgradeTaskMemory, validate, taskMemoryVersion, type TaskAction, type TaskContext, type TaskEvent, type TaskInput, type TaskMemory,
 } from '../processes/task';
 import {
@@ -36,7 +36,7 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
   };
   const { input } = m;
   const { taskId } = input;
-  const reminders = input.action.reminders ?? defaultTaskReminders;
+  const reminders = taskReminders(input);
   const updatesPerRun = input.updatesPerRun ?? defaultTaskUpdatesPerRun;
   const label = taskLabel(input);
   const about = { proposalId: input.proposalId, taskId };
@@ -119,7 +119,7 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
   }
 
   const startedAt = new Date(m.startedAt);
-  const timerFor = () => nextTimer(m.state, reminders, startedAt, m.fired);
+  const timerFor = () => nextTimer(m.state, reminders, startedAt, m.fired, input.calendar);
   const tooLong = () => updatesThisRun >= updatesPerRun || workflowInfo().continueAsNewSuggested;
   while (m.state.status !== 'verificada') {
     if (tooLong()) {

@@ -51,11 +51,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
     const report = institutionsReportForReader(readerOf(request), await institutionsReport(deps.db));
     if (!wantsCsv(request)) return report;
     return sendCsv(reply, 'mesa-cumplimiento-instituciones.csv', toCsv(
-      ['Código', 'Institución', ...taskStatuses.map((s) => `Tareas ${statusCountWords[s].es}`), 'Tareas vencidas', 'Días promedio para aceptar',
-        'Conformidades respondidas', 'Conformidades tácitas', 'Horas promedio para responder'],
+      ['Código', 'Institución', ...taskStatuses.map((s) => `Tareas ${statusCountWords[s].es}`), 'Tareas vencidas', 'Días hábiles promedio para aceptar',
+        'Conformidades respondidas', 'Conformidades tácitas', 'Horas promedio para responder', 'Días hábiles promedio para responder'],
       report.institutions.map((r) => [
         r.institution, r.name, ...taskStatuses.map((s) => r.tasks[s]), r.overdue, r.averageDaysToAccept,
-        r.signoffsAnswered, r.signoffsTacit, r.averageHoursToAnswer,
+        r.signoffsAnswered, r.signoffsTacit, r.averageHoursToAnswer, r.averageWorkingDaysToAnswer,
       ]),
     ));
   });

@@ -25,7 +25,7 @@ export interface Ctx {
   token: string | null;
   csrf: string;
   path: string;
-  api(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers?: Record<string, string>): Promise<ApiAnswer>;
+  api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, headers?: Record<string, string>): Promise<ApiAnswer>;
 }
 
 /**

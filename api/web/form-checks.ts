@@ -1,6 +1,7 @@
 // What the pages check before calling the API: every mistake of a form at once, each beside its
 // field, in the page's language and naming the field by its label. The API checks again (it is
 // the authority); these checks only spare people a submit per mistake.
+import type { DeadlineExpression } from '../../domain/calendar';
 import { isDuration } from '../../domain/durations';
 import { textLimits } from '../../domain/text';
 import type { Ctx } from './context';
@@ -62,6 +63,19 @@ export function checker(ctx: Ctx) {
   };
 }
 
+/**
+ * A deadline from its three form fields (api/web/pages/launch.ts): a date wins; else a whole number
+ * of days in the chosen unit; anything else is passed on as typed (an ISO 8601 duration, or what
+ * the API will refuse beside the field).
+ */
+export function deadlineFromForm(f: Form, name: string): DeadlineExpression {
+  const until = one(f[`${name}_until`]);
+  if (until) return { until };
+  const amount = one(f[name]);
+  if (!/^\d+$/.test(amount)) return amount;
+  return one(f[`${name}_unit`]) === 'days' ? { days: Number(amount) } : { workingDays: Number(amount) };
+}
+
 /** Rows of planned actions on the launch form: `action1_title`, `action1_responsible`… */
 export const actionRows = 3;
 
@@ -78,9 +92,9 @@ export function launchFromForm(ctx: Ctx, f: Form) {
     title: one(f.title), summary: one(f.summary), text: one(f.text),
     objectives: many(f.objectives), populations: many(f.populations), leadWorkingGroup: one(f.leadWorkingGroup),
     stages,
-    deadlines: Object.fromEntries(stages.map((s) => [s, one(f[`deadline_${s}`])])),
+    deadlines: Object.fromEntries(stages.map((s) => [s, deadlineFromForm(f, `deadline_${s}`)])),
     decisionRule: one(f.decisionRule), silencePolicy: one(f.silencePolicy),
-    actions: [] as Array<{ title: string; responsible: string[]; dueIn: string; deliverable: string }>,
+    actions: [] as Array<{ title: string; responsible: string[]; dueIn: DeadlineExpression; deliverable: string }>,
   };
   c.text('title', body.title, 'Título', textLimits.title);
   c.text('summary', body.summary, 'Resumen', textLimits.summary);
@@ -93,12 +107,12 @@ export function launchFromForm(ctx: Ctx, f: Form) {
   /** The form's row of each action sent, for the API's errors about `actions[i]`. */
   const rows: number[] = [];
   for (let n = 1; n <= actionRows; n++) {
-    const a = { title: one(f[`action${n}_title`]), responsible: many(f[`action${n}_responsible`]), dueIn: one(f[`action${n}_dueIn`]), deliverable: one(f[`action${n}_deliverable`]) };
+    const a = { title: one(f[`action${n}_title`]), responsible: many(f[`action${n}_responsible`]), dueIn: deadlineFromForm(f, `action${n}_dueIn`), deliverable: one(f[`action${n}_deliverable`]) };
     // The due period comes filled in: an action is "used" only when something else is.
     if (!a.title && a.responsible.length === 0 && !a.deliverable) continue;
     c.text(`action${n}_title`, a.title, actionLabels.title, textLimits.title);
     c.atLeastOne(`action${n}_responsible`, a.responsible, actionLabels.responsible);
-    c.duration(`action${n}_dueIn`, a.dueIn, actionLabels.dueIn);
+    if (typeof a.dueIn === 'string') c.duration(`action${n}_dueIn`, a.dueIn, actionLabels.dueIn);
     c.text(`action${n}_deliverable`, a.deliverable, actionLabels.deliverable, 1000);
     body.actions.push(a);
     rows.push(n);

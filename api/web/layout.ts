@@ -19,6 +19,8 @@ export const doneMessages: Record<string, string> = {
   decision: 'Decisión registrada.', aceptada: 'Tarea aceptada.', solicitud: 'Solicitud enviada.', avance: 'Avance registrado.',
   conclusion: 'Conclusión registrada.', verificacion: 'Verificación registrada.', solicitud_decidida: 'Solicitud decidida.',
   recuperacion: 'Proceso recuperado: reanudado o cerrado según lo indicado.', preferencia: 'Preferencia guardada.',
+  dia_agregado: 'Día no laborable registrado.', dia_corregido: 'Día no laborable corregido.', dia_quitado: 'Día no laborable quitado.',
+  calendario_importado: 'Calendario importado.',
 };
 
 export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
@@ -27,7 +29,7 @@ export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
     <nav aria-label="${t('Inicio')}">
       <a class="brand" href="/">Mesa MTIGM</a>
       <a href="/">${t('Inicio')}</a><a href="/propuestas">${t('Propuestas')}</a><a href="/acuerdos">${t('Acuerdos')}</a><a href="/tareas">${t('Tareas')}</a>
-      <a href="/informes">${t('Informes')}</a><a href="/bandeja">${t('Bandeja')}</a><a href="/ajustes">${t('Ajustes')}</a>
+      <a href="/informes">${t('Informes')}</a><a href="/calendario">${t('Calendario')}</a><a href="/bandeja">${t('Bandeja')}</a><a href="/ajustes">${t('Ajustes')}</a>
     </nav>
     <div class="who"><span>${ctx.user.name} — ${ctx.user.institution.name}</span>
       <form method="post" action="/salir">${csrfField(ctx)}<button type="submit" class="link">${t('Salir')}</button></form>
@@ -82,7 +84,7 @@ interface FieldOptions {
   form?: string;
   label: string;
   state?: FormState;
-  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'datetime-local';
+  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'datetime-local' | 'date';
   required?: boolean;
   textarea?: number;
   hint?: string;

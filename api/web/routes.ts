@@ -13,6 +13,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { keepFormState, keptFormState } from '../../db/form-states';
 import { deleteToken } from '../../db/users';
+import { limaDate } from '../../domain/calendar';
 import { isOverdue } from '../../domain/tasks';
 import type { AppDeps } from '../deps';
 import { toCsv } from '../csv';
@@ -24,12 +25,13 @@ import { actionRows, checker, launchFromForm, many, one, type Form } from './for
 import { textLimits } from '../../domain/text';
 import type { FormState } from './layout';
 import type {
-  AuditAnswer, GroupAnswer, InboxAnswer, InstitutionAnswer, InstitutionsReport, PnmReport, ProposalAnswer, ProposalList, StoppedProcesses, TaskAnswer, TaskList,
+  AuditAnswer, GroupAnswer, InboxAnswer, InstitutionAnswer, InstitutionsReport, NonWorkingDayAnswer, PnmReport, ProposalAnswer, ProposalList, StoppedProcesses, TaskAnswer, TaskList,
 } from '../schemas';
 import { errorPage, homePage, loginPage, proposalListPage } from './pages/home';
 import { agreementsPage } from './pages/agreements';
 import { inboxPage } from './pages/inbox';
 import { settingsPage, type SettingsData } from './pages/settings';
+import { calendarPage, type CalendarForms } from './pages/calendar';
 import { launchPage } from './pages/launch';
 import { proposalPage, type ProposalForms, type ProposalPageData } from './pages/proposal';
 import { reportsPage } from './pages/reports';
@@ -340,6 +342,59 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
         .header('content-disposition', answer.headers['content-disposition'] as string).send(answer.rawPayload);
     });
   }
+
+  // ---- the calendar of working days ----------------------------------------------------------
+
+  const calendarLabels: Record<string, string> = { date: 'Fecha', reason: 'Motivo', reference: 'Norma que lo declara', kind: 'Clase', ics: 'Contenido del archivo .ics' };
+  const yearOf = (text: string | undefined) => (/^\d{4}$/.test(text ?? '') ? Number(text) : Number(limaDate(new Date()).slice(0, 4)));
+  const showCalendar = async (ctx: Ctx, reply: FastifyReply, year: number, forms: CalendarForms = {}, status = 200, done?: string) =>
+    send(reply, calendarPage(ctx, year, await read<NonWorkingDayAnswer[]>(ctx, `/api/v1/calendar/non-working-days?year=${year}`), forms, done), status);
+
+  app.get<{ Querystring: { anio?: string; hecho?: string } }>('/calendario', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    return showCalendar(ctx, reply, yearOf(request.query.anio), {}, 200, request.query.hecho);
+  });
+
+  app.post<{ Body: Form }>('/calendario', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const f = request.body;
+    const body = { date: one(f.date), reason: one(f.reason), ...optional('reference', one(f.reference)), ...optional('kind', one(f.kind)) };
+    const answer = await ctx.api('POST', '/api/v1/calendar/non-working-days', body, { 'idempotency-key': one(f._once) });
+    if (answer.status === 201) return reply.redirect(`/calendario?anio=${body.date.slice(0, 4)}&hecho=dia_agregado`, 303);
+    return showCalendar(ctx, reply, yearOf(body.date.slice(0, 4)), { agregar: refusal(ctx, answer, f, calendarLabels) }, answer.status);
+  });
+
+  app.post<{ Body: Form }>('/calendario/importar', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const f = request.body;
+    const answer = await ctx.api('POST', '/api/v1/calendar/non-working-days/import', { ics: one(f.ics), ...optional('reference', one(f.reference)) }, { 'idempotency-key': one(f._once) });
+    const first = (answer.body?.added as NonWorkingDayAnswer[] | undefined)?.[0]?.date;
+    if (answer.status === 201) return reply.redirect(`/calendario?anio=${first?.slice(0, 4) ?? ''}&hecho=calendario_importado`, 303);
+    return showCalendar(ctx, reply, yearOf(undefined), { importar: refusal(ctx, answer, f, calendarLabels) }, answer.status);
+  });
+
+  app.post<{ Params: { date: string }; Body: Form }>('/calendario/:date/editar', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const f = request.body;
+    const { date } = request.params;
+    const answer = await ctx.api('PUT', `/api/v1/calendar/non-working-days/${encodeURIComponent(date)}`, { reason: one(f.reason), ...optional('reference', one(f.reference)) });
+    if (answer.status === 200) return reply.redirect(`/calendario?anio=${date.slice(0, 4)}&hecho=dia_corregido`, 303);
+    if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, answer.body?.error?.message ?? '');
+    return showCalendar(ctx, reply, yearOf(date.slice(0, 4)), { editar: { ...refusal(ctx, answer, f, calendarLabels), date } }, answer.status);
+  });
+
+  app.post<{ Params: { date: string }; Body: Form }>('/calendario/:date/quitar', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const { date } = request.params;
+    const answer = await ctx.api('DELETE', `/api/v1/calendar/non-working-days/${encodeURIComponent(date)}`);
+    if (answer.status === 204) return reply.redirect(`/calendario?anio=${date.slice(0, 4)}&hecho=dia_quitado`, 303);
+    throw new WebError(answer.status, answer.body?.error?.message ?? ctx.t('No se pudo completar la acción.'));
+  });
 
   // ---- proposals ------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 // The launch form of the secretariat: the fields of POST /api/v1/proposals, with their defaults.
-import { pnmObjectiveWords } from '../../../domain/catalogue';
+import { deadlineUnits, isCalendarDays, isWorkingDays, type DeadlineExpression } from '../../../domain/calendar';
+import { deadlineUnitWords, pnmObjectiveWords } from '../../../domain/catalogue';
+import { launchDefaults } from '../../../domain/proposal';
 import { decisionRules, pnmObjectives, populations, processStages, silencePolicies } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
 import { actionRows, many } from '../form-checks';
@@ -7,10 +9,27 @@ import { html, type Html } from '../html';
 import { label } from '../i18n';
 import { choices, csrfField, field, formMessage, onceField, page, select, type FormState } from '../layout';
 
+/**
+ * A deadline as people give it: a number of working or calendar days, or a date
+ * (docs/domain.md#calendario-y-plazos). An ISO 8601 duration typed as the number (PT30S) is sent as
+ * it is, for demos. The route turns the three fields into the API's expression (deadlineFromForm).
+ */
+function deadlineFields(ctx: Ctx, name: string, legend: string, initial: DeadlineExpression, state?: FormState): Html {
+  const fresh = state === undefined;
+  const amount = isWorkingDays(initial) ? initial.workingDays : isCalendarDays(initial) ? initial.days : '';
+  const unit = isCalendarDays(initial) ? 'days' : 'workingDays';
+  const unitState = fresh ? { values: { [`${name}_unit`]: unit }, errors: {} } : state;
+  return html`<div class="deadline">
+${field(ctx, { name, label: legend, state, value: fresh ? String(amount) : undefined, attrs: html` inputmode="numeric"`, hint: 'Un número de días; o deje la fecha abajo.' })}
+${select(ctx, { name: `${name}_unit`, label: `${ctx.t('Unidad')} — ${legend}`, state: unitState, options: deadlineUnits.map((u): [string, string] => [u, deadlineUnitWords[u][ctx.lang]]) })}
+${field(ctx, { name: `${name}_until`, label: `${ctx.t('O hasta la fecha')} — ${legend}`, type: 'date', state })}
+</div>`;
+}
+
 export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string }>, members: Array<{ code: string; name: string }>, state?: FormState): Html {
   const t = ctx.t;
-  const v = state?.values ?? {};
   const checkedStages = state ? undefined : ['grupo_de_trabajo', 'consulta', 'conformidad'];
+  const v = state?.values ?? {};
   return page(ctx, t('Nueva propuesta'), html`<h1>${t('Nueva propuesta')}</h1>
 <form method="post" action="/propuestas/nueva" class="card">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${field(ctx, { name: 'title', label: 'Título', required: true, state })}
@@ -21,7 +40,7 @@ ${choices(ctx, { name: 'populations', legend: 'Poblaciones', state, options: pop
 ${select(ctx, { name: 'leadWorkingGroup', label: 'Grupo de trabajo líder', state, options: groups.map((g) => [g.code, `${g.code} — ${g.name}`]) })}
 ${choices(ctx, { name: 'stages', legend: 'Etapas', state, checked: checkedStages, options: processStages.filter((s) => s !== 'revision').map((s) => [s, label(ctx.lang, s)]) })}
 <fieldset><legend>${t('Plazos')}</legend>
-${['grupo_de_trabajo', 'consulta', 'conformidad'].map((s) => field(ctx, { name: `deadline_${s}`, label: `${t('Plazo')}: ${label(ctx.lang, s)}`, state, value: v[`deadline_${s}`] === undefined ? 'P10D' : undefined, hint: 'Duración ISO 8601, p. ej. P10D (10 días) o PT30S (30 segundos).' }))}
+${(['grupo_de_trabajo', 'consulta', 'conformidad'] as const).map((s) => deadlineFields(ctx, `deadline_${s}`, `${t('Plazo')}: ${label(ctx.lang, s)}`, launchDefaults.deadlines[s], state))}
 </fieldset>
 ${select(ctx, { name: 'decisionRule', label: 'Regla de decisión', state, options: decisionRules.map((r) => [r, label(ctx.lang, r)]) })}
 ${select(ctx, { name: 'silencePolicy', label: 'Política de silencio', state, options: silencePolicies.map((r) => [r, label(ctx.lang, r)]) })}
@@ -32,7 +51,7 @@ ${Array.from({ length: actionRows }, (_, i) => i + 1).map((n) => {
 ${field(ctx, { name: `action${n}_title`, label: 'Nombre de la acción', state })}
 ${choices(ctx, { name: `action${n}_responsible`, legend: 'Instituciones responsables', state, columns: true,
     options: members.map((m) => [m.code, `${m.name} (${m.code})`]) })}
-${field(ctx, { name: `action${n}_dueIn`, label: 'Plazo de la acción', state, value: v[`action${n}_dueIn`] === undefined ? 'P90D' : undefined, hint: 'Duración ISO 8601, p. ej. P90D (90 días) o P6M (6 meses).' })}
+${deadlineFields(ctx, `action${n}_dueIn`, t('Plazo de la acción'), { days: 90 }, state)}
 ${field(ctx, { name: `action${n}_deliverable`, label: 'Entregable', state })}
 </fieldset>`;
     // The first action is shown; the others open on request, or by themselves once they hold something.

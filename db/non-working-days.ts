@@ -1,0 +1,81 @@
+// The calendar's data: the non-working days the secretariat records (decreed days, regional
+// holidays), merged with the national holidays that are built in (domain/calendar.ts).
+import { and, asc, between, eq, gte } from 'drizzle-orm';
+import {
+  limaDate, limaDay, nationalHolidays, WorkingCalendar, type IsoDate, type NonWorkingDay, type NonWorkingDayKind,
+} from '../domain/calendar';
+import type { Db } from './client';
+import { nonWorkingDays } from './schema';
+
+export const nationalCalendar = 'nacional';
+
+export interface NewNonWorkingDay { date: IsoDate; reason: string; kind: NonWorkingDayKind; reference: string | null }
+
+const asDay = (r: typeof nonWorkingDays.$inferSelect): NonWorkingDay =>
+  ({ date: r.date, reason: r.reason, kind: r.kind, fixed: false, reference: r.reference });
+
+/** The recorded (not built-in) non-working days between two dates, inclusive. */
+export async function recordedNonWorkingDays(db: Db, from: IsoDate, to: IsoDate, calendar = nationalCalendar): Promise<NonWorkingDay[]> {
+  const rows = await db.select().from(nonWorkingDays)
+    .where(and(eq(nonWorkingDays.calendar, calendar), between(nonWorkingDays.date, from, to)))
+    .orderBy(asc(nonWorkingDays.date));
+  return rows.map(asDay);
+}
+
+/** Every non-working day of a year: national holidays and recorded days, by date. */
+export async function nonWorkingDaysOfYear(db: Db, year: number, calendar = nationalCalendar): Promise<NonWorkingDay[]> {
+  const recorded = await recordedNonWorkingDays(db, `${year}-01-01`, `${year}-12-31`, calendar);
+  return [...nationalHolidays(year), ...recorded].sort((a, b) => a.date.localeCompare(b.date));
+}
+
+export async function findRecordedDay(db: Db, date: IsoDate, calendar = nationalCalendar): Promise<NonWorkingDay | null> {
+  const [row] = await db.select().from(nonWorkingDays).where(and(eq(nonWorkingDays.calendar, calendar), eq(nonWorkingDays.date, date)));
+  return row ? asDay(row) : null;
+}
+
+/** Records days, all or none: false (and nothing recorded) when one of them already is. */
+export async function addNonWorkingDays(db: Db, days: NewNonWorkingDay[], createdBy: string, calendar = nationalCalendar): Promise<boolean> {
+  if (days.length === 0) return true;
+  class AlreadyRecorded extends Error {}
+  try {
+    await db.transaction(async (tx) => {
+      const inserted = await tx.insert(nonWorkingDays).values(days.map((d) => ({ ...d, calendar, createdBy })))
+        .onConflictDoNothing().returning({ date: nonWorkingDays.date });
+      if (inserted.length !== days.length) throw new AlreadyRecorded();
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof AlreadyRecorded) return false;
+    throw e;
+  }
+}
+
+export async function updateNonWorkingDay(db: Db, date: IsoDate, change: { reason: string; reference: string | null; kind: NonWorkingDayKind }, calendar = nationalCalendar): Promise<NonWorkingDay | null> {
+  const [row] = await db.update(nonWorkingDays).set(change)
+    .where(and(eq(nonWorkingDays.calendar, calendar), eq(nonWorkingDays.date, date))).returning();
+  return row ? asDay(row) : null;
+}
+
+export async function removeNonWorkingDay(db: Db, date: IsoDate, calendar = nationalCalendar): Promise<boolean> {
+  const rows = await db.delete(nonWorkingDays).where(and(eq(nonWorkingDays.calendar, calendar), eq(nonWorkingDays.date, date))).returning();
+  return rows.length > 0;
+}
+
+/** The recorded non-working days from a day on, by date (the table is small: a few a year). */
+export async function recordedDates(db: Db, since: IsoDate, calendar = nationalCalendar): Promise<IsoDate[]> {
+  const rows = await db.select({ date: nonWorkingDays.date }).from(nonWorkingDays)
+    .where(and(eq(nonWorkingDays.calendar, calendar), gte(nonWorkingDays.date, since))).orderBy(asc(nonWorkingDays.date));
+  return rows.map((r) => r.date);
+}
+
+/** The working calendar from a day on. */
+export async function workingCalendarSince(db: Db, since: IsoDate, calendar = nationalCalendar): Promise<WorkingCalendar> {
+  return new WorkingCalendar(await recordedDates(db, since, calendar));
+}
+
+/** Every non-working day of this year and the next (national and recorded): what the schedules skip. */
+export async function nonWorkingDaysAhead(db: Db, now = new Date(), calendar = nationalCalendar): Promise<IsoDate[]> {
+  const year = limaDay(limaDate(now)).year;
+  const days = [...await nonWorkingDaysOfYear(db, year, calendar), ...await nonWorkingDaysOfYear(db, year + 1, calendar)];
+  return days.map((d) => d.date);
+}
