@@ -138,9 +138,11 @@ export async function appendAudit(tx: Tx, key: AuditKey, trail: Trail, subjectId
     return row;
   });
   if (rows.length === 0) return last;
-  await (trail.kind === 'proposal'
-    ? tx.insert(proposalAudit).values(rows.map((r) => ({ proposalId: subjectId, ...r })))
-    : tx.insert(taskAudit).values(rows.map((r) => ({ taskId: subjectId, ...r }))));
+  switch (trail.kind) {
+    case 'proposal': await tx.insert(proposalAudit).values(rows.map((r) => ({ proposalId: subjectId, ...r }))); break;
+    case 'task': await tx.insert(taskAudit).values(rows.map((r) => ({ taskId: subjectId, ...r }))); break;
+    case 'session': await tx.insert(sessionAudit).values(rows.map((r) => ({ sessionId: subjectId, ...r }))); break;
+  }
   return { seq, hash: prevHash };
 }
 
