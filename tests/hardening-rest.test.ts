@@ -1,6 +1,7 @@
 // What a careless client or an attacker may send at the edges of the Mesa: login guessing, webhook
 // targets inside our network, script links, control characters and broken encodings, racing
 // retries, a forged Host header, a title that tries to add a line to a calendar feed.
+import { csrfCookie } from '../api/web/context';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
@@ -294,9 +295,12 @@ describe('client input never causes a 5xx', () => {
       method: 'POST', url: '/entrar', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ _csrf: csrf, email: demoEmail('MTPE'), password: demoPassword }).toString(),
     });
-    const session = String([signedIn.headers['set-cookie']].flat().find((c) => String(c).startsWith('mesa_sesion='))).split(';')[0]!;
-    const home = await mesa.app.inject({ url: '/tareas', headers: { cookie: session } });
+    const signedInCookie = String([signedIn.headers['set-cookie']].flat().find((c) => String(c).startsWith('mesa_sesion='))).split(';')[0]!;
+    const home = await mesa.app.inject({ url: '/tareas', headers: { cookie: signedInCookie } });
     const sessionCsrf = /name="_csrf" value="([^"]+)"/.exec(home.body)![1]!;
+    // The page a signed-in person opens first starts the form-token secret that goes with the session.
+    const secret = String([home.headers['set-cookie']].flat().find((c) => String(c).startsWith(`${csrfCookie}=`))).split(';')[0]!;
+    const session = `${signedInCookie}; ${secret}`;
     for (const proposedDueDate of ['mañana', '2026-13-45T10:00', '99999-01-01T00:00']) {
       const res = await mesa.app.inject({
         method: 'POST', url: '/tareas/task_inexistente/solicitud', headers: { cookie: session, 'content-type': 'application/x-www-form-urlencoded' },
