@@ -3,7 +3,9 @@
 // the event to record, the notices). No Temporal here and no clock: time comes in the context.
 // workflows/task.ts wires it to updates, the recording activities, timers and continue-as-new.
 import type { AuditHead } from '../db/audit';
-import { deadlineAt, expressionKey, reminderAt, type CalendarView, type ReminderExpression } from '../domain/calendar';
+import {
+  countsDays, deadlineAt, expressionKey, formatDeadline, reminderAt, type CalendarView, type IsoDate, type ReminderExpression,
+} from '../domain/calendar';
 import { inLimaTime } from '../domain/durations';
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
@@ -338,6 +340,32 @@ const effects: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, label: stri
     };
   },
 };
+
+// ---- the calendar ---------------------------------------------------------------------------
+
+/**
+ * Non-working days were added (docs/domain.md#calendario-y-plazos): the due date is counted again
+ * from the adoption on `calendar` and moves if it now ends later, recorded as `plazo_movido` and
+ * told to the responsible institutions. Only a due date still counted in days moves: not one given
+ * as an ISO duration, nor one the secretariat set by granting a new date, nor a task already
+ * overdue or verified.
+ */
+export function calendarChanged(state: TaskState, input: TaskInput, calendar: CalendarView, dates: IsoDate[], label: string): { state: TaskState; event: TaskEvent; notices: Notice[] } | null {
+  if (!input.calendar || !countsDays(input.action.dueIn) || state.status === 'verificada' || state.overdue) return null;
+  const adoptedAt = new Date(input.adoptedAt);
+  if (deadlineAt(adoptedAt, input.action.dueIn, input.calendar).toISOString() !== state.dueAt) return null;
+  const at = deadlineAt(adoptedAt, input.action.dueIn, calendar);
+  if (at.getTime() <= Date.parse(state.dueAt)) return null;
+  const dueAt = at.toISOString();
+  return {
+    state: { ...copied(state), dueAt },
+    event: { action: 'plazo_movido', data: { from: state.dueAt, to: dueAt, dates }, effects: [] },
+    notices: [{
+      kind: 'plazo_movido', recipients: state.responsible,
+      title: `Plazo movido por un día no laborable: ahora ${formatDeadline(at, input.action.dueIn)}: ${label}`,
+    }],
+  };
+}
 
 // ---- timers ------------------------------------------------------------------------------
 
