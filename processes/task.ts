@@ -4,7 +4,7 @@
 // workflows/task.ts wires it to updates, the recording activities, timers and continue-as-new.
 import type { AuditHead } from '../db/audit';
 import {
-  countsDays, deadlineAt, expressionKey, formatDeadline, reminderAt, type CalendarView, type IsoDate, type ReminderExpression,
+  countsDays, deadlineAt, expressionKey, formatDeadline, reminderAt, type CalendarView, type DeadlineExpression, type IsoDate, type ReminderExpression,
 } from '../domain/calendar';
 import { inLimaTime } from '../domain/durations';
 import type { Notification } from '../domain/events';
@@ -94,10 +94,12 @@ export function initialTaskState(input: TaskInput): TaskState {
   };
 }
 
-/** The notice of the assignment, carried by event 1. */
-export const assignedNotice = (s: TaskState, label: string): Notice => ({
-  kind: 'tarea_asignada', recipients: s.responsible, title: `Nueva tarea del ${label}. Vence el ${inLimaTime(s.dueAt)} (hora de Lima).`,
+/** The notice of the assignment, carried by event 1: the due date as people say it, with its expression. */
+export const assignedNotice = (s: TaskState, label: string, dueIn?: DeadlineExpression): Notice => ({
+  kind: 'tarea_asignada', recipients: s.responsible, title: `Nueva tarea del ${label}. ${capitalised(formatDeadline(s.dueAt, dueIn))}.`,
 });
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Who the task waits for: the secretariat on a request or a completed task, else the lines still owing. */
 export function pendingFor(s: TaskState): string[] {
@@ -395,7 +397,7 @@ export function nextTimer(s: TaskState, reminders: readonly ReminderExpression[]
 export function fire(state: TaskState, timer: TaskTimer, label: string): { state: TaskState; event: TaskEvent | null; notices: Notice[] } {
   const owing = pendingFor(state).filter((i) => i !== secretariat);
   if (timer.kind === 'recordatorio') {
-    return { state, event: null, notices: [{ kind: 'tarea_por_vencer', recipients: owing, title: `La tarea vence el ${inLimaTime(state.dueAt)} (hora de Lima): ${label}` }] };
+    return { state, event: null, notices: [{ kind: 'tarea_por_vencer', recipients: owing, title: `La tarea ${formatDeadline(state.dueAt)}: ${label}` }] };
   }
   return {
     state: { ...copied(state), overdue: true },

@@ -135,7 +135,7 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
   }
 
   if (m.seq === 0) {
-    const { carried, after } = splitNotices([keyed(taskId, 1, assignedNotice(m.state, label), about)]);
+    const { carried, after } = splitNotices([keyed(taskId, 1, assignedNotice(m.state, label, input.action.dueIn), about)]);
     const { updatesPerRun: _cap, ...assigned } = input;
     keepHead(await activities.recordTaskAssigned({ ...assigned, dueAt: m.state.dueAt, snapshot: snapshot(m.state), notices: carried }));
     m.seq = 1;
