@@ -2,7 +2,7 @@
 // recipient and by when, and where to see it. Pure functions, so the texts are tested alone and
 // a retried delivery renders nothing twice (the rendered text is stored with the delivery).
 import { kindExpectation } from './catalogue';
-import { inLimaTime } from './durations';
+import { formatDeadline } from './calendar';
 
 export const notificationModes = ['inmediato', 'resumen_diario'] as const;
 export type NotificationMode = (typeof notificationModes)[number];
@@ -72,7 +72,7 @@ const signature = 'Mesa de Trabajo Intersectorial para la Gestión Migratoria (M
 /** Subject, plain text and HTML of one message. Every value from users is escaped in the HTML. */
 export function renderNotice(n: NoticeInput): RenderedNotice {
   const expected = kindExpectation(n.kind);
-  const due = n.dueAt ? `${inLimaTime(n.dueAt)} (hora de Lima)` : null;
+  const due = n.dueAt ? formatDeadline(n.dueAt) : null;
   const lines = n.lines ?? [];
   // Subjects are one line: a title with a line break would otherwise fold into a header.
   const subject = `[Mesa MTIGM] ${n.title}`.replace(/\s+/g, ' ').slice(0, 240);
@@ -81,7 +81,7 @@ export function renderNotice(n: NoticeInput): RenderedNotice {
     `${n.institutionName}:`,
     '',
     n.title,
-    ...(lines.length ? ['', ...lines.map((l) => `- ${l.title}${l.dueAt ? ` (vence el ${inLimaTime(l.dueAt)})` : ''}\n  ${l.url}`)] : []),
+    ...(lines.length ? ['', ...lines.map((l) => `- ${l.title}${l.dueAt ? ` (${formatDeadline(l.dueAt)})` : ''}\n  ${l.url}`)] : []),
     '',
     expected ? `Qué se espera: ${expected}` : 'No se requiere ninguna acción: es un aviso.',
     ...(due ? [`Plazo: ${due}`] : []),
@@ -95,7 +95,7 @@ export function renderNotice(n: NoticeInput): RenderedNotice {
 <body style="font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;line-height:1.5;max-width:40em">
 <p>${e(n.institutionName)}:</p>
 <p><strong>${e(n.title)}</strong></p>
-${lines.length ? `<ul>${lines.map((l) => `<li><a href="${e(l.url)}">${e(l.title)}</a>${l.dueAt ? ` — vence el ${e(inLimaTime(l.dueAt))}` : ''}</li>`).join('')}</ul>\n` : ''}<p>${expected ? `<strong>Qué se espera:</strong> ${e(expected)}` : 'No se requiere ninguna acción: es un aviso.'}</p>
+${lines.length ? `<ul>${lines.map((l) => `<li><a href="${e(l.url)}">${e(l.title)}</a>${l.dueAt ? ` — ${e(formatDeadline(l.dueAt))}` : ''}</li>`).join('')}</ul>\n` : ''}<p>${expected ? `<strong>Qué se espera:</strong> ${e(expected)}` : 'No se requiere ninguna acción: es un aviso.'}</p>
 ${due ? `<p><strong>Plazo:</strong> ${e(due)}</p>\n` : ''}<p><a href="${e(n.url)}">Ver en la Mesa</a></p>
 <p style="color:#555;font-size:90%">— ${e(signature)}</p>
 </body></html>`;

@@ -10,7 +10,6 @@ import {
   applySilence, decideRound, positions, positionsNeedingComment, tacitComment, type CastPosition, type Position, type RoundCounts,
 } from '../domain/decision';
 import { deadlineAt, expressionKey, formatDeadline, reminderAt, type CalendarView, type IsoDate } from '../domain/calendar';
-import { inLimaTime } from '../domain/durations';
 import {
   inputDecisions, inputKinds, workingGroupDecisions, type DecisionRecord, type InputDecision, type InputKind, type Notification,
   type ProposalEffect, type ProposalSnapshot, type WorkingGroupDecision,
@@ -544,9 +543,12 @@ export function nextTimer(m: ProposalMemory): Timer | null {
 export const timerState = (m: ProposalMemory) => `${m.stage}|${m.roundNumber}|${m.deadlines[m.stage as ProcessStage] ?? ''}|${m.firedTimers.length}`;
 
 /** A reminder to those who have not acted, before the stage's deadline. */
-export const reminder = (m: ProposalMemory): Notice => ({
-  kind: 'recordatorio', recipients: silent(m), title: `Recordatorio: el plazo vence el ${inLimaTime(m.deadlines[m.stage as ProcessStage]!)} (hora de Lima): ${m.input.plan.title}`,
-});
+export const reminder = (m: ProposalMemory): Notice => {
+  const stage = m.stage as ProcessStage;
+  // An extended round no longer ends where its own expression says: its date is shown alone.
+  const expression = stage === 'conformidad' && m.round?.extended ? undefined : m.input.plan.deadlines[stage];
+  return { kind: 'recordatorio', recipients: silent(m), title: `Recordatorio: el plazo ${formatDeadline(m.deadlines[stage]!, expression)}: ${m.input.plan.title}` };
+};
 
 /** The consultation closed at its deadline with inputs unanswered: the secretariat is told. */
 export const consultationEscalation = (m: ProposalMemory): Notice => ({
@@ -571,7 +573,7 @@ export function roundExtended(m: ProposalMemory): Step {
 /** Once the extension is recorded: those who still owe their sign-off, and the secretariat, are told. */
 export const extensionEscalation = (m: ProposalMemory): Notice => ({
   kind: 'escalamiento', recipients: [...pendingFor(m), ...m.participants.secretariat],
-  title: `Plazo prorrogado hasta el ${inLimaTime(m.deadlines.conformidad!)} (hora de Lima): ${m.input.plan.title}`,
+  title: `Plazo prorrogado: ahora ${formatDeadline(m.deadlines.conformidad!)}: ${m.input.plan.title}`,
 });
 
 /**

@@ -3,7 +3,9 @@
 // the event to record, the notices). No Temporal here and no clock: time comes in the context.
 // workflows/task.ts wires it to updates, the recording activities, timers and continue-as-new.
 import type { AuditHead } from '../db/audit';
-import { deadlineAt, expressionKey, reminderAt, type CalendarView, type ReminderExpression } from '../domain/calendar';
+import {
+  countsDays, deadlineAt, expressionKey, formatDeadline, reminderAt, type CalendarView, type DeadlineExpression, type IsoDate, type ReminderExpression,
+} from '../domain/calendar';
 import { inLimaTime } from '../domain/durations';
 import type { Notification } from '../domain/events';
 import type { PlannedAction } from '../domain/proposal';
@@ -92,10 +94,12 @@ export function initialTaskState(input: TaskInput): TaskState {
   };
 }
 
-/** The notice of the assignment, carried by event 1. */
-export const assignedNotice = (s: TaskState, label: string): Notice => ({
-  kind: 'tarea_asignada', recipients: s.responsible, title: `Nueva tarea del ${label}. Vence el ${inLimaTime(s.dueAt)} (hora de Lima).`,
+/** The notice of the assignment, carried by event 1: the due date as people say it, with its expression. */
+export const assignedNotice = (s: TaskState, label: string, dueIn?: DeadlineExpression): Notice => ({
+  kind: 'tarea_asignada', recipients: s.responsible, title: `Nueva tarea del ${label}. ${capitalised(formatDeadline(s.dueAt, dueIn))}.`,
 });
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Who the task waits for: the secretariat on a request or a completed task, else the lines still owing. */
 export function pendingFor(s: TaskState): string[] {
@@ -339,6 +343,32 @@ const effects: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, label: stri
   },
 };
 
+// ---- the calendar ---------------------------------------------------------------------------
+
+/**
+ * Non-working days were added (docs/domain.md#calendario-y-plazos): the due date is counted again
+ * from the adoption on `calendar` and moves if it now ends later, recorded as `plazo_movido` and
+ * told to the responsible institutions. Only a due date still counted in days moves: not one given
+ * as an ISO duration, nor one the secretariat set by granting a new date, nor a task already
+ * overdue or verified.
+ */
+export function calendarChanged(state: TaskState, input: TaskInput, calendar: CalendarView, dates: IsoDate[], label: string): { state: TaskState; event: TaskEvent; notices: Notice[] } | null {
+  if (!input.calendar || !countsDays(input.action.dueIn) || state.status === 'verificada' || state.overdue) return null;
+  const adoptedAt = new Date(input.adoptedAt);
+  if (deadlineAt(adoptedAt, input.action.dueIn, input.calendar).toISOString() !== state.dueAt) return null;
+  const at = deadlineAt(adoptedAt, input.action.dueIn, calendar);
+  if (at.getTime() <= Date.parse(state.dueAt)) return null;
+  const dueAt = at.toISOString();
+  return {
+    state: { ...copied(state), dueAt },
+    event: { action: 'plazo_movido', data: { from: state.dueAt, to: dueAt, dates }, effects: [] },
+    notices: [{
+      kind: 'plazo_movido', recipients: state.responsible,
+      title: `Plazo movido por un día no laborable: ahora ${formatDeadline(at, input.action.dueIn)}: ${label}`,
+    }],
+  };
+}
+
 // ---- timers ------------------------------------------------------------------------------
 
 export interface TaskTimer { key: string; at: Date; kind: 'recordatorio' | 'vencida' }
@@ -367,7 +397,7 @@ export function nextTimer(s: TaskState, reminders: readonly ReminderExpression[]
 export function fire(state: TaskState, timer: TaskTimer, label: string): { state: TaskState; event: TaskEvent | null; notices: Notice[] } {
   const owing = pendingFor(state).filter((i) => i !== secretariat);
   if (timer.kind === 'recordatorio') {
-    return { state, event: null, notices: [{ kind: 'tarea_por_vencer', recipients: owing, title: `La tarea vence el ${inLimaTime(state.dueAt)} (hora de Lima): ${label}` }] };
+    return { state, event: null, notices: [{ kind: 'tarea_por_vencer', recipients: owing, title: `La tarea ${formatDeadline(state.dueAt)}: ${label}` }] };
   }
   return {
     state: { ...copied(state), overdue: true },

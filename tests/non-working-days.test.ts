@@ -2,7 +2,7 @@
 // by the secretariat (by hand or from an iCalendar file), and bad input refused, changing nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfDay, limaDate, WorkingCalendar } from '../domain/calendar';
-import { eventually, launchBody, startMesa, type Mesa } from './harness';
+import { adoptWith, eventually, launchBody, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
 beforeAll(async () => {
@@ -157,5 +157,32 @@ describe('a non-working day added while a round is open', () => {
     const inbox = (await mesa.call('MINSA', 'GET', '/api/v1/inbox')).body.items;
     expect(inbox.find((i: { kind: string; proposalId?: string }) => i.kind === 'plazo_movido' && i.proposalId === id)?.title)
       .toMatch(/^Plazo movido por un día no laborable: ahora vence el \p{L}+ \d+ de \p{L}+ de \d{4} a las 17:00 \(10 días hábiles\)/u);
+  });
+});
+
+describe('a non-working day added while a task is open', () => {
+  it('moves the task\'s due date to the next working day, says so in its audit trail and tells the responsible institutions', async () => {
+    const [taskId] = await adoptWith(mesa, [{ title: 'Protocolo de atención', responsible: ['MINSA', 'MIDIS'], deliverable: 'Protocolo aprobado', dueIn: { workingDays: 15 } }]);
+    const task = async () => (await mesa.call('MINSA', 'GET', `/api/v1/tasks/${taskId}`)).body as { dueAt: string };
+    const before = (await task()).dueAt;
+    const lastDay = limaDate(new Date(before));
+    expect(before).toBe(endOfDay(lastDay).toISOString());
+
+    const added = await mesa.call('SECRETARIA', 'POST', url, { date: lastDay, reason: 'Día no laborable para el sector público', reference: 'D.S. N.° 210-2026-PCM' });
+    expect(added.status).toBe(201);
+    expect(added.body.moved).toBeGreaterThanOrEqual(1);
+    // The last day no longer counts: the fifteenth working day is the next one.
+    const after = endOfDay(new WorkingCalendar([lastDay]).addWorkingDays(lastDay, 1)).toISOString();
+    expect(after > before).toBe(true);
+    await eventually(async () => (await task()).dueAt === after);
+
+    const audit = (await mesa.call('MINSA', 'GET', `/api/v1/tasks/${taskId}/audit`)).body;
+    expect(audit.verified).toBe(true);
+    expect(audit.events.find((e: { action: string }) => e.action === 'plazo_movido')?.data).toEqual({ from: before, to: after, dates: [lastDay] });
+    for (const code of ['MINSA', 'MIDIS']) {
+      const inbox = (await mesa.call(code, 'GET', '/api/v1/inbox')).body.items as Array<{ kind: string; title: string }>;
+      expect(inbox.find((i) => i.kind === 'plazo_movido' && i.title.includes('Protocolo de atención'))?.title)
+        .toMatch(/^Plazo movido por un día no laborable: ahora vence el \p{L}+ \d+ de \p{L}+ de \d{4} a las 17:00 \(15 días hábiles\)/u);
+    }
   });
 });

@@ -14,8 +14,8 @@ describe('message templates', () => {
     expect(n.subject).toBe('[Mesa MTIGM] Propuesta <i>X</i>');
     expect(n.text).toMatch(/^Ministerio de Salud:\n\nPropuesta <i>X<\/i>\n/);
     expect(n.text).toMatch(/Qué se espera: .+|No se requiere ninguna acción: es un aviso\./);
-    expect(n.text).toContain('Plazo: 5 de diciembre de 2026');
-    expect(n.text).toContain('10:30'); // 15:30 UTC is 10:30 in Lima
+    // 15:30 UTC is 10:30 in Lima.
+    expect(n.text).toContain('Plazo: vence el sábado 5 de diciembre de 2026 a las 10:30');
     expect(n.text).toContain('Ver en la Mesa: http://mesa.test/propuestas/p1');
     expect(n.html).toContain('Propuesta &lt;i&gt;X&lt;/i&gt;');
     expect(n.html).not.toContain('<i>X</i>');
@@ -36,7 +36,8 @@ describe('message templates', () => {
       kind: 'resumen_semanal', title: 'Resumen semanal', institutionName: 'RREE', url: 'http://mesa.test/bandeja',
       lines: [{ title: 'Tarea: Módulo "A" & <B>', dueAt: '2027-01-10T17:00:00Z', url: 'http://mesa.test/tareas/t1' }],
     });
-    expect(n.text).toContain('- Tarea: Módulo "A" & <B> (vence el 10 de enero de 2027');
+    expect(n.text).toContain('- Tarea: Módulo "A" & <B> (vence el domingo 10 de enero de 2027 a las 12:00)');
+    expect(n.html).toContain('</a> — vence el domingo 10 de enero de 2027 a las 12:00</li>');
     expect(n.html).toContain('<a href="http://mesa.test/tareas/t1">Tarea: Módulo &quot;A&quot; &amp; &lt;B&gt;</a>');
   });
 

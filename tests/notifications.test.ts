@@ -79,7 +79,7 @@ describe('email for a whole sign-off round', () => {
     const asked = opened.find((m) => m.to.includes(demoEmail('MINSA')))!;
     expect(asked.subject).toBe(`[Mesa MTIGM] Se solicita su conformidad (ronda 1, versión 1): ${title}`);
     expect(asked.text).toContain('Qué se espera: Registre la posición de su institución');
-    expect(asked.text).toMatch(/Plazo: \d{1,2} de [a-z]+ de \d{4} .*\(hora de Lima\)/);
+    expect(asked.text).toMatch(/Plazo: vence el \p{L}+ \d{1,2} de \p{L}+ de \d{4} a las \d\d:\d\d/u);
     expect(asked.text).toContain(`Ver en la Mesa: http://mesa.test/propuestas/${id}`);
     expect(asked.html).toContain(`href="http://mesa.test/propuestas/${id}"`);
 

@@ -162,6 +162,7 @@ describe('consultation', () => {
     const m = inConsultation();
     expect(silent(m)).toEqual(['AFAMIPER']);
     expect(reminder(m)).toMatchObject({ kind: 'recordatorio', recipients: ['AFAMIPER'] });
+    expect(reminder(m).title).toMatch(/^Recordatorio: el plazo vence el \p{L}+ \d{1,2} de \p{L}+ de \d{4} a las \d\d:\d\d\b/u);
     const shut = consultationClosed(m).memory;
     expect(silent(shut)).toEqual(['SECRETARIA']);
   });

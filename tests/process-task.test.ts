@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../processes/common';
 import {
-  apply, fire, initialTaskState, nextTimer, pendingFor, snapshot, taskLabel, taskMemoryVersion, upgradeTaskMemory, validate,
+  apply, assignedNotice, calendarChanged, fire, initialTaskState, nextTimer, pendingFor, snapshot, taskLabel, taskMemoryVersion, upgradeTaskMemory, validate,
   type TaskAction, type TaskContext, type TaskInput, type TaskState,
 } from '../processes/task';
 
@@ -217,7 +217,7 @@ describe('reminders and the overdue escalation', () => {
     const s = run([complete('MTPE')], accepted());
     const reminded = fire(s, { key: 'k', at: now, kind: 'recordatorio' }, label);
     expect(reminded.event).toBeNull();
-    expect(reminded.notices).toEqual([{ kind: 'tarea_por_vencer', recipients: ['RREE'], title: expect.stringMatching(/vence el .*hora de Lima/) }]);
+    expect(reminded.notices).toEqual([{ kind: 'tarea_por_vencer', recipients: ['RREE'], title: `La tarea vence el jueves 30 de abril de 2026 a las 10:00: ${label}` }]);
     const escalated = fire(s, { key: 'k', at: now, kind: 'vencida' }, label);
     expect(escalated.state.overdue).toBe(true);
     expect(escalated.event).toEqual({ action: 'vencida', data: { dueAt: s.dueAt }, effects: [] });
@@ -277,5 +277,42 @@ describe('any sequence of actions', () => {
         expect(snapshot(s).percent).toBeLessThanOrEqual(100);
       }
     }), { numRuns: 300 });
+  });
+});
+
+describe('a task on the working-day calendar', () => {
+  const national = { nonWorkingDays: [], closeOfDay: '17:00' };
+  const onCalendar: TaskInput = {
+    ...input, adoptedAt: '2026-11-20T06:55:00.000Z', calendar: national,
+    action: { ...input.action, dueIn: { workingDays: 10 } },
+  };
+  const onCalendarLabel = taskLabel(onCalendar);
+
+  it('is assigned with its due date as people say it', () => {
+    const s = initialTaskState(onCalendar);
+    expect(s.dueAt).toBe('2026-12-04T22:00:00.000Z');
+    expect(assignedNotice(s, onCalendarLabel, onCalendar.action.dueIn).title)
+      .toBe(`Nueva tarea del ${onCalendarLabel}. Vence el viernes 4 de diciembre de 2026 a las 17:00 (10 días hábiles).`);
+  });
+
+  it('moves its due date when its last day becomes non-working, recording it and telling the responsible institutions', () => {
+    const s = initialTaskState(onCalendar);
+    const moved = calendarChanged(s, onCalendar, { ...national, nonWorkingDays: ['2026-12-04'] }, ['2026-12-04'], onCalendarLabel);
+    expect(moved?.state.dueAt).toBe('2026-12-07T22:00:00.000Z');
+    expect(moved?.event).toEqual({ action: 'plazo_movido', data: { from: s.dueAt, to: '2026-12-07T22:00:00.000Z', dates: ['2026-12-04'] }, effects: [] });
+    expect(moved?.notices).toEqual([{
+      kind: 'plazo_movido', recipients: ['MTPE', 'RREE'],
+      title: `Plazo movido por un día no laborable: ahora vence el lunes 7 de diciembre de 2026 a las 17:00 (10 días hábiles): ${onCalendarLabel}`,
+    }]);
+  });
+
+  it('keeps a due date the day does not fall in, one given as a duration, one granted by the secretariat, and an overdue one', () => {
+    const later = { ...national, nonWorkingDays: ['2026-12-10'] };
+    const s = initialTaskState(onCalendar);
+    expect(calendarChanged(s, onCalendar, later, ['2026-12-10'], onCalendarLabel)).toBeNull();
+    const holiday = { ...national, nonWorkingDays: ['2026-12-04'] };
+    expect(calendarChanged(initialTaskState({ ...input, calendar: national }), { ...input, calendar: national }, holiday, ['2026-12-04'], label)).toBeNull();
+    expect(calendarChanged({ ...s, dueAt: '2026-12-04T20:00:00.000Z' }, onCalendar, holiday, ['2026-12-04'], onCalendarLabel)).toBeNull();
+    expect(calendarChanged({ ...s, overdue: true }, onCalendar, holiday, ['2026-12-04'], onCalendarLabel)).toBeNull();
   });
 });

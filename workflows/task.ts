@@ -4,20 +4,21 @@
 // an Update whose validator is the model's `validate` (a refusal never enters history), answered
 // once its event is in the database; timers; the outbox of notices; continue-as-new.
 import {
-  allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { AuditHead } from '../db/audit';
 import type { TaskStatus } from '../domain/tasks';
 import type { Actor, Notice } from '../processes/common';
 import {
-  apply, assignedNotice, taskReminders, defaultTaskUpdatesPerRun, fire, initialTaskState, nextTimer, snapshot, taskLabel,
+  apply, assignedNotice, calendarChanged, taskReminders, defaultTaskUpdatesPerRun, fire, initialTaskState, nextTimer, snapshot, taskLabel,
   upgradeTaskMemory, validate, taskMemoryVersion, type TaskAction, type TaskContext, type TaskEvent, type TaskInput, type TaskMemory,
 } from '../processes/task';
 import {
   acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskStateQuery,
   verifyTaskUpdate, type TaskState,
 } from './task-messages';
+import { calendarChangedSignal } from './calendar-messages';
 import { asRefusal, isRecordRefusal, keyed, splitNotices, throwIfRefused } from './recording';
 import { admit } from './refused';
 import { searchAttributesShown, taskSearchAttributes } from './search-attributes';
@@ -36,7 +37,7 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
   };
   const { input } = m;
   const { taskId } = input;
-  const reminders = taskReminders(input);
+  const reminders = () => taskReminders(m.input);
   const updatesPerRun = input.updatesPerRun ?? defaultTaskUpdatesPerRun;
   const label = taskLabel(input);
   const about = { proposalId: input.proposalId, taskId };
@@ -95,6 +96,29 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
     ] as const;
   }
 
+  // Non-working days were added: the calendar is read again (an activity, so it is in the history)
+  // and the due date moves if it now ends later, recorded and told (docs/domain.md#calendario-y-plazos).
+  // Tasks adopted before the calendar keep their due dates; histories without the patch never had the signal.
+  setHandler(calendarChangedSignal, async ({ dates }) => {
+    if (!m.input.calendar || m.state.status === 'verificada' || !patched('tarea-calendario-laboral')) return;
+    await condition(() => m.seq > 0);
+    const calendar = await activities.workingCalendar();
+    const moved = calendarChanged(m.state, m.input, calendar, dates, label);
+    if (!moved) {
+      m.input = { ...m.input, calendar };
+      return;
+    }
+    const before = m.state;
+    m.state = moved.state;
+    await record(null, moved.event, moved.notices).then(() => {
+      m.input = { ...m.input, calendar };
+    }, (e: unknown) => {
+      if (!isRecordRefusal(e)) throw e;
+      // Refused by the database: the due date stays as recorded.
+      m.state = { ...m.state, dueAt: before.dueAt };
+      log.error('El plazo movido de la tarea fue rechazado por la base de datos', { taskId, error: String(e) });
+    });
+  });
   setHandler(taskStateQuery, () => ({ ...m.state, auditHead: m.auditHead }));
   setHandler(acceptTaskUpdate, ...handle('accept'));
   setHandler(requestChangeUpdate, ...handle('requestChange'));
@@ -111,7 +135,7 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
   }
 
   if (m.seq === 0) {
-    const { carried, after } = splitNotices([keyed(taskId, 1, assignedNotice(m.state, label), about)]);
+    const { carried, after } = splitNotices([keyed(taskId, 1, assignedNotice(m.state, label, input.action.dueIn), about)]);
     const { updatesPerRun: _cap, ...assigned } = input;
     keepHead(await activities.recordTaskAssigned({ ...assigned, dueAt: m.state.dueAt, snapshot: snapshot(m.state), notices: carried }));
     m.seq = 1;
@@ -119,7 +143,7 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
   }
 
   const startedAt = new Date(m.startedAt);
-  const timerFor = () => nextTimer(m.state, reminders, startedAt, m.fired, input.calendar);
+  const timerFor = () => nextTimer(m.state, reminders(), startedAt, m.fired, m.input.calendar);
   const tooLong = () => updatesThisRun >= updatesPerRun || workflowInfo().continueAsNewSuggested;
   while (m.state.status !== 'verificada') {
     if (tooLong()) {
