@@ -140,7 +140,9 @@ export async function appendAudit(tx: Tx, key: AuditKey, trail: Trail, subjectId
   if (rows.length === 0) return last;
   await (trail.kind === 'proposal'
     ? tx.insert(proposalAudit).values(rows.map((r) => ({ proposalId: subjectId, ...r })))
-    : tx.insert(taskAudit).values(rows.map((r) => ({ taskId: subjectId, ...r }))));
+    : trail.kind === 'session'
+      ? tx.insert(sessionAudit).values(rows.map((r) => ({ sessionId: subjectId, ...r })))
+      : tx.insert(taskAudit).values(rows.map((r) => ({ taskId: subjectId, ...r }))));
   return { seq, hash: prevHash };
 }
 
