@@ -145,7 +145,7 @@ const english: Record<string, string> = {
   'Una tarea devuelta requiere las observaciones («comment»).': 'A returned task needs the observations («comment»).',
   'Ya hay una solicitud pendiente de decisión en esta tarea.': 'This task already has a request awaiting a decision.',
   // Plenary sessions (api/web/pages/sessions.ts).
-  Sesiones: 'Sessions', Sesión: 'Session', 'Convocar sesión': 'Convene a session', Convocar: 'Convene', 'Tipo de sesión': 'Kind of session',
+  Sesiones: 'Sessions', Sesión: 'Session', 'Sesión ordinaria': 'Ordinary session', 'Sesión extraordinaria': 'Extraordinary session', 'Convocar sesión': 'Convene a session', Convocar: 'Convene', 'Tipo de sesión': 'Kind of session',
   'Fecha y hora (Lima)': 'Date and time (Lima)', Lugar: 'Place', 'Enlace de la videollamada (opcional)': 'Video call link (optional)',
   'Propuestas por decidir en sesión': 'Proposals to decide in session', 'Otros puntos (uno por línea)': 'Other items (one per line)',
   'Registro de actas': 'Register of minutes', 'Calendario de sesiones': 'Calendar of sessions', 'Sin sesiones.': 'No sessions.', puntos: 'items',
@@ -158,7 +158,7 @@ const english: Record<string, string> = {
   'Diferir el punto': 'Defer item', Diferir: 'Defer', 'Cerrar la sesión': 'Close the session', 'Plazo de observaciones al acta (días)': 'Deadline for observations on the minutes (days)',
   'Observar el acta': 'Observe the minutes', Observación: 'Observation', 'Enviar observación': 'Send observation', 'Conformidad con el acta': 'Agreement with the minutes',
   'Dar conformidad': 'Agree', 'Aprobar el acta': 'Approve the minutes', Videollamada: 'Video call', Agenda: 'Agenda', Asistencia: 'Attendance',
-  Confirmación: 'Confirmation', Presente: 'Present', Sí: 'Yes', No: 'No', Acta: 'Minutes', 'Plazo de observaciones': 'Deadline for observations',
+  Presente: 'Present', Ausente: 'Absent', 'Sin confirmar': 'Not confirmed', Posiciones: 'Positions', Acta: 'Minutes', 'Plazo de observaciones': 'Deadline for observations',
   'Acta firmada (PDF)': 'Signed minutes (PDF)', 'Aún no hay actas aprobadas.': 'No approved minutes yet.',
   'La agenda necesita al menos un punto: elija una propuesta o escriba otro punto.': 'The agenda needs at least one item: choose a proposal or write another item.',
   'Indique el correo del representante.': 'Give the representative\'s email.', 'El plazo de observaciones debe ser de al menos un día.': 'The deadline for observations must be at least one day.',

@@ -40,7 +40,8 @@ function agendaList(ctx: Ctx, s: SessionAnswer): Html {
   return html`<ol class="items">${s.agenda.map((i) => html`<li id="punto-${i.n}"><strong>${i.proposalId ? html`<a href="/propuestas/${i.proposalId}">${i.title}</a>` : i.title}</strong>
 <div class="meta">${label(ctx.lang, i.kind)} · <span class="badge">${label(ctx.lang, i.status)}</span>${i.outcome ? html` · <strong>${label(ctx.lang, i.outcome)}</strong>` : ''}${i.number ? html` · ${i.number}` : ''}</div>
 ${i.counts ? html`<p class="meta">${label(ctx.lang, 'aprueba')}: ${i.counts.aprueba} · ${label(ctx.lang, 'aprueba_con_observaciones')}: ${i.counts.aprueba_con_observaciones} · ${label(ctx.lang, 'objeta')}: ${i.counts.objeta} · ${label(ctx.lang, 'se_abstiene')}: ${i.counts.se_abstiene} · ${t('Ausentes')}: ${i.absent.length}</p>` : ''}
-${i.status === 'pendiente' && i.positions.length ? html`<ul>${i.positions.map((p) => html`<li>${p.institution}: ${label(ctx.lang, p.position)}${p.onBehalf ? html` <span class="meta">(${t('registrada por la Secretaría Técnica')})</span>` : ''}</li>`)}</ul>` : ''}
+${i.status === 'pendiente' && i.positions.length ? html`<p class="meta">${t('Posiciones')} (${i.positions.length}/${s.present.filter((p) => s.members.includes(p)).length}): ${i.positions.map((p, k) => html`${k ? ' · ' : ''}${p.institution}: ${label(ctx.lang, p.position)}${p.onBehalf ? '*' : ''}`)}</p>
+${i.positions.some((p) => p.onBehalf) ? html`<p class="meta">* ${t('registrada por la Secretaría Técnica')}</p>` : ''}` : ''}
 ${i.summary ? html`<p>${i.summary}</p>` : ''}${i.reason ? html`<p>${t('Motivo')}: ${i.reason}</p>` : ''}</li>`)}</ol>`;
 }
 
@@ -88,16 +89,17 @@ ${field(ctx, { name: 'reason', form: 'diferir', label: 'Motivo', textarea: 2, re
     actions.push(form(ctx, s.id, 'aprobar', forms, 'Aprobar el acta', html`<p class="meta">${t('Vence')}: ${when(ctx.lang, acta.deadline)}</p>`, 'Aprobar el acta'));
   }
 
-  return page(ctx, `${t('Sesión')} ${label(ctx.lang, s.kind)}`, html`<h1>${t('Sesión')} ${label(ctx.lang, s.kind)}</h1>
+  const title = t(s.kind === 'ordinaria' ? 'Sesión ordinaria' : 'Sesión extraordinaria');
+  return page(ctx, title, html`<h1>${title}</h1>
 <p class="meta">${when(ctx.lang, s.startsAt)} · <span class="badge">${label(ctx.lang, s.status)}</span>${s.place ? html` · ${s.place}` : ''}${s.videoUrl && /^https?:\/\//i.test(s.videoUrl) ? html` · <a href="${s.videoUrl}" rel="noopener noreferrer">${t('Videollamada')}</a>` : ''}</p>
 ${quorumText(ctx, s)}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
 ${section(t('Agenda'), agendaList(ctx, s), 'agenda')}
-${section(t('Asistencia'), html`<table><thead><tr><th scope="col">${t('Institución')}</th><th scope="col">${t('Confirmación')}</th><th scope="col">${t('Presente')}</th></tr></thead><tbody>
-${s.invited.map((i) => {
+${section(t('Asistencia'), html`<ul class="items">${s.invited.map((i) => {
     const c = s.confirmations.find((x) => x.institution === i);
-    return html`<tr><th scope="row">${i}</th><td>${c ? html`${c.attends ? t('Asistirá') : t('No asistirá')}${c.representative ? html`<br><span class="meta">${c.representative.name}</span>` : ''}` : t('Pendiente')}</td><td>${s.present.includes(i) ? t('Sí') : s.openedAt ? t('No') : '—'}</td></tr>`;
-  })}</tbody></table>`, 'asistencia')}
+    const confirmation = c ? html`${c.attends ? t('Asistirá') : t('No asistirá')}${c.representative ? html` (${c.representative.name})` : ''}` : t('Sin confirmar');
+    return html`<li><strong>${i}</strong> · ${confirmation}${s.openedAt ? html` · <strong>${s.present.includes(i) ? t('Presente') : t('Ausente')}</strong>` : ''}</li>`;
+  })}</ul>`, 'asistencia')}
 ${acta ? section(t('Acta'), html`<p><span class="badge">${label(ctx.lang, acta.status)}</span> · ${t('Versión')} ${acta.version} · ${t('Plazo de observaciones')}: ${when(ctx.lang, acta.deadline)}</p>
 ${acta.sha256 ? html`<p><a href="/sesiones/${s.id}/acta.pdf">${t('Acta firmada (PDF)')}</a> · <span class="meta">SHA-256 <code class="hash">${acta.sha256}</code></span></p>` : ''}
 <pre class="acta">${acta.text}</pre>
