@@ -78,7 +78,7 @@ describe('a plenary session on a phone', () => {
       await page.getByRole('button', { name: 'Abrir la sesión', exact: true }).click();
       await page.waitForURL(`${sessionUrl}?hecho=sesion_abierta`);
       expect(await page.locator('#quorum').textContent()).toMatch(new RegExp(`Con quórum`));
-      expect(await page.locator('#quorum').textContent()).toContain(`${memberCodes.length} /`);
+      expect(await page.locator('#quorum').textContent()).toContain(`${memberCodes.length} presentes`);
 
       // Item 1: a position for each present member, recorded by the secretariat on its behalf.
       for (const code of memberCodes) {

@@ -149,7 +149,7 @@ const english: Record<string, string> = {
   'Fecha y hora (Lima)': 'Date and time (Lima)', Lugar: 'Place', 'Enlace de la videollamada (opcional)': 'Video call link (optional)',
   'Propuestas por decidir en sesión': 'Proposals to decide in session', 'Otros puntos (uno por línea)': 'Other items (one per line)',
   'Registro de actas': 'Register of minutes', 'Calendario de sesiones': 'Calendar of sessions', 'Sin sesiones.': 'No sessions.', puntos: 'items',
-  requeridos: 'required', 'Segunda convocatoria': 'Second call',
+  presentes: 'present', 'se requieren': 'required', 'Segunda convocatoria': 'Second call',
   Ausentes: 'Absent', 'registrada por la Secretaría Técnica': 'recorded by the Technical Secretariat',
   'Confirmar asistencia': 'Confirm attendance', '¿Asiste su institución?': 'Does your institution attend?', Asistirá: 'Will attend', 'No asistirá': 'Will not attend',
   'Representante (opcional; por defecto, el titular)': 'Representative (optional; by default, the titular)', 'Correo del representante': 'Representative\'s email',

@@ -33,7 +33,7 @@ ${section(t('Calendario de sesiones'), sessions.length === 0 ? html`<p>${t('Sin 
 ${convene}`, done);
 }
 
-const quorumText = (ctx: Ctx, s: SessionAnswer) => html`<p class="${s.quorum.met ? 'done' : 'late'}" id="quorum"><strong>${ctx.t('Quórum')}:</strong> ${s.quorum.present} / ${s.quorum.required} ${ctx.t('requeridos')} · ${s.quorum.met ? ctx.t('Con quórum') : ctx.t('Sin quórum')}${s.quorum.call === 2 ? html` · ${ctx.t('Segunda convocatoria')}` : ''}</p>`;
+const quorumText = (ctx: Ctx, s: SessionAnswer) => html`<p class="${s.quorum.met ? 'done' : 'late'}" id="quorum"><strong>${ctx.t('Quórum')}:</strong> ${s.quorum.present} ${ctx.t('presentes')}, ${ctx.t('se requieren')} ${s.quorum.required} · ${s.quorum.met ? ctx.t('Con quórum') : ctx.t('Sin quórum')}${s.quorum.call === 2 ? html` · ${ctx.t('Segunda convocatoria')}` : ''}</p>`;
 
 function agendaList(ctx: Ctx, s: SessionAnswer): Html {
   const t = ctx.t;
