@@ -144,6 +144,27 @@ const english: Record<string, string> = {
   'Una objeción requiere un motivo («comment»).': 'An objection needs a reason («comment»).',
   'Una tarea devuelta requiere las observaciones («comment»).': 'A returned task needs the observations («comment»).',
   'Ya hay una solicitud pendiente de decisión en esta tarea.': 'This task already has a request awaiting a decision.',
+  // Plenary sessions (api/web/pages/sessions.ts).
+  Sesiones: 'Sessions', Sesión: 'Session', 'Sesión ordinaria': 'Ordinary session', 'Sesión extraordinaria': 'Extraordinary session', 'Convocar sesión': 'Convene a session', Convocar: 'Convene', 'Tipo de sesión': 'Kind of session',
+  'Fecha y hora (Lima)': 'Date and time (Lima)', Lugar: 'Place', 'Enlace de la videollamada (opcional)': 'Video call link (optional)',
+  'Propuestas por decidir en sesión': 'Proposals to decide in session', 'Otros puntos (uno por línea)': 'Other items (one per line)',
+  'Registro de actas': 'Register of minutes', 'Calendario de sesiones': 'Calendar of sessions', 'Sin sesiones.': 'No sessions.', puntos: 'items',
+  presentes: 'present', 'se requieren': 'required', 'Segunda convocatoria': 'Second call',
+  Ausentes: 'Absent', 'registrada por la Secretaría Técnica': 'recorded by the Technical Secretariat',
+  'Confirmar asistencia': 'Confirm attendance', '¿Asiste su institución?': 'Does your institution attend?', Asistirá: 'Will attend', 'No asistirá': 'Will not attend',
+  'Representante (opcional; por defecto, el titular)': 'Representative (optional; by default, the titular)', 'Correo del representante': 'Representative\'s email',
+  Confirmar: 'Confirm', 'Abrir la sesión': 'Open the session', 'Miembros presentes': 'Members present', 'Posición sobre el punto': 'Position on item',
+  'Miembro presente': 'Member present', 'Registrar posición': 'Record position', 'Cerrar el punto': 'Close item', 'Resumen de la deliberación': 'Summary of the deliberation',
+  'Diferir el punto': 'Defer item', Diferir: 'Defer', 'Cerrar la sesión': 'Close the session', 'Plazo de observaciones al acta (días)': 'Deadline for observations on the minutes (days)',
+  'Observar el acta': 'Observe the minutes', Observación: 'Observation', 'Enviar observación': 'Send observation', 'Conformidad con el acta': 'Agreement with the minutes',
+  'Dar conformidad': 'Agree', 'Aprobar el acta': 'Approve the minutes', Videollamada: 'Video call', Agenda: 'Agenda', Asistencia: 'Attendance',
+  Presente: 'Present', Ausente: 'Absent', 'Sin confirmar': 'Not confirmed', Posiciones: 'Positions', Acta: 'Minutes', 'Plazo de observaciones': 'Deadline for observations',
+  'Acta firmada (PDF)': 'Signed minutes (PDF)', 'Aún no hay actas aprobadas.': 'No approved minutes yet.',
+  'La agenda necesita al menos un punto: elija una propuesta o escriba otro punto.': 'The agenda needs at least one item: choose a proposal or write another item.',
+  'Indique el correo del representante.': 'Give the representative\'s email.', 'El plazo de observaciones debe ser de al menos un día.': 'The deadline for observations must be at least one day.',
+  'Sesión convocada.': 'Session convened.', 'Asistencia confirmada.': 'Attendance confirmed.', 'Sesión abierta.': 'Session opened.', 'Posición registrada.': 'Position recorded.',
+  'Punto cerrado.': 'Item closed.', 'Punto diferido.': 'Item deferred.', 'Sesión cerrada: el acta está en observación.': 'Session closed: the minutes are open for observations.',
+  'Observación enviada.': 'Observation sent.', 'Conformidad con el acta registrada.': 'Agreement with the minutes recorded.', 'Acta aprobada y firmada.': 'Minutes approved and signed.',
 };
 
 export function t(lang: Lang, spanish: string): string {

@@ -21,6 +21,10 @@ export const doneMessages: Record<string, string> = {
   recuperacion: 'Proceso recuperado: reanudado o cerrado según lo indicado.', preferencia: 'Preferencia guardada.',
   dia_agregado: 'Día no laborable registrado.', dia_corregido: 'Día no laborable corregido.', dia_quitado: 'Día no laborable quitado.',
   calendario_importado: 'Calendario importado.',
+  sesion_convocada: 'Sesión convocada.', asistencia_confirmada: 'Asistencia confirmada.', sesion_abierta: 'Sesión abierta.',
+  posicion_registrada: 'Posición registrada.', punto_cerrado: 'Punto cerrado.', punto_diferido: 'Punto diferido.',
+  sesion_cerrada: 'Sesión cerrada: el acta está en observación.', acta_observada: 'Observación enviada.', acta_conforme: 'Conformidad con el acta registrada.',
+  acta_aprobada: 'Acta aprobada y firmada.',
 };
 
 export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
@@ -28,7 +32,7 @@ export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
   const nav = ctx.user ? html`
     <nav aria-label="${t('Inicio')}">
       <a class="brand" href="/">Mesa MTIGM</a>
-      <a href="/">${t('Inicio')}</a><a href="/propuestas">${t('Propuestas')}</a><a href="/acuerdos">${t('Acuerdos')}</a><a href="/tareas">${t('Tareas')}</a>
+      <a href="/">${t('Inicio')}</a><a href="/propuestas">${t('Propuestas')}</a><a href="/acuerdos">${t('Acuerdos')}</a><a href="/tareas">${t('Tareas')}</a><a href="/sesiones">${t('Sesiones')}</a>
       <a href="/informes">${t('Informes')}</a><a href="/calendario">${t('Calendario')}</a><a href="/bandeja">${t('Bandeja')}</a><a href="/ajustes">${t('Ajustes')}</a>
     </nav>
     <div class="who"><span>${ctx.user.name} — ${ctx.user.institution.name}</span>

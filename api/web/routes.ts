@@ -36,6 +36,7 @@ import { launchPage } from './pages/launch';
 import { proposalPage, type ProposalForms, type ProposalPageData } from './pages/proposal';
 import { reportsPage } from './pages/reports';
 import { pendingRequest, taskBoardPage, taskPage, type TaskForms, type TaskPageData } from './pages/tasks';
+import { sessionPages } from './session-pages';
 
 
 class WebError extends Error {
@@ -612,6 +613,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     c.text('comment', one(f.comment), 'Motivo', textLimits.reason);
     c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para registrar la decisión.');
   });
+
+  sessionPages(app, { send, signedIn, read, backToForm, keptForms, refusal, limaToIso, fail: (status, message) => new WebError(status, message) });
 
   // The address of a form's action, opened as a page (a bookmark, a reload, a shared link): the
   // page the form is on, never the API's bare 404.

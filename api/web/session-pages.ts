@@ -1,0 +1,149 @@
+// The pages of plenary sessions (docs/domain.md#sesiones), registered inside the web application
+// (api/web/routes.ts) so that its CSRF check, error page and form-state helpers apply to them.
+// As everywhere in the web application, every read and action goes through the HTTP API.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx, ApiAnswer } from './context';
+import type { Html } from './html';
+import type { FormState } from './layout';
+import { checker, many, one, type Form } from './form-checks';
+import { textLimits } from '../../domain/text';
+import type { ProposalList } from '../schemas';
+import type { SessionAnswer, SessionListAnswer } from '../session-schemas';
+import { actasPage, sessionPage, sessionsPage, type ActaEntry, type SessionForms } from './pages/sessions';
+
+export interface WebKit {
+  send(reply: FastifyReply, html: Html, status?: number): FastifyReply;
+  signedIn(request: FastifyRequest, reply: FastifyReply): Promise<Ctx | null>;
+  read<Answer>(ctx: Ctx, url: string): Promise<Answer>;
+  backToForm(ctx: Ctx, reply: FastifyReply, pagePath: string, form: string, state: FormState, anchor?: string): Promise<FastifyReply>;
+  keptForms(ctx: Ctx, id: string | undefined): Promise<Record<string, FormState>>;
+  refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<string, string>): FormState;
+  fail(status: number, message: string): Error;
+  limaToIso(local: string): string;
+}
+
+type Action = keyof SessionForms;
+
+export function sessionPages(app: FastifyInstance, kit: WebKit) {
+  const { send, signedIn, read, backToForm, keptForms, refusal } = kit;
+
+  /** Proposals in their sign-off round: what a session may decide (the API checks it again). */
+  async function candidates(ctx: Ctx) {
+    if (ctx.user!.institution.kind !== 'secretaria') return [];
+    const list = await read<ProposalList>(ctx, '/api/v1/proposals?status=en_curso&stage=conformidad&limit=200');
+    return list.items.map((p) => ({ id: p.id, title: p.title }));
+  }
+
+  app.get<{ Querystring: { hecho?: string; formulario?: string } }>('/sesiones', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const [list, proposals, forms] = await Promise.all([read<SessionListAnswer>(ctx, '/api/v1/sessions'), candidates(ctx), keptForms(ctx, request.query.formulario)]);
+    return send(reply, sessionsPage(ctx, list.items, proposals, forms, request.query.hecho));
+  });
+
+  const conveneLabels = { kind: 'Tipo de sesión', startsAt: 'Fecha y hora (Lima)', place: 'Lugar', videoUrl: 'Enlace de la videollamada (opcional)', agenda: 'Propuestas por decidir en sesión' };
+
+  app.post<{ Body: Form }>('/sesiones', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const f = request.body;
+    const others = one(f.others).split('\n').map((l) => l.trim()).filter(Boolean);
+    const agenda = [...many(f.proposals).map((proposalId) => ({ kind: 'propuesta', proposalId })), ...others.map((title) => ({ kind: 'otro', title }))];
+    const c = checker(ctx);
+    c.text('startsAt', one(f.startsAt), 'Fecha y hora (Lima)', 40);
+    c.optionalText('place', one(f.place), 'Lugar', textLimits.title);
+    c.rule('proposals', agenda.length === 0, 'La agenda necesita al menos un punto: elija una propuesta o escriba otro punto.');
+    const back = (state: FormState) => backToForm(ctx, reply, '/sesiones', 'convocar', state, 's-convocar-h');
+    if (Object.keys(c.errors).length) return back({ values: { ...f, _once: undefined }, errors: c.errors });
+    const body = {
+      kind: one(f.kind), startsAt: kit.limaToIso(one(f.startsAt)), agenda,
+      ...(one(f.place) ? { place: one(f.place) } : {}), ...(one(f.videoUrl) ? { videoUrl: one(f.videoUrl) } : {}),
+    };
+    const answer = await ctx.api('POST', '/api/v1/sessions', body, { 'idempotency-key': one(f._once) });
+    if (answer.status < 300) return reply.redirect(`/sesiones/${encodeURIComponent((answer.body as SessionAnswer).id)}?hecho=sesion_convocada`, 303);
+    if (answer.status === 403) throw kit.fail(403, ctx.t(answer.body?.error?.message ?? ''));
+    return back(refusal(ctx, answer, f, conveneLabels));
+  });
+
+  app.get('/actas', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const list = await read<SessionListAnswer>(ctx, '/api/v1/sessions');
+    const approved = list.items.filter((s) => s.status === 'acta_aprobada');
+    const whole = await Promise.all(approved.map((s) => read<SessionAnswer>(ctx, `/api/v1/sessions/${encodeURIComponent(s.id)}`)));
+    const actas: ActaEntry[] = whole.filter((s) => s.acta?.sha256).map((s) => ({ id: s.id, kind: s.kind, startsAt: s.startsAt, sha256: s.acta!.sha256! }))
+      .sort((a, b) => b.startsAt.localeCompare(a.startsAt));
+    return send(reply, actasPage(ctx, actas));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { hecho?: string; formulario?: string } }>('/sesiones/:id', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const [s, forms] = await Promise.all([read<SessionAnswer>(ctx, `/api/v1/sessions/${encodeURIComponent(request.params.id)}`), keptForms(ctx, request.query.formulario)]);
+    return send(reply, sessionPage(ctx, s, forms, request.query.hecho));
+  });
+
+  // The signed acta, read through the API as JSON (its PDF in base64) and served as the file.
+  app.get<{ Params: { id: string } }>('/sesiones/:id/acta.pdf', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const answer = await ctx.api('GET', `/api/v1/sessions/${encodeURIComponent(request.params.id)}/acta.pdf`, undefined, { accept: 'application/json' });
+    if (answer.status >= 400) throw kit.fail(answer.status, ctx.t(answer.body?.error?.message ?? 'No encontrado'));
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="acta-${request.params.id}.pdf"`)
+      .send(Buffer.from((answer.body as { pdf: string }).pdf, 'base64'));
+  });
+
+  const action = (name: Action, done: string, call: (f: Form, ctx: Ctx) => { url: string; body: object }, labels: Record<string, string>,
+    check: (c: ReturnType<typeof checker>, f: Form) => void = () => {}) =>
+    app.post<{ Params: { id: string }; Body: Form }>(`/sesiones/:id/${name}`, async (request, reply) => {
+      const ctx = await signedIn(request, reply);
+      if (!ctx) return reply;
+      const id = encodeURIComponent(request.params.id);
+      const back = (state: FormState) => backToForm(ctx, reply, `/sesiones/${id}`, name, state, `s-${name}-h`);
+      const c = checker(ctx);
+      check(c, request.body);
+      if (Object.keys(c.errors).length) return back({ values: { ...request.body, _once: undefined }, errors: c.errors });
+      const { url, body } = call(request.body, ctx);
+      const answer = await ctx.api('POST', `/api/v1/sessions/${id}/${url}`, body, { 'idempotency-key': one(request.body._once) });
+      if (answer.status < 300) return reply.redirect(`/sesiones/${id}?hecho=${done}`, 303);
+      if (answer.status === 403 || answer.status === 404) throw kit.fail(answer.status, ctx.t(answer.body?.error?.message ?? ''));
+      if (answer.status >= 500) {
+        const s = await read<SessionAnswer>(ctx, `/api/v1/sessions/${id}`);
+        return send(reply, sessionPage(ctx, s, { [name]: refusal(ctx, answer, request.body, labels) }), answer.status);
+      }
+      return back(refusal(ctx, answer, request.body, labels));
+    });
+  const item = (f: Form) => Number(one(f.n));
+
+  action('confirmar', 'asistencia_confirmada', (f) => ({
+    url: 'confirmations',
+    body: { attends: one(f.attends) === 'true', ...(one(f.name) || one(f.email) ? { representative: { name: one(f.name), email: one(f.email) } } : {}) },
+  }), { attends: '¿Asiste su institución?', 'representative.name': 'Representante (opcional; por defecto, el titular)', 'representative.email': 'Correo del representante' }, (c, f) => {
+    c.atLeastOne('attends', many(f.attends), '¿Asiste su institución?');
+    c.rule('email', !!one(f.name) && !one(f.email), 'Indique el correo del representante.');
+  });
+  action('abrir', 'sesion_abierta', (f) => ({ url: 'open', body: { present: many(f.present) } }), { present: 'Miembros presentes' });
+  action('posicion', 'posicion_registrada', (f, ctx) => ({
+    url: `items/${item(f)}/positions`,
+    body: { position: one(f.position), ...(one(f.comment) ? { comment: one(f.comment) } : {}), ...(ctx.user!.institution.kind === 'secretaria' ? { institution: one(f.institution) } : {}) },
+  }), { position: 'Posición', comment: 'Comentario (obligatorio si observa u objeta)', institution: 'Miembro presente' }, (c, f) => {
+    c.atLeastOne('position', many(f.position), 'Posición');
+    c.optionalText('comment', one(f.comment), 'Comentario (obligatorio si observa u objeta)', textLimits.comment);
+  });
+  action('cerrar-punto', 'punto_cerrado', (f) => ({ url: `items/${item(f)}/close`, body: { summary: one(f.summary) } }), { summary: 'Resumen de la deliberación' },
+    (c, f) => c.text('summary', one(f.summary), 'Resumen de la deliberación', textLimits.comment));
+  action('diferir', 'punto_diferido', (f) => ({ url: `items/${item(f)}/defer`, body: { reason: one(f.reason) } }), { reason: 'Motivo' },
+    (c, f) => c.text('reason', one(f.reason), 'Motivo', textLimits.reason));
+  action('cerrar', 'sesion_cerrada', (f) => ({ url: 'close', body: { observationDeadline: { days: Number(one(f.days)) } } }), { observationDeadline: 'Plazo de observaciones al acta (días)' },
+    (c, f) => {
+      c.wholeNumber('days', one(f.days), 'Plazo de observaciones al acta (días)', { max: 365, required: true });
+      c.rule('days', one(f.days) === '0', 'El plazo de observaciones debe ser de al menos un día.');
+    });
+  action('observar', 'acta_observada', (f) => ({ url: 'acta/observations', body: { text: one(f.text) } }), { text: 'Observación' },
+    (c, f) => c.text('text', one(f.text), 'Observación', textLimits.comment));
+  action('conformidad', 'acta_conforme', () => ({ url: 'acta/conformity', body: {} }), {});
+  action('aprobar', 'acta_aprobada', () => ({ url: 'acta/approval', body: {} }), {});
+
+  // A form's address opened as a page returns to the session.
+  app.get<{ Params: { id: string } }>('/sesiones/:id/:accion', async (request, reply) => reply.redirect(`/sesiones/${encodeURIComponent(request.params.id)}`, 303));
+}
