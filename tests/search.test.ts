@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/client';
 import { listProposals } from '../db/proposals';
+import { loadRegistry, readRegistrySeed } from '../db/registry';
 import { proposalInputs, proposals, proposalVersions } from '../db/schema';
 import { freshPostgres } from './harness';
 
@@ -52,6 +53,8 @@ describe.each(targets)('search on %s', (_name, open) => {
   beforeAll(async () => {
     ({ database, drop } = await open());
     await database.migrate();
+    // The proposals name their working group and institution, which the database checks against the registry.
+    await loadRegistry(database.db, await readRegistrySeed());
     await seed(database.db);
   });
   afterAll(async () => {
