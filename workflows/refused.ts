@@ -1,4 +1,4 @@
-// A process model's refusal (processes/refusal.ts) as the failure an update validator throws: a
+// A process model's refusal (processes/common.ts) as the failure an update validator throws: a
 // refused update never enters history, and the API maps the failure's type to an HTTP status.
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { Refusal } from '../processes/common';
