@@ -12,6 +12,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
+import type { WorkflowInfo } from '@temporalio/workflow';
 import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { ConfigError } from './config';
 
@@ -74,8 +75,16 @@ export const tracingActivityInterceptors = (tracing: Tracing | null): ActivityIn
 
 /**
  * Where the workflows' spans leave the sandbox: to this process's exporter, or nowhere when
- * traces are off (the sink must exist either way: the bundle always calls it).
+ * traces are off (the sink must exist either way: the bundle always calls it). Each span names
+ * its workflow, run and type; not the rest of the workflow's info (search attributes, memo),
+ * which the stock exporter would copy into every span.
  */
 export function tracingSinks(tracing: Tracing | null): InjectedSinks<{ exporter: OpenTelemetryWorkflowExporter }> {
-  return { exporter: tracing ? makeWorkflowExporter(tracing.processor, tracing.resource) : { export: { fn: () => {} } } };
+  if (!tracing) return { exporter: { export: { fn: () => {} } } };
+  const stock = makeWorkflowExporter(tracing.processor, tracing.resource).export;
+  return {
+    exporter: {
+      export: { fn: ({ workflowId, runId, workflowType }, spans) => stock.fn({ workflowId, runId, workflowType } as WorkflowInfo, spans) },
+    },
+  };
 }

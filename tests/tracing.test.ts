@@ -48,7 +48,7 @@ describe('traces', () => {
     // activity scheduled → activity run.
     const chain = ['POST /api/v1/proposals/:id/signoffs', 'StartWorkflowUpdate:signoff', 'HandleUpdate:signoff', 'StartActivity:recordProposalEvents', 'RunActivity:recordProposalEvents'];
     for (let i = 1; i < chain.length; i++) expect(span(chain[i]!).parentSpanId, chain[i]).toBe(span(chain[i - 1]!).spanId);
-    expect(span('HandleUpdate:signoff').attributes).toMatchObject({ updateId: expect.any(String) });
+    expect(span('HandleUpdate:signoff').attributes).toEqual({ temporalUpdateId: expect.any(String), workflowId: `proposal-${id}`, runId: expect.any(String), workflowType: 'proposalWorkflow' });
     // The launch was a trace of its own.
     expect(receiver.spans.some((s: ReceivedSpan) => s.name === 'POST /api/v1/proposals' && s.traceId !== traceId)).toBe(true);
   });
