@@ -1,6 +1,7 @@
 // The workflows' part of a trace (runtime/tracing.ts): an update or signal handled runs in a span
 // whose parent is the caller's (from Temporal's headers), and the activities and child workflows
-// it starts carry that span to the worker that runs them.
+// it starts carry that span to the worker that runs them. Only inside a trace a caller started:
+// with traces off nothing here makes a span.
 //
 // Not the stock interceptors of @temporalio/interceptors-opentelemetry: theirs await around every
 // call they wrap, which moves a workflow's continuations by a few microtasks and makes histories
@@ -68,9 +69,12 @@ function workflowTracer(): otel.Tracer {
 
 /**
  * Runs `call` inside a new span, child of `parent` (the active context when absent), and returns
- * what it returns untouched; the span ends when that promise settles, failed if it rejects.
+ * what it returns untouched; the span ends when that promise settles, failed if it rejects. Outside
+ * any trace (a caller that sent none: traces are off; or what the workflow does on its own, a
+ * deadline firing) it only runs `call`: no span is made, nothing reaches the sink.
  */
 function traced<T>(name: string, attributes: otel.Attributes, parent: otel.Context | undefined, call: () => T): T {
+  if (!parent && !otel.trace.getSpan(otel.context.active())) return call();
   const context = parent ?? otel.context.active();
   const span = workflowTracer().startSpan(name, { attributes }, context);
   const failed = (error: unknown) => {
