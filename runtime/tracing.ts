@@ -1,8 +1,8 @@
 // OpenTelemetry traces, on when an OTLP endpoint is given (the standard OTEL_* variables) and off,
 // at no cost, otherwise. One trace follows an action from the HTTP request (api/tracing.ts)
-// through the workflow update it sends and into the activity that records it: the Temporal
-// client, workflow and activity interceptors of @temporalio/interceptors-opentelemetry carry the
-// context in Temporal's headers from one process to the next.
+// through the workflow update it sends and into the activity that records it: the Temporal client
+// and activity interceptors of @temporalio/interceptors-opentelemetry, and the workflows' own
+// (workflows/tracing.ts), carry the context in Temporal's headers from one process to the next.
 import type { Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
