@@ -29,6 +29,7 @@ import { webRoutes } from './web/routes';
 import { documentTags } from './schemas';
 import { installMetrics } from './metrics';
 import { trackRequests } from './request-context';
+import { traceRequests } from './tracing';
 
 export type App = FastifyInstance;
 
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const requests = validatorFor('array');
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : requests).compile(schema));
   installErrorHandlers(app);
+  if (deps.tracer) traceRequests(app, deps.tracer);
   trackRequests(app);
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id); });
   installMetrics(app);

@@ -1,5 +1,6 @@
 // What the HTTP service is given: the app and every route plugin take this one object, so routes
 // depend on it and not on the app that registers them.
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { ThrottleLimits } from './login-throttle';
@@ -24,4 +25,6 @@ export interface AppDeps {
   loginLimits?: ThrottleLimits;
   /** MESA_SESSION_*: the minimum notice of a convocation and the quorum rules; the defaults of domain/session.ts when absent. */
   sessions?: SessionSettings;
+  /** Each request in a span of this tracer (api/tracing.ts); none when traces are off. */
+  tracer?: Tracer | null;
 }

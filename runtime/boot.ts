@@ -7,6 +7,7 @@ import { actorSigning } from '../api/actor-signing';
 import { openDatabase, type Database, type DatabaseTarget } from '../db/client';
 import { loadRegistry, readRegistrySeed } from '../db/registry';
 import type { Config } from './config';
+import { tracingClientInterceptors, type Tracing } from './tracing';
 import { ensureDemoUsers, lockDemoUsers } from './demo';
 
 /**
@@ -48,12 +49,13 @@ export interface TemporalConnections {
  */
 export const temporalChannelArgs = { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 1000 };
 
-export async function connectTemporal(config: Config['temporal'], address: string, signer: KeyObject | null): Promise<TemporalConnections> {
+/** `tracing`: the client's calls get their spans, and carry the trace to the workflows (runtime/tracing.ts). */
+export async function connectTemporal(config: Config['temporal'], address: string, signer: KeyObject | null, tracing: Tracing | null = null): Promise<TemporalConnections> {
   const options = { ...config.connect.connectionOptions, address };
   const connection = await Connection.connect({ ...options, channelArgs: temporalChannelArgs });
   const native = await NativeConnection.connect(options);
   return {
-    client: new Client({ connection, namespace: config.namespace, interceptors: { workflow: signer ? [actorSigning(signer)] : [] } }),
+    client: new Client({ connection, namespace: config.namespace, interceptors: { workflow: [...tracingClientInterceptors(tracing), ...(signer ? [actorSigning(signer)] : [])] } }),
     native,
     close: async () => {
       await connection.close();

@@ -17,6 +17,7 @@ import { resolveTemporalCli } from './temporal-cli';
 import { recommendedSettings, startDevServer, type DevServer } from './temporal-server';
 import { nonWorkingDaysAhead } from '../db/non-working-days';
 import { ensureSchedules } from './schedules';
+import { startTracing } from './tracing';
 import { channelsFor, createWorker } from './worker';
 
 const say = (line: string) => console.log(line);
@@ -28,11 +29,12 @@ async function main(): Promise<void> {
   const unlock = lockDataDir(dataDir);
   const audit = { key: config.audit.key ?? embeddedAuditKey(dataDir), checkpointDir: resolve(config.audit.checkpointDir!) };
   // What is running, stopped in this order: the API (no new requests, in-flight ones finish), the
-  // worker (its activities finish), the connections, the Temporal server, the database, the lock.
-  const running: Record<'api' | 'worker' | 'mailer' | 'connections' | 'temporalServer' | 'database', (() => Promise<unknown> | unknown) | null> = {
-    api: null, worker: null, mailer: null, connections: null, temporalServer: null, database: null,
+  // worker (its activities finish), the last spans, the connections, the Temporal server, the
+  // database, the lock.
+  const running: Record<'api' | 'worker' | 'tracing' | 'mailer' | 'connections' | 'temporalServer' | 'database', (() => Promise<unknown> | unknown) | null> = {
+    api: null, worker: null, tracing: null, mailer: null, connections: null, temporalServer: null, database: null,
   };
-  const stopAll = () => stopInOrder([running.api, running.worker, running.mailer, running.connections, running.temporalServer, running.database, unlock]);
+  const stopAll = () => stopInOrder([running.api, running.worker, running.tracing, running.mailer, running.connections, running.temporalServer, running.database, unlock]);
 
   let stopping = false;
   ignoreShutdownNoise(() => stopping);
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
 
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
+    const tracing = startTracing('mesa');
+    if (tracing) running.tracing = () => tracing.shutdown();
     // MESA_ACTOR_KEY when given; otherwise one kept in the data folder.
     const actorKeys = config.actorKeys?.privateKey ? config.actorKeys : actorKeyInDataDir(dataDir);
     let devServer: DevServer | null = null;
@@ -69,7 +73,7 @@ async function main(): Promise<void> {
     );
     running.database = () => database.close();
 
-    const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey);
+    const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey, tracing);
     running.connections = () => temporal.close();
 
     say('Preparando el worker…');
@@ -77,7 +81,7 @@ async function main(): Promise<void> {
     running.mailer = () => channels.mailer?.close();
     const worker = await createWorker({
       connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey,
-      actaSigner: actaSignerFor(config, dataDir), closeOfDay: config.closeOfDay,
+      actaSigner: actaSignerFor(config, dataDir), closeOfDay: config.closeOfDay, tracing,
     });
     const workerDone = worker.run();
     running.worker = async () => {
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
       // This console is read by a person: a line per request would bury the addresses printed below.
       tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
       publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow, sessions: config.sessions,
+      tracer: tracing?.tracer,
     });
     running.api = () => app.close();
     await app.listen({ port: config.port, host: config.host });

@@ -8,6 +8,7 @@ import { nonWorkingDaysAhead } from '../db/non-working-days';
 import { ensureSchedules } from './schedules';
 import { channelsFor, createWorker, watchDeliveryBacklog } from './worker';
 import { actaSignerFor } from './acta-key';
+import { startTracing } from './tracing';
 
 await runUntilSignal('worker', async () => {
   const config = loadConfig('production');
@@ -22,13 +23,14 @@ await runUntilSignal('worker', async () => {
     // temporal_activity_execution_failed…) and the Mesa's, on one Prometheus endpoint.
     ...(config.metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } } : {}),
   });
+  const tracing = startTracing('mesa-worker');
   const database = await openMesaDatabase({ url: config.databaseUrl! }, 'lock');
-  const temporal = await connectTemporal(config.temporal, config.temporal.address!, null);
+  const temporal = await connectTemporal(config.temporal, config.temporal.address!, null, tracing);
   const channels = channelsFor(config);
   if (!channels.mailer) console.warn('Sin SMTP_URL: no se enviarán correos (la bandeja y los webhooks sí funcionan).');
   const worker = await createWorker({
     connection: temporal.native, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, db: database.db, channels, audit: { key: key!, checkpointDir }, maxCachedWorkflows: config.workflowCache, actorPublicKey,
-    actaSigner: actaSignerFor(config), closeOfDay: config.closeOfDay,
+    actaSigner: actaSignerFor(config), closeOfDay: config.closeOfDay, tracing,
   });
   const done = worker.run();
   const backlog = watchDeliveryBacklog(database.db);
@@ -38,6 +40,7 @@ await runUntilSignal('worker', async () => {
     clearInterval(backlog);
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await done;
+    await tracing?.shutdown();
     channels.mailer?.close();
     await temporal.close();
     await database.close();

@@ -11,6 +11,7 @@ import type { Db } from '../db/client';
 import type { Config } from './config';
 import { actorPublicKeyGlobal } from '../workflows/interceptors';
 import { bundleInChild } from './workflow-bundle';
+import { tracingActivityInterceptors, tracingSinks, type Tracing } from './tracing';
 
 
 export interface WorkerDeps {
@@ -31,6 +32,8 @@ export interface WorkerDeps {
   actaSigner?: ActaSigner | null;
   /** MESA_CLOSE_OF_DAY (17:00 when absent). */
   closeOfDay?: string;
+  /** Where the spans of workflows and activities go (runtime/tracing.ts); none when traces are off. */
+  tracing?: Tracing | null;
 }
 
 export async function createWorker(d: WorkerDeps): Promise<Worker> {
@@ -43,6 +46,8 @@ export async function createWorker(d: WorkerDeps): Promise<Worker> {
     activities: createActivities({ db: d.db, channels: d.channels, audit: d.audit, actaSigner: d.actaSigner ?? null, closeOfDay: d.closeOfDay }),
     ...(d.maxCachedWorkflows ? { maxCachedWorkflows: d.maxCachedWorkflows } : {}),
     workflowBundle: { code: withActorPublicKey(code, d.actorPublicKey) },
+    interceptors: { activity: tracingActivityInterceptors(d.tracing ?? null) },
+    sinks: tracingSinks(d.tracing ?? null),
   });
   if (codePath) await rm(dirname(codePath), { recursive: true, force: true });
   return worker;

@@ -1,8 +1,10 @@
 // The production topology, as real processes: Temporal's four services on PostgreSQL with mutual
 // TLS at the frontend and between services, two Mesa APIs behind haproxy and two Mesa workers
-// (runtime/cluster.ts). A proposal goes through its stages to an agreement with tasks while a
-// worker is killed, a history service restarted and an API killed; then a backup is restored into
-// fresh databases and the cluster, started on them, carries on the open proposals.
+// (runtime/cluster.ts). A proposal goes through its stages to an agreement with tasks while
+// PostgreSQL closes the Mesa's and Temporal's databases for a few seconds, a worker is killed, a
+// history service restarted and an API killed; its traces link the API's requests to the
+// workers' updates and activities; then a backup is restored into fresh databases and the
+// cluster, started on them, carries on the open proposals.
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +26,7 @@ import { loadClusterConfig, type ClusterConfig } from '../runtime/config';
 import { resolveTemporalServer, type TemporalServerBinaries } from '../runtime/temporal-server-bin';
 import { mesaSearchAttributeKeys } from '../workflows/search-attributes';
 import { eventually, launchBody, memberCodes } from './harness';
+import { startOtlpReceiver } from './otlp-receiver';
 
 const sh = promisify(execFile);
 const baseUrl = process.env.TEST_DATABASE_URL;
@@ -70,6 +73,7 @@ let cluster: Cluster | null = null;
 const prefixes: string[] = [];
 const tokens = new Map<string, string>();
 let retries = 0;
+let traces: Awaited<ReturnType<typeof startOtlpReceiver>>;
 
 const newPrefix = () => {
   const prefix = `mesa_cluster_${randomBytes(4).toString('hex')}_`;
@@ -142,9 +146,12 @@ beforeAll(async () => {
     MESA_CLUSTER_DATABASE_URL: baseUrl, MESA_CLUSTER_DIR: join(work, 'cluster'), PORT: String(balancer), TEMPORAL_PORT_BASE: String(temporalBase),
     TEMPORAL_SERVER_TLS_CERT: cert('temporal').cert, TEMPORAL_SERVER_TLS_KEY: cert('temporal').key, TEMPORAL_SERVER_TLS_CA: join(work, 'mesa-ca.pem'),
   };
-  // The Mesa's processes show their own client certificate, not the services'.
+  traces = await startOtlpReceiver();
+  // The Mesa's processes show their own client certificate, not the services', and send their
+  // spans to the receiver of this test.
   mesaEnv = {
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info',
+    OTEL_EXPORTER_OTLP_ENDPOINT: traces.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '200',
     TEMPORAL_TLS_CLIENT_CERT_PATH: cert('mesa-cliente').cert, TEMPORAL_TLS_CLIENT_KEY_PATH: cert('mesa-cliente').key,
     TEMPORAL_TLS_SERVER_CA_CERT_PATH: join(work, 'mesa-ca.pem'), TEMPORAL_TLS_SERVER_NAME: 'temporal',
   };
@@ -155,6 +162,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.stop();
+  await traces?.close();
   if (baseUrl) {
     const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
     for (const prefix of prefixes) {
@@ -165,8 +173,24 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 }, 180_000);
 
+/**
+ * PostgreSQL refuses every connection to `databases` for `ms` (those open are cut), as during a
+ * failover or a restart of the server; the server itself, shared with other databases, stays up.
+ */
+async function closeDatabases(databases: string[], ms: number): Promise<void> {
+  const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
+  try {
+    for (const name of databases) await admin.unsafe(`alter database "${name}" allow_connections false`);
+    await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname in ${admin(databases)} and pid <> pg_backend_pid()`;
+    await sleep(ms);
+  } finally {
+    for (const name of databases) await admin.unsafe(`alter database "${name}" allow_connections true`);
+    await admin.end();
+  }
+}
+
 describe('the Mesa on a Temporal cluster, behind a balancer', () => {
-  it('takes a proposal through its stages to an agreement with tasks while a worker, a history service and an API fail', async () => {
+  it('takes a proposal through its stages to an agreement with tasks while PostgreSQL, a worker, a history service and an API fail', async () => {
     const launched = await call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({
       title: 'Protocolo de retornantes en el clúster',
       actions: [
@@ -182,9 +206,17 @@ describe('the Mesa on a Temporal cluster, behind a balancer', () => {
     expect((await call('SECRETARIA', 'POST', `/api/v1/proposals/${id}/inputs/${input.body.id}/answer`, { decision: 'acogida', reason: 'Se incorpora.' })).status).toBe(200);
     expect((await call('SECRETARIA', 'POST', `/api/v1/proposals/${id}/advance`, {})).body).toMatchObject({ stage: 'conformidad' });
 
-    // The round of 22, in four waves, with a fault before each of the last three.
+    // The round of 22, in four waves, each with a fault. The first is under way when PostgreSQL
+    // closes the Mesa's database and Temporal's two for 8 s: the API answers 503 and is asked
+    // again, the recording activities fail and are retried, Temporal's services wait.
     const waves = [memberCodes.slice(0, 6), memberCodes.slice(6, 11), memberCodes.slice(11, 16), memberCodes.slice(16)];
-    await signAll(id, waves[0]!);
+    const retriesBefore = retries;
+    const firstWave = Promise.all(waves[0]!.map((code) => sign(code, id)));
+    await closeDatabases(Object.values(config.databases), 8000);
+    expect((await firstWave).map((a) => a.status)).toEqual(waves[0]!.map(() => 200));
+    expect(retries).toBeGreaterThan(retriesBefore);
+    // No process gave up on the way.
+    expect([...cluster!.processes.values()].filter((p) => !p.alive()).map((p) => p.name)).toEqual([]);
     const worker = cluster!.processes.get('mesa-worker-1')!;
     await worker.kill();
     await signAll(id, waves[1]!);
@@ -245,7 +277,20 @@ describe('the Mesa on a Temporal cluster, behind a balancer', () => {
       .join('\n').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     const sent = lines.filter((l) => l.workflowId === `proposal-${id}` && l.update === 'signoff');
     expect(sent.length).toBeGreaterThanOrEqual(22);
-    expect(sent).toContainEqual(expect.objectContaining({ reqId: expect.any(String), user: 'user_cluster_minsa', institution: 'MINSA', updateId: expect.any(String) }));
+    expect(sent).toContainEqual(expect.objectContaining({ reqId: expect.any(String), user: 'user_cluster_minsa', institution: 'MINSA', updateId: expect.any(String), traceId: expect.stringMatching(/^[0-9a-f]{32}$/) }));
+
+    // One trace follows a sign-off across processes: the API's request and the update it sent, the
+    // worker's handling of the update and the activity that recorded it. (Sign-offs recorded
+    // together share the activity of the first of them.)
+    const linked = await eventually(async () => {
+      const found = sent.map((l) => traces.spans.filter((s) => s.traceId === l.traceId)).find((spans) =>
+        spans.some((s) => s.service === 'mesa-api' && s.name === 'POST /api/v1/proposals/:id/signoffs')
+        && spans.some((s) => s.service === 'mesa-api' && s.name === 'StartWorkflowUpdate:signoff')
+        && spans.some((s) => s.service === 'mesa-worker' && s.name === 'HandleUpdate:signoff')
+        && spans.some((s) => s.service === 'mesa-worker' && s.name === 'RunActivity:recordProposalEvents'));
+      return found;
+    });
+    expect(new Set(linked.map((s) => s.traceId)).size).toBe(1);
   }, 10 * 60_000);
 
   it('refuses Temporal clients without a certificate from the Mesa\'s authority, and registers the Mesa\'s search attributes', async () => {

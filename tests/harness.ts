@@ -24,6 +24,7 @@ import { proposalSignoffs } from '../db/schema';
 import type { Database, DatabaseTarget } from '../db/client';
 import { newActorKeyPem, parseActorPrivateKey } from '../runtime/actor-key';
 import { openMesaDatabase } from '../runtime/boot';
+import { tracingClientInterceptors, type Tracing } from '../runtime/tracing';
 import { createWorker } from '../runtime/worker';
 import type { Mailer } from '../activities/channels';
 import { newSigningP12, p12Signer } from '../activities/acta-signer';
@@ -81,6 +82,8 @@ export interface MesaOptions {
   mailer?: Mailer;
   /** Settings of the HTTP app beyond the defaults below (trusted proxy, login limits…). */
   app?: Partial<AppDeps>;
+  /** Traces of the API, the workflows and the activities (runtime/tracing.ts); none by default. */
+  tracing?: Tracing;
 }
 
 /** The tests' receivers listen on 127.0.0.1: the one private target these Mesas accept for webhooks. */
@@ -101,7 +104,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   const native = await NativeConnection.connect({ address });
   const actorKeys = parseActorPrivateKey(newActorKeyPem());
   const temporalClient = (sign?: { key: KeyObject; expiresIn?: number }) => new Client({
-    connection, interceptors: { workflow: sign ? [actorSigning(sign.key, sign.expiresIn)] : [] },
+    connection, interceptors: { workflow: [...tracingClientInterceptors(options.tracing ?? null), ...(sign ? [actorSigning(sign.key, sign.expiresIn)] : [])] },
   });
   const client = temporalClient({ key: actorKeys.privateKey! });
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
@@ -112,7 +115,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
     const w = await createWorker({
       connection: native, namespace: 'default', taskQueue, db: database.db,
       channels: { mailer: options.mailer ?? null, publicUrl: 'http://mesa.test', webhookAllow: testWebhookAllow }, audit,
-      workflowBundle: { codePath: inject('workflowBundlePath') }, actorPublicKey: actorKeys.publicKey, actaSigner,
+      workflowBundle: { codePath: inject('workflowBundlePath') }, actorPublicKey: actorKeys.publicKey, actaSigner, tracing: options.tracing ?? null,
     });
     return { worker: w, done: w.run() };
   };
@@ -129,6 +132,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
     // Every test logs in from one address, some of them thousands of times with wrong input:
     // throttling would get in their way. Its own tests set the real limits.
     loginLimits: { perAccount: 1_000, perAddress: 100_000, windowSeconds: 900 },
+    tracer: options.tracing?.tracer ?? null,
     ...options.app,
   });
   const tokens = new Map<string, string>();
