@@ -1,7 +1,6 @@
 // Accounts beyond signing in: the people of each institution as the secretariat manages them,
 // each user's sessions, one-time links to set a password, and the record of account events.
 // Hashing and tokens are made in api/auth.ts; this file only stores and finds.
-import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { AccountEventKind, Designation } from '../domain/accounts';
 import type { InstitutionKind } from '../domain/vocabulary';
@@ -34,9 +33,9 @@ const toAccount = (r: AccountRow): AccountView => ({
 
 const accounts = (db: Db) => db.select(accountColumns).from(users).innerJoin(institutions, eq(institutions.id, users.institutionId));
 
-/** Every user, demo users aside, by institution and name. */
+/** Every user, by institution and name. */
 export async function listAccounts(db: Db): Promise<AccountView[]> {
-  const rows = await accounts(db).where(eq(users.demo, false)).orderBy(institutions.name, users.name);
+  const rows = await accounts(db).orderBy(institutions.name, users.name);
   return rows.map(toAccount);
 }
 
@@ -46,7 +45,7 @@ export async function getAccount(db: Db, id: string): Promise<AccountView | null
 }
 
 export async function recordAccountEvent(db: Db, e: { userId: string; actorId: string | null; kind: AccountEventKind; details?: Record<string, unknown> }): Promise<void> {
-  await db.insert(accountEvents).values({ id: randomUUID(), userId: e.userId, actorId: e.actorId, kind: e.kind, details: e.details ?? {} });
+  await db.insert(accountEvents).values({ userId: e.userId, actorId: e.actorId, kind: e.kind, details: e.details ?? {} });
 }
 
 export interface AccountEventView {
@@ -64,7 +63,7 @@ export async function listAccountEvents(db: Db, limit: number, userId?: string):
     kind: accountEvents.kind, at: accountEvents.at, details: accountEvents.details, actorId: accountEvents.actorId, actorName: sql<string | null>`${actors}`,
     userId: users.id, name: users.name, email: users.email,
   }).from(accountEvents).innerJoin(users, eq(users.id, accountEvents.userId)).where(userId ? eq(accountEvents.userId, userId) : undefined)
-    .orderBy(desc(accountEvents.at), desc(accountEvents.id)).limit(limit);
+    .orderBy(desc(accountEvents.id)).limit(limit);
   return rows.map((r) => ({
     kind: r.kind, at: r.at.toISOString(), details: r.details, user: { id: r.userId, name: r.name, email: r.email },
     actor: r.actorId ? { id: r.actorId, name: r.actorName ?? r.actorId } : null,

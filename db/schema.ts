@@ -115,7 +115,8 @@ export const passwordLinks = pgTable('password_links', {
 
 /** Who did what to an account, and when: the secretariat's changes and the user's own. */
 export const accountEvents = pgTable('account_events', {
-  id: text('id').primaryKey(),
+  /** In the order they were written: events of one transaction share their time. */
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
   userId: text('user_id').notNull().references(() => users.id),
   /** Who acted: null when nobody signed in did (a reset link, the command line). */
   actorId: text('actor_id').references(() => users.id),
