@@ -2,22 +2,17 @@
 // forgotten password reset by a one-time link, a password change that ends the other sessions,
 // the sessions list, and the secretariat's management of users (audited, and refused to anyone else).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smtpMailer, type Mailer } from '../activities/channels';
-import { startSmtpCatcher, type SmtpCatcher } from '../scripts/receivers';
-import { eventually, startMesa, type Mesa } from './harness';
+import type { SmtpCatcher } from '../scripts/receivers';
+import { eventually, startMesaWithEmail, type Mesa } from './harness';
 
 let smtp: SmtpCatcher;
-let mailer: Mailer;
 let mesa: Mesa;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  smtp = await startSmtpCatcher();
-  mailer = smtpMailer(smtp.url, 'Mesa MTIGM <no-responder@mesa.mtigm.test>');
-  mesa = await startMesa({ mailer });
+  ({ mesa, smtp, close } = await startMesaWithEmail());
 }, 120_000);
 afterAll(async () => {
-  await mesa?.close();
-  mailer?.close();
-  await smtp?.close();
+  await close?.();
 });
 
 type Answer = { status: number; body: any };

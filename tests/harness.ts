@@ -25,7 +25,8 @@ import type { Database, DatabaseTarget } from '../db/client';
 import { newActorKeyPem, parseActorPrivateKey } from '../runtime/actor-key';
 import { openMesaDatabase } from '../runtime/boot';
 import { createWorker } from '../runtime/worker';
-import type { Mailer } from '../activities/channels';
+import { smtpMailer, type Mailer } from '../activities/channels';
+import { startSmtpCatcher, type SmtpCatcher } from '../scripts/receivers';
 import { newSigningP12, p12Signer } from '../activities/acta-signer';
 
 export const demoPassword = 'contraseña-de-prueba';
@@ -239,4 +240,22 @@ export async function adoptWith(mesa: Mesa, actions: object[], overrides: Record
     const page = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks?proposal=${id}`)).body;
     return page.items.length === actions.length ? page.items.map((t: { id: string }) => t.id).sort() : undefined;
   });
+}
+
+/**
+ * A Mesa whose email goes through a real SMTP server on loopback, which keeps every message it
+ * accepts; `close` stops the three.
+ */
+export async function startMesaWithEmail(): Promise<{ mesa: Mesa; smtp: SmtpCatcher; close(): Promise<void> }> {
+  const smtp = await startSmtpCatcher();
+  const mailer = smtpMailer(smtp.url, 'Mesa MTIGM <no-responder@mesa.mtigm.test>');
+  const mesa = await startMesa({ mailer });
+  return {
+    mesa, smtp,
+    async close() {
+      await mesa.close();
+      mailer.close();
+      await smtp.close();
+    },
+  };
 }

@@ -5,31 +5,26 @@
 // screen, passes axe, and is kept as a screenshot (test-results/screenshots/).
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smtpMailer, type Mailer } from '../activities/channels';
-import { startSmtpCatcher, type SmtpCatcher } from '../scripts/receivers';
-import { checkAccessibility, describeViolations, launchBrowser, loginAs, screenshot, serve, signIn } from './browser';
+import type { SmtpCatcher } from '../scripts/receivers';
 import { demoEmail } from '../runtime/demo';
-import { eventually, startMesa, type Mesa } from './harness';
+import { checkAccessibility, describeViolations, launchBrowser, loginAs, screenshot, serve, signIn } from './browser';
+import { eventually, startMesaWithEmail } from './harness';
 
 let smtp: SmtpCatcher;
-let mailer: Mailer;
-let mesa: Mesa;
+let close: () => Promise<void>;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  smtp = await startSmtpCatcher();
-  mailer = smtpMailer(smtp.url, 'Mesa MTIGM <no-responder@mesa.mtigm.test>');
-  mesa = await startMesa({ mailer });
-  base = await serve(mesa);
+  const started = await startMesaWithEmail();
+  ({ smtp, close } = started);
+  base = await serve(started.mesa);
   browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await mesa?.close();
-  mailer?.close();
-  await smtp?.close();
+  await close?.();
 });
 
 const viewports = [['escritorio', { width: 1280, height: 900 }], ['telefono', { width: 390, height: 844 }]] as const;
@@ -40,6 +35,14 @@ async function check(page: Page, name: string) {
   expect(fits, `horizontal scroll on ${page.url()}`).toBe(true);
   expect(describeViolations(await checkAccessibility(page)), `axe on ${page.url()}`).toEqual([]);
   await screenshot(page, name);
+}
+
+/** On the login page: these credentials are refused. */
+async function refusedLogin(page: Page, email: string, password: string) {
+  await page.getByLabel('Correo electrónico', { exact: true }).fill(email);
+  await page.getByLabel('Contraseña', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Entrar', exact: true }).click();
+  await expect(page.getByRole('alert').textContent()).resolves.toContain('Correo o contraseña incorrectos');
 }
 
 /** The path of the newest link mailed to that address (the `n`th message to it), on this server. */
@@ -118,10 +121,7 @@ describe.each(viewports)('accounts on a %s', (device, viewport) => {
 
     await choosePassword(page, await mailedLink(email, 1), 'clave-de-maria-2', `${device}-restablecer`);
     // The old password no longer opens a session; the new one does.
-    await page.getByLabel('Correo electrónico', { exact: true }).fill(email);
-    await page.getByLabel('Contraseña', { exact: true }).fill('clave-de-maria-1');
-    await page.getByRole('button', { name: 'Entrar', exact: true }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('Correo o contraseña incorrectos');
+    await refusedLogin(page, email, 'clave-de-maria-1');
     await signIn(page, base, email, 'clave-de-maria-2');
   }, 120_000);
 
@@ -172,10 +172,7 @@ describe.each(viewports)('accounts on a %s', (device, viewport) => {
     await check(secretariat, `${device}-usuario-desactivado`);
     await person.goto('/cuenta');
     await person.waitForURL(/\/entrar$/);
-    await person.getByLabel('Correo electrónico', { exact: true }).fill(email);
-    await person.getByLabel('Contraseña', { exact: true }).fill('clave-de-maria-3');
-    await person.getByRole('button', { name: 'Entrar', exact: true }).click();
-    await expect(person.getByRole('alert').textContent()).resolves.toContain('Correo o contraseña incorrectos');
+    await refusedLogin(person, email, 'clave-de-maria-3');
 
     await secretariat.getByRole('button', { name: 'Reactivar', exact: true }).click();
     await expect(secretariat.getByRole('status').textContent()).resolves.toContain('Cuenta reactivada');

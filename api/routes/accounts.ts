@@ -5,7 +5,7 @@
 // acknowledged request's message is retried until it is sent and never lost.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
   changeAccount, endSession, endSessions, getAccount, insertAccount, issuePasswordLink, listAccountEvents, listAccounts, listSessions,
@@ -40,7 +40,13 @@ function checkedPassword(field: string, password: string, email: string): void {
 /** How often a reset link may be asked for: a few per account, more per address, in one window. */
 const resetLimits = (login: ThrottleLimits): ThrottleLimits => ({ perAccount: 3, perAddress: login.perAddress, windowSeconds: login.windowSeconds });
 
-const tooMany = (wait: number) => new ApiError(429, 'too_many_attempts', `Demasiados intentos. Espere ${Math.ceil(wait / 60)} minuto(s) antes de volver a intentarlo.`, { retryAfterSeconds: wait });
+/** 429 with Retry-After while the throttle holds this account or address back. */
+function refuseWhileThrottled(throttle: LoginThrottle, account: string, request: FastifyRequest, reply: FastifyReply): void {
+  const wait = throttle.retryAfter(account, request.ip);
+  if (wait <= 0) return;
+  reply.header('retry-after', String(wait));
+  throw new ApiError(429, 'too_many_attempts', `Demasiados intentos. Espere ${Math.ceil(wait / 60)} minuto(s) antes de volver a intentarlo.`, { retryAfterSeconds: wait });
+}
 
 const neutral = 'Si el correo corresponde a una cuenta activa, le enviamos un enlace para elegir una nueva contraseña. Revise su bandeja de entrada; el enlace vence en una hora.';
 
@@ -74,19 +80,14 @@ export const passwordLinkRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   const asked = new LoginThrottle(resetLimits(limits));
   const guessed = new LoginThrottle(limits);
 
-  app.post('/auth/password-reset', {
-    schema: {
-      operationId: 'requestPasswordReset', tags: ['cuentas'], security: [],
-      summary: 'Pide un enlace para elegir una nueva contraseña. La respuesta es la misma exista o no la cuenta; si existe y está activa, se envía por correo un enlace de un solo uso que vence en una hora (y anula los anteriores). Demasiadas peticiones: 429 con Retry-After.',
-      body: PasswordResetRequestBody, response: { 202: NeutralAnswer, ...errorResponses(400, 429, 503) },
-    },
-  }, async (request, reply) => {
+  /** A route anyone may call, without a session. */
+  const open = <B, R>(operationId: string, summary: string, body: B, response: R) => ({ schema: { operationId, tags: ['cuentas'], security: [], summary, body, response } });
+
+  app.post('/auth/password-reset', open('requestPasswordReset',
+    'Pide un enlace para elegir una nueva contraseña. La respuesta es la misma exista o no la cuenta; si existe y está activa, se envía por correo un enlace de un solo uso que vence en una hora (y anula los anteriores). Demasiadas peticiones: 429 con Retry-After.',
+    PasswordResetRequestBody, { 202: NeutralAnswer, ...errorResponses(400, 429, 503) }), async (request, reply) => {
     const account = request.body.email.trim().toLowerCase();
-    const wait = asked.retryAfter(account, request.ip);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw tooMany(wait);
-    }
+    refuseWhileThrottled(asked, account, request, reply);
     // Every request counts, whether or not the account exists: the limit tells nothing either.
     asked.failed(account, request.ip);
     const found = account.includes('@') && account.length <= 254 ? await findUserByEmail(deps.db, account) : null;
@@ -94,18 +95,10 @@ export const passwordLinkRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
     return reply.code(202).send({ message: neutral });
   });
 
-  app.post('/auth/password-reset/complete', {
-    schema: {
-      operationId: 'completePasswordReset', tags: ['cuentas'], security: [],
-      summary: 'Elige una nueva contraseña con el token de un enlace (de restablecimiento o de activación de una cuenta nueva). El enlace deja de servir y todas las sesiones del usuario terminan.',
-      body: PasswordResetBody, response: { 204: done, ...errorResponses(400, 429, 503) },
-    },
-  }, async (request, reply) => {
-    const wait = guessed.retryAfter('', request.ip);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw tooMany(wait);
-    }
+  app.post('/auth/password-reset/complete', open('completePasswordReset',
+    'Elige una nueva contraseña con el token de un enlace (de restablecimiento o de activación de una cuenta nueva). El enlace deja de servir y todas las sesiones del usuario terminan.',
+    PasswordResetBody, { 204: done, ...errorResponses(400, 429, 503) }), async (request, reply) => {
+    refuseWhileThrottled(guessed, '', request, reply);
     const { token, newPassword } = request.body;
     const hash = tokenHash(token);
     const unusable = () => {
@@ -137,11 +130,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     },
   }, async (request, reply) => {
     const user = currentUser(request);
-    const wait = throttle.retryAfter(user.email, request.ip);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw tooMany(wait);
-    }
+    refuseWhileThrottled(throttle, user.email, request, reply);
     const { currentPassword, newPassword } = request.body;
     const found = await findUserByEmail(db, user.email);
     const valid = found ? await verifyPassword(currentPassword, found.passwordHash) : await verifyAgainstDummy(currentPassword);

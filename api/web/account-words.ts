@@ -27,7 +27,7 @@ export const accountEnglish: Record<string, string> = {
   'Crear una cuenta': 'Create an account', 'Crear la cuenta': 'Create the account', 'Elija la institución': 'Choose the institution',
   'Titular o alterno': 'Titular or alternate', Activa: 'Active', Desactivada: 'Deactivated', Creada: 'Created',
   'Historial de cuentas': 'Account history', 'Historial de la cuenta': 'History of the account', 'Qué pasó': 'What happened', Quién: 'Who',
-  'La propia persona, con un enlace': 'The person, with a link', 'Cambiar datos': 'Change details',
+  'La propia persona, con un enlace': 'The person, with a link', 'Pedido desde «¿Olvidó su contraseña?»': 'Asked for from «Forgot your password?»', 'Cambiar datos': 'Change details',
   'Desactivar la cuenta': 'Deactivate the account', 'Reactivar la cuenta': 'Reactivate the account', Desactivar: 'Deactivate', Reactivar: 'Reactivate',
   'La persona no podrá entrar y sus sesiones abiertas se cierran en el acto. Puede reactivarla después.': 'The person will not be able to log in and their open sessions end at once. You can reactivate it later.',
   'La persona podrá volver a entrar con su contraseña.': 'The person will be able to log in again with their password.',

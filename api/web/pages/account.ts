@@ -88,7 +88,7 @@ function eventTable(ctx: Ctx, events: AccountEventsAnswer['items']): Html {
   };
   return html`<table><thead><tr><th scope="col">${t('Fecha')}</th><th scope="col">${t('Cuenta')}</th><th scope="col">${t('Qué pasó')}</th><th scope="col">${t('Quién')}</th></tr></thead><tbody>
 ${events.map((e) => html`<tr><td data-label="${t('Fecha')}">${when(lang, e.at)}</td><td data-label="${t('Cuenta')}">${e.user.name} <span class="meta">${e.user.email}</span></td>
-<td data-label="${t('Qué pasó')}">${label(lang, e.kind)}${detail(e)}</td><td data-label="${t('Quién')}">${e.actor?.name ?? t('La propia persona, con un enlace')}</td></tr>`)}
+<td data-label="${t('Qué pasó')}">${label(lang, e.kind)}${detail(e)}</td><td data-label="${t('Quién')}">${e.actor?.name ?? (e.kind === 'enlace_enviado' ? t('Pedido desde «¿Olvidó su contraseña?»') : t('La propia persona, con un enlace'))}</td></tr>`)}
 </tbody></table>`;
 }
 
