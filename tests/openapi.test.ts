@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openapiDocument } from '../api/openapi';
 
 interface Operation {
-  operationId?: string; tags?: string[]; summary?: string;
+  operationId?: string; tags?: string[]; summary?: string; security?: unknown[];
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: { type?: string; properties?: Record<string, unknown> } }> }>;
 }
 interface Document {
