@@ -13,6 +13,7 @@ import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './err
 import { refuseControlCharacters, securityHeaders } from './http-guards';
 import type { AppDeps } from './deps';
 import { authRoutes, meRoutes } from './routes/auth';
+import { accountRoutes, passwordLinkRoutes } from './routes/accounts';
 import { proposalActionRoutes } from './routes/proposal-actions';
 import { proposalRoutes } from './routes/proposals';
 import { recoveryRoutes } from './routes/recovery';
@@ -101,10 +102,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(systemRoutes, { deps });
   await app.register(authRoutes, { deps, prefix: '/api/v1' });
+  await app.register(passwordLinkRoutes, { deps, prefix: '/api/v1' });
   await app.register(calendarRoutes, { deps });
   await app.register(async (scope) => {
     scope.addHook('onRequest', authenticate(deps.db));
     await scope.register(meRoutes, { deps });
+    await scope.register(accountRoutes, { deps });
     await scope.register(registryRoutes, { deps });
     await scope.register(proposalRoutes, { deps });
     await scope.register(proposalActionRoutes, { deps });

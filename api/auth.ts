@@ -3,6 +3,7 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client';
+import { touchSession } from '../db/accounts';
 import { findUserByTokenHash, type UserView } from '../db/users';
 import { roleHoldersWords } from '../domain/catalogue';
 import type { Role } from '../domain/vocabulary';
@@ -76,9 +77,12 @@ export function authenticate(db: Db) {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ApiError(401, 'unauthorized', 'Falta el encabezado Authorization: Bearer <token>. Obtenga un token en POST /api/v1/auth/token.');
-    const user = await findUserByTokenHash(db, tokenHash(match[1]!));
+    const hash = tokenHash(match[1]!);
+    const user = await findUserByTokenHash(db, hash);
     if (!user) throw new ApiError(401, 'unauthorized', 'El token no es válido o ha vencido. Inicie sesión de nuevo.');
     request.user = user;
+    // For the sessions list: when this session was last used.
+    await touchSession(db, hash);
     // From here on every log line of this request says who made it.
     request.log = reply.log = request.log.child({ user: user.id, institution: user.institution.code });
   };

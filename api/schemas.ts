@@ -19,10 +19,10 @@ const TextOf = (maxLength: number, description?: string, minLength = 1) =>
   Type.String({ minLength, maxLength, pattern: textPatterns.text, description });
 const Text = (maxLength: number, description?: string) => TextOf(maxLength, description);
 /** A one-line text: a title, a name. */
-const Line = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, pattern: textPatterns.line, description });
-const Enum = <const T extends string[]>(values: readonly [...T], description?: string) =>
+export const Line = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, pattern: textPatterns.line, description });
+export const Enum = <const T extends string[]>(values: readonly [...T], description?: string) =>
   Type.Enum<T>(values, { description });
-const Code = Type.String({ minLength: 1, maxLength: textLimits.code, pattern: textPatterns.line, description: 'Código de institución o de grupo (p. ej. MINSA, GT3).' });
+export const Code = Type.String({ minLength: 1, maxLength: textLimits.code, pattern: textPatterns.line, description: 'Código de institución o de grupo (p. ej. MINSA, GT3).' });
 const IsoDuration = Type.String({ minLength: 2, maxLength: 40, pattern: textPatterns.line, description: 'Duración ISO 8601 de hasta 10 años, p. ej. P10D o PT30S.' });
 const Days = (description: string) => Type.Integer({ description });
 /**
@@ -246,8 +246,8 @@ export const DeliveryListQuery = Type.Object({
 // reader may not see (domain/visibility.ts) are optional.
 
 const Open = { additionalProperties: true } as const;
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-const Instant = Type.String({ description: 'Fecha y hora ISO 8601.' });
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Instant = Type.String({ description: 'Fecha y hora ISO 8601.' });
 const Counts = Type.Record(Type.String(), Type.Integer(), { description: 'Cantidad por estado.' });
 
 /** The error body, with the description each status gives it in the document. */
@@ -498,6 +498,7 @@ export const CalendarImportAnswer = Type.Object({
 export const documentTags = [
   { name: 'sistema', description: 'Estado del servicio.' },
   { name: 'auth', description: 'Sesión y usuario.' },
+  { name: 'cuentas', description: 'Cuentas: contraseña, sesiones abiertas y, para la Secretaría Técnica, los usuarios de cada institución.' },
   { name: 'registro', description: 'Instituciones, grupos de trabajo y comisiones.' },
   { name: 'propuestas', description: 'Proceso 1: propuestas, aportes, versiones y conformidad.' },
   { name: 'tareas', description: 'Proceso 2: tareas de los acuerdos.' },

@@ -24,10 +24,10 @@ export interface PlanOptions {
 
 type NewDelivery = typeof deliveries.$inferInsert;
 
-const deliveryId = (key: string, channel: DeliveryChannel, recipient: string) => `${key}|${channel}|${recipient}`;
+export const deliveryId = (key: string, channel: DeliveryChannel, recipient: string) => `${key}|${channel}|${recipient}`;
 
 /** What the receiver sees as the message's identity, the same on every attempt (RFC 5322 Message-ID for email). */
-function messageIdOf(id: string, channel: DeliveryChannel): string {
+export function messageIdOf(id: string, channel: DeliveryChannel): string {
   const h = createHash('sha256').update(id).digest('hex').slice(0, 40);
   return channel === 'email' ? `<${h}@mesa.mtigm>` : h;
 }
@@ -60,7 +60,7 @@ export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): P
   const [insts, people, proposal, task] = await Promise.all([
     db.select({ code: institutions.code, name: institutions.name, id: institutions.id }).from(institutions).where(inArray(institutions.code, n.recipients)),
     db.select({ email: users.email, notifications: users.notifications, code: institutions.code }).from(users)
-      .innerJoin(institutions, eq(institutions.id, users.institutionId)).where(inArray(institutions.code, n.recipients)),
+      .innerJoin(institutions, eq(institutions.id, users.institutionId)).where(and(inArray(institutions.code, n.recipients), eq(users.active, true))),
     // Only what the message says about the deadline: not the whole row (the plan is the widest column).
     n.proposalId ? db.select({ stage: proposals.stage, deadlines: proposals.deadlines }).from(proposals).where(eq(proposals.id, n.proposalId)).then((r) => r[0]) : undefined,
     n.taskId ? db.select({ dueAt: tasks.dueAt }).from(tasks).where(eq(tasks.id, n.taskId)).then((r) => r[0]) : undefined,

@@ -18,6 +18,7 @@ import {
 import type { RoundCounts } from '../domain/decision';
 import type { ActaState, AgendaItemKind, ItemOutcome, ItemStatus, Quorum, SessionKind, SessionStatus } from '../domain/session';
 import { nonWorkingDayKinds, type NonWorkingDayKind } from '../domain/calendar';
+import { accountEventKinds, designations, type AccountEventKind, type Designation } from '../domain/accounts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -77,16 +78,53 @@ export const users = pgTable('users', {
   demo: boolean('demo').notNull().default(false),
   /** Email for each message as it happens, or one daily digest of the day's messages. */
   notifications: text('notifications').$type<NotificationMode>().notNull().default('inmediato'),
+  /** Whether the person represents the institution as its titular or as its alterno. */
+  designation: text('designation').$type<Designation>().notNull().default('titular'),
+  /** A deactivated user cannot sign in, and has no session left. */
+  active: boolean('active').notNull().default(true),
   createdAt: at('created_at').notNull().defaultNow(),
-}, (t) => [index('users_institution').on(t.institutionId), oneOf('users_notifications_check', t.notifications, notificationModes)]);
+}, (t) => [
+  index('users_institution').on(t.institutionId), oneOf('users_notifications_check', t.notifications, notificationModes),
+  oneOf('users_designation_check', t.designation, designations),
+]);
 
 /** Bearer tokens: only their SHA-256 is stored, so a database leak yields no usable token. */
 export const tokens = pgTable('tokens', {
   hash: text('hash').primaryKey(),
   userId: text('user_id').notNull().references(() => users.id),
+  /** What the sessions list names a session by: never the hash, which stays inside the database. */
+  id: text('id').notNull().unique().default(sql`gen_random_uuid()::text`),
   createdAt: at('created_at').notNull().defaultNow(),
   expiresAt: at('expires_at').notNull(),
+  /** Refreshed at most once a minute by the requests the session makes. */
+  lastUsedAt: at('last_used_at'),
+  userAgent: text('user_agent'),
+  address: text('address'),
 }, (t) => [index('tokens_user').on(t.userId)]);
+
+/**
+ * One-time links to set a password (a forgotten one, or a new account's first): only the SHA-256
+ * of the link's token is kept. Used once; a newer link for the same user replaces the older.
+ */
+export const passwordLinks = pgTable('password_links', {
+  hash: text('hash').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id),
+  createdAt: at('created_at').notNull().defaultNow(),
+  expiresAt: at('expires_at').notNull(),
+}, (t) => [index('password_links_user').on(t.userId)]);
+
+/** Who did what to an account, and when: the secretariat's changes and the user's own. */
+export const accountEvents = pgTable('account_events', {
+  /** In the order they were written: events of one transaction share their time. */
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  userId: text('user_id').notNull().references(() => users.id),
+  /** Who acted: null when nobody signed in did (a reset link, the command line). */
+  actorId: text('actor_id').references(() => users.id),
+  kind: text('kind').$type<AccountEventKind>().notNull(),
+  /** What changed, in the API's words (old and new institution, designation…). */
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  at: at('at').notNull().defaultNow(),
+}, (t) => [index('account_events_user').on(t.userId, t.at), index('account_events_at').on(t.at), oneOf('account_events_kind_check', t.kind, accountEventKinds)]);
 
 /** Answers already given to POSTs that carried an Idempotency-Key, replayed on retry. */
 export const idempotencyKeys = pgTable('idempotency_keys', {

@@ -29,10 +29,11 @@ function toView(r: UserRow): UserView {
   };
 }
 
+/** An active user by email; a deactivated one is not found, so it cannot sign in. */
 export async function findUserByEmail(db: Db, email: string) {
   const [row] = await db.select(userColumns).from(users)
     .innerJoin(institutions, eq(institutions.id, users.institutionId))
-    .where(eq(users.email, email.trim().toLowerCase()));
+    .where(and(eq(users.email, email.trim().toLowerCase()), eq(users.active, true)));
   return row ? { user: toView(row), passwordHash: row.passwordHash } : null;
 }
 
@@ -48,15 +49,16 @@ export async function lockDemoUserPasswords(db: Db): Promise<void> {
   await db.update(users).set({ passwordHash: 'bloqueado' }).where(eq(users.demo, true));
 }
 
-export async function insertToken(db: Db, hash: string, userId: string, expiresAt: Date): Promise<void> {
-  await db.insert(tokens).values({ hash, userId, expiresAt });
+/** A new session; what the sessions list shows of it (browser, address) when the login said. */
+export async function insertToken(db: Db, hash: string, userId: string, expiresAt: Date, seen: { userAgent?: string | null; address?: string | null } = {}): Promise<void> {
+  await db.insert(tokens).values({ hash, userId, expiresAt, userAgent: seen.userAgent?.slice(0, 300) ?? null, address: seen.address ?? null });
 }
 
 export async function findUserByTokenHash(db: Db, hash: string): Promise<UserView | null> {
   const [row] = await db.select(userColumns).from(tokens)
     .innerJoin(users, eq(users.id, tokens.userId))
     .innerJoin(institutions, eq(institutions.id, users.institutionId))
-    .where(and(eq(tokens.hash, hash), gt(tokens.expiresAt, sql`now()`)));
+    .where(and(eq(tokens.hash, hash), gt(tokens.expiresAt, sql`now()`), eq(users.active, true)));
   return row ? toView(row) : null;
 }
 

@@ -1,6 +1,7 @@
 // Every word of the Mesa a person reads, in Spanish and English, in one place. Codes are for the
 // API and the database; pages, emails, calendar feeds, CSV exports and webhooks name things with
 // these words instead. Pure data, so workflows, activities, api and tests read the same words.
+import type { AccountEventKind, Designation } from './accounts';
 import type { DeadlineUnit, NonWorkingDayKind } from './calendar';
 import type { Outcome, Position } from './decision';
 import type { InputDecision, InputKind, TimelineEvent, WorkingGroupDecision } from './events';
@@ -262,6 +263,10 @@ export const notificationKindWords: Record<NotificationKind, KindWords> = {
     expected: w('Atienda la observación: publique un acta corregida si corresponde.', 'Address the observation: publish corrected minutes if needed.'),
   },
   acta_aprobada: { title: w('Acta aprobada', 'Minutes approved'), expected: null },
+  acceso: {
+    title: w('Enlace para establecer su contraseña', 'Link to set your password'),
+    expected: w('Abra el enlace y elija su contraseña antes de que venza.', 'Open the link and choose your password before it expires.'),
+  },
 };
 
 export const sessionKindWords: Record<SessionKind, Words> = { ordinaria: w('Ordinaria', 'Ordinary'), extraordinaria: w('Extraordinaria', 'Extraordinary') };
@@ -340,11 +345,23 @@ export const deadlineUnitWords: Record<DeadlineUnit, Words> = {
   workingDays: w('días hábiles', 'working days'), days: w('días calendario', 'calendar days'),
 };
 
+/** How a person stands for their institution, and what the record of account events names (domain/accounts.ts). */
+export const designationWords: Record<Designation, Words> = { titular: w('Titular', 'Titular'), alterno: w('Alterno', 'Alternate') };
+
+export const accountEventWords: Record<AccountEventKind, Words> = {
+  cuenta_creada: w('Cuenta creada', 'Account created'), cuenta_desactivada: w('Cuenta desactivada', 'Account deactivated'),
+  cuenta_reactivada: w('Cuenta reactivada', 'Account reactivated'), institucion_cambiada: w('Institución cambiada', 'Institution changed'),
+  designacion_cambiada: w('Titular o alterno cambiado', 'Titular or alternate changed'), nombre_cambiado: w('Nombre cambiado', 'Name changed'),
+  contrasena_cambiada: w('Contraseña cambiada', 'Password changed'), contrasena_restablecida: w('Contraseña establecida con un enlace', 'Password set through a link'),
+  enlace_enviado: w('Enlace de contraseña enviado', 'Password link sent'), sesiones_cerradas: w('Sesiones cerradas', 'Sessions ended'),
+};
+
 export const valueVocabularies = {
   stageWords, proposalStatusWords, outcomeWords, taskStatusWords, stoppedWords, recoveryActionWords, populationWords, migrationStageWords,
   priorityWords, decisionRuleWords, silencePolicyWords, positionWords, inputKindWords, inputDecisionWords, workingGroupDecisionWords,
   institutionKindWords, roleWords, groupKindWords, notificationModeWords, deliveryChannelWords, deliveryStatusWords, nonWorkingDayKindWords,
   sessionKindWords, sessionStatusWords, agendaItemKindWords, itemStatusWords, itemOutcomeWords, actaStatusWords, actaAnswerWords,
+  designationWords, accountEventWords,
 } as const;
 
 const values: Record<string, Words> = Object.assign({}, ...Object.values(valueVocabularies));

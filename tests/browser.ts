@@ -24,9 +24,14 @@ export function serve(mesa: Mesa): Promise<string> {
 
 /** Logs in through the login form as the demo user of that institution and waits for the home page. */
 export async function loginAs(page: Page, base: string, code: string): Promise<void> {
+  await signIn(page, base, demoEmail(code), demoPassword);
+}
+
+/** Logs in through the login form with this email and password and waits for the home page. */
+export async function signIn(page: Page, base: string, email: string, password: string): Promise<void> {
   await page.goto(`${base}/entrar`);
-  await page.getByLabel('Correo electrónico', { exact: true }).fill(demoEmail(code));
-  await page.getByLabel('Contraseña', { exact: true }).fill(demoPassword);
+  await page.getByLabel('Correo electrónico', { exact: true }).fill(email);
+  await page.getByLabel('Contraseña', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Entrar', exact: true }).click();
   await page.waitForURL(`${base}/`);
 }

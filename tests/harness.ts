@@ -26,7 +26,8 @@ import { newActorKeyPem, parseActorPrivateKey } from '../runtime/actor-key';
 import { openMesaDatabase } from '../runtime/boot';
 import { tracingClientInterceptors, type Tracing } from '../runtime/tracing';
 import { createWorker } from '../runtime/worker';
-import type { Mailer } from '../activities/channels';
+import { smtpMailer, type Mailer } from '../activities/channels';
+import { startSmtpCatcher, type SmtpCatcher } from '../scripts/receivers';
 import { newSigningP12, p12Signer } from '../activities/acta-signer';
 
 export const demoPassword = 'contraseña-de-prueba';
@@ -69,7 +70,7 @@ export interface Mesa {
   /** A bearer token for the demo user of the institution with this code. */
   login(code: string): Promise<string>;
   /** An API call as the demo user of that institution: status and parsed body. */
-  call(code: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  call(code: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   close(): Promise<void>;
@@ -137,7 +138,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   });
   const tokens = new Map<string, string>();
 
-  const call = async (code: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers: Record<string, string> = {}) => {
+  const call = async (code: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) => {
     const token = await login(code);
     const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...headers }, ...(payload ? { payload } : {}) });
     return { status: res.statusCode, body: res.body ? res.json() : null };
@@ -243,4 +244,22 @@ export async function adoptWith(mesa: Mesa, actions: object[], overrides: Record
     const page = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks?proposal=${id}`)).body;
     return page.items.length === actions.length ? page.items.map((t: { id: string }) => t.id).sort() : undefined;
   });
+}
+
+/**
+ * A Mesa whose email goes through a real SMTP server on loopback, which keeps every message it
+ * accepts; `close` stops the three.
+ */
+export async function startMesaWithEmail(): Promise<{ mesa: Mesa; smtp: SmtpCatcher; close(): Promise<void> }> {
+  const smtp = await startSmtpCatcher();
+  const mailer = smtpMailer(smtp.url, 'Mesa MTIGM <no-responder@mesa.mtigm.test>');
+  const mesa = await startMesa({ mailer });
+  return {
+    mesa, smtp,
+    async close() {
+      await mesa.close();
+      mailer.close();
+      await smtp.close();
+    },
+  };
 }

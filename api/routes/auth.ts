@@ -46,7 +46,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
     if (needsRehash(found.passwordHash)) await updatePasswordHash(deps.db, found.user.id, await hashPassword(password));
     const { token, hash } = newToken();
     const expiresAt = addDuration(new Date(), deps.tokenTtl);
-    await insertToken(deps.db, hash, found.user.id, expiresAt);
+    await insertToken(deps.db, hash, found.user.id, expiresAt, { userAgent: request.headers['user-agent'] ?? null, address: request.ip });
     return { token, expiresAt: expiresAt.toISOString(), user: found.user };
   });
 };

@@ -25,7 +25,7 @@ export interface Ctx {
   token: string | null;
   csrf: string;
   path: string;
-  api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, headers?: Record<string, string>): Promise<ApiAnswer>;
+  api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object, headers?: Record<string, string>): Promise<ApiAnswer>;
 }
 
 /**
@@ -52,7 +52,11 @@ export async function contextOf(root: FastifyInstance, db: Db, request: FastifyR
         method, url, ...(payload ? { payload } : {}),
         // The person's own address, so login throttling per address counts them, not this server.
         remoteAddress: request.ip,
-        headers: { ...(user && token ? { authorization: `Bearer ${token}` } : {}), 'accept-language': lang, ...headers },
+        headers: {
+          ...(user && token ? { authorization: `Bearer ${token}` } : {}), 'accept-language': lang,
+          // The person's own browser, which the sessions list names a session by.
+          ...(request.headers['user-agent'] ? { 'user-agent': request.headers['user-agent'] } : {}), ...headers,
+        },
       });
       return { status: res.statusCode, body: String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body };
     },

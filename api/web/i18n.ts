@@ -3,10 +3,12 @@
 // catalogue (domain/catalogue.ts) in both languages. Dates are always Lima's.
 import { valueLabel, type Lang } from '../../domain/catalogue';
 import { parseDuration } from '../../domain/durations';
+import { accountEnglish } from './account-words';
 
 export { languages, type Lang } from '../../domain/catalogue';
 
 const english: Record<string, string> = {
+  ...accountEnglish,
   'Saltar al contenido': 'Skip to content',
   Inicio: 'Home', Propuestas: 'Proposals', Tareas: 'Tasks', Informes: 'Reports', Bandeja: 'Inbox', Salir: 'Log out',
   Entrar: 'Log in', 'Correo electrónico': 'Email', Contraseña: 'Password', 'Iniciar sesión': 'Log in',

@@ -25,6 +25,10 @@ export const doneMessages: Record<string, string> = {
   posicion_registrada: 'Posición registrada.', punto_cerrado: 'Punto cerrado.', punto_diferido: 'Punto diferido.',
   sesion_cerrada: 'Sesión cerrada: el acta está en observación.', acta_observada: 'Observación enviada.', acta_conforme: 'Conformidad con el acta registrada.',
   acta_aprobada: 'Acta aprobada y firmada.',
+  contrasena: 'Contraseña cambiada. Sus demás sesiones se cerraron.', sesion_terminada: 'Se cerró esa sesión.',
+  sesiones_cerradas: 'Se cerraron sus sesiones en todos los dispositivos.', contrasena_restablecida: 'Contraseña guardada. Inicie sesión con ella.',
+  usuario_creado: 'Cuenta creada: la persona recibirá por correo un enlace para elegir su contraseña.', usuario_cambiado: 'Cuenta actualizada.',
+  usuario_desactivado: 'Cuenta desactivada: sus sesiones se cerraron.', usuario_reactivado: 'Cuenta reactivada.', enlace_enviado: 'Enlace enviado por correo.',
 };
 
 export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
@@ -33,9 +37,9 @@ export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
     <nav aria-label="${t('Inicio')}">
       <a class="brand" href="/">Mesa MTIGM</a>
       <a href="/">${t('Inicio')}</a><a href="/propuestas">${t('Propuestas')}</a><a href="/acuerdos">${t('Acuerdos')}</a><a href="/tareas">${t('Tareas')}</a><a href="/sesiones">${t('Sesiones')}</a>
-      <a href="/informes">${t('Informes')}</a><a href="/calendario">${t('Calendario')}</a><a href="/bandeja">${t('Bandeja')}</a><a href="/ajustes">${t('Ajustes')}</a>
+      <a href="/informes">${t('Informes')}</a><a href="/calendario">${t('Calendario')}</a><a href="/bandeja">${t('Bandeja')}</a><a href="/ajustes">${t('Ajustes')}</a>${ctx.user.institution.kind === 'secretaria' ? html`<a href="/usuarios">${t('Usuarios')}</a>` : ''}
     </nav>
-    <div class="who"><span>${ctx.user.name} — ${ctx.user.institution.name}</span>
+    <div class="who"><a href="/cuenta" title="${t('Mi cuenta')}">${ctx.user.name}</a><span> — ${ctx.user.institution.name}</span>
       <form method="post" action="/salir">${csrfField(ctx)}<button type="submit" class="link">${t('Salir')}</button></form>
     </div>` : html`<nav aria-label="Mesa"><span class="brand">Mesa MTIGM</span></nav>`;
   const message = done && doneMessages[done] ? html`<p class="done" role="status">${t(doneMessages[done])}</p>` : '';

@@ -37,6 +37,7 @@ import { proposalPage, type ProposalForms, type ProposalPageData } from './pages
 import { reportsPage } from './pages/reports';
 import { pendingRequest, taskBoardPage, taskPage, type TaskForms, type TaskPageData } from './pages/tasks';
 import { sessionPages } from './session-pages';
+import { accountPages } from './account-pages';
 
 
 class WebError extends Error {
@@ -184,10 +185,11 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
 
   // ---- session and language ---------------------------------------------------------------
 
-  app.get('/entrar', async (request, reply) => {
+  // With the message of what just ended, when a redirect says (a password set, every session closed).
+  app.get<{ Querystring: { hecho?: string } }>('/entrar', async (request, reply) => {
     const ctx = await ctxOf(request, reply);
     if (ctx.user) return reply.redirect('/', 303);
-    return send(reply, loginPage(ctx));
+    return send(reply, loginPage(ctx, undefined, request.query.hecho));
   });
 
   app.post<{ Body: Form }>('/entrar', async (request, reply) => {
@@ -614,7 +616,9 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para registrar la decisión.');
   });
 
-  sessionPages(app, { send, signedIn, read, backToForm, keptForms, refusal, limaToIso, fail: (status, message) => new WebError(status, message) });
+  const kit = { send, signedIn, read, backToForm, keptForms, refusal, limaToIso, fail: (status: number, message: string) => new WebError(status, message) };
+  sessionPages(app, kit);
+  accountPages(app, { ...kit, context: ctxOf });
 
   // The address of a form's action, opened as a page (a bookmark, a reload, a shared link): the
   // page the form is on, never the API's bare 404.

@@ -6,14 +6,15 @@ import { html, type Html } from '../html';
 import { label, when } from '../i18n';
 import { csrfField, dueText, field, formMessage, noticeTitle, page, section, type FormState } from '../layout';
 
-export function loginPage(ctx: Ctx, state?: FormState): Html {
+export function loginPage(ctx: Ctx, state?: FormState, done?: string): Html {
   const t = ctx.t;
   return page(ctx, t('Entrar'), html`<h1>${t('Iniciar sesión')}</h1>
 <section class="card" aria-label="${t('Iniciar sesión')}">
 <form method="post" action="/entrar">${csrfField(ctx)}${formMessage(ctx, state)}
 ${field(ctx, { name: 'email', label: 'Correo electrónico', type: 'email', required: true, state, attrs: html` autocomplete="username"` })}
 ${field(ctx, { name: 'password', label: 'Contraseña', type: 'password', required: true, value: '', attrs: html` autocomplete="current-password"` })}
-<button type="submit">${t('Entrar')}</button></form></section>`);
+<button type="submit">${t('Entrar')}</button></form>
+<p><a href="/entrar/olvido">${t('¿Olvidó su contraseña?')}</a></p></section>`, done);
 }
 
 export function errorPage(ctx: Ctx, status: number, message: string): Html {
