@@ -158,6 +158,20 @@ export const CommentBody = Type.Object({ text: Text(textLimits.comment) }, { add
 
 export const WithdrawBody = Type.Object({ reason: Reason('Motivo del retiro.') }, { additionalProperties: false });
 
+/**
+ * A correction of the proposal's description after launch (docs/domain.md#correccion-de-datos): the
+ * fields to change, at least one, and why. The text changes only with a new version.
+ */
+export const CorrectionBody = Type.Object({
+  title: Type.Optional(ProposalLaunchBody.properties.title),
+  summary: Type.Optional(ProposalLaunchBody.properties.summary),
+  objectives: Type.Optional(ProposalLaunchBody.properties.objectives),
+  populations: Type.Optional(ProposalLaunchBody.properties.populations),
+  migrationStages: Type.Optional(Type.Array(Enum(migrationStages), { uniqueItems: true })),
+  priority: Type.Optional(Enum(priorities)),
+  reason: Reason('Por qué se corrigen los datos.'),
+}, { additionalProperties: false });
+
 /** The secretariat's way out for a stopped process: resume it where its history left off, or close it. */
 export const RecoveryBody = Type.Object({
   action: Enum(['reanudar', 'cerrar'], 'reanudar: continúa desde lo último registrado; cerrar: lo da por terminado (solo propuestas).'),
@@ -348,6 +362,13 @@ export const ProposalBody = Type.Object({
   comments: Type.Optional(Type.Array(CommentView)),
   tasks: Type.Unknown({ description: 'Las tareas nacidas del acuerdo.' }),
   timeline: Type.Array(Type.Object({ at: Instant, stage: Type.String(), event: Type.String() }, Open)),
+  corrections: Type.Optional(Type.Array(Type.Object({
+    at: Instant, institution: Nullable(Type.String()),
+    fields: Type.Array(Type.String(), { description: 'Los datos corregidos.' }),
+    before: Type.Object({}, { ...Open, description: 'Sus valores antes de la corrección.' }),
+    after: Type.Object({}, { ...Open, description: 'Sus valores corregidos.' }),
+    reason: Type.String(),
+  }), { description: 'Correcciones de datos tras el lanzamiento, las más antiguas primero.' })),
 }, { ...Open, description: 'Una propuesta completa, como quien llama puede leerla.' });
 
 const AuditEvent = Type.Object({

@@ -132,6 +132,27 @@ export function launchProblems(launch: ProposalLaunch, registry: RegistryView, n
   return problems;
 }
 
+/**
+ * What a correction after launch may change (docs/domain.md#correccion-de-datos): how the proposal
+ * is described and classified, never what is decided. The text changes only by a new version; the
+ * groups, stages, rules and planned actions decide who acts and how, so they stay as launched.
+ */
+export const correctableFields = ['title', 'summary', 'objectives', 'populations', 'migrationStages', 'priority'] as const;
+export type CorrectableField = (typeof correctableFields)[number];
+export type MetadataChanges = Partial<Pick<ProposalPlan, CorrectableField>>;
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The fields `changes` really changes in `plan`, in the order of correctableFields. */
+export function changedFields(plan: Pick<ProposalPlan, CorrectableField>, changes: MetadataChanges): CorrectableField[] {
+  return correctableFields.filter((f) => Object.hasOwn(changes, f) && changes[f] !== undefined && !sameValue(plan[f], changes[f]));
+}
+
+/** The values of `fields` in `from`: the before or the after of a correction. */
+export function metadataOf(from: MetadataChanges, fields: readonly CorrectableField[]): MetadataChanges {
+  return Object.fromEntries(fields.map((f) => [f, from[f]])) as MetadataChanges;
+}
+
 /** Paragraphs of a proposal text: blocks separated by blank lines, numbered from 1. */
 export function countParagraphs(text: string): number {
   return text.split(/\n\s*\n/).filter((p) => p.trim() !== '').length;
