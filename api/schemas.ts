@@ -5,7 +5,7 @@ import { nonWorkingDayKinds } from '../domain/calendar';
 import { positions } from '../domain/decision';
 import { inputDecisions, inputKinds, workingGroupDecisions } from '../domain/events';
 import { deliveryStatuses, notificationModes } from '../domain/notices';
-import type { ProposalLaunch } from '../domain/proposal';
+import { draftStatuses, type ProposalDraft, type ProposalLaunch } from '../domain/proposal';
 import { instantPattern, textLimits, textPatterns, webAddressPattern } from '../domain/text';
 import { taskStatuses } from '../domain/tasks';
 import {
@@ -106,6 +106,50 @@ export const ProposalLaunchBody = Type.Object({
 // The schema and the domain type must describe the same body (checked when compiling).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _launchSchemaMatchesDomain: Same<Static<typeof ProposalLaunchBody>, ProposalLaunch> = true;
+
+/**
+ * A draft of a proposal (docs/domain.md#borradores): any of the launch fields, each checked as at
+ * launch; a planned action may be half filled in. What is missing is told at launch.
+ */
+export const DraftContentBody = Type.Object({
+  ...Type.Partial(Type.Omit(ProposalLaunchBody, ['actions'])).properties,
+  actions: Type.Optional(Type.Array(Type.Partial(PlannedActionBody), { maxItems: 100 })),
+}, { additionalProperties: false, description: 'Los campos del lanzamiento que ya se tienen; ninguno es obligatorio.' });
+const _draftSchemaMatchesDomain: Same<Static<typeof DraftContentBody>, ProposalDraft> = true;
+
+const Problems = Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), {
+  description: 'Lo que el lanzamiento aún rechazaría, campo por campo (vacío: puede lanzarse).',
+});
+
+export const DraftView = Type.Object({
+  id: Type.String(),
+  status: Enum(draftStatuses, 'borrador (editable), lanzando, lanzado (solo lectura, con su propuesta) o descartado.'),
+  content: DraftContentBody,
+  proposalId: Type.Union([Type.String(), Type.Null()], { description: 'La propuesta que nace del borrador, una vez lanzado.' }),
+  launchProblems: Problems,
+  createdBy: Type.String(), updatedBy: Type.String(),
+  createdAt: Type.String(), updatedAt: Type.String(), launchedAt: Type.Union([Type.String(), Type.Null()]),
+}, { description: 'Un borrador de propuesta.' });
+
+export const DraftList = Type.Object({
+  items: Type.Array(Type.Object({
+    id: Type.String(), title: Type.Union([Type.String(), Type.Null()]), status: Enum(draftStatuses),
+    proposalId: Type.Union([Type.String(), Type.Null()]), ready: Type.Boolean({ description: 'Ya puede lanzarse.' }), updatedAt: Type.String(),
+  })),
+}, { description: 'Los borradores, los cambiados más recientemente primero.' });
+
+export const DraftListQuery = Type.Object({
+  status: Type.Optional(Enum(draftStatuses, 'Solo los de este estado; por defecto, los borradores y los que se están lanzando.')),
+}, { additionalProperties: false });
+
+export const DraftPreview = Type.Object({
+  plan: Type.Object({}, { additionalProperties: true, description: 'El borrador con los valores por defecto del lanzamiento.' }),
+  stages: Type.Array(Type.Object({
+    stage: Enum(processStages), opensAt: Type.String(), dueAt: Type.Union([Type.String(), Type.Null()], { description: 'null si su plazo no es válido.' }),
+  }), { description: 'Cada etapa con su vencimiento, si se lanzara ahora y cada etapa usara todo su plazo.' }),
+  actionsDueAt: Type.Array(Type.Union([Type.String(), Type.Null()]), { description: 'El vencimiento de cada acción prevista si se adoptara al cerrar la última etapa.' }),
+  launchProblems: Problems,
+}, { description: 'La propuesta como se vería al lanzarse.' });
 
 export const ProposalListQuery = Type.Object({
   stage: Type.Optional(Enum([...processStages, 'cerrada'] as const)),
@@ -521,6 +565,7 @@ export const documentTags = [
   { name: 'auth', description: 'Sesión y usuario.' },
   { name: 'registro', description: 'Instituciones, grupos de trabajo y comisiones.' },
   { name: 'propuestas', description: 'Proceso 1: propuestas, aportes, versiones y conformidad.' },
+  { name: 'borradores', description: 'Borradores de propuestas de la Secretaría Técnica: guardar, editar, vista previa y lanzamiento.' },
   { name: 'tareas', description: 'Proceso 2: tareas de los acuerdos.' },
   { name: 'sesiones', description: 'Sesiones plenarias: convocatoria, asistencia y quórum, decisiones en sesión y actas.' },
   { name: 'bandeja', description: 'Lo que espera a cada institución y su calendario.' },
@@ -535,6 +580,9 @@ export type InstitutionAnswer = Static<typeof InstitutionBody>;
 export type GroupAnswer = Static<typeof GroupBody>;
 export type ProposalList = Static<typeof ProposalPage>;
 export type ProposalAnswer = Static<typeof ProposalBody>;
+export type DraftAnswer = Static<typeof DraftView>;
+export type DraftListAnswer = Static<typeof DraftList>;
+export type DraftPreviewAnswer = Static<typeof DraftPreview>;
 export type AuditAnswer = Static<typeof AuditBody>;
 export type InboxAnswer = Static<typeof InboxBody>;
 export type TaskList = Static<typeof TaskPage>;
