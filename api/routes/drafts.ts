@@ -16,7 +16,7 @@ import { idempotent, idFromKey } from '../idempotency';
 import {
   DraftContentBody, DraftList, DraftListQuery, DraftPreview, DraftView, EmptyBody, errorResponses, IdParams, ProposalBody, ProposalLaunchBody,
 } from '../schemas';
-import { describeSchemaError, errorToTell, fieldOf, type SchemaError } from '../validation';
+import { describeSchemaError, errorToTell, fieldOf, problemSentence, type SchemaError } from '../validation';
 import { startProposal } from './proposals';
 
 /**
@@ -39,12 +39,9 @@ export function launchProblemsOf(content: ProposalDraft, registry: RegistryView)
   return [...told, ...draftProblems(content, registry).filter((p) => !told.some((q) => q.field === p.field))];
 }
 
-/** A problem as a sentence that names its field (the schema's sentences already do). */
-const sentenceOf = ({ field, message }: Problem) => (/^(El campo|Falta)/.test(message) ? message : `El campo «${field}» no es válido: ${message}`);
-
 /** A draft's problems as a refusal: the first in the sentence, all of them in the details. */
 function refused(status: number, code: string, lead: string, problems: Problem[]): ApiError {
-  return new ApiError(status, code, `${lead}${sentenceOf(problems[0]!)}`, { field: problems[0]!.field, problems });
+  return new ApiError(status, code, `${lead}${problemSentence(problems[0]!)}`, { field: problems[0]!.field, problems });
 }
 
 /** The proposal a draft becomes: fixed by the draft's id, so every launch of it reaches one workflow. */

@@ -14,6 +14,7 @@ import { ApiError, forbidden, notFound } from '../errors';
 import { idempotent, idFromKey } from '../idempotency';
 import { errorResponses, IdParams, ProposalBody, ProposalLaunchBody, ProposalListQuery, ProposalPage } from '../schemas';
 import { readerOf } from '../reader';
+import { problemSentence } from '../validation';
 import { mayFilterPendingFor, readsDeliberation } from '../../domain/visibility';
 import { markStopped, withStop } from './recovery';
 import { proposalSearchAttributes } from '../../workflows/search-attributes';
@@ -54,10 +55,7 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     },
   }, async (request, reply) => idempotent(deps.db, request, reply, async (key) => {
     const problems = launchProblems(request.body, await registryView(deps.db));
-    if (problems[0]) {
-      const { field, message } = problems[0];
-      throw new ApiError(400, 'invalid_body', `El campo «${field}» no es válido: ${message}`, { field, problems });
-    }
+    if (problems[0]) throw new ApiError(400, 'invalid_body', problemSentence(problems[0]), { field: problems[0].field, problems });
     const user = currentUser(request);
     // With a key, the id comes from it: two racing retries start one workflow, not two.
     const proposalId = key

@@ -26,14 +26,14 @@ ${field(ctx, { name: `${name}_until`, label: `${ctx.t('O hasta la fecha')} — $
 </div>`;
 }
 
-/** A draft being edited: its address, and the links beside its form. */
-export interface DraftForm { id: string }
+/** A draft being edited: its id, and its discard form if it was refused. */
+export interface DraftForm { id: string; discard?: FormState }
 
 /**
  * The launch form: new (launch at once, or save as a draft) or a draft's (save, preview, launch).
  * Both send the same fields; the button pressed (`intent`) says what to do with them.
  */
-export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string }>, members: Array<{ code: string; name: string }>, state?: FormState, draft?: DraftForm): Html {
+export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string }>, members: Array<{ code: string; name: string }>, state?: FormState, draft?: DraftForm, done?: string): Html {
   const t = ctx.t;
   const checkedStages = state ? undefined : ['grupo_de_trabajo', 'consulta', 'conformidad'];
   const v = state?.values ?? {};
@@ -76,13 +76,13 @@ ${field(ctx, { name: `action${n}_deliverable`, label: 'Entregable', state })}
   })}
 </fieldset>
 ${buttons}
-</form>${draft ? discardForm(ctx, draft) : ''}`);
+</form>${draft ? discardForm(ctx, draft) : ''}`, done);
 }
 
 /** Discarding a draft: confirmed first, since it cannot be undone. */
 function discardForm(ctx: Ctx, draft: DraftForm): Html {
   return html`<form method="post" action="/propuestas/borradores/${draft.id}/descartar" class="card">${csrfField(ctx)}
-<h2>${ctx.t('Descartar el borrador')}</h2>
-${confirmField(ctx, { form: 'descartar', label: 'Confirmo que el borrador se descarta: no podrá lanzarse.' })}
+<h2 id="f-descartar-h">${ctx.t('Descartar el borrador')}</h2>
+${confirmField(ctx, { form: 'descartar', label: 'Confirmo que el borrador se descarta: no podrá lanzarse.', state: draft.discard })}
 <button type="submit" class="danger">${ctx.t('Descartar borrador')}</button></form>`;
 }
