@@ -38,12 +38,13 @@ export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string 
   const checkedStages = state ? undefined : ['grupo_de_trabajo', 'consulta', 'conformidad'];
   const v = state?.values ?? {};
   const title = draft ? t('Borrador de propuesta') : t('Nueva propuesta');
+  // A draft may be incomplete: saving and previewing skip the browser's required-field checks.
   const buttons = draft
-    ? html`<div class="buttons"><button type="submit" name="intent" value="guardar">${t('Guardar cambios')}</button>
-<button type="submit" name="intent" value="vista" class="secondary">${t('Vista previa')}</button>
+    ? html`<div class="buttons"><button type="submit" name="intent" value="guardar" formnovalidate>${t('Guardar cambios')}</button>
+<button type="submit" name="intent" value="vista" class="secondary" formnovalidate>${t('Vista previa')}</button>
 <button type="submit" name="intent" value="lanzar">${t('Lanzar propuesta')}</button></div>`
     : html`<div class="buttons"><button type="submit" name="intent" value="lanzar">${t('Lanzar propuesta')}</button>
-<button type="submit" name="intent" value="borrador" class="secondary">${t('Guardar borrador')}</button></div>
+<button type="submit" name="intent" value="borrador" class="secondary" formnovalidate>${t('Guardar borrador')}</button></div>
 <p class="hint">${t('Un borrador guarda lo que tenga hasta ahora, aunque esté incompleto; se revisa y se lanza después.')}</p>`;
   return page(ctx, title, html`<h1>${title}</h1>
 ${draft ? html`<p><a href="/propuestas/borradores">${t('Todos los borradores')}</a> · <a href="/propuestas/borradores/${draft.id}/vista-previa">${t('Vista previa')}</a></p>` : html`<p><a href="/propuestas/borradores">${t('Borradores guardados')}</a></p>`}
