@@ -10,9 +10,8 @@ let mesa: Mesa;
 let base: string;
 let browser: Browser;
 beforeAll(async () => {
-  mesa = await startMesa();
+  [mesa, browser] = await Promise.all([startMesa(), launchBrowser()]);
   base = await serve(mesa);
-  browser = await launchBrowser();
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
