@@ -4,7 +4,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Db } from '../db/client';
-import { recordedDates, workingCalendarSince } from '../db/non-working-days';
+import { calendarViewNow, workingCalendarSince } from '../db/non-working-days';
 import {
   defaultCloseOfDay, limaDate, limaDay, workingDayFacts, type CalendarView, type WorkingDayFacts,
 } from '../domain/calendar';
@@ -184,8 +184,7 @@ export function createActivities({ db, channels, audit, actaSigner = null, close
      * the workflow's history, so replay never reads today's table.
      */
     async workingCalendar(): Promise<CalendarView> {
-      const since = limaDay(limaDate(new Date())).minus({ years: 1 }).toISODate()!;
-      return { nonWorkingDays: await recordedDates(db, since), closeOfDay };
+      return calendarViewNow(db, closeOfDay);
     },
 
     async weeklyDigests({ key }: { key: string }): Promise<Notification[]> {

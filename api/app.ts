@@ -16,6 +16,7 @@ import { authRoutes, meRoutes } from './routes/auth';
 import { accountRoutes, passwordLinkRoutes } from './routes/accounts';
 import { proposalActionRoutes } from './routes/proposal-actions';
 import { proposalRoutes } from './routes/proposals';
+import { draftRoutes } from './routes/drafts';
 import { recoveryRoutes } from './routes/recovery';
 import { inboxRoutes } from './routes/inbox';
 import { calendarRoutes } from './routes/calendar';
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(registryRoutes, { deps });
     await scope.register(proposalRoutes, { deps });
     await scope.register(proposalActionRoutes, { deps });
+    await scope.register(draftRoutes, { deps });
     await scope.register(inboxRoutes, { deps });
     await scope.register(taskRoutes, { deps });
     await scope.register(sessionRoutes, { deps });

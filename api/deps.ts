@@ -27,4 +27,6 @@ export interface AppDeps {
   sessions?: SessionSettings;
   /** Each request in a span of this tracer (api/tracing.ts); none when traces are off. */
   tracer?: Tracer | null;
+  /** MESA_CLOSE_OF_DAY: when a day's deadline falls (a draft's preview counts with it); 17:00 when absent. */
+  closeOfDay?: string;
 }

@@ -5,7 +5,7 @@ import { nonWorkingDayKinds } from '../domain/calendar';
 import { positions } from '../domain/decision';
 import { inputDecisions, inputKinds, workingGroupDecisions } from '../domain/events';
 import { deliveryStatuses, notificationModes } from '../domain/notices';
-import type { ProposalLaunch } from '../domain/proposal';
+import { draftStatuses, type ProposalDraft, type ProposalLaunch } from '../domain/proposal';
 import { instantPattern, textLimits, textPatterns, webAddressPattern } from '../domain/text';
 import { taskStatuses } from '../domain/tasks';
 import {
@@ -107,6 +107,50 @@ export const ProposalLaunchBody = Type.Object({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _launchSchemaMatchesDomain: Same<Static<typeof ProposalLaunchBody>, ProposalLaunch> = true;
 
+/**
+ * A draft of a proposal (docs/domain.md#borradores): any of the launch fields, each checked as at
+ * launch; a planned action may be half filled in. What is missing is told at launch.
+ */
+export const DraftContentBody = Type.Object({
+  ...Type.Partial(Type.Omit(ProposalLaunchBody, ['actions'])).properties,
+  actions: Type.Optional(Type.Array(Type.Partial(PlannedActionBody), { maxItems: 100 })),
+}, { additionalProperties: false, description: 'Los campos del lanzamiento que ya se tienen; ninguno es obligatorio.' });
+const _draftSchemaMatchesDomain: Same<Static<typeof DraftContentBody>, ProposalDraft> = true;
+
+const Problems = Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), {
+  description: 'Lo que el lanzamiento aún rechazaría, campo por campo (vacío: puede lanzarse).',
+});
+
+export const DraftView = Type.Object({
+  id: Type.String(),
+  status: Enum(draftStatuses, 'borrador (editable), lanzando, lanzado (solo lectura, con su propuesta) o descartado.'),
+  content: DraftContentBody,
+  proposalId: Type.Union([Type.String(), Type.Null()], { description: 'La propuesta que nace del borrador, una vez lanzado.' }),
+  launchProblems: Problems,
+  createdBy: Type.String(), updatedBy: Type.String(),
+  createdAt: Type.String(), updatedAt: Type.String(), launchedAt: Type.Union([Type.String(), Type.Null()]),
+}, { description: 'Un borrador de propuesta.' });
+
+export const DraftList = Type.Object({
+  items: Type.Array(Type.Object({
+    id: Type.String(), title: Type.Union([Type.String(), Type.Null()]), status: Enum(draftStatuses),
+    proposalId: Type.Union([Type.String(), Type.Null()]), ready: Type.Boolean({ description: 'Ya puede lanzarse.' }), updatedAt: Type.String(),
+  })),
+}, { description: 'Los borradores, los cambiados más recientemente primero.' });
+
+export const DraftListQuery = Type.Object({
+  status: Type.Optional(Enum(draftStatuses, 'Solo los de este estado; por defecto, los borradores y los que se están lanzando.')),
+}, { additionalProperties: false });
+
+export const DraftPreview = Type.Object({
+  plan: Type.Object({}, { additionalProperties: true, description: 'El borrador con los valores por defecto del lanzamiento.' }),
+  stages: Type.Array(Type.Object({
+    stage: Enum(processStages), opensAt: Type.String(), dueAt: Type.Union([Type.String(), Type.Null()], { description: 'null si su plazo no es válido.' }),
+  }), { description: 'Cada etapa con su vencimiento, si se lanzara ahora y cada etapa usara todo su plazo.' }),
+  actionsDueAt: Type.Array(Type.Union([Type.String(), Type.Null()]), { description: 'El vencimiento de cada acción prevista si se adoptara al cerrar la última etapa.' }),
+  launchProblems: Problems,
+}, { description: 'La propuesta como se vería al lanzarse.' });
+
 export const ProposalListQuery = Type.Object({
   stage: Type.Optional(Enum([...processStages, 'cerrada'] as const)),
   status: Type.Optional(Enum(proposalStatuses)),
@@ -157,6 +201,20 @@ export const SignoffBody = Type.Object({
 export const CommentBody = Type.Object({ text: Text(textLimits.comment) }, { additionalProperties: false });
 
 export const WithdrawBody = Type.Object({ reason: Reason('Motivo del retiro.') }, { additionalProperties: false });
+
+/**
+ * A correction of the proposal's description after launch (docs/domain.md#correccion-de-datos): the
+ * fields to change, at least one, and why. The text changes only with a new version.
+ */
+export const CorrectionBody = Type.Object({
+  title: Type.Optional(ProposalLaunchBody.properties.title),
+  summary: Type.Optional(ProposalLaunchBody.properties.summary),
+  objectives: Type.Optional(ProposalLaunchBody.properties.objectives),
+  populations: Type.Optional(ProposalLaunchBody.properties.populations),
+  migrationStages: Type.Optional(Type.Array(Enum(migrationStages), { uniqueItems: true })),
+  priority: Type.Optional(Enum(priorities)),
+  reason: Reason('Por qué se corrigen los datos.'),
+}, { additionalProperties: false });
 
 /** The secretariat's way out for a stopped process: resume it where its history left off, or close it. */
 export const RecoveryBody = Type.Object({
@@ -348,6 +406,13 @@ export const ProposalBody = Type.Object({
   comments: Type.Optional(Type.Array(CommentView)),
   tasks: Type.Unknown({ description: 'Las tareas nacidas del acuerdo.' }),
   timeline: Type.Array(Type.Object({ at: Instant, stage: Type.String(), event: Type.String() }, Open)),
+  corrections: Type.Optional(Type.Array(Type.Object({
+    at: Instant, institution: Nullable(Type.String()),
+    fields: Type.Array(Type.String(), { description: 'Los datos corregidos.' }),
+    before: Type.Object({}, { ...Open, description: 'Sus valores antes de la corrección.' }),
+    after: Type.Object({}, { ...Open, description: 'Sus valores corregidos.' }),
+    reason: Type.String(),
+  }), { description: 'Correcciones de datos tras el lanzamiento, las más antiguas primero.' })),
 }, { ...Open, description: 'Una propuesta completa, como quien llama puede leerla.' });
 
 const AuditEvent = Type.Object({
@@ -501,6 +566,7 @@ export const documentTags = [
   { name: 'cuentas', description: 'Cuentas: contraseña, sesiones abiertas y, para la Secretaría Técnica, los usuarios de cada institución.' },
   { name: 'registro', description: 'Instituciones, grupos de trabajo y comisiones.' },
   { name: 'propuestas', description: 'Proceso 1: propuestas, aportes, versiones y conformidad.' },
+  { name: 'borradores', description: 'Borradores de propuestas de la Secretaría Técnica: guardar, editar, vista previa y lanzamiento.' },
   { name: 'tareas', description: 'Proceso 2: tareas de los acuerdos.' },
   { name: 'sesiones', description: 'Sesiones plenarias: convocatoria, asistencia y quórum, decisiones en sesión y actas.' },
   { name: 'bandeja', description: 'Lo que espera a cada institución y su calendario.' },
@@ -515,6 +581,9 @@ export type InstitutionAnswer = Static<typeof InstitutionBody>;
 export type GroupAnswer = Static<typeof GroupBody>;
 export type ProposalList = Static<typeof ProposalPage>;
 export type ProposalAnswer = Static<typeof ProposalBody>;
+export type DraftAnswer = Static<typeof DraftView>;
+export type DraftListAnswer = Static<typeof DraftList>;
+export type DraftPreviewAnswer = Static<typeof DraftPreview>;
 export type AuditAnswer = Static<typeof AuditBody>;
 export type InboxAnswer = Static<typeof InboxBody>;
 export type TaskList = Static<typeof TaskPage>;

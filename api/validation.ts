@@ -64,3 +64,7 @@ export function describeSchemaError(e: SchemaError, where = 'El campo'): string 
     default: return `${f} no es válido${e.message ? ` (${e.message})` : ''}.`;
   }
 }
+
+/** A launch problem (domain/proposal.ts) as a sentence naming its field; the schema's sentences already do. */
+export const problemSentence = ({ field, message }: { field: string; message: string }) =>
+  (/^(El campo|Falta)/.test(message) ? message : `El campo «${field}» no es válido: ${message}`);

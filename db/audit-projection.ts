@@ -116,13 +116,39 @@ function compareTitle(table: string, title: string, entries: StoredEntry[], firs
   });
 }
 
+/**
+ * The published description against the trail: the title its launch recorded, then every field as
+ * the last correction (`datos_corregidos`) set it.
+ */
+function compareDescription(row: Fields, entries: StoredEntry[], problems: AuditProblem[]) {
+  const launched = entries.find((e) => e.action === 'lanzada');
+  const expected = new Map<string, { value: unknown; seq: number }>();
+  if (launched) expected.set('title', { value: launched.data.title, seq: launched.seq });
+  for (const e of entries) {
+    if (e.action !== 'datos_corregidos') continue;
+    const after = (e.data.after ?? {}) as Fields;
+    for (const field of ['title', 'summary', 'objectives', 'populations']) {
+      if (Object.hasOwn(after, field)) expected.set(field, { value: after[field], seq: e.seq });
+    }
+  }
+  for (const [field, { value, seq }] of expected) {
+    if (canonicalJson(row[field] ?? null) === canonicalJson(value ?? null)) continue;
+    problems.push({
+      seq, field: `proposals.${field}`,
+      message: field === 'title'
+        ? `El título publicado es «${String(row.title)}», pero el registro de auditoría (entrada ${seq}) dice «${String(value)}».`
+        : `«${field}» de la propuesta publicado es ${show(field, row[field])}, pero el registro de auditoría (entrada ${seq}) dice ${show(field, value)}.`,
+    });
+  }
+}
+
 export async function checkProposalProjection(db: Db, id: string, entries: StoredEntry[]): Promise<AuditProblem[]> {
   const problems: AuditProblem[] = [];
   const row = await proposalWithRows(db, id);
   const noun = 'la propuesta';
   if (!row) return entries.length ? [{ seq: null, field: 'proposals', message: `La propuesta ${id} no existe, pero tiene registro de auditoría.` }] : [];
   const { versions, timeline, inputs, signoffs, rounds, comments } = row;
-  compareTitle('proposals', row.title, entries, 'lanzada', problems);
+  compareDescription(row, entries, problems);
   compareState('proposals', noun, {
     stateSeq: row.stateSeq, status: row.status, stage: row.stage, currentVersion: row.currentVersion, deadlines: row.deadlines,
     pendingFor: row.pendingFor, round: row.round, consultationOpen: row.consultationOpen, number: row.number, decision: row.decision, tasks: row.tasks,

@@ -2,7 +2,7 @@
 // holidays), merged with the national holidays that are built in (domain/calendar.ts).
 import { and, asc, between, eq, gte } from 'drizzle-orm';
 import {
-  limaDate, limaDay, nationalHolidays, WorkingCalendar, type IsoDate, type NonWorkingDay, type NonWorkingDayKind,
+  limaDate, limaDay, nationalHolidays, WorkingCalendar, type CalendarView, type IsoDate, type NonWorkingDay, type NonWorkingDayKind,
 } from '../domain/calendar';
 import type { Db } from './client';
 import { nonWorkingDays } from './schema';
@@ -66,6 +66,15 @@ export async function recordedDates(db: Db, since: IsoDate, calendar = nationalC
   const rows = await db.select({ date: nonWorkingDays.date }).from(nonWorkingDays)
     .where(and(eq(nonWorkingDays.calendar, calendar), gte(nonWorkingDays.date, since))).orderBy(asc(nonWorkingDays.date));
   return rows.map((r) => r.date);
+}
+
+/**
+ * The calendar a process counts its deadlines in days on (docs/domain.md#calendario-y-plazos): the
+ * recorded non-working days from a year back, and the close of day.
+ */
+export async function calendarViewNow(db: Db, closeOfDay: string, now = new Date()): Promise<CalendarView> {
+  const since = limaDay(limaDate(now)).minus({ years: 1 }).toISODate()!;
+  return { nonWorkingDays: await recordedDates(db, since), closeOfDay };
 }
 
 /** The working calendar from a day on. */

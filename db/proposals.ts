@@ -2,7 +2,7 @@
 // activities (which write) and routes (which read) share them without knowing about each other.
 import { and, arrayContains, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
-import type { ProposalPlan } from '../domain/proposal';
+import type { CorrectableField, MetadataChanges, ProposalPlan } from '../domain/proposal';
 import {
   mayReadProposal, proposalForReader, publicFromStage, readsDeliberation, summaryForReader, tallyOf, type Reader,
 } from '../domain/visibility';
@@ -195,6 +195,17 @@ async function applyEffect(tx: Tx, e: ProposalEventRecord, f: ProposalEffect, at
       await tx.insert(proposalComments).values({
         id: f.id, proposalId, institution: f.institution, userId: f.userId, text: f.text, version: f.version, at,
       }).onConflictDoNothing();
+      return;
+    case 'metadata': {
+      // The columns lists and search read, and the plan the page reads the rest from; setting the
+      // same values again (a retried write) changes nothing.
+      const { title, summary, objectives, populations } = f.changes;
+      await tx.update(proposals).set({
+        ...(title !== undefined ? { title } : {}), ...(summary !== undefined ? { summary } : {}),
+        ...(objectives !== undefined ? { objectives } : {}), ...(populations !== undefined ? { populations } : {}),
+        plan: sql`${proposals.plan} || ${JSON.stringify(f.changes)}::jsonb`,
+      }).where(eq(proposals.id, proposalId));
+    }
   }
 }
 
@@ -312,7 +323,18 @@ export async function getProposal(db: Db, id: string) {
     comments: comments.map((c) => ({ id: c.id, institution: c.institution, text: c.text, version: c.version, at: c.at.toISOString() })),
     tasks: row.tasks,
     timeline: timeline.map((t) => ({ at: t.at.toISOString(), stage: t.stage, event: t.event })),
+    corrections: await proposalCorrections(db, id),
   };
+}
+
+/** The corrections of the description after launch, oldest first, as the audit trail sealed them. */
+async function proposalCorrections(db: Db, id: string) {
+  const rows = await db.select({ at: proposalAudit.at, institution: proposalAudit.institution, data: proposalAudit.data }).from(proposalAudit)
+    .where(and(eq(proposalAudit.proposalId, id), eq(proposalAudit.action, 'datos_corregidos'))).orderBy(proposalAudit.seq);
+  return rows.map((r) => {
+    const d = r.data as { fields: CorrectableField[]; before: MetadataChanges; after: MetadataChanges; reason: string };
+    return { at: r.at.toISOString(), institution: r.institution, fields: d.fields, before: d.before, after: d.after, reason: d.reason };
+  });
 }
 
 function inputView(i: typeof proposalInputs.$inferSelect) {

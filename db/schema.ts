@@ -10,7 +10,7 @@ import {
 } from '../domain/vocabulary';
 import { positions, type Position } from '../domain/decision';
 import { inputDecisions, inputKinds, type DecisionRecord, type InputDecision, type InputKind } from '../domain/events';
-import type { ProposalPlan } from '../domain/proposal';
+import { draftStatuses, type DraftStatus, type ProposalDraft, type ProposalPlan } from '../domain/proposal';
 import { taskStatuses, type TaskStatus } from '../domain/tasks';
 import {
   deliveryChannels, deliveryStatuses, notificationKinds, notificationModes, type DeliveryChannel, type DeliveryStatus, type NotificationMode,
@@ -175,6 +175,27 @@ export const proposals = pgTable('proposals', {
   oneOf('proposals_stage_check', t.stage, proposalStages),
   allOf('proposals_objectives_check', t.objectives, pnmObjectives),
   allOf('proposals_populations_check', t.populations, populations),
+]);
+
+/**
+ * Proposals the secretariat is preparing (docs/domain.md#borradores). Launching one fixes the
+ * proposal's id first (`proposal_id`, status `lanzando`), so a retried or crashed launch reaches
+ * the same workflow; the draft is then kept, read-only, pointing at its proposal.
+ */
+export const proposalDrafts = pgTable('proposal_drafts', {
+  id: text('id').primaryKey(),
+  content: jsonb('content').$type<ProposalDraft>().notNull(),
+  status: text('status').$type<DraftStatus>().notNull(),
+  proposalId: text('proposal_id'),
+  createdBy: text('created_by').notNull().references(() => users.id),
+  updatedBy: text('updated_by').notNull().references(() => users.id),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+  launchedAt: at('launched_at'),
+}, (t) => [
+  index('proposal_drafts_status').on(t.status, t.updatedAt),
+  oneOf('proposal_drafts_status_check', t.status, draftStatuses),
+  check('proposal_drafts_launch_check', sql`(${t.status} in ('borrador', 'descartado')) = (${t.proposalId} is null)`),
 ]);
 
 export const proposalVersions = pgTable('proposal_versions', {

@@ -6,6 +6,7 @@ import type { DeadlineUnit, NonWorkingDayKind } from './calendar';
 import type { Outcome, Position } from './decision';
 import type { InputDecision, InputKind, TimelineEvent, WorkingGroupDecision } from './events';
 import type { DeliveryChannel, DeliveryStatus, NotificationKind, NotificationMode } from './notices';
+import type { CorrectableField } from './proposal';
 import type { TaskStatus } from './tasks';
 import type { ActaAnswer, ActaStatus, AgendaItemKind, ItemOutcome, ItemStatus, SessionKind, SessionStatus } from './session';
 import type {
@@ -148,6 +149,7 @@ export const eventWords: Record<TimelineEvent, Words> = {
   cerrada_tras_detencion: w('Cerrada tras detenerse su proceso', 'Closed after its process stopped'),
   estado_restablecido: w('Estado restablecido', 'State restored'),
   registro_rechazado: w('Registro rechazado por la base de datos', 'Entry refused by the database'),
+  datos_corregidos: w('Datos corregidos', 'Details corrected'),
   asignada: w('Tarea asignada', 'Task assigned'),
   aceptada: w('Tarea aceptada', 'Task accepted'),
   nueva_fecha_solicitada: w('Nueva fecha solicitada', 'New date requested'),
@@ -371,10 +373,24 @@ export function valueLabel(code: string, lang: Lang = 'es'): string {
   return values[code]?.[lang] ?? code;
 }
 
-/** What happened, for a timeline or an audit trail; `version_3` is the third version's publication. */
+/** The fields a correction after launch may change, by their labels (domain/proposal.ts correctableFields). */
+export const correctableFieldWords: Record<CorrectableField, Words> = {
+  title: w('título', 'title'), summary: w('resumen', 'summary'), objectives: w('objetivos de la PNM', 'PNM objectives'),
+  populations: w('poblaciones', 'populations'), migrationStages: w('etapas de la migración', 'migration stages'), priority: w('prioridad', 'priority'),
+};
+
+/**
+ * What happened, for a timeline or an audit trail; `version_3` is the third version's publication,
+ * `datos_corregidos:title,summary` a correction of those fields.
+ */
 export function eventLabel(event: string, lang: Lang = 'es'): string {
   const version = /^version_(\d+)$/.exec(event);
   if (version) return lang === 'es' ? `Versión ${version[1]} publicada` : `Version ${version[1]} published`;
+  const corrected = /^datos_corregidos:([\w,]+)$/.exec(event);
+  if (corrected) {
+    const fields = corrected[1]!.split(',').map((f) => (correctableFieldWords as Record<string, Words>)[f]?.[lang] ?? f);
+    return `${eventWords.datos_corregidos[lang]}: ${fields.join(', ')}`;
+  }
   return (eventWords as Record<string, Words>)[event]?.[lang] ?? sessionEventWords[event]?.[lang] ?? event;
 }
 

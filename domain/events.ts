@@ -1,6 +1,7 @@
 // What the proposal workflow tells the database: one event per state change, with the rows it
 // adds and the proposal's state after it. Pure types, shared by the workflow and the activities.
 import type { Decision, Position } from './decision';
+import type { MetadataChanges } from './proposal';
 import type { ProcessStage, ProposalStage, ProposalStatus } from './vocabulary';
 
 export const inputKinds = ['comentario', 'cambio'] as const;
@@ -14,12 +15,13 @@ export type WorkingGroupDecision = (typeof workingGroupDecisions)[number];
 
 /**
  * What happened, as a proposal's timeline and the audit trails of proposals and tasks record it
- * (besides `version_<n>`, the publication of a version). Their words are in domain/catalogue.ts.
+ * (besides `version_<n>`, the publication of a version, and `datos_corregidos:<fields>`, a correction
+ * naming the fields it changed). Their words are in domain/catalogue.ts.
  */
 export const timelineEvents = [
   'lanzada', 'etapa_abierta', 'grupo_avanza', 'grupo_devuelve', 'grupo_rechaza', 'aporte', 'aporte_respondido', 'respuesta_corregida',
   'comentario', 'nueva_version', 'consulta_cerrada', 'conformidad', 'conformidad_cambiada', 'conformidad_tacita', 'prorroga', 'plazo_vencido', 'plazo_movido',
-  'adoptada', 'observada', 'rechazada', 'retirada', 'cerrada_tras_detencion', 'estado_restablecido', 'registro_rechazado',
+  'adoptada', 'observada', 'rechazada', 'retirada', 'cerrada_tras_detencion', 'estado_restablecido', 'registro_rechazado', 'datos_corregidos',
   'asignada', 'aceptada', 'nueva_fecha_solicitada', 'reasignacion_solicitada', 'solicitud_concedida', 'solicitud_denegada', 'avance',
   'completada', 'verificada', 'devuelta', 'vencida',
 ] as const;
@@ -55,7 +57,9 @@ export type ProposalEffect =
   | { kind: 'signoff'; round: number; version: number; institution: string; position: Position; comment: string | null; tacit: boolean }
   | { kind: 'comment'; id: string; institution: string; userId: string; text: string; version: number }
   | { kind: 'timeline'; stage: ProposalStage; event: string }
-  | { kind: 'round'; round: number; version: number; members: string[]; deadline: string };
+  | { kind: 'round'; round: number; version: number; members: string[]; deadline: string }
+  /** A correction of the proposal's description (docs/domain.md#correccion-de-datos): the new values. */
+  | { kind: 'metadata'; changes: MetadataChanges };
 
 export interface ProposalEventRecord {
   proposalId: string;

@@ -1,6 +1,6 @@
 // A proposal's launch: what the secretariat sends, its defaults (docs/domain.md#valores-por-defecto),
 // and the rules that need the registry to check. Pure: the API validates with it, the workflow runs on it.
-import { deadlineProblem, type DeadlineExpression, type ReminderExpression } from './calendar';
+import { deadlineAt, deadlineProblem, type CalendarView, type DeadlineExpression, type ReminderExpression } from './calendar';
 import {
   processStages, type DecisionRule, type MigrationStage, type PnmObjective, type Population,
   type Priority, type ProcessStage, type SilencePolicy,
@@ -38,6 +38,16 @@ export interface ProposalLaunch {
   reminders?: ReminderExpression[];
   actions?: PlannedAction[];
 }
+
+/**
+ * A proposal saved before its launch (docs/domain.md#borradores): any of the launch fields, a
+ * planned action possibly half filled in. Checked for what it holds; launched only when whole.
+ */
+export type ProposalDraft = Partial<Omit<ProposalLaunch, 'actions'>> & { actions?: Array<Partial<PlannedAction>> };
+
+/** Where a draft stands: being edited, being launched (no longer editable), launched, or discarded. */
+export const draftStatuses = ['borrador', 'lanzando', 'lanzado', 'descartado'] as const;
+export type DraftStatus = (typeof draftStatuses)[number];
 
 /** A launch with every default filled in: what the workflow receives and keeps. */
 export type ProposalPlan = Required<ProposalLaunch> & { deadlines: Record<ProcessStage, DeadlineExpression> };
@@ -130,6 +140,68 @@ export function launchProblems(launch: ProposalLaunch, registry: RegistryView, n
     }
   });
   return problems;
+}
+
+/** Whether `field` (a problem's path: `actions[0].responsible[1]`, `deadlines.consulta`) holds something in `draft`. */
+function holds(draft: unknown, field: string): boolean {
+  let at: unknown = draft;
+  for (const part of field.match(/[^.[\]]+/g) ?? []) {
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, part)) return false;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at !== undefined;
+}
+
+/**
+ * The launch rules a draft already breaks with what it holds: a missing field is no mistake yet
+ * (launchProblems tells it at launch), a wrong one is.
+ */
+export function draftProblems(draft: ProposalDraft, registry: RegistryView, now = new Date()): Problem[] {
+  const asLaunch = {
+    ...draft, leadWorkingGroup: draft.leadWorkingGroup ?? '',
+    actions: (draft.actions ?? []).map((a) => ({ ...a, responsible: a.responsible ?? [] })),
+  } as ProposalLaunch;
+  return launchProblems(asLaunch, registry, now).filter((p) => holds(draft, p.field));
+}
+
+/**
+ * The dates a draft would run on if launched at `now` (its preview): each stage opening when the
+ * one before it ends, every stage taking its whole term, and each planned action due from the
+ * close of the last stage, when it could be adopted at the latest. A deadline not valid yet has no date.
+ */
+export function draftDates(draft: ProposalDraft, calendar: CalendarView, now: Date) {
+  const plan = withDefaults(draft as ProposalLaunch);
+  const due = (from: Date, expression: unknown) => (expression === undefined || deadlineProblem('', expression, now) ? null : deadlineAt(from, expression as DeadlineExpression, calendar));
+  let from = now;
+  const stages = plan.stages.map((stage) => {
+    const opensAt = from;
+    const dueAt = due(from, plan.deadlines[stage]);
+    if (dueAt) from = dueAt;
+    return { stage, opensAt: opensAt.toISOString(), dueAt: dueAt?.toISOString() ?? null };
+  });
+  const actionsDueAt = (draft.actions ?? []).map((a) => due(from, a.dueIn)?.toISOString() ?? null);
+  return { plan, stages, actionsDueAt };
+}
+
+/**
+ * What a correction after launch may change (docs/domain.md#correccion-de-datos): how the proposal
+ * is described and classified, never what is decided. The text changes only by a new version; the
+ * groups, stages, rules and planned actions decide who acts and how, so they stay as launched.
+ */
+export const correctableFields = ['title', 'summary', 'objectives', 'populations', 'migrationStages', 'priority'] as const;
+export type CorrectableField = (typeof correctableFields)[number];
+export type MetadataChanges = Partial<Pick<ProposalPlan, CorrectableField>>;
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The fields `changes` really changes in `plan`, in the order of correctableFields. */
+export function changedFields(plan: Pick<ProposalPlan, CorrectableField>, changes: MetadataChanges): CorrectableField[] {
+  return correctableFields.filter((f) => Object.hasOwn(changes, f) && changes[f] !== undefined && !sameValue(plan[f], changes[f]));
+}
+
+/** The values of `fields` in `from`: the before or the after of a correction. */
+export function metadataOf(from: MetadataChanges, fields: readonly CorrectableField[]): MetadataChanges {
+  return Object.fromEntries(fields.map((f) => [f, from[f]])) as MetadataChanges;
 }
 
 /** Paragraphs of a proposal text: blocks separated by blank lines, numbered from 1. */

@@ -61,3 +61,12 @@ export function checkCodes(field: string, value: unknown): asserts value is stri
   });
   if (new Set(value).size !== value.length) invalid(field, `El campo «${field}» no puede repetir instituciones.`);
 }
+
+/** A list of values from a vocabulary, each once; `min` of them at least. */
+export function checkChoices(field: string, value: unknown, allowed: readonly string[], min: number): asserts value is string[] {
+  if (!Array.isArray(value) || value.length < min) {
+    invalid(field, min > 0 ? `El campo «${field}» debe tener al menos ${min} elemento(s) de: ${allowed.join(', ')}.` : `El campo «${field}» debe ser una lista.`);
+  }
+  value.forEach((v, i) => checkOneOf(`${field}[${i}]`, v, allowed));
+  if (new Set(value).size !== value.length) invalid(field, `El campo «${field}» no puede repetir elementos.`);
+}

@@ -14,10 +14,10 @@ import {
   inputDecisions, inputKinds, workingGroupDecisions, type DecisionRecord, type InputDecision, type InputKind, type Notification,
   type ProposalEffect, type ProposalSnapshot, type WorkingGroupDecision,
 } from '../domain/events';
-import { countParagraphs, type ProposalPlan } from '../domain/proposal';
+import { changedFields, correctableFields, countParagraphs, metadataOf, type MetadataChanges, type ProposalPlan } from '../domain/proposal';
 import { ownEntry, textLimits } from '../domain/text';
-import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
-import { checkBoolean, checkInteger, checkOneOf, checkOptionalText, checkText } from './checks';
+import { migrationStages, pnmObjectives, populations, priorities, type ProcessStage, type ProposalStage, type ProposalStatus } from '../domain/vocabulary';
+import { checkBoolean, checkChoices, checkInteger, checkOneOf, checkOptionalText, checkText, invalid } from './checks';
 import { copied, firstRefusal, refuse, refusals, type Actor, type Notice, type Refusal } from './common';
 
 export interface ProposalInput {
@@ -166,7 +166,8 @@ export type ProposalAction =
   | { type: 'advance'; actor: Actor }
   | { type: 'signoff'; actor: Actor; position: Position; comment?: string }
   | { type: 'comment'; actor: Actor; text: string }
-  | { type: 'withdraw'; actor: Actor; reason: string };
+  | { type: 'withdraw'; actor: Actor; reason: string }
+  | { type: 'correctMetadata'; actor: Actor; changes: MetadataChanges; reason: string };
 
 type Of<T extends ProposalAction['type']> = Extract<ProposalAction, { type: T }>;
 
@@ -273,6 +274,26 @@ const rules: { [T in ProposalAction['type']]: (m: ProposalMemory, a: Of<T>) => v
     if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica retira una propuesta.');
     if (!reason.trim()) refuse(refusals.rule, 'El retiro requiere un motivo.');
   },
+  // docs/domain.md#correccion-de-datos
+  correctMetadata(m, { actor, changes, reason }) {
+    if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) invalid('changes', 'El campo «changes» debe ser un objeto con los datos corregidos.');
+    const unknown = Object.keys(changes).find((f) => !(correctableFields as readonly string[]).includes(f));
+    if (unknown !== undefined) {
+      invalid(`changes.${unknown}`, `El campo «${unknown}» no se corrige así: solo ${correctableFields.join(', ')}; el texto cambia con una nueva versión.`);
+    }
+    const { title, summary, objectives, populations: groups, migrationStages: stages, priority } = changes;
+    if (title !== undefined) checkText('title', title, { kind: 'line', max: textLimits.title, required: true });
+    if (summary !== undefined) checkText('summary', summary, { kind: 'text', max: textLimits.summary, required: true });
+    if (objectives !== undefined) checkChoices('objectives', objectives, pnmObjectives, 1);
+    if (groups !== undefined) checkChoices('populations', groups, populations, 1);
+    if (stages !== undefined) checkChoices('migrationStages', stages, migrationStages, 0);
+    if (priority !== undefined) checkOneOf('priority', priority, priorities);
+    checkText('reason', reason, { kind: 'text', max: textLimits.reason });
+    open(m);
+    if (!isSecretariat(actor)) refuse(refusals.forbidden, 'Solo la Secretaría Técnica corrige los datos de una propuesta.');
+    if (!reason.trim()) refuse(refusals.rule, 'Una corrección de datos requiere un motivo.');
+    if (changedFields(m.input.plan, changes).length === 0) refuse(refusals.rule, 'La corrección no cambia ningún dato: los valores enviados son los vigentes.');
+  },
 };
 
 // ---- steps ---------------------------------------------------------------------------------
@@ -366,6 +387,25 @@ export function withdrawn(m: ProposalMemory, reason: string): Step {
   return closed(m, 'retirada', 'retirada', { reason }, [
     { kind: 'decision', recipients: [...p.members, ...p.observers, ...p.support], title: `Propuesta retirada: ${m.input.plan.title}` },
   ]);
+}
+
+/**
+ * The description corrected (docs/domain.md#correccion-de-datos): the plan keeps the new values (so
+ * later notices carry the corrected title), and the event records each changed field before and
+ * after with the reason; the timeline names the fields.
+ */
+export function metadataCorrected(m: ProposalMemory, { changes, reason }: Of<'correctMetadata'>): Step {
+  const plan = m.input.plan;
+  const fields = changedFields(plan, changes);
+  const after = metadataOf(changes, fields);
+  return {
+    memory: { ...m, input: { ...m.input, plan: { ...plan, ...after } } },
+    event: {
+      action: 'datos_corregidos', data: { fields, before: metadataOf(plan, fields), after, reason },
+      effects: [{ kind: 'metadata', changes: after }, { kind: 'timeline', stage: m.stage, event: `datos_corregidos:${fields.join(',')}` }],
+    },
+    notices: [],
+  };
 }
 
 /** The consultation closes (by the secretariat's `advance` or at its deadline). */

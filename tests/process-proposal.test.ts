@@ -10,7 +10,7 @@ import {
   adopted, closed, commented, consultationClosed, deadlineEscalation, deadlinePassed, extensionEscalation, groupDecided,
   initialProposalMemory, inputAnswered, inputSubmitted, launched, nextStage, nextTimer, notAdopted, pendingFor, plannedTasks,
   proposalMemoryVersion, reminder, roundAnswered, roundDecided, roundExtended, signedOff, signoffUndone, silenceAtDeadline,
-  silenceCounted, silent, snapshot, stageFields, stageOpened, upgradeProposalMemory, validate, versionPublished, withdrawn,
+  silenceCounted, silent, snapshot, stageFields, stageOpened, upgradeProposalMemory, validate, versionPublished, withdrawn, metadataCorrected,
   type Participants, type ProposalAction, type ProposalMemory,
 } from '../processes/proposal';
 
@@ -217,6 +217,51 @@ describe('who may do what, stage by stage', () => {
     expect(deadlinePassed(m).event).toEqual({ action: 'plazo_vencido', data: { stage: 'grupo_de_trabajo' }, effects: [{ kind: 'timeline', stage: 'grupo_de_trabajo', event: 'plazo_vencido' }] });
     expect(deadlinePassed(m).memory.stage).toBe('grupo_de_trabajo');
     expect(deadlineEscalation(m).recipients).toEqual(['MTPE', 'SECRETARIA']);
+  });
+});
+
+describe('correcting the description after launch', () => {
+  const correct = (changes: Record<string, unknown>, by: Actor = st, reason = 'El título tenía una errata.') =>
+    ({ type: 'correctMetadata', actor: by, changes, reason }) as ProposalAction;
+
+  it('changes only the fields that differ, keeps them in the plan, and records each one before and after with the reason', () => {
+    const m = proposal();
+    const a = correct({ title: 'Protocolo de retorno seguro', objectives: ['OE4'], populations: ['retornantes', 'exterior'] });
+    expect(validate(m, a)).toBeNull();
+    const out = metadataCorrected(m, a as Extract<ProposalAction, { type: 'correctMetadata' }>);
+    expect(out.memory.input.plan).toMatchObject({ title: 'Protocolo de retorno seguro', populations: ['retornantes', 'exterior'], text: launch.text });
+    expect(out.event).toEqual({
+      action: 'datos_corregidos',
+      data: {
+        fields: ['title', 'populations'], reason: 'El título tenía una errata.',
+        before: { title: 'Protocolo de retorno', populations: ['retornantes'] }, after: { title: 'Protocolo de retorno seguro', populations: ['retornantes', 'exterior'] },
+      },
+      effects: [
+        { kind: 'metadata', changes: { title: 'Protocolo de retorno seguro', populations: ['retornantes', 'exterior'] } },
+        { kind: 'timeline', stage: 'grupo_de_trabajo', event: 'datos_corregidos:title,populations' },
+      ],
+    });
+    // The process itself does not move: same stage, deadlines and round.
+    expect(stageFields(out.memory)).toEqual(stageFields(m));
+    // Later notices carry the corrected title.
+    expect(withdrawn(out.memory, 'Motivo.').notices[0]!.title).toBe('Propuesta retirada: Protocolo de retorno seguro');
+  });
+
+  it('is the secretariat\'s alone, needs a reason and a real change, and never touches the text or the rules', () => {
+    const m = proposal();
+    expect(refusal(m, correct({ title: 'Otro' }, coordinator))).toMatchObject({ type: 'Forbidden' });
+    expect(refusal(m, correct({ title: 'Otro' }, st, '  '))).toMatchObject({ message: 'Una corrección de datos requiere un motivo.' });
+    expect(refusal(m, correct({ title: 'Protocolo de retorno' }))).toMatchObject({ message: 'La corrección no cambia ningún dato: los valores enviados son los vigentes.' });
+    expect(refusal(m, correct({}))).toMatchObject({ message: 'La corrección no cambia ningún dato: los valores enviados son los vigentes.' });
+    expect(refusal(m, correct({ text: 'Otro texto.' }))).toMatchObject({ type: 'InvalidInput', details: ['changes.text'] });
+    expect(refusal(m, correct({ decisionRule: 'mayoria_simple' }))).toMatchObject({ type: 'InvalidInput', details: ['changes.decisionRule'] });
+    expect(refusal(m, correct({ objectives: [] }))).toMatchObject({ type: 'InvalidInput', details: ['objectives'] });
+    expect(refusal(m, correct({ objectives: ['OE9'] }))).toMatchObject({ type: 'InvalidInput', details: ['objectives[0]'] });
+    expect(refusal(m, correct({ populations: ['exterior', 'exterior'] }))).toMatchObject({ type: 'InvalidInput', details: ['populations'] });
+    expect(refusal(m, correct({ title: 'Dos\nlíneas' }))).toMatchObject({ type: 'InvalidInput', details: ['title'] });
+    expect(refusal(m, correct({ priority: 'urgente' }))).toMatchObject({ type: 'InvalidInput', details: ['priority'] });
+    const closedOne = step(m, { type: 'withdraw', actor: st, reason: 'Motivo.' }, (x) => withdrawn(x, 'Motivo.'));
+    expect(refusal(closedOne, correct({ title: 'Otro' }))).toMatchObject({ type: 'Conflict' });
   });
 });
 

@@ -4,6 +4,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AuditHead } from '../db/audit';
 import type { Position } from '../domain/decision';
 import type { InputDecision, InputKind, WorkingGroupDecision } from '../domain/events';
+import type { MetadataChanges } from '../domain/proposal';
 import type { Actor } from '../processes/common';
 import type { ProcessStage, ProposalStage, ProposalStatus } from '../domain/vocabulary';
 
@@ -47,6 +48,8 @@ export const advanceUpdate = defineUpdate<Recorded, [{ actor: Actor }]>('advance
 export const signoffUpdate = defineUpdate<Recorded & { institution: string; position: Position; comment: string | null; version: number; at: string }, [{ actor: Actor; position: Position; comment?: string }]>('signoff');
 export const commentUpdate = defineUpdate<Recorded & { commentId: string }, [{ actor: Actor; text: string }]>('comment');
 export const withdrawUpdate = defineUpdate<Recorded, [{ actor: Actor; reason: string }]>('withdraw');
+/** Corrects how the proposal is described (domain/proposal.ts correctableFields); the reason is required. */
+export const correctMetadataUpdate = defineUpdate<Recorded, [{ actor: Actor; changes: MetadataChanges; reason: string }]>('correctMetadata');
 
 export const stateQuery = defineQuery<ProposalState>('state');
 

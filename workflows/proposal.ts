@@ -16,6 +16,7 @@ import { calendarChangedSignal } from './calendar-messages';
 import type { createActivities } from '../activities';
 import type { AuditHead } from '../db/audit';
 import type { ProposalEventRecord } from '../domain/events';
+import { changedFields, metadataOf } from '../domain/proposal';
 import type { ProcessStage, ProposalStage } from '../domain/vocabulary';
 import type { Actor, Notice } from '../processes/common';
 import {
@@ -23,10 +24,10 @@ import {
   groupDecided, initialProposalMemory, inputAnswered, inputSubmitted, launched, nextStage, nextTimer, notAdopted, pendingFor,
   decidableInSession, plannedTasks, proposalUpdatesPerRun, reminder, roundAnswered, roundDecided, roundDecidedInSession, roundExtended, signedOff, signoffUndone,
   silenceAtDeadline, silenceCounted, snapshot, stageFields, stageOpened, timerState, upgradeProposalMemory, validate,
-  versionPublished, withdrawn, type ProposalAction, type ProposalEvent, type ProposalMemory, type ProposalMemoryV1, type Step, type Timer,
+  versionPublished, withdrawn, metadataCorrected, type ProposalAction, type ProposalEvent, type ProposalMemory, type ProposalMemoryV1, type Step, type Timer,
 } from '../processes/proposal';
 import {
-  advanceUpdate, answerInputUpdate, commentUpdate, launchRecordedUpdate, publishVersionUpdate,
+  advanceUpdate, answerInputUpdate, commentUpdate, correctMetadataUpdate, launchRecordedUpdate, publishVersionUpdate,
   signoffUpdate, stateQuery, submitInputUpdate, withdrawUpdate, workingGroupDecisionUpdate,
   type ProposalInput, type ProposalState,
 } from './messages';
@@ -70,7 +71,8 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   // MesaStage, MesaStatus, MesaPending… as the proposal moves (workflows/search-attributes.ts).
   const attributes = searchAttributesShown();
   const showAttributes = () => attributes.show(proposalSearchAttributes({
-    stage: m.stage, status: m.status, objectives: plan.objectives, pending: pendingFor(m), agreement: m.number ?? null,
+    // The plan as corrected last (a correction may change the objectives).
+    stage: m.stage, status: m.status, objectives: m.input.plan.objectives, pending: pendingFor(m), agreement: m.number ?? null,
   }));
   async function counting<T>(recording: Promise<T>): Promise<T> {
     signoffsRecording += 1;
@@ -375,6 +377,17 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
   setHandler(withdrawUpdate, counted(async (arg: ArgOf<typeof withdrawUpdate>) => exclusively(() => canWithdraw(arg), () => undone(stageRestorer(), async () => {
     return { seq: await transition(arg.actor, withdrawn(m, arg.reason)) };
   }))), { validator: canWithdraw });
+
+  // A correction of the description changes no stage and starts no timer: a new handler, so no
+  // recorded history holds it and none needs a patch to replay.
+  setHandler(correctMetadataUpdate, counted(async (arg) => {
+    const before = metadataOf(m.input.plan, changedFields(m.input.plan, arg.changes));
+    const step = metadataCorrected(m, { type: 'correctMetadata', ...arg });
+    const seq = await undone(() => {
+      m = { ...m, input: { ...m.input, plan: { ...m.input.plan, ...before } } };
+    }, () => take(arg.actor, step));
+    return { seq };
+  }), { validator: (arg) => check({ type: 'correctMetadata', ...arg }) });
 
   // ---- main loop -------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../../db/client';
 import {
-  advanceUpdate, answerInputUpdate, commentUpdate, publishVersionUpdate, signoffUpdate, submitInputUpdate,
+  advanceUpdate, answerInputUpdate, commentUpdate, correctMetadataUpdate, publishVersionUpdate, signoffUpdate, submitInputUpdate,
   proposalWorkflowId, withdrawUpdate, workingGroupDecisionUpdate,
 } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
@@ -21,7 +21,7 @@ import { actorOf, updateWorkflow } from '../workflow-updates';
 import { checkProcess } from '../../engine/supervision';
 import { stoppedConflict } from './recovery';
 import {
-  AnswerBody, AuditBody, CommentBody, CommentView, EmptyBody, errorResponses, IdParams, InputBody, InputParams, InputView, ProposalBody,
+  AnswerBody, AuditBody, CommentBody, CorrectionBody, CommentView, EmptyBody, errorResponses, IdParams, InputBody, InputParams, InputView, ProposalBody,
   SignoffAnswer, SignoffBody, VersionBody, VersionView, WithdrawBody, WorkingGroupDecisionBody,
 } from '../schemas';
 
@@ -126,6 +126,17 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
   }), recordedAction(db, async (request, updateId) => {
     const { id } = request.params;
     await updateProposal(db, temporal, id, withdrawUpdate, { actor: actorOf(currentUser(request)), reason: request.body.reason }, updateId);
+    return whole(request, id);
+  }));
+
+  app.post('/proposals/:id/corrections', actionRoute(['secretaria'], {
+    operationId: 'correctProposalMetadata', tags: ['propuestas'],
+    summary: 'Corrige datos que no cambian el texto decidido (título, resumen, objetivos, poblaciones, etapas de la migración, prioridad); motivo obligatorio, queda en la auditoría.',
+    params: IdParams, body: CorrectionBody, response: { 200: ProposalBody },
+  }), recordedAction(db, async (request, updateId) => {
+    const { id } = request.params;
+    const { reason, ...changes } = request.body;
+    await updateProposal(db, temporal, id, correctMetadataUpdate, { actor: actorOf(currentUser(request)), changes, reason }, updateId);
     return whole(request, id);
   }));
 

@@ -4,18 +4,47 @@ import { randomBytes } from 'node:crypto';
 import { registryView } from '../../db/registry';
 import { getProposal, listProposals, readProposal } from '../../db/proposals';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { launchProblems, withDefaults } from '../../domain/proposal';
+import { launchProblems, withDefaults, type ProposalLaunch } from '../../domain/proposal';
 import { launchRecordedUpdate, proposalWorkflowId } from '../../workflows/messages';
 import type { proposalWorkflow } from '../../workflows/proposal';
 import type { AppDeps } from '../deps';
 import { currentUser, requireRole } from '../auth';
+import type { UserView } from '../../db/users';
 import { ApiError, forbidden, notFound } from '../errors';
 import { idempotent, idFromKey } from '../idempotency';
 import { errorResponses, IdParams, ProposalBody, ProposalLaunchBody, ProposalListQuery, ProposalPage } from '../schemas';
 import { readerOf } from '../reader';
+import { problemSentence } from '../validation';
 import { mayFilterPendingFor, readsDeliberation } from '../../domain/visibility';
 import { markStopped, withStop } from './recovery';
 import { proposalSearchAttributes } from '../../workflows/search-attributes';
+
+/**
+ * Starts the proposal's workflow and returns once its launch is recorded. `proposalId` decides
+ * which proposal this is: calling again with it (a retry, a crash before the answer) joins the
+ * same workflow, running or closed; it never starts a second one.
+ */
+export async function startProposal(deps: AppDeps, user: UserView, proposalId: string, launch: ProposalLaunch): Promise<void> {
+  const plan = withDefaults(launch);
+  try {
+    await deps.temporal.workflow.executeUpdateWithStart(launchRecordedUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof proposalWorkflow>('proposalWorkflow', {
+        workflowId: proposalWorkflowId(proposalId),
+        taskQueue: deps.taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ proposalId, plan, launchedBy: { userId: user.id, institution: user.institution.code } }],
+        // What Temporal's listing and Web UI show of it (workflows/search-attributes.ts); the
+        // workflow keeps them current from here on.
+        typedSearchAttributes: proposalSearchAttributes({ stage: plan.stages[0]!, status: 'en_curso', objectives: plan.objectives }),
+        memo: { title: plan.title },
+      }),
+    });
+  } catch (e) {
+    // The proposal was launched and has already closed: the retry gets it as it stands.
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+  }
+}
 
 export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/proposals', {
@@ -26,36 +55,13 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     },
   }, async (request, reply) => idempotent(deps.db, request, reply, async (key) => {
     const problems = launchProblems(request.body, await registryView(deps.db));
-    if (problems[0]) {
-      const { field, message } = problems[0];
-      throw new ApiError(400, 'invalid_body', `El campo «${field}» no es válido: ${message}`, { field, problems });
-    }
+    if (problems[0]) throw new ApiError(400, 'invalid_body', problemSentence(problems[0]), { field: problems[0].field, problems });
     const user = currentUser(request);
     // With a key, the id comes from it: two racing retries start one workflow, not two.
     const proposalId = key
       ? idFromKey('prop', user.id, 'POST /api/v1/proposals', key)
       : `prop_${randomBytes(12).toString('hex')}`;
-    const plan = withDefaults(request.body);
-    try {
-      await deps.temporal.workflow.executeUpdateWithStart(launchRecordedUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof proposalWorkflow>('proposalWorkflow', {
-          workflowId: proposalWorkflowId(proposalId),
-          taskQueue: deps.taskQueue,
-          // A retry joins the running workflow; it never starts a second one, even after the
-          // first has closed.
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [{ proposalId, plan, launchedBy: { userId: user.id, institution: user.institution.code } }],
-          // What Temporal's listing and Web UI show of it (workflows/search-attributes.ts); the
-          // workflow keeps them current from here on.
-          typedSearchAttributes: proposalSearchAttributes({ stage: plan.stages[0]!, status: 'en_curso', objectives: plan.objectives }),
-          memo: { title: plan.title },
-        }),
-      });
-    } catch (e) {
-      // The proposal was launched and has already closed: the retry gets it as it stands.
-      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-    }
+    await startProposal(deps, user, proposalId, request.body);
     const proposal = await getProposal(deps.db, proposalId);
     return { statusCode: 201, body: proposal };
   }));

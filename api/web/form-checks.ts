@@ -3,6 +3,7 @@
 // the authority); these checks only spare people a submit per mistake.
 import type { DeadlineExpression } from '../../domain/calendar';
 import { isDuration } from '../../domain/durations';
+import { launchDefaults, type PlannedAction, type ProposalDraft } from '../../domain/proposal';
 import { textLimits } from '../../domain/text';
 import type { Ctx } from './context';
 
@@ -118,4 +119,55 @@ export function launchFromForm(ctx: Ctx, f: Form) {
     rows.push(n);
   }
   return { body, errors: c.errors, rows };
+}
+
+/**
+ * The launch form as a draft: only what was filled in (a draft may lack anything), each planned
+ * action with the parts it has. `rows` are the form's rows of the actions kept, for the API's
+ * errors about `actions[i]`.
+ */
+export function draftFromForm(ctx: Ctx, f: Form): { content: ProposalDraft; rows: number[] } {
+  const { body } = launchFromForm(ctx, f);
+  const filled = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== '' && v !== undefined);
+  const content: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) if (key !== 'actions' && key !== 'deadlines' && filled(value)) content[key] = value;
+  const deadlines = Object.fromEntries(Object.entries(body.deadlines).filter(([, v]) => filled(v)));
+  if (Object.keys(deadlines).length) content.deadlines = deadlines;
+  const actions: Array<Partial<PlannedAction>> = [];
+  const rows: number[] = [];
+  for (let n = 1; n <= actionRows; n++) {
+    const a = { title: one(f[`action${n}_title`]), responsible: many(f[`action${n}_responsible`]), dueIn: deadlineFromForm(f, `action${n}_dueIn`), deliverable: one(f[`action${n}_deliverable`]) };
+    // As on launch, the due period comes filled in: a row is an action only when something else is.
+    if (!a.title && a.responsible.length === 0 && !a.deliverable) continue;
+    actions.push(Object.fromEntries(Object.entries(a).filter(([, v]) => filled(v))));
+    rows.push(n);
+  }
+  if (actions.length) content.actions = actions;
+  return { content: content as ProposalDraft, rows };
+}
+
+/** A deadline expression as its three form fields (the inverse of deadlineFromForm). */
+function deadlineFields(name: string, e: unknown): Form {
+  if (e === undefined) return {};
+  if (typeof e === 'string') return { [name]: e };
+  const x = e as { workingDays?: number; days?: number; until?: string };
+  if (x.until !== undefined) return { [name]: '', [`${name}_until`]: x.until };
+  return x.days !== undefined ? { [name]: String(x.days), [`${name}_unit`]: 'days' } : { [name]: String(x.workingDays ?? ''), [`${name}_unit`]: 'workingDays' };
+}
+
+/** A draft as the launch form's values, its actions in the first rows. */
+export function formFromDraft(d: ProposalDraft): Form {
+  const f: Form = {
+    title: d.title ?? '', summary: d.summary ?? '', text: d.text ?? '', objectives: d.objectives ?? [], populations: d.populations ?? [],
+    leadWorkingGroup: d.leadWorkingGroup ?? '', stages: d.stages ?? [...launchDefaults.stages], decisionRule: d.decisionRule ?? '', silencePolicy: d.silencePolicy ?? '',
+  };
+  for (const stage of ['grupo_de_trabajo', 'consulta', 'conformidad'] as const) {
+    Object.assign(f, deadlineFields(`deadline_${stage}`, d.deadlines?.[stage] ?? launchDefaults.deadlines[stage]));
+  }
+  (d.actions ?? []).slice(0, actionRows).forEach((a, i) => {
+    const n = i + 1;
+    Object.assign(f, { [`action${n}_title`]: a.title ?? '', [`action${n}_responsible`]: a.responsible ?? [], [`action${n}_deliverable`]: a.deliverable ?? '' });
+    Object.assign(f, deadlineFields(`action${n}_dueIn`, a.dueIn));
+  });
+  return f;
 }

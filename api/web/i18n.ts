@@ -167,6 +167,28 @@ const english: Record<string, string> = {
   'Sesión convocada.': 'Session convened.', 'Asistencia confirmada.': 'Attendance confirmed.', 'Sesión abierta.': 'Session opened.', 'Posición registrada.': 'Position recorded.',
   'Punto cerrado.': 'Item closed.', 'Punto diferido.': 'Item deferred.', 'Sesión cerrada: el acta está en observación.': 'Session closed: the minutes are open for observations.',
   'Observación enviada.': 'Observation sent.', 'Conformidad con el acta registrada.': 'Agreement with the minutes recorded.', 'Acta aprobada y firmada.': 'Minutes approved and signed.',
+  // Drafts of proposals and corrections of their description.
+  'Borrador de propuesta': 'Draft proposal', 'Guardar cambios': 'Save changes', 'Vista previa': 'Preview', 'Guardar borrador': 'Save draft',
+  'Un borrador guarda lo que tenga hasta ahora, aunque esté incompleto; se revisa y se lanza después.': 'A draft keeps what you have so far, even if incomplete; review and launch it later.',
+  'Todos los borradores': 'All drafts', 'Borradores guardados': 'Saved drafts', 'Descartar el borrador': 'Discard the draft',
+  'Confirmo que el borrador se descarta: no podrá lanzarse.': 'I confirm the draft is discarded: it can no longer be launched.', 'Descartar borrador': 'Discard draft',
+  'Borradores de propuesta': 'Draft proposals', 'No hay borradores.': 'No drafts.', '(sin título)': '(untitled)', 'Listo para lanzar': 'Ready to launch',
+  Incompleto: 'Incomplete', Lanzándose: 'Being launched', Modificado: 'Changed', 'Los borradores solo los ve la Secretaría Técnica.': 'Only the Technical Secretariat sees drafts.',
+  Descartado: 'Discarded', Lanzado: 'Launched', 'Ver la propuesta': 'See the proposal', 'Este borrador fue descartado.': 'This draft was discarded.',
+  'Este borrador ya se lanzó y no se edita: las correcciones de datos se hacen en la propuesta.': 'This draft has been launched and is no longer edited: details are corrected on the proposal.',
+  'Se abriría': 'Would open', Vencería: 'Would be due',
+  'Si se lanzara ahora y cada etapa usara todo su plazo; las acciones vencerían contadas desde el cierre de la última etapa.': 'If launched now and each stage took its whole term; actions would be due counting from the close of the last stage.',
+  'Vista previa: así se verá la propuesta al lanzarse. Aún no se ha lanzado.': 'Preview: this is how the proposal will look once launched. It has not been launched yet.',
+  'Antes de lanzar, complete o corrija': 'Before launching, complete or correct', 'Editar el borrador': 'Edit the draft',
+  'Datos corregidos': 'Details corrected', Dato: 'Detail', Antes: 'Before', Después: 'After', 'Corregir datos de la propuesta': 'Correct the proposal\'s details',
+  'Corrige cómo se describe la propuesta, no lo que se decide: el texto cambia solo con una nueva versión. Queda en la auditoría con su motivo.': 'Corrects how the proposal is described, not what is decided: the text changes only with a new version. It is kept in the audit trail with its reason.',
+  'Motivo de la corrección': 'Reason for the correction', 'Corregir datos': 'Correct details',
+  'Borrador guardado.': 'Draft saved.', 'Borrador descartado.': 'Draft discarded.', 'Datos corregidos.': 'Details corrected.',
+  'Marque la confirmación para descartar el borrador.': 'Tick the confirmation to discard the draft.', 'Solo la Secretaría Técnica maneja los borradores.': 'Only the Technical Secretariat handles drafts.',
+  'Una corrección de datos requiere un motivo.': 'A correction of details needs a reason.',
+  'La corrección no cambia ningún dato: los valores enviados son los vigentes.': 'The correction changes nothing: the values sent are the current ones.',
+  'Solo la Secretaría Técnica corrige los datos de una propuesta.': 'Only the Technical Secretariat corrects a proposal\'s details.',
+  Borradores: 'Drafts',
 };
 
 export function t(lang: Lang, spanish: string): string {

@@ -21,6 +21,7 @@ export const doneMessages: Record<string, string> = {
   recuperacion: 'Proceso recuperado: reanudado o cerrado según lo indicado.', preferencia: 'Preferencia guardada.',
   dia_agregado: 'Día no laborable registrado.', dia_corregido: 'Día no laborable corregido.', dia_quitado: 'Día no laborable quitado.',
   calendario_importado: 'Calendario importado.',
+  borrador_guardado: 'Borrador guardado.', borrador_descartado: 'Borrador descartado.', datos_corregidos: 'Datos corregidos.',
   sesion_convocada: 'Sesión convocada.', asistencia_confirmada: 'Asistencia confirmada.', sesion_abierta: 'Sesión abierta.',
   posicion_registrada: 'Posición registrada.', punto_cerrado: 'Punto cerrado.', punto_diferido: 'Punto diferido.',
   sesion_cerrada: 'Sesión cerrada: el acta está en observación.', acta_observada: 'Observación enviada.', acta_conforme: 'Conformidad con el acta registrada.',

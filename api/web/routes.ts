@@ -21,11 +21,13 @@ import { tokenHash } from '../auth';
 import { contextOf, cookieOptions, csrfCookie, langCookie, sessionCookie, type ApiAnswer, type Ctx } from './context';
 import type { Html } from './html';
 import { label, t } from './i18n';
-import { actionRows, checker, launchFromForm, many, one, type Form } from './form-checks';
+import { actionRows, checker, draftFromForm, formFromDraft, launchFromForm, many, one, type Form } from './form-checks';
+import { problemSentence } from '../validation';
+import { closedDraftPage, draftListPage, draftPreviewPage } from './pages/drafts';
 import { textLimits } from '../../domain/text';
 import type { FormState } from './layout';
 import type {
-  AuditAnswer, GroupAnswer, InboxAnswer, InstitutionAnswer, InstitutionsReport, NonWorkingDayAnswer, PnmReport, ProposalAnswer, ProposalList, StoppedProcesses, TaskAnswer, TaskList,
+  AuditAnswer, DraftAnswer, DraftListAnswer, DraftPreviewAnswer, GroupAnswer, InboxAnswer, InstitutionAnswer, InstitutionsReport, NonWorkingDayAnswer, PnmReport, ProposalAnswer, ProposalList, StoppedProcesses, TaskAnswer, TaskList,
 } from '../schemas';
 import { errorPage, homePage, loginPage, proposalListPage } from './pages/home';
 import { agreementsPage } from './pages/agreements';
@@ -423,12 +425,37 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return read<GroupAnswer[]>(ctx, '/api/v1/working-groups');
   }
 
+  /** The working groups and the active member institutions the launch form offers. */
+  async function launchChoices(ctx: Ctx) {
+    const [wgs, institutions] = await Promise.all([groups(ctx), read<InstitutionAnswer[]>(ctx, '/api/v1/institutions')]);
+    return { wgs, members: institutions.filter((i) => i.kind === 'miembro' && i.active).sort((a, b) => a.name.localeCompare(b.name, 'es')) };
+  }
+  const onlySecretariat = (ctx: Ctx, sentence: string) => {
+    if (ctx.user!.institution.kind !== 'secretaria') throw new WebError(403, ctx.t(sentence));
+  };
+
+  /**
+   * Every problem the API names (details.problems), each beside its field by its label; a refusal
+   * without them as refusal() places it.
+   */
+  function problemsState(ctx: Ctx, answer: ApiAnswer, values: Form, rows: number[]): FormState {
+    const problems = (answer.body?.error?.details as { problems?: Array<{ field: string; message: string }> } | undefined)?.problems;
+    if (!problems?.length) return refusal(ctx, answer, values, launchLabels, launchField(rows));
+    const errors: Record<string, string> = {};
+    const messages: string[] = [];
+    for (const p of problems) {
+      const one = refusal(ctx, { status: answer.status, body: { error: { message: problemSentence(p), details: { field: p.field } } } }, values, launchLabels, launchField(rows));
+      for (const [k, v] of Object.entries(one.errors)) errors[k] ??= v;
+      if (one.message) messages.push(one.message);
+    }
+    return { values: { ...values, _once: undefined }, errors, ...(messages.length ? { message: messages.join(' ') } : {}) };
+  }
+
   app.get<{ Querystring: { formulario?: string } }>('/propuestas/nueva', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    if (ctx.user!.institution.kind !== 'secretaria') throw new WebError(403, ctx.t('Solo la Secretaría Técnica lanza propuestas.'));
-    const [wgs, institutions, kept] = await Promise.all([groups(ctx), read<InstitutionAnswer[]>(ctx, '/api/v1/institutions'), keptForms(ctx, request.query.formulario)]);
-    const members = institutions.filter((i) => i.kind === 'miembro' && i.active).sort((a, b) => a.name.localeCompare(b.name, 'es'));
+    onlySecretariat(ctx, 'Solo la Secretaría Técnica lanza propuestas.');
+    const [{ wgs, members }, kept] = await Promise.all([launchChoices(ctx), keptForms(ctx, request.query.formulario)]);
     return send(reply, launchPage(ctx, wgs, members, kept.lanzar));
   });
 
@@ -436,17 +463,106 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
     const f = request.body;
+    if (one(f.intent) === 'borrador') {
+      // Saved as it is: a draft is checked only for what it holds.
+      const { content, rows } = draftFromForm(ctx, f);
+      const saved = await ctx.api('POST', '/api/v1/proposal-drafts', content, { 'idempotency-key': one(f._once) });
+      if (saved.status === 201 || saved.status === 200) return reply.redirect(`/propuestas/borradores/${saved.body.id}?hecho=borrador_guardado`, 303);
+      if (saved.status === 403) throw new WebError(403, ctx.t(saved.body?.error?.message ?? ''));
+      return backToForm(ctx, reply, '/propuestas/nueva', 'lanzar', problemsState(ctx, saved, f, rows));
+    }
     const { body, errors, rows } = launchFromForm(ctx, f);
     // Every mistake the page can see is shown at once; the API is asked only about a form without them.
     if (Object.keys(errors).length) return backToForm(ctx, reply, '/propuestas/nueva', 'lanzar', { values: f, errors });
     const answer = await ctx.api('POST', '/api/v1/proposals', body, { 'idempotency-key': one(f._once) });
     if (answer.status === 201 || answer.status === 200) return reply.redirect(`/propuestas/${answer.body.id}?hecho=lanzada`, 303);
     if (answer.status >= 500) {
-      const [wgs, institutions] = await Promise.all([groups(ctx), read<InstitutionAnswer[]>(ctx, '/api/v1/institutions')]);
-      const members = institutions.filter((i) => i.kind === 'miembro' && i.active).sort((a, b) => a.name.localeCompare(b.name, 'es'));
+      const { wgs, members } = await launchChoices(ctx);
       return send(reply, launchPage(ctx, wgs, members, refusal(ctx, answer, f, launchLabels)), answer.status);
     }
     return backToForm(ctx, reply, '/propuestas/nueva', 'lanzar', refusal(ctx, answer, f, launchLabels, launchField(rows)));
+  });
+
+  // ---- drafts (the secretariat's alone: the API answers 403 to anyone else) ---------------
+
+  const draftApi = (id: string) => `/api/v1/proposal-drafts/${encodeURIComponent(id)}`;
+  const draftPage = (id: string) => `/propuestas/borradores/${encodeURIComponent(id)}`;
+
+  app.get<{ Querystring: { hecho?: string } }>('/propuestas/borradores', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const list = await read<DraftListAnswer>(ctx, '/api/v1/proposal-drafts');
+    return send(reply, draftListPage(ctx, list.items, request.query.hecho));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { hecho?: string; formulario?: string } }>('/propuestas/borradores/:id', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const draft = await read<DraftAnswer>(ctx, draftApi(request.params.id));
+    if (draft.status !== 'borrador') return send(reply, closedDraftPage(ctx, draft));
+    const [{ wgs, members }, kept] = await Promise.all([launchChoices(ctx), keptForms(ctx, request.query.formulario)]);
+    const state = kept.borrador ?? { values: formFromDraft(draft.content), errors: {} };
+    return send(reply, launchPage(ctx, wgs, members, state, { id: draft.id, discard: kept.descartar }, request.query.hecho));
+  });
+
+  /** Launches a saved draft: to its proposal, or back to its form with every problem beside its field. */
+  async function launchDraft(ctx: Ctx, reply: FastifyReply, id: string, values: Form, rows: number[]) {
+    const answer = await ctx.api('POST', `${draftApi(id)}/launch`, {});
+    if (answer.status === 201) return reply.redirect(`/propuestas/${answer.body.id}?hecho=lanzada`, 303);
+    if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
+    // Launched or discarded meanwhile: its page says which.
+    if (answer.status === 409) return reply.redirect(draftPage(id), 303);
+    return backToForm(ctx, reply, draftPage(id), 'borrador', problemsState(ctx, answer, values, rows));
+  }
+
+  app.post<{ Params: { id: string }; Body: Form }>('/propuestas/borradores/:id', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const { id } = request.params;
+    const f = request.body;
+    const { content, rows } = draftFromForm(ctx, f);
+    const saved = await ctx.api('PUT', draftApi(id), content);
+    if (saved.status === 403 || saved.status === 404) throw new WebError(saved.status, ctx.t(saved.body?.error?.message ?? ''));
+    if (saved.status === 409) return reply.redirect(draftPage(id), 303);
+    if (saved.status !== 200) return backToForm(ctx, reply, draftPage(id), 'borrador', problemsState(ctx, saved, f, rows));
+    const intent = one(f.intent);
+    if (intent === 'vista') return reply.redirect(`${draftPage(id)}/vista-previa`, 303);
+    if (intent === 'lanzar') return launchDraft(ctx, reply, id, f, rows);
+    return reply.redirect(`${draftPage(id)}?hecho=borrador_guardado`, 303);
+  });
+
+  app.post<{ Params: { id: string }; Body: Form }>('/propuestas/borradores/:id/lanzar', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const draft = await read<DraftAnswer>(ctx, draftApi(request.params.id));
+    return launchDraft(ctx, reply, draft.id, formFromDraft(draft.content), (draft.content.actions ?? []).map((_, i) => i + 1));
+  });
+
+  app.post<{ Params: { id: string }; Body: Form }>('/propuestas/borradores/:id/descartar', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const { id } = request.params;
+    onlySecretariat(ctx, 'Solo la Secretaría Técnica maneja los borradores.');
+    if (one(request.body.confirm) !== 'si') {
+      return backToForm(ctx, reply, draftPage(id), 'descartar', { values: {}, errors: { confirm: ctx.t('Marque la confirmación para descartar el borrador.') } }, 'f-descartar-h');
+    }
+    const answer = await ctx.api('DELETE', draftApi(id));
+    if (answer.status === 200) return reply.redirect('/propuestas/borradores?hecho=borrador_descartado', 303);
+    if (answer.status === 409) return reply.redirect(draftPage(id), 303);
+    throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? 'No se pudo completar la acción.'));
+  });
+
+  app.get<{ Params: { id: string } }>('/propuestas/borradores/:id/vista-previa', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const path = draftApi(request.params.id);
+    const [draft, preview, wgs, institutions] = await Promise.all([
+      read<DraftAnswer>(ctx, path), read<DraftPreviewAnswer>(ctx, `${path}/preview`), groups(ctx), read<InstitutionAnswer[]>(ctx, '/api/v1/institutions'),
+    ]);
+    const rows = (draft.content.actions ?? []).map((_, i) => i + 1);
+    const told = problemsState(ctx, { status: 422, body: { error: { message: '', details: { problems: preview.launchProblems } } } }, formFromDraft(draft.content), rows);
+    const problems = preview.launchProblems.length ? [...Object.values(told.errors), ...(told.message ? [told.message] : [])] : [];
+    return send(reply, draftPreviewPage(ctx, { draft, preview, groups: wgs, institutions, problems }));
   });
 
   async function proposalData(ctx: Ctx, id: string): Promise<ProposalPageData> {
@@ -527,6 +643,16 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
       c.rule('reason', ['devolver', 'rechazar'].includes(one(f.decision)) && !one(f.reason), 'Devolver o rechazar una propuesta requiere un motivo.');
       c.optionalText('reason', one(f.reason), 'Motivo', textLimits.reason);
     });
+  proposalAction('correccion', 'correccion', 'datos_corregidos', (f, p) => ({
+    url: `${base(p.id!)}/corrections`,
+    body: { title: one(f.title), summary: one(f.summary), objectives: many(f.objectives), populations: many(f.populations), reason: one(f.reason) },
+  }), { title: 'Título', summary: 'Resumen', objectives: 'Objetivos de la PNM', populations: 'Poblaciones', reason: 'Motivo de la corrección' }, (c, f) => {
+    c.text('title', one(f.title), 'Título', textLimits.title);
+    c.text('summary', one(f.summary), 'Resumen', textLimits.summary);
+    c.atLeastOne('objectives', many(f.objectives), 'Objetivos de la PNM');
+    c.atLeastOne('populations', many(f.populations), 'Poblaciones');
+    c.text('reason', one(f.reason), 'Motivo de la corrección', textLimits.reason);
+  });
   proposalAction('recuperacion', 'recuperacion', 'recuperacion', (f, p) => ({ url: `${base(p.id!)}/recovery`, body: { action: one(f.action), reason: one(f.reason) } }),
     { action: 'Acción', reason: 'Motivo' }, (c, f) => c.text('reason', one(f.reason), 'Motivo', textLimits.reason));
   proposalAction('aportes/:inputId/respuesta', (p) => `respuesta-${p.inputId}`, 'respuesta',

@@ -50,7 +50,7 @@ export function homePage(ctx: Ctx, d: HomeData): Html {
     const stages = processStages;
     const overdueRounds = d.proposals.filter((p) => p.stage === 'conformidad' && p.pendingFor.length > 0 && Date.parse(p.deadlines.conformidad ?? '') < Date.now());
     return page(ctx, t('Inicio'), html`<h1>${t('Propuestas por etapa')}</h1>
-<p><a class="button" href="/propuestas/nueva">${t('Nueva propuesta')}</a></p>
+<p><a class="button" href="/propuestas/nueva">${t('Nueva propuesta')}</a> <a href="/propuestas/borradores">${t('Borradores')}</a></p>
 ${d.stopped?.length ? section(t('Procesos detenidos'), itemList(ctx, d.stopped.map((s) => ({
     title: `${s.title} (${label(ctx.lang, 'detenida').toLowerCase()})`, at: s.detectedAt, ...(s.kind === 'propuesta' ? { proposalId: s.id } : { taskId: s.id }),
   })))) : ''}

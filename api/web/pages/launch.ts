@@ -7,7 +7,7 @@ import type { Ctx } from '../context';
 import { actionRows, many } from '../form-checks';
 import { html, type Html } from '../html';
 import { label } from '../i18n';
-import { choices, csrfField, field, formMessage, onceField, page, select, type FormState } from '../layout';
+import { choices, confirmField, csrfField, field, formMessage, onceField, page, select, type FormState } from '../layout';
 
 /**
  * A deadline as people give it: a number of working or calendar days, or a date
@@ -26,12 +26,29 @@ ${field(ctx, { name: `${name}_until`, label: `${ctx.t('O hasta la fecha')} — $
 </div>`;
 }
 
-export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string }>, members: Array<{ code: string; name: string }>, state?: FormState): Html {
+/** A draft being edited: its id, and its discard form if it was refused. */
+export interface DraftForm { id: string; discard?: FormState }
+
+/**
+ * The launch form: new (launch at once, or save as a draft) or a draft's (save, preview, launch).
+ * Both send the same fields; the button pressed (`intent`) says what to do with them.
+ */
+export function launchPage(ctx: Ctx, groups: Array<{ code: string; name: string }>, members: Array<{ code: string; name: string }>, state?: FormState, draft?: DraftForm, done?: string): Html {
   const t = ctx.t;
   const checkedStages = state ? undefined : ['grupo_de_trabajo', 'consulta', 'conformidad'];
   const v = state?.values ?? {};
-  return page(ctx, t('Nueva propuesta'), html`<h1>${t('Nueva propuesta')}</h1>
-<form method="post" action="/propuestas/nueva" class="card">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
+  const title = draft ? t('Borrador de propuesta') : t('Nueva propuesta');
+  // A draft may be incomplete: saving and previewing skip the browser's required-field checks.
+  const buttons = draft
+    ? html`<div class="buttons"><button type="submit" name="intent" value="guardar" formnovalidate>${t('Guardar cambios')}</button>
+<button type="submit" name="intent" value="vista" class="secondary" formnovalidate>${t('Vista previa')}</button>
+<button type="submit" name="intent" value="lanzar">${t('Lanzar propuesta')}</button></div>`
+    : html`<div class="buttons"><button type="submit" name="intent" value="lanzar">${t('Lanzar propuesta')}</button>
+<button type="submit" name="intent" value="borrador" class="secondary" formnovalidate>${t('Guardar borrador')}</button></div>
+<p class="hint">${t('Un borrador guarda lo que tenga hasta ahora, aunque esté incompleto; se revisa y se lanza después.')}</p>`;
+  return page(ctx, title, html`<h1>${title}</h1>
+${draft ? html`<p><a href="/propuestas/borradores">${t('Todos los borradores')}</a> · <a href="/propuestas/borradores/${draft.id}/vista-previa">${t('Vista previa')}</a></p>` : html`<p><a href="/propuestas/borradores">${t('Borradores guardados')}</a></p>`}
+<form method="post" action="${draft ? `/propuestas/borradores/${draft.id}` : '/propuestas/nueva'}" class="card">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${field(ctx, { name: 'title', label: 'Título', required: true, state })}
 ${field(ctx, { name: 'summary', label: 'Resumen', textarea: 3, required: true, state })}
 ${field(ctx, { name: 'text', label: 'Texto', textarea: 10, required: true, state, hint: 'Párrafos separados por una línea en blanco; se numeran en ese orden.' })}
@@ -59,6 +76,14 @@ ${field(ctx, { name: `action${n}_deliverable`, label: 'Entregable', state })}
     return n === 1 ? row : html`<details class="action"${used ? html` open` : ''}><summary>${t('Agregar otra acción')} (${n})</summary>${row}</details>`;
   })}
 </fieldset>
-<button type="submit">${t('Lanzar propuesta')}</button>
-</form>`);
+${buttons}
+</form>${draft ? discardForm(ctx, draft) : ''}`, done);
+}
+
+/** Discarding a draft: confirmed first, since it cannot be undone. */
+function discardForm(ctx: Ctx, draft: DraftForm): Html {
+  return html`<form method="post" action="/propuestas/borradores/${draft.id}/descartar" class="card">${csrfField(ctx)}
+<h2 id="f-descartar-h">${ctx.t('Descartar el borrador')}</h2>
+${confirmField(ctx, { form: 'descartar', label: 'Confirmo que el borrador se descarta: no podrá lanzarse.', state: draft.discard })}
+<button type="submit" class="danger">${ctx.t('Descartar borrador')}</button></form>`;
 }

@@ -1,10 +1,11 @@
 // The proposal page: its text with numbered paragraphs, what changed since the last version,
 // the stages so far, the sign-off matrix, inputs and their answers, comments, the audit trail
 // and its verification, and the forms of the actions the user may take now.
-import { eventLabel, pnmObjectiveWords } from '../../../domain/catalogue';
+import { correctableFieldWords, eventLabel, pnmObjectiveWords } from '../../../domain/catalogue';
+import type { CorrectableField } from '../../../domain/proposal';
 import { inputKinds } from '../../../domain/events';
 import { readsDeliberation } from '../../../domain/visibility';
-import { isOpenProposal } from '../../../domain/vocabulary';
+import { isOpenProposal, pnmObjectives, populations } from '../../../domain/vocabulary';
 import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { decisionReason, label, period, when } from '../i18n';
@@ -12,7 +13,7 @@ import { choices, confirmField, csrfField, field, formMessage, onceField, page, 
 import { comparisonTable, numberedText, paragraphsOf } from '../text';
 import type { AuditAnswer, GroupAnswer, InstitutionAnswer, ProposalAnswer, TaskList } from '../../schemas';
 
-export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | 'recuperacion' | `respuesta-${string}`, FormState>>;
+export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | 'recuperacion' | 'correccion' | `respuesta-${string}`, FormState>>;
 
 export interface ProposalPageData {
   proposal: ProposalAnswer;
@@ -24,7 +25,8 @@ export interface ProposalPageData {
   tasks: TaskList['items'];
 }
 
-interface PlannedAction { title: string; responsible: string[]; dueIn: string; deliverable: string }
+/** A planned action; in a draft's preview any part may still be missing. */
+interface PlannedAction { title?: string; responsible?: string[]; dueIn?: string; deliverable?: string }
 interface Rules { stages?: string[]; decisionRule?: string; quorum?: number; silencePolicy?: string }
 
 /** The reason the trail recorded with the last of these acts (a group's decision, a withdrawal). */
@@ -34,8 +36,15 @@ const reasonOf = (audit: AuditAnswer, actions: string[]) => {
   return e && typeof reason === 'string' && reason.trim() ? { action: e.action, reason, at: e.at } : null;
 };
 
+/** What factsOf and plannedActions read: a proposal, or a draft's preview of one. */
+export interface ProposalFacts {
+  proposal: Pick<ProposalAnswer, 'leadWorkingGroup' | 'workingGroups' | 'objectives' | 'populations' | 'rules' | 'actions'>;
+  groups: GroupAnswer[];
+  institutions: InstitutionAnswer[];
+}
+
 /** Who leads, what it serves, and the rules it is decided by: what people decide on. */
-function factsOf(ctx: Ctx, d: ProposalPageData): Html {
+export function factsOf(ctx: Ctx, d: ProposalFacts): Html {
   const { t, lang } = ctx;
   const p = d.proposal;
   const rules = p.rules as Rules;
@@ -57,16 +66,19 @@ ${row('Política de silencio', rules.silencePolicy ? label(lang, rules.silencePo
 </dl>`;
 }
 
-/** The planned actions: what becomes a task when the agreement is adopted, by whom and in how long. */
-function plannedActions(ctx: Ctx, d: ProposalPageData): Html {
+/**
+ * The planned actions: what becomes a task when the agreement is adopted, by whom and in how long;
+ * a draft's preview adds the date each would be due (`dueAt`).
+ */
+export function plannedActions(ctx: Ctx, d: ProposalFacts, dueAt?: Array<string | null>): Html {
   const { t, lang } = ctx;
   const actions = d.proposal.actions as unknown as PlannedAction[];
   if (actions.length === 0) return html`<p>${t('Sin acciones previstas.')}</p>`;
   const nameOf = (c: string) => d.institutions.find((i) => i.code === c)?.name ?? c;
   return html`<div class="table-scroll"><table class="cards"><caption class="visually-hidden">${t('Acciones previstas')}</caption>
 <thead><tr><th scope="col">${t('Acción')}</th><th scope="col">${t('Responsables')}</th><th scope="col">${t('Plazo')}</th><th scope="col">${t('Entregable')}</th></tr></thead><tbody>
-${actions.map((a) => html`<tr><th scope="row" data-label="${t('Acción')}">${a.title}</th><td data-label="${t('Responsables')}">${a.responsible.map((c) => html`<abbr title="${nameOf(c)}">${c}</abbr>`).reduce<Array<Html | string>>((all, x, i) => (i ? [...all, ', ', x] : [x]), [])}</td>
-<td data-label="${t('Plazo')}">${period(lang, a.dueIn)} ${t('desde la adopción')}</td><td data-label="${t('Entregable')}">${a.deliverable}</td></tr>`)}
+${actions.map((a, i) => html`<tr><th scope="row" data-label="${t('Acción')}">${a.title ?? '—'}</th><td data-label="${t('Responsables')}">${(a.responsible ?? []).map((c) => html`<abbr title="${nameOf(c)}">${c}</abbr>`).reduce<Array<Html | string>>((all, x, i) => (i ? [...all, ', ', x] : [x]), [])}</td>
+<td data-label="${t('Plazo')}">${a.dueIn === undefined ? '—' : html`${period(lang, a.dueIn)} ${t('desde la adopción')}`}${dueAt?.[i] ? html`<br><span class="meta">${t('Vencería')}: ${when(lang, dueAt[i]!)}</span>` : ''}</td><td data-label="${t('Entregable')}">${a.deliverable ?? '—'}</td></tr>`)}
 </tbody></table></div>`;
 }
 
@@ -167,7 +179,7 @@ ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</t
   return page(ctx, p.title, html`${header}
 ${stoppedNotice(ctx, p, { action: `/propuestas/${p.id}/recuperacion`, closable: true, state: forms.recuperacion })}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
-${decisionOf(ctx, d)}${text}${changes}${section(t('Acciones previstas'), plannedActions(ctx, d), 'acciones')}${matrix}${inputs}${comments}${timeline}${secretariat}${audit}`, done);
+${decisionOf(ctx, d)}${text}${changes}${section(t('Acciones previstas'), plannedActions(ctx, d), 'acciones')}${matrix}${inputs}${comments}${timeline}${correctionsOf(ctx, p)}${secretariat}${audit}`, done);
 }
 
 /** The round in figures: how many members were asked, answered, and with which position. */
@@ -237,10 +249,50 @@ ${p.stage !== 'conformidad' ? html`<form method="post" action="/propuestas/${p.i
 ${field(ctx, { name: 'text', form: 'version', label: 'Texto', textarea: 8, required: true, state: forms.version, value: forms.version ? undefined : text })}
 ${field(ctx, { name: 'changeSummary', form: 'version', label: 'Resumen de cambios', textarea: 2, required: true, state: forms.version })}
 <button type="submit">${t('Publicar')}</button></form>` : ''}
+${correctionForm(ctx, p, forms.correccion)}
 <form method="post" action="/propuestas/${p.id}/retirar">${csrfField(ctx)}${onceField(forms.retirar)}${formMessage(ctx, forms.retirar)}
 <h3>${t('Retirar propuesta')}</h3>
 ${field(ctx, { name: 'reason', form: 'retirar', label: 'Motivo', textarea: 2, required: true, state: forms.retirar })}
 ${confirmField(ctx, { form: 'retirar', label: 'Confirmo que la propuesta se retira: su proceso termina y no puede reabrirse.', state: forms.retirar })}
 <button type="submit" class="danger">${t('Retirar propuesta')}</button></form>
 </div>`, 'secretaria');
+}
+
+type Correction = NonNullable<ProposalAnswer['corrections']>[number];
+
+/** A corrected value as people read it: labels for codes, lists joined. */
+function correctedValue(ctx: Ctx, value: unknown): string {
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? label(ctx.lang, v) : String(v))).join(', ') || '—';
+  return typeof value === 'string' ? (value.length > 0 ? label(ctx.lang, value) : '—') : '—';
+}
+
+/** Every correction of the description: when, why, and each field before and after. */
+function correctionsOf(ctx: Ctx, p: ProposalAnswer): Html | string {
+  const { t, lang } = ctx;
+  const corrections: Correction[] = p.corrections ?? [];
+  if (corrections.length === 0) return '';
+  return section(t('Datos corregidos'), html`<ul class="items">${corrections.map((c) => html`<li>
+<p><strong>${eventLabel(`datos_corregidos:${c.fields.join(',')}`, lang)}</strong> · <span class="meta">${when(lang, c.at)}</span></p>
+<p>${t('Motivo')}: ${c.reason}</p>
+<div class="table-scroll"><table class="cards"><caption class="visually-hidden">${t('Datos corregidos')}</caption>
+<thead><tr><th scope="col">${t('Dato')}</th><th scope="col">${t('Antes')}</th><th scope="col">${t('Después')}</th></tr></thead><tbody>
+${c.fields.map((f) => html`<tr><th scope="row" data-label="${t('Dato')}">${correctableFieldWords[f as CorrectableField]?.[lang] ?? f}</th>
+<td data-label="${t('Antes')}"><del>${correctedValue(ctx, (c.before as Record<string, unknown>)[f])}</del></td>
+<td data-label="${t('Después')}"><ins>${correctedValue(ctx, (c.after as Record<string, unknown>)[f])}</ins></td></tr>`)}
+</tbody></table></div></li>`)}</ul>`, 'correcciones');
+}
+
+/** The secretariat corrects how the proposal is described; the text changes only with a new version. */
+function correctionForm(ctx: Ctx, p: ProposalAnswer, state?: FormState): Html {
+  const { t, lang } = ctx;
+  const values = state ?? { values: { title: p.title, summary: p.summary, objectives: p.objectives, populations: p.populations }, errors: {} };
+  return html`<form method="post" action="/propuestas/${p.id}/correccion">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
+<h3>${t('Corregir datos de la propuesta')}</h3>
+<p class="meta">${t('Corrige cómo se describe la propuesta, no lo que se decide: el texto cambia solo con una nueva versión. Queda en la auditoría con su motivo.')}</p>
+${field(ctx, { name: 'title', form: 'correccion', label: 'Título', required: true, state: values })}
+${field(ctx, { name: 'summary', form: 'correccion', label: 'Resumen', textarea: 3, required: true, state: values })}
+${choices(ctx, { name: 'objectives', form: 'correccion', legend: 'Objetivos de la PNM', state: values, options: pnmObjectives.map((o) => [o, `${o} — ${pnmObjectiveWords[o][lang]}`]) })}
+${choices(ctx, { name: 'populations', form: 'correccion', legend: 'Poblaciones', state: values, options: populations.map((x) => [x, label(lang, x)]) })}
+${field(ctx, { name: 'reason', form: 'correccion', label: 'Motivo de la corrección', textarea: 2, required: true, state, value: state ? undefined : '' })}
+<button type="submit">${t('Corregir datos')}</button></form>`;
 }
