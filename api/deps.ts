@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { ThrottleLimits } from './login-throttle';
 import type { SessionSettings } from '../domain/session';
+import type { DocumentSettings } from '../engine/documents';
 
 export interface AppDeps {
   db: Db;
@@ -24,4 +25,6 @@ export interface AppDeps {
   loginLimits?: ThrottleLimits;
   /** MESA_SESSION_*: the minimum notice of a convocation and the quorum rules; the defaults of domain/session.ts when absent. */
   sessions?: SessionSettings;
+  /** Attached documents (engine/documents.ts): without them, uploads answer 503 and the documents are not offered. */
+  documents?: DocumentSettings;
 }
