@@ -103,3 +103,22 @@ export function mayReadAttachment(r: Reader, object: AttachmentObject, proposal:
   if ((taskObjects as readonly string[]).includes(object)) return readsDeliberation(r);
   return mayReadProposal(r, proposal);
 }
+
+/** Why a file was refused, naming its field by `field` (the API's name, or a form's label), in Spanish or English. */
+export function refusalSentence(r: DocumentRefusal, filename: string, field: string, lang: 'es' | 'en' = 'es'): string {
+  const es = lang === 'es';
+  switch (r.code) {
+    case 'empty': return es ? `El campo «${field}» está vacío: elija un archivo con contenido.` : `The field «${field}» is empty: choose a file with content.`;
+    case 'too_large': return es ? `El campo «${field}» supera el tamaño máximo de ${sizeLabel(r.maxBytes)}.` : `The field «${field}» is over the maximum size of ${sizeLabel(r.maxBytes)}.`;
+    case 'unsupported': {
+      const kinds = Object.values(documentKinds).map((k) => k.label).join(', ');
+      return es ? `El campo «${field}» no es de un tipo aceptado: el contenido de «${filename}» no es ${kinds}.` : `The field «${field}» is not of an accepted type: the content of «${filename}» is not ${kinds}.`;
+    }
+    case 'name_mismatch': {
+      const kind = documentKinds[r.kind];
+      return es
+        ? `El campo «${field}» no corresponde a su nombre: el contenido de «${filename}» es ${kind.label}, y su nombre debería terminar en .${kind.extensions[0]}.`
+        : `The field «${field}» does not match its name: the content of «${filename}» is ${kind.label}, so its name should end in .${kind.extensions[0]}.`;
+    }
+  }
+}

@@ -13,7 +13,7 @@ import { listInstitutions } from '../../db/registry';
 import { proposalRounds, taskLines, taskProgress } from '../../db/schema';
 import { getTask, getTaskRow } from '../../db/tasks';
 import {
-  acceptedKinds, checkDocument, cleanFilename, documentKinds, mayReadAttachment, sizeLabel, type AttachmentObject, type DocumentRefusal,
+  checkDocument, cleanFilename, documentKinds, mayReadAttachment, refusalSentence, type AttachmentObject, type DocumentRefusal,
 } from '../../domain/attachments';
 import { scanDocument, sha256Hex, type DocumentSettings } from '../../engine/documents';
 import { agreementPdf } from '../agreement-pdf';
@@ -29,21 +29,15 @@ import {
 /** The name the API gives the uploaded file in its errors (the body itself). */
 const fileField = 'archivo';
 
-const refusalOf = (r: DocumentRefusal, filename: string): ApiError => {
-  const details = { field: fileField, in: 'body' };
-  switch (r.code) {
-    case 'empty': return new ApiError(400, 'invalid_body', `El campo «${fileField}» está vacío: elija un archivo con contenido.`, details);
-    case 'too_large': return tooLarge(r.maxBytes);
-    case 'unsupported': return new ApiError(415, 'unsupported_file_type', `El campo «${fileField}» no es de un tipo aceptado: el contenido de «${filename}» no es ${acceptedKinds}.`, details);
-    case 'name_mismatch': {
-      const kind = documentKinds[r.kind];
-      return new ApiError(415, 'unsupported_file_type', `El campo «${fileField}» no corresponde a su nombre: el contenido de «${filename}» es ${kind.label}, y su nombre debería terminar en .${kind.extensions[0]}.`, details);
-    }
-  }
-};
+/** A refused file: empty (400), too large (413), or of a type not accepted or not its name's (415). */
+function refusalOf(r: DocumentRefusal, filename: string): ApiError {
+  if (r.code === 'too_large') return tooLarge(r.maxBytes);
+  const status = r.code === 'empty' ? 400 : 415;
+  return new ApiError(status, status === 400 ? 'invalid_body' : 'unsupported_file_type', refusalSentence(r, filename, fileField), { field: fileField, in: 'body' });
+}
 
 const tooLarge = (maxBytes: number) =>
-  new ApiError(413, 'file_too_large', `El campo «${fileField}» supera el tamaño máximo de ${sizeLabel(maxBytes)}.`, { field: fileField, in: 'body', maxBytes });
+  new ApiError(413, 'file_too_large', refusalSentence({ code: 'too_large', maxBytes }, '', fileField), { field: fileField, in: 'body', maxBytes });
 
 const unavailable = () => new ApiError(503, 'service_unavailable', 'Este servicio no tiene configurado dónde guardar documentos.');
 

@@ -24,7 +24,7 @@ export const doneMessages: Record<string, string> = {
   sesion_convocada: 'Sesión convocada.', asistencia_confirmada: 'Asistencia confirmada.', sesion_abierta: 'Sesión abierta.',
   posicion_registrada: 'Posición registrada.', punto_cerrado: 'Punto cerrado.', punto_diferido: 'Punto diferido.',
   sesion_cerrada: 'Sesión cerrada: el acta está en observación.', acta_observada: 'Observación enviada.', acta_conforme: 'Conformidad con el acta registrada.',
-  acta_aprobada: 'Acta aprobada y firmada.',
+  acta_aprobada: 'Acta aprobada y firmada.', documento: 'Documento adjuntado.',
 };
 
 export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
