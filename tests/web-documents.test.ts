@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderStore } from '../engine/documents';
-import { checkAccessibility, describeViolations, launchBrowser, loginAs, screenshot, serve } from './browser';
+import { checkAccessibility, describeViolations, launchBrowser, screenshot, serve, signedInPage } from './browser';
 import { pdf, png } from './documents-fixtures';
 import { adoptWith, startMesa, type Mesa } from './harness';
 
@@ -49,11 +49,7 @@ describe('documents on a phone', () => {
   let context: BrowserContext;
   let page: Page;
   const as = async (code: string) => {
-    await context?.close();
-    context = await browser.newContext({ baseURL: base, locale: 'es-PE', timezoneId: 'America/Lima', viewport: { width: 390, height: 844 }, acceptDownloads: true });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    await loginAs(page, base, code);
+    ({ context, page } = await signedInPage(browser, base, code, { width: 390, height: 844 }, context));
   };
   afterAll(async () => { await context?.close(); });
 
