@@ -17,7 +17,8 @@ import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { SignPdf } from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import forge from 'node-forge';
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
+import { textPdf, winAnsi } from '../engine/text-pdf';
 
 export interface ActaToSign {
   /** The acta's approved text. */
@@ -38,49 +39,9 @@ export interface ActaSigner {
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** The characters the standard PDF fonts can write (WinAnsi); anything else becomes "?". */
-const winAnsi = (text: string) => text.replace(/[^\u0009\u000a\u0020-\u007e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac]/g, '?');
-
-/** The acta as an A4 PDF, its text wrapped to the page, with room for the signature's dictionary. */
-export async function actaPdf(acta: ActaToSign): Promise<PDFDocument> {
-  const pdf = await PDFDocument.create();
-  pdf.setTitle(winAnsi(acta.title));
-  pdf.setLanguage('es-PE');
-  pdf.setCreator('Mesa MTIGM');
-  pdf.setCreationDate(acta.signingTime);
-  pdf.setModificationDate(acta.signingTime);
-  const font = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const [width, height] = [595.28, 841.89];
-  const margin = 56;
-  const size = 10.5;
-  const lineHeight = 15;
-  let page = pdf.addPage([width, height]);
-  let y = height - margin;
-  const write = (line: string, f = font) => {
-    if (y < margin) {
-      page = pdf.addPage([width, height]);
-      y = height - margin;
-    }
-    page.drawText(line, { x: margin, y, size, font: f, color: rgb(0, 0, 0) });
-    y -= lineHeight;
-  };
-  for (const [i, paragraph] of winAnsi(acta.text).split('\n').entries()) {
-    const f = i < 2 ? bold : font;
-    let line = '';
-    for (const word of paragraph.split(' ')) {
-      const next = line ? `${line} ${word}` : word;
-      if (f.widthOfTextAtSize(next, size) > width - 2 * margin && line) {
-        write(line, f);
-        line = word;
-      } else {
-        line = next;
-      }
-    }
-    write(line, f);
-  }
-  return pdf;
-}
+/** The acta as an A4 PDF, its text wrapped to the page (title and date in bold), with room for the signature's dictionary. */
+export const actaPdf = (acta: ActaToSign): Promise<PDFDocument> =>
+  textPdf({ title: acta.title, text: acta.text, at: acta.signingTime, bold: (i) => i < 2 });
 
 const signingCertificateV2 = '1.2.840.113549.1.9.16.2.47';
 

@@ -26,6 +26,7 @@ import { notificationRoutes } from './routes/notifications';
 import { taskRoutes } from './routes/tasks';
 import { sessionRoutes } from './routes/sessions';
 import { registryRoutes } from './routes/registry';
+import { documentRoutes } from './routes/documents';
 import { systemRoutes } from './routes/system';
 import { webRoutes } from './web/routes';
 import { documentTags } from './schemas';
@@ -76,9 +77,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRequest', refuseControlCharacters);
   app.addHook('onSend', securityHeaders);
   // Every text is stored NFC with LF line breaks (domain/text.ts): normalized before the schema
-  // checks it, so what is validated is exactly what is kept.
+  // checks it, so what is validated is exactly what is kept. An uploaded file's bytes are kept as sent.
   app.addHook('preValidation', async (request) => {
-    if (request.body && typeof request.body === 'object') request.body = normalizeStrings(request.body, verbatim);
+    if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) request.body = normalizeStrings(request.body, verbatim);
   });
 
   await app.register(swagger, {
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await scope.register(notificationRoutes, { deps });
     await scope.register(recoveryRoutes, { deps });
     await scope.register(nonWorkingDayRoutes, { deps });
+    await scope.register(documentRoutes, { deps });
   }, { prefix: '/api/v1' });
   // The HTML pages are no part of the API: kept out of its document.
   await app.register(async (pages) => {

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { ThrottleLimits } from './login-throttle';
 import type { SessionSettings } from '../domain/session';
+import type { DocumentSettings } from '../engine/documents';
 
 export interface AppDeps {
   db: Db;
@@ -29,4 +30,6 @@ export interface AppDeps {
   tracer?: Tracer | null;
   /** MESA_CLOSE_OF_DAY: when a day's deadline falls (a draft's preview counts with it); 17:00 when absent. */
   closeOfDay?: string;
+  /** Attached documents (engine/documents.ts): without them, uploads answer 503 and the documents are not offered. */
+  documents?: DocumentSettings;
 }

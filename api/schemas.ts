@@ -318,6 +318,8 @@ const errorMeanings = {
   403: 'El rol o la institución de quien llama no permiten esta acción.',
   404: 'No existe, o quien llama no puede leerlo todavía.',
   409: 'En conflicto con el estado actual: cerrada, detenida o una Idempotency-Key ya usada.',
+  413: 'El archivo o el cuerpo supera el tamaño máximo (details.maxBytes).',
+  415: 'El contenido del archivo no es de un tipo aceptado (PDF, DOCX, XLSX, PNG o JPEG), o su nombre no corresponde a su contenido.',
   422: 'Una regla de la Mesa no permite la acción ahora (plazo, etapa, turno).',
   429: 'Demasiados intentos: espere lo que indica Retry-After.',
   503: 'La base de datos o el motor de workflows no responde: reintente (Retry-After).',
@@ -574,9 +576,45 @@ export const documentTags = [
   { name: 'informes', description: 'Avance de la PNM y cumplimiento por institución.' },
   { name: 'notificaciones', description: 'Contactos, preferencias y entregas de avisos.' },
   { name: 'supervision', description: 'Procesos detenidos y su recuperación (Secretaría Técnica).' },
+  { name: 'documentos', description: 'Documentos adjuntos a propuestas, versiones, aportes, informes de avance y conclusiones; el PDF de cada acuerdo.' },
 ];
 
+// ---- attached documents -----------------------------------------------------------------------
+
+const Filename = Type.String({ minLength: 1, maxLength: 200, pattern: textPatterns.line, description: 'Nombre del archivo, con su extensión (.pdf, .docx, .xlsx, .png, .jpg).' });
+
+export const ProposalUploadQuery = Type.Object({
+  filename: Filename,
+  version: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Adjunta el documento a esta versión (Secretaría Técnica).' })),
+  input: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Adjunta el documento a este aporte (la institución que lo hizo).' })),
+}, { additionalProperties: false });
+
+export const TaskUploadQuery = Type.Object({
+  filename: Filename,
+  on: Enum(['avance', 'entrega'] as const, 'avance: al último informe de avance de su institución; entrega: a su conclusión.'),
+}, { additionalProperties: false });
+
+export const AttachmentView = Type.Object({
+  id: Type.String(),
+  object: Enum(['propuesta', 'version', 'aporte', 'avance', 'entrega'] as const, 'A qué pertenece el documento.'),
+  ref: Nullable(Type.String({ description: 'Cuál: el número de la versión, el id del aporte, el informe de avance; null para la propuesta o una conclusión.' })),
+  filename: Type.String(), mediaType: Type.String(), size: Type.Integer(), sha256: Type.String(),
+  institution: Type.String(), at: Instant,
+  url: Type.String({ description: 'Dónde descargarlo (GET, con el mismo token).' }),
+}, { description: 'Un documento adjunto.' });
+
+export const AttachmentList = Type.Object({ items: Type.Array(AttachmentView) }, { description: 'Los documentos que quien llama puede leer.' });
+
+export const DownloadList = Type.Object({
+  items: Type.Array(Type.Object({ institution: Type.String(), userId: Type.String(), at: Instant })),
+}, { description: 'Quién descargó el documento y cuándo, lo más reciente primero.' });
+
+export const UploadBody = Type.Unsafe<Buffer>({ description: 'Los bytes del archivo, tal cual (Content-Type del archivo o application/octet-stream).' });
+
+export const AgreementQuery = Type.Object({ lang: Type.Optional(Enum(['es', 'en'] as const, 'Idioma del documento (por defecto es).')) }, { additionalProperties: false });
+
 // The answers as types, for the pages that render them (api/web/pages).
+export type AttachmentAnswer = Static<typeof AttachmentView>;
 export type InstitutionAnswer = Static<typeof InstitutionBody>;
 export type GroupAnswer = Static<typeof GroupBody>;
 export type ProposalList = Static<typeof ProposalPage>;

@@ -19,6 +19,7 @@ import type { RoundCounts } from '../domain/decision';
 import type { ActaState, AgendaItemKind, ItemOutcome, ItemStatus, Quorum, SessionKind, SessionStatus } from '../domain/session';
 import { nonWorkingDayKinds, type NonWorkingDayKind } from '../domain/calendar';
 import { accountEventKinds, designations, type AccountEventKind, type Designation } from '../domain/accounts';
+import { attachmentObjects, type AttachmentObject } from '../domain/attachments';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -625,3 +626,41 @@ export const sessionActaFiles = pgTable('session_acta_files', {
   signer: text('signer').notNull(),
   signedAt: at('signed_at').notNull(),
 });
+
+// ---- attached documents (docs/domain.md#documentos) -----------------------------------------
+
+/**
+ * A document attached to a proposal, a version, an input, a progress report or a completion: who
+ * attached which bytes (their SHA-256 names them in the store, engine/documents.ts) to what, and
+ * when. Rows are only ever added: this is the record of every attachment. A task's documents carry
+ * its proposal too, whose publicity decides who reads them (domain/attachments.ts).
+ */
+export const attachments = pgTable('attachments', {
+  id: text('id').primaryKey(),
+  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  taskId: text('task_id').references(() => tasks.id),
+  object: text('object').$type<AttachmentObject>().notNull(),
+  /** Which one: the version's number, the input's id, the progress report's event; null for the proposal or a completion. */
+  ref: text('ref'),
+  sha256: text('sha256').notNull(),
+  size: integer('size').notNull(),
+  mediaType: text('media_type').notNull(),
+  filename: text('filename').notNull(),
+  institution: institutionCode('institution').notNull(),
+  userId: text('user_id').notNull(),
+  at: at('at').notNull(),
+}, (t) => [
+  index('attachments_proposal').on(t.proposalId, t.at),
+  index('attachments_task').on(t.taskId, t.at),
+  oneOf('attachments_object_check', t.object, attachmentObjects),
+  check('attachments_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+]);
+
+/** Every download of a document: who, when, which file. Refused downloads are not downloads and leave no row. */
+export const attachmentDownloads = pgTable('attachment_downloads', {
+  id: text('id').primaryKey(),
+  attachmentId: text('attachment_id').notNull().references(() => attachments.id),
+  institution: institutionCode('institution').notNull(),
+  userId: text('user_id').notNull(),
+  at: at('at').notNull(),
+}, (t) => [index('attachment_downloads_attachment').on(t.attachmentId, t.at)]);

@@ -1,7 +1,7 @@
 // `npm run api`: the HTTP API alone, against an existing Temporal service and PostgreSQL
 // (production mode). Run as many as needed behind a load balancer.
 import { buildApp } from '../api/app';
-import { connectTemporal, openMesaDatabase } from './boot';
+import { connectTemporal, documentSettingsFor, openMesaDatabase } from './boot';
 import { loadConfig, requireActorSigningKey } from './config';
 import { runUntilSignal } from './process';
 import { startTracing } from './tracing';
@@ -18,6 +18,7 @@ await runUntilSignal('API', async () => {
     tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel,
     publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow, sessions: config.sessions, closeOfDay: config.closeOfDay,
     tracer: tracing?.tracer,
+    documents: documentSettingsFor(config),
   });
   await app.listen({ port: config.port, host: config.host });
   return async () => {

@@ -9,6 +9,7 @@ import { loadRegistry, readRegistrySeed } from '../db/registry';
 import type { Config } from './config';
 import { tracingClientInterceptors, type Tracing } from './tracing';
 import { ensureDemoUsers, lockDemoUsers } from './demo';
+import { folderStore, s3Store, type DocumentSettings } from '../engine/documents';
 
 /**
  * What becomes of the demo users: created (or refreshed) with a password; locked, when the Mesa
@@ -62,4 +63,10 @@ export async function connectTemporal(config: Config['temporal'], address: strin
       await native.close();
     },
   };
+}
+
+/** Where attached documents are kept: the S3-compatible store when configured, the data folder otherwise. */
+export function documentSettingsFor(config: Config): DocumentSettings {
+  const { s3, dir, maxBytes, scanCommand } = config.documents;
+  return { store: s3 ? s3Store(s3) : folderStore(dir), maxBytes, scanCommand };
 }

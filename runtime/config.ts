@@ -10,6 +10,7 @@ import { describeSchemaError, type SchemaError } from '../api/validation';
 import { isDuration } from '../domain/durations';
 import { isNoticeDuration, sessionDefaults, type SessionSettings } from '../domain/session';
 import { parseActorPrivateKey, parseActorPublicKey, type ActorKeys } from './actor-key';
+import type { S3Settings } from '../engine/documents';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'Puerto HTTP de la API y la web.' }),
@@ -42,6 +43,14 @@ const Env = Type.Object({
   MESA_ACTA_P12_PASSWORD: Type.Optional(Type.String({ description: 'Contraseña de MESA_ACTA_P12.' })),
   MESA_USER_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'Contraseña que «npm run user» da al usuario que crea; sin ella genera una y la muestra una vez.' })),
   MESA_METRICS_ADDRESS: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d+$', description: 'Worker: dirección host:puerto donde publica sus métricas Prometheus en /metrics (las del SDK de Temporal, envíos y pendientes de envío). La API las publica en su propio puerto, en /metrics.' })),
+  MESA_ATTACHMENT_MAX_BYTES: Type.Integer({ minimum: 1024, default: 20 * 1024 * 1024, description: 'Tamaño máximo de un documento adjunto, en bytes (por defecto 20 MiB).' }),
+  MESA_VIRUS_SCAN_COMMAND: Type.Optional(Type.String({ minLength: 1, description: 'Antivirus por el que pasa cada documento antes de guardarse: el programa y sus argumentos, al que se añade la ruta del archivo (p. ej. «clamdscan --no-summary»). Código de salida 0: limpio; 1: infectado (se rechaza con 422); otro: no se acepta el archivo. Sin ella no se escanea.' })),
+  MESA_S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#]+/?$', description: 'Almacén compatible con S3 para los documentos (https://s3.example.gob.pe, http://minio:9000); sin ella se guardan en la carpeta de datos (MESA_DATA_DIR/documentos).' })),
+  MESA_S3_BUCKET: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', description: 'Bucket de los documentos (obligatorio con MESA_S3_ENDPOINT).' })),
+  MESA_S3_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'Región con que se firman las peticiones al almacén S3.' }),
+  MESA_S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, description: 'Clave de acceso del almacén S3.' })),
+  MESA_S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Clave secreta del almacén S3.' })),
+  MESA_S3_PREFIX: Type.String({ default: 'documentos/', description: 'Prefijo de los objetos en el bucket.' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
@@ -83,6 +92,8 @@ export interface Config {
   sessions: SessionSettings;
   /** MESA_ACTA_P12 and its passphrase: who signs approved actas (runtime/acta-key.ts). */
   acta: { p12: string | undefined; password: string | undefined };
+  /** Attached documents: their size limit, the virus scanner, and where they are kept (runtime/boot.ts, documentSettingsFor). */
+  documents: { maxBytes: number; scanCommand: string | null; dir: string; s3: S3Settings | null };
 }
 
 export class ConfigError extends Error {
@@ -106,6 +117,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
   }
 
   const actorKeys = parseActorKeys(v.MESA_ACTOR_KEY, v.MESA_ACTOR_PUBLIC_KEY);
+  const s3 = s3Of(v);
 
   let connect: ClientConnectConfig;
   try {
@@ -150,10 +162,26 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     trustProxy: v.MESA_TRUST_PROXY === 'true' ? true : list(v.MESA_TRUST_PROXY).length ? list(v.MESA_TRUST_PROXY) : false,
     webhookAllow: list(v.MESA_WEBHOOK_ALLOW),
     acta: Object.freeze({ p12: v.MESA_ACTA_P12, password: v.MESA_ACTA_P12_PASSWORD }),
+    documents: Object.freeze({ maxBytes: v.MESA_ATTACHMENT_MAX_BYTES, scanCommand: v.MESA_VIRUS_SCAN_COMMAND ?? null, dir: join(v.MESA_DATA_DIR, 'documentos'), s3 }),
     sessions: Object.freeze({
       notice: v.MESA_SESSION_NOTICE ?? null,
       rules: { ...sessionDefaults, quorum: v.MESA_SESSION_QUORUM, secondCallQuorum: v.MESA_SESSION_SECOND_CALL_QUORUM, secondCallWait: v.MESA_SESSION_SECOND_CALL_WAIT },
     }),
+  });
+}
+
+/** The S3-compatible store, when MESA_S3_ENDPOINT is given: then its bucket and keys are required too. */
+function s3Of(v: Static<typeof Env>): S3Settings | null {
+  const given = (['MESA_S3_BUCKET', 'MESA_S3_ACCESS_KEY_ID', 'MESA_S3_SECRET_ACCESS_KEY'] as const).filter((n) => v[n]);
+  if (!v.MESA_S3_ENDPOINT) {
+    if (given[0]) throw new ConfigError(`Configuración inválida: «${given[0]}» no sirve sin «MESA_S3_ENDPOINT», la dirección del almacén S3.`);
+    return null;
+  }
+  const missing = (['MESA_S3_BUCKET', 'MESA_S3_ACCESS_KEY_ID', 'MESA_S3_SECRET_ACCESS_KEY'] as const).filter((n) => !v[n]);
+  if (missing[0]) throw new ConfigError(`Configuración inválida: con «MESA_S3_ENDPOINT» hace falta también «${missing[0]}».`);
+  return Object.freeze({
+    endpoint: v.MESA_S3_ENDPOINT, bucket: v.MESA_S3_BUCKET!, region: v.MESA_S3_REGION,
+    accessKeyId: v.MESA_S3_ACCESS_KEY_ID!, secretAccessKey: v.MESA_S3_SECRET_ACCESS_KEY!, prefix: v.MESA_S3_PREFIX,
   });
 }
 

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { actorKeyInDataDir } from './actor-key';
-import { connectTemporal, openMesaDatabase } from './boot';
+import { connectTemporal, documentSettingsFor, openMesaDatabase } from './boot';
 import { embeddedAuditKey } from './audit-key';
 import { actaSignerFor } from './acta-key';
 import { loadConfig } from './config';
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
       publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow, sessions: config.sessions, closeOfDay: config.closeOfDay,
       tracer: tracing?.tracer,
+      documents: documentSettingsFor(config),
     });
     running.api = () => app.close();
     await app.listen({ port: config.port, host: config.host });

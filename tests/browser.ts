@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Result } from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { demoEmail } from '../runtime/demo';
 import { demoPassword, type Mesa } from './harness';
 
@@ -59,4 +59,17 @@ const screenshotsDir = fileURLToPath(new URL('../test-results/screenshots/', imp
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(screenshotsDir, { recursive: true });
   await page.screenshot({ path: `${screenshotsDir}${name}.png`, fullPage: true });
+}
+
+/**
+ * A new browser context (the previous one closed) on this screen, in Spanish and Lima's time,
+ * signed in as the demo user of that institution.
+ */
+export async function signedInPage(browser: Browser, base: string, code: string, viewport: { width: number; height: number }, previous?: BrowserContext): Promise<{ context: BrowserContext; page: Page }> {
+  await previous?.close();
+  const context = await browser.newContext({ baseURL: base, locale: 'es-PE', timezoneId: 'America/Lima', viewport, acceptDownloads: true });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  await loginAs(page, base, code);
+  return { context, page };
 }

@@ -3,7 +3,7 @@
 // kept as a screenshot (test-results/screenshots/) for a person to look at.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, describeViolations, launchBrowser, loginAs, screenshot, serve } from './browser';
+import { checkAccessibility, describeViolations, launchBrowser, screenshot, serve, signedInPage } from './browser';
 import { adoptWith, eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
@@ -61,11 +61,7 @@ describe.each(viewports)('daily work on a %s', (device, viewport) => {
   let context: BrowserContext;
   let page: Page;
   const as = async (code: string) => {
-    await context?.close();
-    context = await browser.newContext({ baseURL: base, locale: 'es-PE', timezoneId: 'America/Lima', viewport });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    await loginAs(page, base, code);
+    ({ context, page } = await signedInPage(browser, base, code, viewport, context));
   };
   afterAll(async () => { await context?.close(); });
 

@@ -25,7 +25,7 @@ export const doneMessages: Record<string, string> = {
   sesion_convocada: 'Sesión convocada.', asistencia_confirmada: 'Asistencia confirmada.', sesion_abierta: 'Sesión abierta.',
   posicion_registrada: 'Posición registrada.', punto_cerrado: 'Punto cerrado.', punto_diferido: 'Punto diferido.',
   sesion_cerrada: 'Sesión cerrada: el acta está en observación.', acta_observada: 'Observación enviada.', acta_conforme: 'Conformidad con el acta registrada.',
-  acta_aprobada: 'Acta aprobada y firmada.',
+  acta_aprobada: 'Acta aprobada y firmada.', documento: 'Documento adjuntado.',
   contrasena: 'Contraseña cambiada. Sus demás sesiones se cerraron.', sesion_terminada: 'Se cerró esa sesión.',
   sesiones_cerradas: 'Se cerraron sus sesiones en todos los dispositivos.', contrasena_restablecida: 'Contraseña guardada. Inicie sesión con ella.',
   usuario_creado: 'Cuenta creada: la persona recibirá por correo un enlace para elegir su contraseña.', usuario_cambiado: 'Cuenta actualizada.',

@@ -27,7 +27,7 @@ import { closedDraftPage, draftListPage, draftPreviewPage } from './pages/drafts
 import { textLimits } from '../../domain/text';
 import type { FormState } from './layout';
 import type {
-  AuditAnswer, DraftAnswer, DraftListAnswer, DraftPreviewAnswer, GroupAnswer, InboxAnswer, InstitutionAnswer, InstitutionsReport, NonWorkingDayAnswer, PnmReport, ProposalAnswer, ProposalList, StoppedProcesses, TaskAnswer, TaskList,
+  AttachmentAnswer, AuditAnswer, DraftAnswer, DraftListAnswer, DraftPreviewAnswer, GroupAnswer, InboxAnswer, InstitutionAnswer, InstitutionsReport, NonWorkingDayAnswer, PnmReport, ProposalAnswer, ProposalList, StoppedProcesses, TaskAnswer, TaskList,
 } from '../schemas';
 import { errorPage, homePage, loginPage, proposalListPage } from './pages/home';
 import { agreementsPage } from './pages/agreements';
@@ -40,6 +40,8 @@ import { reportsPage } from './pages/reports';
 import { pendingRequest, taskBoardPage, taskPage, type TaskForms, type TaskPageData } from './pages/tasks';
 import { sessionPages } from './session-pages';
 import { accountPages } from './account-pages';
+import { acceptMultipart, formOfMultipart, passFile, sendUpload, uploadOf, uploadProblem } from './documents';
+import { fileFieldName } from './pages/documents';
 
 
 class WebError extends Error {
@@ -90,11 +92,16 @@ function refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<strin
 
 type Checker = ReturnType<typeof checker>;
 
+/** A form that may carry a document: where it is attached once the action is recorded, and what to say if only the action stands. */
+interface Attach { url: (answer: any, params: Record<string, string>) => string; recorded: string }
+
 /** What @fastify/csrf-protection answers when a form's token or its secret is missing or wrong. */
 const csrfRefusals = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
 
 export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstance }> = async (app, { deps, root }) => {
   await app.register(formbody, { bodyLimit: deps.bodyLimit });
+  const maxBytes = deps.documents?.maxBytes ?? 0;
+  await acceptMultipart(app, maxBytes);
   await app.register(cookie);
   await app.register(csrfProtection, { sessionPlugin: '@fastify/cookie', cookieKey: csrfCookie, cookieOpts: cookieOptions });
 
@@ -111,10 +118,15 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     strictTransportSecurity: false,
   });
 
-  // Forms are sent urlencoded; any other body (JSON, none at all) is refused before a route reads it.
+  // Forms are sent urlencoded, or as multipart when they carry a file (read into the same plain
+  // form); any other body (JSON, none at all) is refused before a route reads it.
   app.addHook('preValidation', async (request) => {
     if (request.method !== 'POST') return;
     const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type === 'multipart/form-data') {
+      request.body = await formOfMultipart(request);
+      return;
+    }
     if (type !== 'application/x-www-form-urlencoded') {
       throw new WebError(415, 'El formulario debe enviarse como application/x-www-form-urlencoded.');
     }
@@ -342,11 +354,44 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     app.get(path, async (request, reply) => {
       const ctx = await signedIn(request, reply);
       if (!ctx) return reply;
-      const answer = await root.inject({ method: 'GET', url: api, headers: { authorization: `Bearer ${ctx.token}`, accept: 'text/csv' } });
-      return reply.code(answer.statusCode).type(answer.headers['content-type'] as string)
-        .header('content-disposition', answer.headers['content-disposition'] as string).send(answer.rawPayload);
+      return passFile(root, ctx, reply, api, fail, 'text/csv');
     });
   }
+
+  // ---- documents and the agreement PDF -------------------------------------------------------
+
+  const fail = (status: number, message: string) => new WebError(status, message);
+
+  app.get<{ Params: { id: string } }>('/documentos/:id', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    return passFile(root, ctx, reply, `/api/v1/attachments/${encodeURIComponent(request.params.id)}`, fail);
+  });
+
+  app.get<{ Params: { id: string } }>('/propuestas/:id/acuerdo.pdf', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    return passFile(root, ctx, reply, `/api/v1/proposals/${encodeURIComponent(request.params.id)}/agreement.pdf?lang=${ctx.lang}`, fail);
+  });
+
+  /**
+   * The file of a form whose action was just recorded, handed to the API: null when there was
+   * none or it was kept; otherwise the form's state that says the action stands and the file not.
+   */
+  async function attachAfter(ctx: Ctx, request: FastifyRequest, url: string, label: string, recorded: string): Promise<FormState | null> {
+    const upload = uploadOf(request);
+    if (!upload) return null;
+    const answer = await sendUpload(ctx, url, upload);
+    if (answer.status === 201) return null;
+    const state = refusal(ctx, answer, {}, { [fileFieldName]: label });
+    return { ...state, message: `${ctx.t(recorded)} ${state.errors[fileFieldName] ?? state.message ?? ''}`.trim() };
+  }
+
+  /** The page's own check of a form's file, before the action is recorded. */
+  const checkUpload = (ctx: Ctx, c: Checker, request: FastifyRequest, label: string) => {
+    const problem = uploadProblem(ctx, uploadOf(request), maxBytes, label);
+    c.rule(fileFieldName, problem !== null, problem ?? '');
+  };
 
   // ---- the calendar of working days ----------------------------------------------------------
 
@@ -565,17 +610,23 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return send(reply, draftPreviewPage(ctx, { draft, preview, groups: wgs, institutions, problems }));
   });
 
+  /** The documents of a proposal or a task the person may read. */
+  async function documentsOf(ctx: Ctx, path: string): Promise<AttachmentAnswer[]> {
+    const answer = await ctx.api('GET', `${path}/attachments`);
+    return answer.status === 200 ? answer.body.items : [];
+  }
+
   async function proposalData(ctx: Ctx, id: string): Promise<ProposalPageData> {
     const path = `/api/v1/proposals/${encodeURIComponent(id)}`;
-    const [proposal, audit, institutions, wgs, tasks] = await Promise.all([
+    const [proposal, audit, institutions, wgs, tasks, attachments] = await Promise.all([
       read<ProposalAnswer>(ctx, path), read<AuditAnswer>(ctx, `${path}/audit`),
       read<InstitutionAnswer[]>(ctx, '/api/v1/institutions'), groups(ctx),
-      ctx.api('GET', `/api/v1/tasks?proposal=${encodeURIComponent(id)}&limit=200`),
+      ctx.api('GET', `/api/v1/tasks?proposal=${encodeURIComponent(id)}&limit=200`), documentsOf(ctx, path),
     ]);
     const lead = wgs.find((g) => g.code === proposal.leadWorkingGroup);
     return {
       proposal, audit, institutions, groups: wgs, coordinators: lead?.coordinator ? [lead.coordinator] : [],
-      tasks: tasks.status === 200 ? (tasks.body as TaskList).items : [],
+      tasks: tasks.status === 200 ? (tasks.body as TaskList).items : [], attachments, documents: Boolean(deps.documents),
     };
   }
 
@@ -590,7 +641,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   const proposalAction = (
     path: string, form: keyof ProposalForms | ((params: Record<string, string>) => keyof ProposalForms), done: string,
     call: (f: Form, params: Record<string, string>) => { url: string; body: object }, labels: Record<string, string>,
-    check: (c: Checker, f: Form) => void = () => {},
+    check: (c: Checker, f: Form) => void = () => {}, attach?: Attach,
   ) => app.post<{ Params: Record<string, string>; Body: Form }>(`/propuestas/:id/${path}`, async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
@@ -599,10 +650,15 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     const back = (state: FormState) => backToForm(ctx, reply, `/propuestas/${encodeURIComponent(id)}`, name, state, name.startsWith('respuesta-') ? 'aportes' : `f-${name}-h`);
     const c = checker(ctx);
     check(c, request.body);
+    if (attach) checkUpload(ctx, c, request, labels[fileFieldName]!);
     if (Object.keys(c.errors).length) return back({ values: { ...request.body, _once: undefined }, errors: c.errors });
     const { url, body } = call(request.body, request.params);
     const answer = await ctx.api('POST', url, body, { 'idempotency-key': one(request.body._once) });
-    if (answer.status < 300) return reply.redirect(`/propuestas/${encodeURIComponent(id)}?hecho=${done}#contenido`, 303);
+    if (answer.status < 300) {
+      const kept = attach ? await attachAfter(ctx, request, attach.url(answer.body, request.params), labels[fileFieldName]!, attach.recorded) : null;
+      if (kept) return back(kept);
+      return reply.redirect(`/propuestas/${encodeURIComponent(id)}?hecho=${done}#contenido`, 303);
+    }
     if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
     // Not confirmed (5xx): shown at this address, so that reloading sends the same action again (its key kept).
     if (answer.status >= 500) return send(reply, proposalPage(ctx, await proposalData(ctx, id), { [name]: refusal(ctx, answer, request.body, labels) }), answer.status);
@@ -610,6 +666,25 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   });
 
   const base = (id: string) => `/api/v1/proposals/${encodeURIComponent(id)}`;
+
+  // The secretariat's documents of a proposal or of one of its versions.
+  app.post<{ Params: { id: string }; Body: Form }>('/propuestas/:id/documentos', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const { id } = request.params;
+    const labels = { [fileFieldName]: 'Documento', version: 'Adjuntar a' };
+    const back = (state: FormState) => backToForm(ctx, reply, `/propuestas/${encodeURIComponent(id)}`, 'documento', state, 'f-documento-h');
+    const c = checker(ctx);
+    const upload = uploadOf(request);
+    c.rule(fileFieldName, !upload, ctx.t('Elija el archivo que adjunta.'));
+    checkUpload(ctx, c, request, labels[fileFieldName]);
+    if (Object.keys(c.errors).length || !upload) return back({ values: request.body, errors: c.errors });
+    const version = one(request.body.version);
+    const answer = await sendUpload(ctx, `${base(id)}/attachments${/^\d+$/.test(version) ? `?version=${version}` : ''}`, upload);
+    if (answer.status === 201) return reply.redirect(`/propuestas/${encodeURIComponent(id)}?hecho=documento#documentos`, 303);
+    if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
+    return back(refusal(ctx, answer, request.body, labels));
+  });
   const commentRequired = ['objeta', 'aprueba_con_observaciones'];
   proposalAction('conformidad', 'conformidad', 'conformidad', (f, p) => ({ url: `${base(p.id!)}/signoffs`, body: { position: one(f.position), ...optional('comment', one(f.comment)) } }),
     { position: 'Posición', comment: 'Comentario (obligatorio si observa u objeta)' }, (c, f) => {
@@ -620,11 +695,11 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   proposalAction('aportes', 'aporte', 'aporte', (f, p) => ({
     url: `${base(p.id!)}/inputs`,
     body: { kind: one(f.kind), text: one(f.text), ...(one(f.paragraph) ? { paragraph: Number(one(f.paragraph)) } : {}) },
-  }), { kind: 'Tipo de aporte', text: 'Aporte', paragraph: 'Párrafo (obligatorio para un cambio)' }, (c, f) => {
+  }), { kind: 'Tipo de aporte', text: 'Aporte', paragraph: 'Párrafo (obligatorio para un cambio)', [fileFieldName]: 'Documento (opcional)' }, (c, f) => {
     c.text('text', one(f.text), 'Aporte', textLimits.comment);
     c.wholeNumber('paragraph', one(f.paragraph), 'Párrafo (obligatorio para un cambio)');
     c.rule('paragraph', one(f.kind) === 'cambio' && !one(f.paragraph), 'Un cambio propuesto debe indicar el párrafo que cambia.');
-  });
+  }, { url: (input: { id: string }, p) => `${base(p.id!)}/attachments?input=${encodeURIComponent(input.id)}`, recorded: 'El aporte se envió, pero el documento no se guardó:' });
   proposalAction('comentarios', 'comentario', 'comentario', (f, p) => ({ url: `${base(p.id!)}/comments`, body: { text: one(f.text) } }), { text: 'Comentario' },
     (c, f) => c.text('text', one(f.text), 'Comentario', textLimits.comment));
   proposalAction('avanzar', 'avanzar', 'avance_etapa', (_f, p) => ({ url: `${base(p.id!)}/advance`, body: {} }), {});
@@ -684,16 +759,16 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
    */
   async function taskData(ctx: Ctx, id: string): Promise<TaskPageData> {
     const path = `/api/v1/tasks/${encodeURIComponent(id)}`;
-    const [task, audit, institutions] = await Promise.all([
+    const [task, audit, institutions, attachments] = await Promise.all([
       read<TaskAnswer>(ctx, path), ctx.api('GET', `${path}/audit`),
-      ctx.user!.institution.kind === 'secretaria' ? read<InstitutionAnswer[]>(ctx, '/api/v1/institutions') : [],
+      ctx.user!.institution.kind === 'secretaria' ? read<InstitutionAnswer[]>(ctx, '/api/v1/institutions') : [], documentsOf(ctx, path),
     ]);
     const events = audit.status === 200 ? (audit.body as AuditAnswer).events : [];
-    return { task, request: pendingRequest(events), members: institutions.filter((i) => i.kind === 'miembro') };
+    return { task, request: pendingRequest(events), members: institutions.filter((i) => i.kind === 'miembro'), attachments, documents: Boolean(deps.documents) };
   }
 
   const taskAction = (path: string, form: keyof TaskForms, done: string, call: (f: Form) => { url: string; body: object }, labels: Record<string, string>,
-    check: (c: Checker, f: Form) => void = () => {}) =>
+    check: (c: Checker, f: Form) => void = () => {}, attach?: Attach) =>
     app.post<{ Params: { id: string }; Body: Form }>(`/tareas/:id/${path}`, async (request, reply) => {
       const ctx = await signedIn(request, reply);
       if (!ctx) return reply;
@@ -701,10 +776,15 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
       const back = (state: FormState) => backToForm(ctx, reply, `/tareas/${id}`, form, state, `t-${form}-h`);
       const c = checker(ctx);
       check(c, request.body);
+      if (attach) checkUpload(ctx, c, request, labels[fileFieldName]!);
       if (Object.keys(c.errors).length) return back({ values: { ...request.body, _once: undefined }, errors: c.errors });
       const { url, body } = call(request.body);
       const answer = await ctx.api('POST', `/api/v1/tasks/${id}/${url}`, body, { 'idempotency-key': one(request.body._once) });
-      if (answer.status < 300) return reply.redirect(`/tareas/${id}?hecho=${done}`, 303);
+      if (answer.status < 300) {
+        const kept = attach ? await attachAfter(ctx, request, attach.url(answer.body, { id: request.params.id }), labels[fileFieldName]!, attach.recorded) : null;
+        if (kept) return back(kept);
+        return reply.redirect(`/tareas/${id}?hecho=${done}`, 303);
+      }
       if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
       // Not confirmed (5xx): shown at this address, so that reloading sends the same action again (its key kept).
       if (answer.status >= 500) return send(reply, taskPage(ctx, await taskData(ctx, request.params.id), { [form]: refusal(ctx, answer, request.body, labels) }), answer.status);
@@ -719,15 +799,15 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   taskAction('avance', 'avance', 'avance', (f) => ({
     url: 'progress',
     body: { percent: one(f.percent) === '' ? undefined : Number(one(f.percent)), ...optional('note', one(f.note)), ...optional('evidenceUrl', one(f.evidenceUrl)) },
-  }), { percent: 'Porcentaje (0–100)', note: 'Nota', evidenceUrl: 'Enlace a la evidencia (opcional)' }, (c, f) => {
+  }), { percent: 'Porcentaje (0–100)', note: 'Nota', evidenceUrl: 'Enlace a la evidencia (opcional)', [fileFieldName]: 'Documento (opcional)' }, (c, f) => {
     c.wholeNumber('percent', one(f.percent), 'Porcentaje (0–100)', { max: 100, required: true });
     c.optionalText('note', one(f.note), 'Nota', textLimits.reason);
-  });
+  }, { url: (_task, p) => `/api/v1/tasks/${encodeURIComponent(p.id!)}/attachments?on=avance`, recorded: 'El avance se registró, pero el documento no se guardó:' });
   taskAction('conclusion', 'conclusion', 'conclusion', (f) => ({ url: 'completion', body: { summary: one(f.summary), ...optional('evidenceUrl', one(f.evidenceUrl)) } }),
-    { summary: 'Resultado', evidenceUrl: 'Enlace a la evidencia (opcional)' }, (c, f) => {
+    { summary: 'Resultado', evidenceUrl: 'Enlace a la evidencia (opcional)', [fileFieldName]: 'Documento (opcional)' }, (c, f) => {
       c.text('summary', one(f.summary), 'Resultado', textLimits.reason);
       c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para registrar la conclusión.');
-    });
+    }, { url: (_task, p) => `/api/v1/tasks/${encodeURIComponent(p.id!)}/attachments?on=entrega`, recorded: 'La conclusión se registró, pero el documento no se guardó:' });
   taskAction('verificacion', 'verificacion', 'verificacion', (f) => ({ url: 'verification', body: { accepted: one(f.accepted) === 'true', comment: one(f.comment) } }),
     { accepted: 'Decisión', comment: 'Observaciones' }, (c, f) => {
       c.atLeastOne('accepted', many(f.accepted), 'Decisión');

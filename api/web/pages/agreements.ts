@@ -6,6 +6,7 @@ import { html, type Html } from '../html';
 import { decisionReason, label, when } from '../i18n';
 import { page } from '../layout';
 import type { ProposalAnswer, TaskList } from '../../schemas';
+import { agreementPdfLink } from './documents';
 
 export function agreementsPage(ctx: Ctx, agreements: ProposalAnswer[], tasks: TaskList['items']): Html {
   const { t, lang } = ctx;
@@ -17,7 +18,7 @@ ${agreements.length === 0 ? html`<p>${t('Aún no hay acuerdos.')}</p>` : html`<t
 <thead><tr><th scope="col">${t('Número')}</th><th scope="col">${t('Fecha')}</th><th scope="col">${t('Propuesta')}</th><th scope="col">${t('Votación')}</th><th scope="col">${t('Tareas y avance')}</th></tr></thead><tbody>
 ${agreements.map((a) => {
     const own = tasks.filter((x) => x.proposalId === a.id);
-    return html`<tr><th scope="row">${a.number}</th><td data-label="${t('Fecha')}">${when(lang, a.decision?.at ?? a.updatedAt)}</td>
+    return html`<tr><th scope="row">${a.number}<br>${agreementPdfLink(ctx, a)}</th><td data-label="${t('Fecha')}">${when(lang, a.decision?.at ?? a.updatedAt)}</td>
 <td data-label="${t('Propuesta')}"><a href="/propuestas/${a.id}">${a.title}</a></td>
 <td data-label="${t('Votación')}">${a.decision ? decisionReason(lang, a.decision.reason) : '—'}</td>
 <td data-label="${t('Tareas y avance')}">${own.length ? html`<ul class="items">${own.map(progress)}</ul>` : t('Sin tareas.')}</td></tr>`;

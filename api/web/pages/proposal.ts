@@ -11,9 +11,10 @@ import { html, type Html } from '../html';
 import { decisionReason, label, period, when } from '../i18n';
 import { choices, confirmField, csrfField, field, formMessage, onceField, page, section, select, stoppedNotice, type FormState } from '../layout';
 import { comparisonTable, numberedText, paragraphsOf } from '../text';
-import type { AuditAnswer, GroupAnswer, InstitutionAnswer, ProposalAnswer, TaskList } from '../../schemas';
+import type { AttachmentAnswer, AuditAnswer, GroupAnswer, InstitutionAnswer, ProposalAnswer, TaskList } from '../../schemas';
+import { agreementPdfLink, attachmentList, fileField } from './documents';
 
-export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | 'recuperacion' | 'correccion' | `respuesta-${string}`, FormState>>;
+export type ProposalForms = Partial<Record<'conformidad' | 'aporte' | 'comentario' | 'avanzar' | 'retirar' | 'version' | 'decision' | 'recuperacion' | 'correccion' | 'documento' | `respuesta-${string}`, FormState>>;
 
 export interface ProposalPageData {
   proposal: ProposalAnswer;
@@ -23,6 +24,10 @@ export interface ProposalPageData {
   coordinators: string[];
   /** The agreement's tasks, once it is adopted. */
   tasks: TaskList['items'];
+  /** The documents of the proposal, its versions and inputs the reader may read. */
+  attachments: AttachmentAnswer[];
+  /** Whether this Mesa keeps documents (the forms offer a file field only then). */
+  documents: boolean;
 }
 
 /** A planned action; in a draft's preview any part may still be missing. */
@@ -118,7 +123,7 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
   const isSecretariat = kind === 'secretaria';
 
   const header = html`<h1>${p.title}</h1>
-<p class="meta">${p.number ? html`<strong>${p.number}</strong> · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.stopped ? 'detenida' : p.status)}</span>
+<p class="meta">${p.number ? html`<strong>${p.number}</strong> (${agreementPdfLink(ctx, p)}) · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.stopped ? 'detenida' : p.status)}</span>
  · ${t('Etapa')}: <span class="badge">${label(lang, p.stage)}</span>${p.deadlines[p.stage] ? html` · ${t('Vence')}: ${when(lang, p.deadlines[p.stage])}` : ''}
  · ${t('Versión')} ${p.currentVersion}</p>
 <p>${p.summary}</p>
@@ -171,7 +176,7 @@ ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</t
   // The forms: only those the user's role and the proposal's stage allow (the API decides anyway).
   const actions: Html[] = [];
   if (open && kind === 'miembro' && p.stage === 'conformidad') actions.push(signoffForm(ctx, p, forms.conformidad));
-  if (open && ((kind === 'osc' && p.consultationOpen) || (kind === 'apoyo' && p.stage !== 'cerrada'))) actions.push(inputForm(ctx, p, current ? paragraphsOf(current.text).length : 0, forms.aporte));
+  if (open && ((kind === 'osc' && p.consultationOpen) || (kind === 'apoyo' && p.stage !== 'cerrada'))) actions.push(inputForm(ctx, p, current ? paragraphsOf(current.text).length : 0, d.documents, forms.aporte));
   if (open && kind !== 'osc') actions.push(commentForm(ctx, p.id, forms.comentario));
   if (open && p.stage === 'grupo_de_trabajo' && (isSecretariat || d.coordinators.includes(code))) actions.push(groupDecisionForm(ctx, p.id, forms.decision));
   const secretariat = isSecretariat && open ? secretariatForms(ctx, p, current?.text ?? '', forms) : '';
@@ -179,7 +184,7 @@ ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</t
   return page(ctx, p.title, html`${header}
 ${stoppedNotice(ctx, p, { action: `/propuestas/${p.id}/recuperacion`, closable: true, state: forms.recuperacion })}
 ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
-${decisionOf(ctx, d)}${text}${changes}${section(t('Acciones previstas'), plannedActions(ctx, d), 'acciones')}${matrix}${inputs}${comments}${timeline}${correctionsOf(ctx, p)}${secretariat}${audit}`, done);
+${decisionOf(ctx, d)}${text}${changes}${section(t('Acciones previstas'), plannedActions(ctx, d), 'acciones')}${matrix}${inputs}${documentsOf(ctx, d, forms.documento)}${comments}${timeline}${correctionsOf(ctx, p)}${secretariat}${audit}`, done);
 }
 
 /** The round in figures: how many members were asked, answered, and with which position. */
@@ -206,13 +211,29 @@ ${field(ctx, { name: 'comment', form: 'conformidad', label: 'Comentario (obligat
 <button type="submit">${t('Registrar conformidad')}</button></form></section>`;
 }
 
-function inputForm(ctx: Ctx, p: ProposalAnswer, paragraphs: number, state?: FormState): Html {
+/** The proposal's documents, and the secretariat's form to attach one to it or to a version. */
+function documentsOf(ctx: Ctx, d: ProposalPageData, state?: FormState): Html | string {
+  const t = ctx.t;
+  const p = d.proposal;
+  const form = d.documents && ctx.user!.institution.kind === 'secretaria'
+    ? html`<form method="post" action="/propuestas/${p.id}/documentos" enctype="multipart/form-data" class="card" aria-labelledby="f-documento-h"><h3 id="f-documento-h">${t('Adjuntar documento')}</h3>
+${csrfField(ctx)}${formMessage(ctx, state)}
+${select(ctx, { name: 'version', form: 'documento', label: 'Adjuntar a', state, options: [['', t('La propuesta')], ...[...p.versions].reverse().map((v): [string, string] => [String(v.number), `${t('Versión')} ${v.number}`])] })}
+${fileField(ctx, { form: 'documento', label: 'Documento', state, required: true })}
+<button type="submit">${t('Adjuntar')}</button></form>`
+    : '';
+  if (!d.attachments.length && !form) return '';
+  return section(t('Documentos'), html`${attachmentList(ctx, d.attachments)}${form}`, 'documentos');
+}
+
+function inputForm(ctx: Ctx, p: ProposalAnswer, paragraphs: number, documents: boolean, state?: FormState): Html {
   const t = ctx.t;
   return html`<section aria-labelledby="f-aporte-h" class="card"><h2 id="f-aporte-h">${t('Enviar aporte')}</h2>
-<form method="post" action="/propuestas/${p.id}/aportes">${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
+<form method="post" action="/propuestas/${p.id}/aportes"${documents ? html` enctype="multipart/form-data"` : ''}>${csrfField(ctx)}${onceField(state)}${formMessage(ctx, state)}
 ${select(ctx, { name: 'kind', form: 'aporte', label: 'Tipo de aporte', state, options: inputKinds.map((v) => [v, label(ctx.lang, v)]) })}
 ${field(ctx, { name: 'paragraph', form: 'aporte', label: 'Párrafo (obligatorio para un cambio)', type: 'number', state, attrs: html` min="1" max="${paragraphs}"` })}
 ${field(ctx, { name: 'text', form: 'aporte', label: 'Aporte', textarea: 4, required: true, state })}
+${documents ? fileField(ctx, { form: 'aporte', label: 'Documento (opcional)', state }) : ''}
 <button type="submit">${t('Enviar aporte')}</button></form></section>`;
 }
 

@@ -6,7 +6,8 @@ import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
 import { choices, confirmField, csrfField, field, formMessage, onceField, page, section, stoppedNotice, type FormState } from '../layout';
-import type { AuditAnswer, InstitutionAnswer, TaskAnswer, TaskList } from '../../schemas';
+import type { AttachmentAnswer, AuditAnswer, InstitutionAnswer, TaskAnswer, TaskList } from '../../schemas';
+import { attachmentList, fileField } from './documents';
 
 /** A request for a new date or for reassignment, awaiting the secretariat's decision. */
 export interface PendingRequest {
@@ -22,6 +23,10 @@ export interface TaskPageData {
   request: PendingRequest | null;
   /** For the secretariat: the member institutions a task may be reassigned to. */
   members: InstitutionAnswer[];
+  /** The documents of its progress reports and completions the reader may read. */
+  attachments: AttachmentAnswer[];
+  /** Whether this Mesa keeps documents (the forms offer a file field only then). */
+  documents: boolean;
 }
 
 const requestActions = new Set(['nueva_fecha_solicitada', 'reasignacion_solicitada']);
@@ -80,8 +85,9 @@ export function taskPage(ctx: Ctx, d: TaskPageData, forms: TaskForms = {}, done?
   const responsible = task.responsible.includes(code) && !task.stopped;
   const myLine = task.lines.find((l) => l.institution === code);
   const actions: Html[] = [];
-  const form = (name: keyof TaskForms, action: string, heading: string, body: Html | string, button: string) => html`<section class="card" aria-labelledby="t-${name}-h"><h2 id="t-${name}-h">${t(heading)}</h2>
-<form method="post" action="/tareas/${task.id}/${action}">${csrfField(ctx)}${onceField(forms[name])}${formMessage(ctx, forms[name])}${body}<button type="submit">${t(button)}</button></form></section>`;
+  // A form with a file field is sent as multipart/form-data.
+  const form = (name: keyof TaskForms, action: string, heading: string, body: Html | string, button: string, upload = false) => html`<section class="card" aria-labelledby="t-${name}-h"><h2 id="t-${name}-h">${t(heading)}</h2>
+<form method="post" action="/tareas/${task.id}/${action}"${upload ? html` enctype="multipart/form-data"` : ''}>${csrfField(ctx)}${onceField(forms[name])}${formMessage(ctx, forms[name])}${body}<button type="submit">${t(button)}</button></form></section>`;
 
   if (responsible && task.status === 'asignada' && !task.accepted.includes(code)) {
     actions.push(form('aceptar', 'aceptar', 'Aceptar la tarea', '', 'Aceptar'));
@@ -93,11 +99,13 @@ ${field(ctx, { name: 'proposedDueDate', form: 'solicitud', label: 'Nueva fecha p
     actions.push(form('avance', 'avance', 'Informar avance', html`
 ${field(ctx, { name: 'percent', form: 'avance', label: 'Porcentaje (0–100)', type: 'number', required: true, state: forms.avance, attrs: html` min="0" max="100"` })}
 ${field(ctx, { name: 'note', form: 'avance', label: 'Nota', textarea: 2, state: forms.avance })}
-${field(ctx, { name: 'evidenceUrl', form: 'avance', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.avance })}`, 'Informar avance'));
+${field(ctx, { name: 'evidenceUrl', form: 'avance', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.avance })}
+${d.documents ? fileField(ctx, { form: 'avance', label: 'Documento (opcional)', state: forms.avance }) : ''}`, 'Informar avance', d.documents));
     actions.push(form('conclusion', 'conclusion', 'Registrar conclusión', html`
 ${field(ctx, { name: 'summary', form: 'conclusion', label: 'Resultado', textarea: 3, required: true, state: forms.conclusion })}
 ${field(ctx, { name: 'evidenceUrl', form: 'conclusion', label: 'Enlace a la evidencia (opcional)', type: 'url', state: forms.conclusion })}
-${confirmField(ctx, { form: 'conclusion', label: 'Confirmo que nuestra parte de la tarea está concluida: pasa a verificación.', state: forms.conclusion })}`, 'Registrar conclusión'));
+${d.documents ? fileField(ctx, { form: 'conclusion', label: 'Documento (opcional)', state: forms.conclusion }) : ''}
+${confirmField(ctx, { form: 'conclusion', label: 'Confirmo que nuestra parte de la tarea está concluida: pasa a verificación.', state: forms.conclusion })}`, 'Registrar conclusión', d.documents));
   }
   if (kind === 'secretaria' && !task.stopped && d.request && task.pendingFor.includes(secretariat)) {
     const reassignment = !d.request.proposedDueDate;
@@ -126,5 +134,6 @@ ${actions.length ? html`<div class="actions">${actions}</div>` : ''}
 ${section(t('Avance'), html`<table><thead><tr><th scope="col">${t('Institución')}</th><th scope="col">${t('Estado')}</th><th scope="col">${t('Avance')}</th></tr></thead><tbody>
 ${task.lines.map((l) => html`<tr><th scope="row">${l.institution}</th><td>${l.completed ? label(ctx.lang, 'completada') : l.accepted ? label(ctx.lang, 'en_ejecucion') : t('Pendiente')}</td><td>${bar(l.percent)} ${l.percent}%</td></tr>`)}
 </tbody></table>
-${task.progress.length ? html`<h3>${t('Informes de avance')}</h3><ul class="items">${task.progress.map((p) => html`<li><strong>${p.institution}</strong> · ${p.percent}% · <span class="meta">${when(ctx.lang, p.at)}</span>${p.note ? html`<p>${p.note}</p>` : ''}${/^https?:\/\//i.test(p.evidenceUrl ?? '') ? html`<p><a href="${p.evidenceUrl}" rel="noopener noreferrer">${t('Evidencia')}</a></p>` : ''}</li>`)}</ul>` : ''}`)}`, done);
+${task.progress.length ? html`<h3>${t('Informes de avance')}</h3><ul class="items">${task.progress.map((p) => html`<li><strong>${p.institution}</strong> · ${p.percent}% · <span class="meta">${when(ctx.lang, p.at)}</span>${p.note ? html`<p>${p.note}</p>` : ''}${/^https?:\/\//i.test(p.evidenceUrl ?? '') ? html`<p><a href="${p.evidenceUrl}" rel="noopener noreferrer">${t('Evidencia')}</a></p>` : ''}</li>`)}</ul>` : ''}`)}
+${d.attachments.length || d.documents ? section(t('Documentos'), attachmentList(ctx, d.attachments), 'documentos') : ''}`, done);
 }
