@@ -262,6 +262,10 @@ export const notificationKindWords: Record<NotificationKind, KindWords> = {
     expected: w('Atienda la observación: publique un acta corregida si corresponde.', 'Address the observation: publish corrected minutes if needed.'),
   },
   acta_aprobada: { title: w('Acta aprobada', 'Minutes approved'), expected: null },
+  prueba_webhook: {
+    title: w('Prueba del webhook', 'Webhook test'),
+    expected: w('Compruebe que su sistema recibió el aviso y que su firma es válida.', 'Check that your system received the notice and that its signature is valid.'),
+  },
 };
 
 export const sessionKindWords: Record<SessionKind, Words> = { ordinaria: w('Ordinaria', 'Ordinary'), extraordinaria: w('Extraordinaria', 'Extraordinary') };

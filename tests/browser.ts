@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Result } from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { demoEmail } from '../runtime/demo';
 import { demoPassword, type Mesa } from './harness';
 
@@ -54,4 +55,12 @@ const screenshotsDir = fileURLToPath(new URL('../test-results/screenshots/', imp
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(screenshotsDir, { recursive: true });
   await page.screenshot({ path: `${screenshotsDir}${name}.png`, fullPage: true });
+}
+
+/** The page as it stands fits its width (no horizontal scroll), axe finds nothing serious, and its screenshot is kept. */
+export async function expectFitsAndAccessible(page: Page, name: string): Promise<void> {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, width: (globalThis as any).innerWidth as number }));
+  expect(scroll, `horizontal scroll on ${page.url()}`).toBeLessThanOrEqual(width);
+  expect(describeViolations(await checkAccessibility(page)), `axe on ${page.url()}`).toEqual([]);
+  await screenshot(page, name);
 }

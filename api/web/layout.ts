@@ -25,6 +25,8 @@ export const doneMessages: Record<string, string> = {
   posicion_registrada: 'Posición registrada.', punto_cerrado: 'Punto cerrado.', punto_diferido: 'Punto diferido.',
   sesion_cerrada: 'Sesión cerrada: el acta está en observación.', acta_observada: 'Observación enviada.', acta_conforme: 'Conformidad con el acta registrada.',
   acta_aprobada: 'Acta aprobada y firmada.',
+  contactos: 'Contactos guardados.', webhook: 'Webhook guardado.', clave_renovada: 'Clave de la firma renovada.', webhook_quitado: 'Webhook quitado.',
+  prueba_enviada: 'Prueba enviada: su resultado aparece en «Entregas recientes al webhook».', reintento: 'Entrega enviada de nuevo: su resultado aparece en la lista.',
 };
 
 export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {
