@@ -90,7 +90,7 @@ ${d.webhookSecret ? html`<div class="done" role="status"><p>${t('Clave de la fir
 <form method="post" action="/ajustes/webhook">${csrfField(ctx)}${hidden}${formMessage(ctx, forms.webhook)}
 ${field(ctx, { name: 'url', form: 'webhook', label: 'Dirección del webhook', type: 'url', state: forms.webhook ?? { values: { url: webhook?.url }, errors: {} }, required: true, hint: 'Una dirección https:// de su institución.' })}
 <button type="submit">${t(webhook ? 'Cambiar la dirección' : 'Registrar el webhook')}</button></form>
-${webhook ? html`${formMessage(ctx, forms.webhook_accion)}<div class="actions">
+${webhook ? html`${formMessage(ctx, forms.webhook_accion)}<div class="actions webhook">
 ${action('prueba', 'Enviar prueba')}
 ${action('clave', 'Renovar la clave de la firma')}
 ${action('quitar', 'Quitar el webhook', confirmField(ctx, { form: 'quitar-webhook', label: 'Confirmo que la institución deja de recibir avisos en este webhook.', state: forms.webhook_accion }))}
