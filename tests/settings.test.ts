@@ -295,6 +295,7 @@ describe('the settings page in a browser', () => {
       } finally {
         await context.close();
       }
-    });
+      // Two sign-ins, a test event, a failure and its retry through the pages: longer than one API call.
+    }, 180_000);
   }
 });
