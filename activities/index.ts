@@ -2,7 +2,6 @@
 // injects its database and channels and tests inject theirs. Each one is idempotent: Temporal
 // retries an activity after a crash at any point, and a retry must never write or send twice.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { calendarViewNow, workingCalendarSince } from '../db/non-working-days';
 import {
@@ -26,9 +25,9 @@ import type { TaskEventRecord } from '../domain/tasks';
 import { recordRefusedType } from '../workflows/messages';
 import type { Recording } from '../workflows/recording';
 import { ChannelError, postWebhook, type Mailer } from './channels';
+import { startDeliveryWorkflow } from '../engine/deliveries';
 import { checkProcesses } from '../engine/supervision';
 import { WebhookAllowList } from '../domain/webhook-targets';
-import { MesaKind } from '../workflows/search-attributes';
 
 export interface NotificationChannels {
   /** Null when email is off (production without SMTP_URL): only the inbox and webhooks. */
@@ -72,17 +71,7 @@ export function createActivities({ db, channels, audit, actaSigner = null, close
   /** Starts each notification's delivery workflow once; a retry finds it started (or done) and leaves it. */
   async function startDeliveries(keys: string[]): Promise<void> {
     const { client, info } = Context.current();
-    for (const key of keys) {
-      try {
-        await client.workflow.start('deliveryWorkflow', {
-          workflowId: `entregas:${key}`, taskQueue: info.taskQueue, args: [{ key }], workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          // Told apart from the Mesa's processes in Temporal's listing: MesaKind='entrega'.
-          typedSearchAttributes: [{ key: MesaKind, value: 'entrega' }],
-        });
-      } catch (e) {
-        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-      }
-    }
+    for (const key of keys) await startDeliveryWorkflow(client, info.taskQueue, `entregas:${key}`, { key });
   }
 
   /** Starts the deliveries of what was written; the workflow gets the rest of the answer. */
@@ -206,8 +195,8 @@ export function createActivities({ db, channels, audit, actaSigner = null, close
       if (planned > 0) await startDeliveries([key]);
       return planned;
     },
-    async openDeliveries({ key }: { key: string }) {
-      return openDeliveries(db, key);
+    async openDeliveries({ key, ids }: { key: string; ids?: string[] }) {
+      return openDeliveries(db, key, ids);
     },
     /**
      * Sends a batch of deliveries (the emails of one notification, or one webhook). Each is marked
@@ -219,8 +208,10 @@ export function createActivities({ db, channels, audit, actaSigner = null, close
      * what is marked sent. A send that failed but may pass later is marked `reintentando`, with
      * its reason.
      */
-    async deliver({ ids }: { ids: string[] }): Promise<{ sent: number; failed: number }> {
-      const open = (await getDeliveries(db, ids)).filter((d) => d.status !== 'enviada' && d.status !== 'fallida');
+    async deliver({ ids, generation = 0 }: { ids: string[]; generation?: number }): Promise<{ sent: number; failed: number }> {
+      // A delivery the secretariat sent again belongs to the workflow of its latest generation:
+      // an earlier one, waking up to retry, leaves it alone instead of sending it twice.
+      const open = (await getDeliveries(db, ids)).filter((d) => d.status !== 'enviada' && d.status !== 'fallida' && d.retries === generation);
       const arrived: Array<{ id: string; response: string }> = [];
       const todo: DeliveryRow[] = [];
       for (const d of open) {
@@ -254,7 +245,7 @@ export function createActivities({ db, channels, audit, actaSigner = null, close
         (error instanceof ChannelError && error.permanent ? refused : retry).push({ id: todo[i]!.id, error: error.message });
       }
       // The failures are marked together, in two statements, whatever the batch's size.
-      await Promise.all([markFailed(db, refused), markAttemptFailed(db, retry)]);
+      await Promise.all([markFailed(db, refused, generation), markAttemptFailed(db, retry, generation)]);
       const failed = refused.length;
       // Per channel, for the worker's metrics (mesa_deliveries_sent, mesa_deliveries_failed).
       const meter = Context.current().metricMeter;
@@ -269,8 +260,8 @@ export function createActivities({ db, channels, audit, actaSigner = null, close
     async checkProcesses(): Promise<{ stopped: number }> {
       return { stopped: (await checkProcesses(db, Context.current().client)).stopped.length };
     },
-    async markDeliveriesFailed({ ids, reason }: { ids: string[]; reason: string }): Promise<void> {
-      await markFailed(db, ids.map((id) => ({ id, error: reason })));
+    async markDeliveriesFailed({ ids, reason, generation = 0 }: { ids: string[]; reason: string; generation?: number }): Promise<void> {
+      await markFailed(db, ids.map((id) => ({ id, error: reason })), generation);
     },
   };
 }

@@ -4,7 +4,7 @@ import Type, { type Static } from 'typebox';
 import { nonWorkingDayKinds } from '../domain/calendar';
 import { positions } from '../domain/decision';
 import { inputDecisions, inputKinds, workingGroupDecisions } from '../domain/events';
-import { deliveryStatuses, notificationModes } from '../domain/notices';
+import { deliveryChannels, deliveryStatuses, notificationModes } from '../domain/notices';
 import { draftStatuses, type ProposalDraft, type ProposalLaunch } from '../domain/proposal';
 import { instantPattern, textLimits, textPatterns, webAddressPattern } from '../domain/text';
 import { taskStatuses } from '../domain/tasks';
@@ -267,11 +267,27 @@ const addressPart = '[^\\s@<>(),;:"\\[\\]\\u0000-\\u001F\\uD800-\\uDFFF]+';
 const Email = Type.String({ minLength: 3, maxLength: 254, pattern: `^${addressPart}@${addressPart}\\.${addressPart}$`, description: 'Correo electrónico.' });
 const Person = Type.Object({ name: Line(textLimits.name), email: Email }, { additionalProperties: false });
 
-export const ContactsBody = Type.Object({
+const WebhookUrl = Type.String({ format: 'uri', pattern: '^https?://[^\\u0000-\\u001F\\uD800-\\uDFFF]*$', maxLength: textLimits.url, description: 'Recibe un POST JSON firmado por cada aviso.' });
+
+const ContactPeople = {
   titular: Person,
   alterno: Type.Union([Person, Type.Null()], { description: 'Recibe también los escalamientos.' }),
+};
+
+/** The titular and alterno alone: the webhook stays as it is. */
+export const ContactPeopleBody = Type.Object(ContactPeople, { additionalProperties: false, description: 'Titular y alterno de la institución.' });
+
+export const WebhookBody = Type.Object({ url: WebhookUrl }, { additionalProperties: false, description: 'La dirección del webhook; la clave de la firma la crea la Mesa.' });
+
+export const WebhookAnswer = Type.Object({
+  url: Type.String(),
+  secret: Type.Union([Type.String(), Type.Null()], { description: 'La clave de la firma HMAC-SHA256, solo cuando se crea o se renueva: no vuelve a mostrarse. Null cuando se conserva la anterior.' }),
+}, { description: 'El webhook de la institución.' });
+
+export const ContactsBody = Type.Object({
+  ...ContactPeople,
   webhook: Type.Union([Type.Object({
-    url: Type.String({ format: 'uri', pattern: '^https?://[^\\u0000-\\u001F\\uD800-\\uDFFF]*$', maxLength: textLimits.url, description: 'Recibe un POST JSON firmado por cada aviso.' }),
+    url: WebhookUrl,
     secret: Type.String({ minLength: 16, maxLength: 200, pattern: textPatterns.line, description: 'Clave de la firma HMAC-SHA256 (cabecera X-Mesa-Signature).' }),
   }, { additionalProperties: false }), Type.Null()]),
 }, { additionalProperties: false });
@@ -290,6 +306,7 @@ export const PreferencesBody = Type.Object({
 
 export const DeliveryListQuery = Type.Object({
   status: Type.Optional(Enum(deliveryStatuses)),
+  channel: Type.Optional(Enum(deliveryChannels)),
   institution: Type.Optional(Code),
   proposal: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   task: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -495,12 +512,17 @@ export const reportAnswer = <T extends typeof PnmReportBody | typeof Institution
   },
 });
 
+export const DeliveryView = Type.Object({
+  id: Type.String(), channel: Type.String(), recipient: Type.String(), institution: Type.String(), kind: Type.String(),
+  subject: Type.String(), status: Enum(deliveryStatuses), attempts: Type.Integer(),
+  retries: Type.Integer({ description: 'Veces que la Secretaría Técnica pidió enviarla de nuevo.' }),
+  response: Nullable(Type.String({ description: 'Lo que respondió el receptor al aceptarla (p. ej. «HTTP 204»).' })),
+  lastError: Nullable(Type.String()),
+  createdAt: Instant, sentAt: Nullable(Instant), proposalId: Type.Optional(Type.String()), taskId: Type.Optional(Type.String()),
+}, { ...Open, description: 'Una entrega por correo o webhook.' });
+
 export const DeliveryPage = Type.Object({
-  items: Type.Array(Type.Object({
-    id: Type.String(), channel: Type.String(), recipient: Type.String(), institution: Type.String(), kind: Type.String(),
-    subject: Type.String(), status: Enum(deliveryStatuses), attempts: Type.Integer(), lastError: Nullable(Type.String()),
-    createdAt: Instant, sentAt: Nullable(Instant), proposalId: Type.Optional(Type.String()), taskId: Type.Optional(Type.String()),
-  }, Open)),
+  items: Type.Array(DeliveryView),
   nextCursor: Nullable(Type.String()),
 }, { description: 'Una página de entregas.' });
 

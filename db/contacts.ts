@@ -47,6 +47,33 @@ export async function setContacts(db: Db, institution: string, input: ContactsIn
   await db.insert(contacts).values({ institution, ...row }).onConflictDoUpdate({ target: contacts.institution, set: row });
 }
 
+/**
+ * Replaces the titular and alterno, keeping the webhook. An institution without contacts yet gets
+ * its first row here.
+ */
+export async function setContactPeople(db: Db, institution: string, people: Pick<ContactsInput, 'titular' | 'alterno'>, at = new Date()): Promise<void> {
+  const row = {
+    titularName: people.titular.name, titularEmail: people.titular.email,
+    alternoName: people.alterno?.name ?? null, alternoEmail: people.alterno?.email ?? null, updatedAt: at,
+  };
+  await db.insert(contacts).values({ institution, ...row }).onConflictDoUpdate({ target: contacts.institution, set: row });
+}
+
+/**
+ * Points the webhook at `url`. `secret` replaces the signing key (a new webhook, or a rotation);
+ * without it the key stays. False when the institution has no contacts row (no titular yet).
+ */
+export async function setWebhook(db: Db, institution: string, change: { url?: string | null; secret?: string }, at = new Date()): Promise<boolean> {
+  const set = {
+    ...(change.url !== undefined ? { webhookUrl: change.url } : {}),
+    // Removing the webhook removes its key: a new one always starts with a new key.
+    ...(change.url === null ? { webhookSecret: null } : change.secret ? { webhookSecret: change.secret } : {}),
+    updatedAt: at,
+  };
+  const rows = await db.update(contacts).set(set).where(eq(contacts.institution, institution)).returning({ institution: contacts.institution });
+  return rows.length > 0;
+}
+
 /** Demo contacts: the titular is the demo user's address; never overwrites an edited one. */
 export async function ensureDemoContacts(db: Db, codes: string[], emailOf: (code: string) => string): Promise<void> {
   const rows = codes.map((code) => ({

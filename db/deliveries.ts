@@ -87,18 +87,52 @@ export async function planDeliveries(db: Db, n: Notification, o: PlanOptions): P
         });
       }
     }
-    if (c?.webhookUrl && c.webhookSecret) {
-      const id = deliveryId(n.key, 'webhook', inst.code);
-      const body = JSON.stringify({
-        // The code is for the receiving system; eventName says in words what kind of message it is.
-        id: messageIdOf(id, 'webhook'), event: n.kind, eventName: kindTitle(n.kind), key: n.key, institution: inst.code, title: n.title,
-        proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, sessionId: n.sessionId ?? null, dueAt, url,
-      });
-      rows.push({ ...base, id, channel: 'webhook', recipient: inst.code, text: body, html: null, messageId: messageIdOf(id, 'webhook') });
-    }
+    if (c?.webhookUrl && c.webhookSecret) rows.push(webhookDelivery(n, inst.code, dueAt, url, base));
   }
   if (rows.length) await db.insert(deliveries).values(rows).onConflictDoNothing();
   return rows.length;
+}
+
+/** The webhook's delivery of a notification: the signed JSON body every attempt posts. */
+function webhookDelivery(n: Notification, institution: string, dueAt: string | null, url: string, base: Omit<NewDelivery, 'id' | 'channel' | 'recipient' | 'text' | 'messageId'>): NewDelivery {
+  const id = deliveryId(n.key, 'webhook', institution);
+  const body = JSON.stringify({
+    // The code is for the receiving system; eventName says in words what kind of message it is.
+    id: messageIdOf(id, 'webhook'), event: n.kind, eventName: kindTitle(n.kind), key: n.key, institution, title: n.title,
+    proposalId: n.proposalId ?? null, taskId: n.taskId ?? null, sessionId: n.sessionId ?? null, dueAt, url,
+  });
+  return { ...base, id, channel: 'webhook', recipient: institution, text: body, html: null, messageId: messageIdOf(id, 'webhook') };
+}
+
+/**
+ * A test event for the institution's webhook, planned like any notice's webhook delivery (same
+ * body, same signature, same workflow), so what the receiver sees is what real notices look like.
+ * The same key plans it once. Null when the institution has no webhook.
+ */
+export async function planWebhookTest(db: Db, institution: string, key: string, publicUrl: string): Promise<string | null> {
+  const [c] = await db.select({ url: contacts.webhookUrl, secret: contacts.webhookSecret }).from(contacts).where(eq(contacts.institution, institution));
+  if (!c?.url || !c.secret) return null;
+  const title = 'Prueba del webhook de la Mesa MTIGM: si la firma es válida, su sistema recibe los avisos.';
+  const n: Notification = { key, recipients: [institution], kind: 'prueba_webhook', title };
+  const url = `${publicUrl}/ajustes`;
+  const row = webhookDelivery(n, institution, null, url, { key, institution, kind: n.kind, proposalId: null, taskId: null, sessionId: null, subject: kindTitle(n.kind) });
+  await db.insert(deliveries).values(row).onConflictDoNothing();
+  return row.id!;
+}
+
+/**
+ * The secretariat's "send again" for a delivery that failed or is still retrying: the next
+ * generation of the delivery, which a new delivery workflow sends. Only a delivery that is not
+ * sent and not already sent again moves on, so two requests at once make one new attempt; the
+ * answer is the delivery as it stands, with the generation to send (null when it was sent).
+ */
+export async function sendAgain(db: Db, id: string): Promise<{ row: DeliveryRow; generation: number | null } | null> {
+  await db.update(deliveries).set({ status: 'pendiente', retries: sql`${deliveries.retries} + 1` })
+    .where(and(eq(deliveries.id, id), inArray(deliveries.status, ['fallida', 'reintentando'])));
+  const [row] = await db.select().from(deliveries).where(eq(deliveries.id, id));
+  if (!row) return null;
+  // A generation that is pending (just moved, or moved by a request whose workflow did not start) is started again.
+  return { row, generation: row.status === 'pendiente' && row.retries > 0 ? row.retries : null };
 }
 
 /**
@@ -169,10 +203,10 @@ export async function planDailyDigests(db: Db, key: string, since: Date, until: 
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
-/** The deliveries of one notification that are not done yet. */
-export async function openDeliveries(db: Db, key: string): Promise<Array<{ id: string; channel: DeliveryChannel }>> {
+/** The deliveries of one notification that are not done yet (of `ids` only, for a delivery sent again). */
+export async function openDeliveries(db: Db, key: string, ids?: string[]): Promise<Array<{ id: string; channel: DeliveryChannel }>> {
   return db.select({ id: deliveries.id, channel: deliveries.channel }).from(deliveries)
-    .where(and(eq(deliveries.key, key), notInArray(deliveries.status, ['enviada', 'fallida']))).orderBy(asc(deliveries.id));
+    .where(and(eq(deliveries.key, key), notInArray(deliveries.status, ['enviada', 'fallida']), ids ? inArray(deliveries.id, ids) : undefined)).orderBy(asc(deliveries.id));
 }
 
 export async function getDeliveries(db: Db, ids: string[]): Promise<DeliveryRow[]> {
@@ -195,22 +229,27 @@ export async function markSent(db: Db, sent: Array<{ id: string; response: strin
 /** Deliveries that failed, each with its reason. */
 export type Failure = { id: string; error: string };
 
-/** Marks failures, each with its reason, in one statement; never one already in `final`. */
-async function markFailures(db: Db, status: 'reintentando' | 'fallida', failures: Failure[], final: DeliveryStatus[]): Promise<void> {
+/**
+ * Marks failures, each with its reason, in one statement; never one already in `final`, nor one
+ * the secretariat has sent again since `generation` (its newer workflow owns it).
+ */
+async function markFailures(db: Db, status: 'reintentando' | 'fallida', failures: Failure[], final: DeliveryStatus[], generation: number): Promise<void> {
   if (failures.length === 0) return;
   const values = sql.join(failures.map((f) => sql`(${f.id}, ${f.error.slice(0, 1000)})`), sql`, `);
   await db.execute(sql`update ${deliveries} set status = ${status}, last_error = v.error from (values ${values}) as v(id, error)
-    where ${deliveries.id} = v.id and ${notInArray(deliveries.status, final)}`);
+    where ${deliveries.id} = v.id and ${notInArray(deliveries.status, final)} and ${deliveries.retries} = ${generation}`);
 }
 
 /** Attempts that failed and will be repeated: the secretariat sees them retrying, and why. Never undoes a sent or failed one. */
-export const markAttemptFailed = (db: Db, failures: Failure[]) => markFailures(db, 'reintentando', failures, ['enviada', 'fallida']);
+export const markAttemptFailed = (db: Db, failures: Failure[], generation = 0) => markFailures(db, 'reintentando', failures, ['enviada', 'fallida'], generation);
 
 /** Given up: the channel refused for good, or retries ran out. Never undoes a sent one. */
-export const markFailed = (db: Db, failures: Failure[]) => markFailures(db, 'fallida', failures, ['enviada']);
+export const markFailed = (db: Db, failures: Failure[], generation = 0) => markFailures(db, 'fallida', failures, ['enviada'], generation);
 
 export interface DeliveryFilters {
-  status?: DeliveryStatus;
+  /** One status, or several (failed and retrying, for the secretariat's list). */
+  status?: DeliveryStatus | DeliveryStatus[];
+  channel?: DeliveryChannel;
   institution?: string;
   proposal?: string;
   task?: string;
@@ -221,18 +260,24 @@ export interface DeliveryFilters {
 /** For the secretariat: what went out, what is still trying, what failed and why. */
 export async function listDeliveries(db: Db, f: DeliveryFilters) {
   const where: SQL[] = [];
-  if (f.status) where.push(eq(deliveries.status, f.status));
+  if (f.status) where.push(Array.isArray(f.status) ? inArray(deliveries.status, f.status) : eq(deliveries.status, f.status));
+  if (f.channel) where.push(eq(deliveries.channel, f.channel));
   if (f.institution) where.push(eq(deliveries.institution, f.institution));
   if (f.proposal) where.push(eq(deliveries.proposalId, f.proposal));
   if (f.task) where.push(eq(deliveries.taskId, f.task));
   if (f.cursor) where.push(after(deliveries.createdAt, deliveries.id, f.cursor));
   const rows = await db.select().from(deliveries).where(and(...where))
     .orderBy(desc(deliveries.createdAt), desc(deliveries.id)).limit(f.limit + 1);
-  return page(rows.map((r) => ({
+  return page(rows.map(deliveryView), f.limit);
+}
+
+/** A delivery as the API shows it: what was sent, to whom, how it went; never the body. */
+export function deliveryView(r: DeliveryRow) {
+  return {
     id: r.id, channel: r.channel, recipient: r.recipient, institution: r.institution, kind: r.kind, subject: r.subject,
-    status: r.status, attempts: r.attempts, lastError: r.lastError, createdAt: r.createdAt.toISOString(),
+    status: r.status, attempts: r.attempts, retries: r.retries, response: r.response, lastError: r.lastError, createdAt: r.createdAt.toISOString(),
     sentAt: r.sentAt?.toISOString() ?? null, ...(r.proposalId ? { proposalId: r.proposalId } : {}), ...(r.taskId ? { taskId: r.taskId } : {}),
-  })), f.limit);
+  };
 }
 
 /**

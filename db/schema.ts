@@ -439,6 +439,12 @@ export const deliveries = pgTable('deliveries', {
   html: text('html'),
   status: text('status').$type<DeliveryStatus>().notNull().default('pendiente'),
   attempts: integer('attempts').notNull().default(0),
+  /**
+   * How many times the secretariat asked to send it again. Each request starts a delivery workflow
+   * that carries this number, and only the workflow with the current number may send or give up:
+   * an earlier one, still waiting to retry, leaves it alone.
+   */
+  retries: integer('retries').notNull().default(0),
   /** The Message-ID (email) or delivery id (webhook) the receiver sees, the same on every attempt. */
   messageId: text('message_id').notNull(),
   /** What the server answered when it accepted the message. */

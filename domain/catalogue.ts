@@ -269,6 +269,10 @@ export const notificationKindWords: Record<NotificationKind, KindWords> = {
     title: w('Enlace para establecer su contraseña', 'Link to set your password'),
     expected: w('Abra el enlace y elija su contraseña antes de que venza.', 'Open the link and choose your password before it expires.'),
   },
+  prueba_webhook: {
+    title: w('Prueba del webhook', 'Webhook test'),
+    expected: w('Compruebe que su sistema recibió el aviso y que su firma es válida.', 'Check that your system received the notice and that its signature is valid.'),
+  },
 };
 
 export const sessionKindWords: Record<SessionKind, Words> = { ordinaria: w('Ordinaria', 'Ordinary'), extraordinaria: w('Extraordinaria', 'Extraordinary') };

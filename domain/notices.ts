@@ -26,7 +26,7 @@ export const notificationKinds = [
   'decision', 'tarea_asignada', 'solicitud_tarea', 'solicitud_decidida', 'tarea_por_vencer', 'tarea_vencida', 'verificacion_pendiente',
   'tarea_verificada', 'tarea_devuelta', 'resumen_semanal', 'resumen_diario', 'informe_mensual', 'pendiente', 'plazo_movido',
   'convocatoria', 'confirmacion_pendiente', 'segunda_convocatoria', 'sesion_suspendida', 'sesion_cancelada', 'agenda_modificada',
-  'acta_en_observacion', 'acta_observacion', 'acta_aprobada', 'acceso',
+  'acta_en_observacion', 'acta_observacion', 'acta_aprobada', 'acceso', 'prueba_webhook',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

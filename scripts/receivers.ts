@@ -70,32 +70,39 @@ export async function startSmtpCatcher({ delayMs = 0 }: { delayMs?: number } = {
 export interface WebhookCall {
   headers: IncomingHttpHeaders;
   body: string;
+  /** What the receiver answered (null: it never answered). */
+  status: number | null;
 }
 
 export interface WebhookReceiver {
   url: string;
   calls: WebhookCall[];
+  /** What the receiver answers from now on: 204 by default, 500 for a receiver in trouble. */
+  status: number;
   close(): Promise<void>;
 }
 
 /** `answer: false` keeps every request open without a reply: a receiver that never answers. */
-export async function startWebhookReceiver({ answer }: { answer: boolean }): Promise<WebhookReceiver> {
+export async function startWebhookReceiver({ answer, status = 204 }: { answer: boolean; status?: number }): Promise<WebhookReceiver> {
   const calls: WebhookCall[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      calls.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      if (answer) res.writeHead(204).end();
+      const answered = answer ? receiver.status : null;
+      calls.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: answered });
+      if (answered !== null) res.writeHead(answered).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
+  const receiver: WebhookReceiver = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/avisos`,
     calls,
+    status,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
     }),
   };
+  return receiver;
 }

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Result } from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { demoEmail } from '../runtime/demo';
 import { demoPassword, type Mesa } from './harness';
 
@@ -72,4 +73,12 @@ export async function signedInPage(browser: Browser, base: string, code: string,
   const page = await context.newPage();
   await loginAs(page, base, code);
   return { context, page };
+}
+
+/** The page as it stands fits its width (no horizontal scroll), axe finds nothing serious, and its screenshot is kept. */
+export async function expectFitsAndAccessible(page: Page, name: string): Promise<void> {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, width: (globalThis as any).innerWidth as number }));
+  expect(scroll, `horizontal scroll on ${page.url()}`).toBeLessThanOrEqual(width);
+  expect(describeViolations(await checkAccessibility(page)), `axe on ${page.url()}`).toEqual([]);
+  await screenshot(page, name);
 }

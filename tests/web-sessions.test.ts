@@ -1,10 +1,10 @@
 // The secretariat runs a whole plenary session from a phone (390 px), through the pages, on real
 // Temporal and a real database: convocation, opening with quorum, a proposal decided in session,
 // and the session closed with its acta open for observations.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionDefaults } from '../domain/session';
-import { checkAccessibility, describeViolations, launchBrowser, loginAs, screenshot, serve } from './browser';
+import { expectFitsAndAccessible, launchBrowser, loginAs, serve } from './browser';
 import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
@@ -21,13 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await mesa?.close();
 });
-
-async function expectFitsAndAccessible(page: Page, name: string) {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, width: (globalThis as any).innerWidth as number }));
-  expect(scroll, `horizontal scroll on ${page.url()}`).toBeLessThanOrEqual(width);
-  expect(describeViolations(await checkAccessibility(page)), `axe on ${page.url()}`).toEqual([]);
-  await screenshot(page, name);
-}
 
 /** A `datetime-local` value (Lima time, whole minutes) at least `seconds` from now. */
 function limaLocal(seconds: number): { local: string; at: number } {

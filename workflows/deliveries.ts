@@ -21,8 +21,13 @@ const sending = proxyActivities<Activities>({
 /** Emails of one notification go in batches of this size: one activity, one round of marks. */
 const emailBatch = 50;
 
-export async function deliveryWorkflow({ key }: { key: string }): Promise<{ sent: number; failed: number }> {
-  const open = await records.openDeliveries({ key });
+/**
+ * `ids` and `generation`: one delivery the secretariat sent again (db/deliveries.ts sendAgain);
+ * only the workflow of its latest generation sends it or gives it up.
+ */
+export async function deliveryWorkflow({ key, ids, generation }: { key: string; ids?: string[]; generation?: number }): Promise<{ sent: number; failed: number }> {
+  const again = ids && generation ? { ids, generation } : null;
+  const open = await records.openDeliveries(again ? { key, ids: again.ids } : { key });
   const emails = open.filter((d) => d.channel === 'email').map((d) => d.id);
   const batches: string[][] = [];
   for (let i = 0; i < emails.length; i += emailBatch) batches.push(emails.slice(i, i + emailBatch));
@@ -32,13 +37,13 @@ export async function deliveryWorkflow({ key }: { key: string }): Promise<{ sent
   let failed = 0;
   await Promise.all(batches.map(async (ids) => {
     try {
-      const r = await sending.deliver({ ids });
+      const r = await sending.deliver(again ? { ids, generation: again.generation } : { ids });
       sent += r.sent;
       failed += r.failed;
     } catch (e) {
       // Retries ran out: what is still not sent is recorded as failed, with the last reason.
       const reason = e instanceof ActivityFailure && e.cause ? e.cause.message : String(e);
-      await records.markDeliveriesFailed({ ids, reason });
+      await records.markDeliveriesFailed(again ? { ids, reason, generation: again.generation } : { ids, reason });
       failed += ids.length;
     }
   }));

@@ -15,11 +15,12 @@ export const many = (v: string | string[] | undefined) => (Array.isArray(v) ? v 
 
 type Sentence = (label: string, n?: number) => string;
 
-const sentences: Record<'required' | 'choose' | 'tooLong' | 'duration' | 'number' | 'between', { es: Sentence; en: Sentence }> = {
+const sentences: Record<'required' | 'choose' | 'tooLong' | 'duration' | 'email' | 'number' | 'between', { es: Sentence; en: Sentence }> = {
   required: { es: (l) => `Complete «${l}».`, en: (l) => `Fill in «${l}».` },
   choose: { es: (l) => `Elija al menos una opción en «${l}».`, en: (l) => `Choose at least one option in «${l}».` },
   tooLong: { es: (l, n) => `«${l}» admite como máximo ${n} caracteres.`, en: (l, n) => `«${l}» takes at most ${n} characters.` },
   duration: { es: (l) => `«${l}» debe ser un plazo como P10D (10 días) o P3M (3 meses).`, en: (l) => `«${l}» must be a period such as P10D (10 days) or P3M (3 months).` },
+  email: { es: (l) => `«${l}» debe ser una dirección de correo, como nombre@institucion.gob.pe.`, en: (l) => `«${l}» must be an email address, such as name@institution.gob.pe.` },
   number: { es: (l) => `«${l}» debe ser un número entero.`, en: (l) => `«${l}» must be a whole number.` },
   between: { es: (l, n) => `«${l}» debe estar entre 0 y ${n}.`, en: (l, n) => `«${l}» must be between 0 and ${n}.` },
 };
@@ -40,6 +41,11 @@ export function checker(ctx: Ctx) {
     /** An optional text, within its length. */
     optionalText(field: string, value: string, label: string, max: number) {
       if (value.length > max) say(field, 'tooLong', label, max);
+    },
+    /** A required email address: something@somewhere.tld, no spaces. */
+    email(field: string, value: string, label: string) {
+      if (!value) say(field, 'required', label);
+      else if (value.length > 254 || !/^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/.test(value)) say(field, 'email', label);
     },
     atLeastOne(field: string, values: string[], label: string) {
       if (values.length === 0) say(field, 'choose', label);

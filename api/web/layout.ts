@@ -30,6 +30,8 @@ export const doneMessages: Record<string, string> = {
   sesiones_cerradas: 'Se cerraron sus sesiones en todos los dispositivos.', contrasena_restablecida: 'Contraseña guardada. Inicie sesión con ella.',
   usuario_creado: 'Cuenta creada: la persona recibirá por correo un enlace para elegir su contraseña.', usuario_cambiado: 'Cuenta actualizada.',
   usuario_desactivado: 'Cuenta desactivada: sus sesiones se cerraron.', usuario_reactivado: 'Cuenta reactivada.', enlace_enviado: 'Enlace enviado por correo.',
+  contactos: 'Contactos guardados.', webhook: 'Webhook guardado.', clave_renovada: 'Clave de la firma renovada.', webhook_quitado: 'Webhook quitado.',
+  prueba_enviada: 'Prueba enviada: su resultado aparece en «Entregas recientes al webhook».', reintento: 'Entrega enviada de nuevo: su resultado aparece en la lista.',
 };
 
 export function page(ctx: Ctx, title: string, body: Html, done?: string): Html {

@@ -179,7 +179,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
    */
   async function backToForm(ctx: Ctx, reply: FastifyReply, pagePath: string, form: string, state: FormState, anchor = '') {
     const id = await keepFormState(deps.db, ctx.user!.id, form, state);
-    return reply.redirect(`${pagePath}?formulario=${id}${anchor ? `#${anchor}` : ''}`, 303);
+    return reply.redirect(`${pagePath}${pagePath.includes('?') ? '&' : '?'}formulario=${id}${anchor ? `#${anchor}` : ''}`, 303);
   }
 
   /** The refused form a GET shows again, by the id its redirect carries. */
@@ -283,22 +283,120 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return send(reply, agreementsPage(ctx, agreements, tasks.status === 200 ? (tasks.body as TaskList).items : []));
   });
 
-  app.get<{ Querystring: { formulario?: string; hecho?: string } }>('/ajustes', async (request, reply) => {
+  /**
+   * Whose settings a page or form is about: the secretariat's choice (any institution in the
+   * registry), everyone else's own. Another institution's code from anyone else reaches the API,
+   * which refuses it: nothing changes.
+   */
+  const settingsOf = (ctx: Ctx, asked: string | string[] | undefined) => one(asked) || ctx.user!.institution.code;
+  const settingsPath = (ctx: Ctx, code: string, done?: string) => {
+    const query = [code !== ctx.user!.institution.code ? `institucion=${encodeURIComponent(code)}` : '', done ? `hecho=${done}` : ''].filter(Boolean).join('&');
+    return `/ajustes${query ? `?${query}` : ''}`;
+  };
+
+  app.get<{ Querystring: { formulario?: string; hecho?: string; institucion?: string } }>('/ajustes', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    const code = encodeURIComponent(ctx.user!.institution.code);
     const secretariat = ctx.user!.institution.kind === 'secretaria';
-    const [contacts, preferences, deliveries, failed, kept] = await Promise.all([
+    // Only the secretariat looks at another institution's settings.
+    const target = secretariat ? settingsOf(ctx, request.query.institucion) : ctx.user!.institution.code;
+    const code = encodeURIComponent(target);
+    type Deliveries = { items: SettingsData['deliveries'] };
+    const [contacts, preferences, deliveries, webhookDeliveries, failed, retrying, institutions, kept] = await Promise.all([
       ctx.api('GET', `/api/v1/institutions/${code}/contacts`), read<{ notifications: string }>(ctx, '/api/v1/me/preferences'),
-      read<{ items: SettingsData['deliveries'] }>(ctx, `/api/v1/deliveries?institution=${code}&limit=20`),
-      secretariat ? read<{ items: SettingsData['deliveries'] }>(ctx, '/api/v1/deliveries?status=fallida&limit=50') : { items: [] },
+      read<Deliveries>(ctx, `/api/v1/deliveries?institution=${code}&limit=20`),
+      read<Deliveries>(ctx, `/api/v1/deliveries?institution=${code}&channel=webhook&limit=10`),
+      secretariat ? read<Deliveries>(ctx, '/api/v1/deliveries?status=fallida&limit=50') : { items: [] },
+      secretariat ? read<Deliveries>(ctx, '/api/v1/deliveries?status=reintentando&limit=50') : { items: [] },
+      secretariat ? read<InstitutionAnswer[]>(ctx, '/api/v1/institutions') : [],
       keptForms(ctx, request.query.formulario),
     ]);
-    // The calendar's address comes back once, kept with the redirect like a form's state.
-    const calendarUrl = typeof kept.calendario?.values.url === 'string' ? kept.calendario.values.url : null;
+    if (contacts.status === 404) throw new WebError(404, 'No existe esa institución.');
+    // The calendar's address and the webhook's key come back once, kept with the redirect like a form's state.
+    const shown = (form: string, name: string) => (typeof kept[form]?.values[name] === 'string' ? kept[form]!.values[name] as string : null);
+    const calendarUrl = shown('calendario', 'url');
+    const webhookSecret = shown('clave', 'secret');
+    const registry = institutions.map((i) => ({ code: i.code, name: i.name })).sort((a, b) => a.name.localeCompare(b.name, 'es'));
+    const institution = target === ctx.user!.institution.code ? ctx.user!.institution : registry.find((i) => i.code === target) ?? { code: target, name: target };
     return send(reply, settingsPage(ctx, {
-      contacts: contacts.status === 200 ? contacts.body : null, mode: preferences.notifications, calendarUrl, deliveries: deliveries.items, failed: failed.items,
-    }, calendarUrl ? {} : kept, request.query.hecho));
+      institution: { code: institution.code, name: institution.name }, institutions: registry,
+      contacts: contacts.status === 200 ? contacts.body : null, mode: preferences.notifications, calendarUrl, webhookSecret,
+      deliveries: deliveries.items, webhookDeliveries: webhookDeliveries.items,
+      failed: [...failed.items, ...retrying.items].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    }, calendarUrl || webhookSecret ? {} : kept, request.query.hecho));
+  });
+
+  app.post<{ Body: Form }>('/ajustes/contactos', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const f = request.body;
+    const target = settingsOf(ctx, f.institucion);
+    const labels = { titular_name: 'Nombre del titular', titular_email: 'Correo del titular', alterno_name: 'Nombre del alterno', alterno_email: 'Correo del alterno' };
+    const c = checker(ctx);
+    c.text('titular_name', one(f.titular_name), labels.titular_name, textLimits.name);
+    c.email('titular_email', one(f.titular_email), labels.titular_email);
+    // The alterno is optional, but a half-filled one is a mistake: each half asks for the other.
+    const alterno = Boolean(one(f.alterno_name) || one(f.alterno_email));
+    if (alterno) {
+      c.text('alterno_name', one(f.alterno_name), labels.alterno_name, textLimits.name);
+      c.email('alterno_email', one(f.alterno_email), labels.alterno_email);
+    }
+    const back = (state: FormState) => backToForm(ctx, reply, settingsPath(ctx, target), 'contactos', state, 'contactos-h');
+    if (Object.keys(c.errors).length) return back({ values: f, errors: c.errors });
+    const answer = await ctx.api('PUT', `/api/v1/institutions/${encodeURIComponent(target)}/contacts/people`, {
+      titular: { name: one(f.titular_name), email: one(f.titular_email) },
+      alterno: alterno ? { name: one(f.alterno_name), email: one(f.alterno_email) } : null,
+    });
+    if (answer.status === 200) return reply.redirect(`${settingsPath(ctx, target, 'contactos')}#contactos-h`, 303);
+    return back(refusal(ctx, answer, f, labels, (api) => api.replace(/^\/?(titular|alterno)[./](name|email)$/, '$1_$2')));
+  });
+
+  app.post<{ Body: Form }>('/ajustes/webhook', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const f = request.body;
+    const target = settingsOf(ctx, f.institucion);
+    const c = checker(ctx);
+    c.text('url', one(f.url), 'Dirección del webhook', textLimits.url);
+    const back = (state: FormState) => backToForm(ctx, reply, settingsPath(ctx, target), 'webhook', state, 'webhook-h');
+    if (Object.keys(c.errors).length) return back({ values: f, errors: c.errors });
+    const answer = await ctx.api('PUT', `/api/v1/institutions/${encodeURIComponent(target)}/webhook`, { url: one(f.url) });
+    if (answer.status !== 200) return back(refusal(ctx, answer, f, { url: 'Dirección del webhook' }));
+    // A new webhook's key is shown once, on the page the redirect opens.
+    if (answer.body.secret) return backToForm(ctx, reply, settingsPath(ctx, target, 'webhook'), 'clave', { values: { secret: String(answer.body.secret) }, errors: {} }, 'webhook-h');
+    return reply.redirect(`${settingsPath(ctx, target, 'webhook')}#webhook-h`, 303);
+  });
+
+  /** The webhook's buttons: test, renew the key, remove. Each answers on the webhook's section. */
+  const webhookAction = (path: string, run: (ctx: Ctx, code: string, f: Form) => Promise<ApiAnswer | FormState>, done: string) => {
+    app.post<{ Body: Form }>(`/ajustes/webhook/${path}`, async (request, reply) => {
+      const ctx = await signedIn(request, reply);
+      if (!ctx) return reply;
+      const target = settingsOf(ctx, request.body.institucion);
+      const answer = await run(ctx, encodeURIComponent(target), request.body);
+      const back = (state: FormState) => backToForm(ctx, reply, settingsPath(ctx, target), 'webhook_accion', state, 'webhook-h');
+      if (!('status' in answer)) return back(answer);
+      if (answer.status >= 300) return back(refusal(ctx, answer, request.body, {}));
+      if (typeof answer.body?.secret === 'string') return backToForm(ctx, reply, settingsPath(ctx, target, done), 'clave', { values: { secret: answer.body.secret }, errors: {} }, 'webhook-h');
+      return reply.redirect(`${settingsPath(ctx, target, done)}#webhook-h`, 303);
+    });
+  };
+  webhookAction('prueba', (ctx, code, f) => ctx.api('POST', `/api/v1/institutions/${code}/webhook/test`, undefined, { 'idempotency-key': one(f._once) }), 'prueba_enviada');
+  webhookAction('clave', (ctx, code, f) => ctx.api('POST', `/api/v1/institutions/${code}/webhook/secret`, undefined, { 'idempotency-key': one(f._once) }), 'clave_renovada');
+  webhookAction('quitar', async (ctx, code, f) => {
+    const c = checker(ctx);
+    c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para quitar el webhook.');
+    return Object.keys(c.errors).length ? { values: f, errors: c.errors } : ctx.api('DELETE', `/api/v1/institutions/${code}/webhook`);
+  }, 'webhook_quitado');
+
+  app.post<{ Body: Form }>('/ajustes/entregas/reintentar', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const target = settingsOf(ctx, request.body.institucion);
+    const answer = await ctx.api('POST', `/api/v1/deliveries/${encodeURIComponent(one(request.body.id))}/retry`, undefined, { 'idempotency-key': one(request.body._once) });
+    // Sent in the meantime (another click, its own retry): nothing to do, as asked.
+    if (answer.status === 202 || answer.status === 409) return reply.redirect(`${settingsPath(ctx, target, 'reintento')}#fallidas-h`, 303);
+    return backToForm(ctx, reply, settingsPath(ctx, target), 'reintento', refusal(ctx, answer, request.body, {}), 'fallidas-h');
   });
 
   app.post<{ Body: Form }>('/ajustes/preferencia', async (request, reply) => {
@@ -832,7 +930,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     ['/propuestas/:id/:accion', (p) => `/propuestas/${encodeURIComponent(p.id!)}`],
     ['/propuestas/:id/aportes/:inputId/respuesta', (p) => `/propuestas/${encodeURIComponent(p.id!)}#aportes`],
     ['/tareas/:id/:accion', (p) => `/tareas/${encodeURIComponent(p.id!)}`],
-    ['/bandeja/leido', () => '/bandeja'], ['/ajustes/:accion', () => '/ajustes'], ['/salir', () => '/'], ['/idioma', () => '/'],
+    ['/bandeja/leido', () => '/bandeja'], ['/ajustes/:accion', () => '/ajustes'], ['/ajustes/:parte/:accion', () => '/ajustes'], ['/salir', () => '/'], ['/idioma', () => '/'],
   ];
   for (const [path, to] of formPage) {
     app.get<{ Params: Record<string, string> }>(path, async (request, reply) => reply.redirect(to(request.params), 303));
