@@ -140,13 +140,14 @@ beforeAll(async () => {
   binaries = await resolveTemporalServer(undefined);
   work = await mkdtemp(join(tmpdir(), 'mesa-cluster-'));
   cert = await certificates(work);
+  // Before the ports are chosen, so that its own port is not one of them.
+  traces = await startOtlpReceiver();
   const temporalBase = await freeBase([...Object.values(temporalPorts(0)).flatMap((p) => [p.grpc, p.membership, p.metrics]), 10], 20_000, 30_000);
   const balancer = await freeBase([0, 1, 2, 11, 12], 40_000, 50_000);
   clusterEnv = {
     MESA_CLUSTER_DATABASE_URL: baseUrl, MESA_CLUSTER_DIR: join(work, 'cluster'), PORT: String(balancer), TEMPORAL_PORT_BASE: String(temporalBase),
     TEMPORAL_SERVER_TLS_CERT: cert('temporal').cert, TEMPORAL_SERVER_TLS_KEY: cert('temporal').key, TEMPORAL_SERVER_TLS_CA: join(work, 'mesa-ca.pem'),
   };
-  traces = await startOtlpReceiver();
   // The Mesa's processes show their own client certificate, not the services', and send their
   // spans to the receiver of this test.
   mesaEnv = {
