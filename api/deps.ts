@@ -24,4 +24,6 @@ export interface AppDeps {
   loginLimits?: ThrottleLimits;
   /** MESA_SESSION_*: the minimum notice of a convocation and the quorum rules; the defaults of domain/session.ts when absent. */
   sessions?: SessionSettings;
+  /** MESA_CLOSE_OF_DAY: when a deadline counted in days ends (domain/calendar.ts); 17:00 when absent. */
+  closeOfDay?: string;
 }

@@ -14,7 +14,7 @@ await runUntilSignal('API', async () => {
     db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
     audit: { key: config.audit.key!, checkpointDir: config.audit.checkpointDir ?? null },
     tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel,
-    publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow, sessions: config.sessions,
+    publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow, sessions: config.sessions, closeOfDay: config.closeOfDay,
   });
   await app.listen({ port: config.port, host: config.host });
   return async () => {

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue, audit,
       // This console is read by a person: a line per request would bury the addresses printed below.
       tokenTtl: config.tokenTtl, bodyLimit: config.bodyLimit, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
-      publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow, sessions: config.sessions,
+      publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhookAllow: config.webhookAllow, sessions: config.sessions, closeOfDay: config.closeOfDay,
     });
     running.api = () => app.close();
     await app.listen({ port: config.port, host: config.host });

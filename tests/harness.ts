@@ -68,7 +68,7 @@ export interface Mesa {
   /** A bearer token for the demo user of the institution with this code. */
   login(code: string): Promise<string>;
   /** An API call as the demo user of that institution: status and parsed body. */
-  call(code: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  call(code: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   close(): Promise<void>;
@@ -133,7 +133,7 @@ export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   });
   const tokens = new Map<string, string>();
 
-  const call = async (code: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers: Record<string, string> = {}) => {
+  const call = async (code: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) => {
     const token = await login(code);
     const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...headers }, ...(payload ? { payload } : {}) });
     return { status: res.statusCode, body: res.body ? res.json() : null };
