@@ -127,8 +127,10 @@ export type ActaRegisterAnswer = Static<typeof ActaRegister>;
 export type SessionAnswer = Static<typeof SessionView>;
 export type SessionListAnswer = Static<typeof SessionList>;
 
+/** The largest file a verification takes: 750 kB, a million characters in base64. */
+export const actaUploadLimit = 750_000;
 export const ActaUploadBody = Type.Object({
-  pdf: Type.String({ minLength: 1, maxLength: 1_000_000, pattern: '^[A-Za-z0-9+/=\\s]+$', description: 'El archivo PDF que se quiere comprobar, en base64.' }),
+  pdf: Type.String({ minLength: 1, maxLength: Math.ceil(actaUploadLimit / 3) * 4, pattern: '^[A-Za-z0-9+/=\\s]+$', description: 'El archivo PDF que se quiere comprobar, en base64.' }),
 }, { additionalProperties: false });
 
 export const ActaVerificationView = Type.Object({

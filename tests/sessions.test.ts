@@ -2,10 +2,11 @@
 // convocation with its calendar invitation, attendance and quorum, second call, decisions in
 // session, and the acta's observation round.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer, OutgoingMail } from '../activities/channels';
@@ -422,5 +423,26 @@ describe('the acta', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the session\'s audit trail', () => {
+  it('is sealed by the signed checkpoint: its last entry deleted after the workflow ended is reported', async () => {
+    const startsAt = new Date(Math.ceil((Date.now() + 86_400_000) / 1000) * 1000).toISOString();
+    const s = await convene({ startsAt, agenda: [{ kind: 'otro', title: 'Balance de la campaña de regularización' }] });
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/cancel`, { reason: 'Se reprogramará en enero' })).status).toBe(200);
+    await eventually(async () => (await mesa.client.workflow.getHandle(`session-${s.id}`).describe()).status.name === 'COMPLETED');
+    const sealed = await mesa.client.workflow.execute('auditCheckpointWorkflow', { taskQueue: mesa.taskQueue, workflowId: `sello-${s.id}`, args: [] }) as { written: boolean };
+    expect(sealed.written).toBe(true);
+    const [file] = (await readdir(mesa.audit.checkpointDir)).sort().reverse();
+    const heads = JSON.parse(await readFile(join(mesa.audit.checkpointDir, file!), 'utf8')).heads as Record<string, [number, string]>;
+    expect(heads[`session:${s.id}`]?.[0]).toBe(2);
+    expect((await mesa.call('SECRETARIA', 'GET', `/api/v1/sessions/${s.id}/audit`)).body.verified).toBe(true);
+
+    // Whoever rewrites the database deletes the cancellation: the chain left is whole, the checkpoint is not fooled.
+    await mesa.database.db.execute(sql`delete from session_audit where session_id = ${s.id} and seq = 2`);
+    const audit = (await mesa.call('SECRETARIA', 'GET', `/api/v1/sessions/${s.id}/audit`)).body;
+    expect(audit.verified).toBe(false);
+    expect(audit.problems.find((p: { seq: number; field: string }) => p.seq === 2 && p.field === 'seq')?.message).toMatch(/^Falta la entrada 2: según el punto de control firmado del/);
   });
 });

@@ -8,7 +8,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { getContacts } from '../../db/contacts';
 import { getProposalRow } from '../../db/proposals';
 import { proposalParticipants } from '../../db/registry';
-import { getSession, listActas, listSessions, proposalsOnOpenAgendas, sessionsReport, signedActa, verifiedSessionAuditOf } from '../../db/sessions';
+import { getSession, listActas, listSessions, proposalsOnOpenAgendas, sessionsReport, signedActa } from '../../db/sessions';
+import { verifiedSessionAudit } from '../audit';
 import { sha256 } from '../../activities/acta-signer';
 import { getTaskRow } from '../../db/tasks';
 import { countsDays, deadlineProblem, describeDeadline, limaDate, longDate, resolveDeadline, type DeadlineExpression, type WorkingCalendar } from '../../domain/calendar';
@@ -194,7 +195,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     },
   }, async (request) => {
     await session(request.params.id);
-    const { head: _head, ...audit } = await verifiedSessionAuditOf(db, deps.audit.key, request.params.id);
+    const { head: _head, ...audit } = await verifiedSessionAudit(deps, request.params.id);
     return auditForReader(readerOf(request), audit);
   });
 

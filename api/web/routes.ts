@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -37,6 +38,7 @@ import { proposalPage, type ProposalForms, type ProposalPageData } from './pages
 import { reportsPage } from './pages/reports';
 import { pendingRequest, taskBoardPage, taskPage, type TaskForms, type TaskPageData } from './pages/tasks';
 import { sessionPages } from './session-pages';
+import { actaUploadLimit } from '../session-schemas';
 
 
 class WebError extends Error {
@@ -92,6 +94,8 @@ const csrfRefusals = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET
 
 export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstance }> = async (app, { deps, root }) => {
   await app.register(formbody, { bodyLimit: deps.bodyLimit });
+  // One form uploads a file (the acta to verify): its fields and file come as the body, the file as a Buffer.
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 1, fields: 10, fileSize: actaUploadLimit } });
   await app.register(cookie);
   await app.register(csrfProtection, { sessionPlugin: '@fastify/cookie', cookieKey: csrfCookie, cookieOpts: cookieOptions });
 
@@ -112,7 +116,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   app.addHook('preValidation', async (request) => {
     if (request.method !== 'POST') return;
     const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/x-www-form-urlencoded') {
+    if (type !== 'application/x-www-form-urlencoded' && !(type === 'multipart/form-data' && request.routeOptions.url === '/actas/verificar')) {
       throw new WebError(415, 'El formulario debe enviarse como application/x-www-form-urlencoded.');
     }
     if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) request.body = {};
