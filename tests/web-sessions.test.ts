@@ -176,5 +176,5 @@ describe('a plenary session on a phone', () => {
     } finally {
       await context.close();
     }
-  }, 300_000);
+  }, 540_000);
 });
