@@ -170,7 +170,7 @@ describe('a plenary session on a phone', () => {
       expect(await page.locator('#verificacion').textContent()).toContain('El archivo NO es el acta firmada original');
       await verify('notas.txt', Buffer.from('Esto no es un PDF.'), 'text/plain');
       await page.waitForURL(/\/actas\?formulario=/);
-      expect(await page.locator('#f-verificar-pdf-error').textContent()).toBe('El archivo enviado («pdf») no es un PDF: no empieza con «%PDF-».');
+      expect(await page.locator('#f-verificar-pdf-error').textContent()).toBe('El archivo enviado («Archivo PDF del acta») no es un PDF: no empieza con «%PDF-».');
       expect(await page.locator('#verificacion').count()).toBe(0);
       await expectFitsAndAccessible(page, 'actas-telefono');
     } finally {
