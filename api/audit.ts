@@ -2,17 +2,19 @@
 // its folder is readable here) and, for a process still open, the head its running workflow keeps
 // in memory. Shared by GET …/audit and `npm run audit:verify`.
 import type { Client } from '@temporalio/client';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { union } from 'drizzle-orm/pg-core';
 import type { Anchors, AuditHead, AuditKey } from '../db/audit';
-import { proposalTrail, taskTrail, trailTable } from '../db/audit';
+import { proposalTrail, sessionTrail, taskTrail, trailTable } from '../db/audit';
 import { headIn, newestCheckpointFile, readCheckpoints, type Checkpoint } from '../db/audit-checkpoints';
 import type { Db } from '../db/client';
 import { getAudit, getProposalStatus } from '../db/proposals';
 import { getTaskAudit, getTaskRow } from '../db/tasks';
-import { proposalAudit, proposals, taskAudit, tasks } from '../db/schema';
+import { proposalAudit, proposals, sessions, taskAudit, tasks } from '../db/schema';
+import { verifiedSessionAuditOf } from '../db/sessions';
 import { isOpenProposal } from '../domain/vocabulary';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
+import { sessionStateQuery, sessionWorkflowId } from '../workflows/session-messages';
 import { taskStateQuery, taskWorkflowId } from '../workflows/task-messages';
 
 export interface AuditDeps {
@@ -76,6 +78,17 @@ export async function verifiedTaskAudit(deps: AuditDeps, id: string, checkpoint?
     anchors.workflow = await workflowHead(deps, (temporal) => temporal.workflow.getHandle(taskWorkflowId(id)).query(taskStateQuery));
   }
   return getTaskAudit(deps.db, deps.audit.key, id, anchors);
+}
+
+export async function verifiedSessionAudit(deps: AuditDeps, id: string, checkpoint?: Checkpoint | null) {
+  const point = checkpoint === undefined ? await latestCheckpoint(deps) : checkpoint;
+  const anchors: Anchors = { checkpoint: point ? { at: point.at, head: headIn(point, sessionTrail, id) } : null };
+  const [row] = await deps.db.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, id));
+  // A session whose workflow still runs keeps its head in memory; an approved or cancelled one has ended.
+  if (row && row.status !== 'acta_aprobada' && row.status !== 'cancelada') {
+    anchors.workflow = await workflowHead(deps, (temporal) => temporal.workflow.getHandle(sessionWorkflowId(id)).query(sessionStateQuery));
+  }
+  return verifiedSessionAuditOf(deps.db, deps.audit.key, id, anchors);
 }
 
 /** What `npm run audit:verify` found: how many trails, and every problem with its subject. */

@@ -30,7 +30,7 @@ const Days = (description: string) => Type.Integer({ description });
  * ISO 8601 duration. Limits (at least a day, at most 10 years, no past date) are the domain's
  * (domain/calendar.ts), which names what is wrong.
  */
-const DeadlineBody = Type.Union([
+export const DeadlineBody = Type.Union([
   Type.Object({ workingDays: Days('Días hábiles en el calendario de la Mesa; vence al cierre del último, hora de Lima.') }, { additionalProperties: false }),
   Type.Object({ days: Days('Días calendario; vence al cierre del último (el día hábil siguiente si no es hábil), hora de Lima.') }, { additionalProperties: false }),
   Type.Object({ until: Type.String({ minLength: 10, maxLength: 10, description: 'Vence al cierre de ese día (AAAA-MM-DD), hora de Lima.' }) }, { additionalProperties: false }),

@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 import { positions } from '../domain/decision';
 import { actaAnswers, actaStatuses, agendaItemKinds, itemOutcomes, itemStatuses, sessionKinds, sessionStatuses } from '../domain/session';
 import { instantPattern, textLimits, textPatterns } from '../domain/text';
+import { DeadlineBody } from './schemas';
 
 const Open = { additionalProperties: true } as const;
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -59,13 +60,6 @@ export const ReasonBody = Type.Object({ reason: Text(textLimits.reason) }, { add
 export const OrderBody = Type.Object({ order: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 50, uniqueItems: true, description: 'Los puntos pendientes, en el nuevo orden.' }) }, { additionalProperties: false });
 export const RescheduleBody = Type.Object({ startsAt: InstantIn('Nuevo inicio, con zona horaria.') }, { additionalProperties: false });
 
-/** A deadline: an ISO 8601 duration from now, calendar days, or the close of a day (Lima time). */
-export const DeadlineBody = Type.Union([
-  Type.String({ minLength: 2, maxLength: 40, pattern: textPatterns.line, description: 'Duración ISO 8601 desde ahora (p. ej. P5D o PT30S).' }),
-  Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650 }) }, { additionalProperties: false, description: 'Días calendario, hasta el cierre del último (hora de Lima).' }),
-  Type.Object({ until: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }, { additionalProperties: false, description: 'Hasta el cierre de ese día (hora de Lima).' }),
-]);
-
 export const CloseSessionBody = Type.Object({ observationDeadline: DeadlineBody }, { additionalProperties: false });
 export const ObservationBody = Type.Object({ text: Text(textLimits.comment) }, { additionalProperties: false });
 export const CorrectionBody = Type.Object({ text: Text(textLimits.document, 'El acta corregida, entera.'), changeSummary: Text(textLimits.reason) }, { additionalProperties: false });
@@ -116,11 +110,27 @@ export const SessionSummary = Type.Object({
 });
 export const SessionList = Type.Object({ items: Type.Array(SessionSummary) }, { description: 'Sesiones, de la más próxima a la más lejana.' });
 
+const Codes = (description: string) => Type.Array(Type.String(), { description });
+export const ActaRegisterEntry = Type.Object({
+  sessionId: Type.String(), kind: Enum(sessionKinds), startsAt: Instant,
+  approvedAt: Instant, version: Type.Integer({ description: 'La versión del proyecto de acta que se aprobó.' }),
+  sha256: Nullable(Type.String({ description: 'SHA-256 del PDF firmado; null mientras se firma.' })), signedAt: Nullable(Instant),
+  approval: Type.Object({
+    bySilence: Type.Boolean({ description: 'Aprobada (en parte) por silencio: alguna institución que asistió no respondió en el plazo.' }),
+    conforme: Codes('Instituciones que dieron su conformidad.'), observaciones: Codes('Instituciones que hicieron observaciones.'),
+    silencio: Codes('Instituciones que no respondieron en el plazo: su silencio es aprobación.'),
+  }, { description: 'Cómo se aprobó el acta.' }),
+});
+export const ActaRegister = Type.Object({ items: Type.Array(ActaRegisterEntry) }, { description: 'Las actas aprobadas, de la última aprobada a la primera.' });
+export type ActaRegisterAnswer = Static<typeof ActaRegister>;
+
 export type SessionAnswer = Static<typeof SessionView>;
 export type SessionListAnswer = Static<typeof SessionList>;
 
+/** The largest file a verification takes: 750 kB, a million characters in base64. */
+export const actaUploadLimit = 750_000;
 export const ActaUploadBody = Type.Object({
-  pdf: Type.String({ minLength: 1, maxLength: 1_000_000, pattern: '^[A-Za-z0-9+/=\\s]+$', description: 'El archivo PDF que se quiere comprobar, en base64.' }),
+  pdf: Type.String({ minLength: 1, maxLength: Math.ceil(actaUploadLimit / 3) * 4, pattern: '^[A-Za-z0-9+/=\\s]+$', description: 'El archivo PDF que se quiere comprobar, en base64.' }),
 }, { additionalProperties: false });
 
 export const ActaVerificationView = Type.Object({

@@ -9,10 +9,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from '../domain/canonical-json';
-import { allHeads, proposalTrail, taskTrail, type AuditHead, type AuditKey, type Trail } from './audit';
+import { allHeads, proposalTrail, sessionTrail, taskTrail, type AuditHead, type AuditKey, type Trail } from './audit';
 import type { Db } from './client';
 
-/** Heads by subject: `proposal:<id>` or `task:<id>`, each [seq, hash]. */
+/** Heads by subject: `proposal:<id>`, `task:<id>` or `session:<id>`, each [seq, hash]. */
 export type Heads = Record<string, [number, string]>;
 
 export interface Checkpoint { at: string; file: string; heads: Heads }
@@ -30,7 +30,7 @@ export function headIn(checkpoint: Checkpoint, trail: Trail, id: string): AuditH
 
 export async function currentHeads(db: Db): Promise<Heads> {
   const heads: Heads = {};
-  for (const trail of [proposalTrail, taskTrail]) {
+  for (const trail of [proposalTrail, taskTrail, sessionTrail]) {
     for (const h of await allHeads(db, trail)) heads[subjectKey(trail, h.id)] = [h.seq, h.hash];
   }
   return heads;

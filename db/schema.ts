@@ -547,7 +547,9 @@ export const sessions = pgTable('sessions', {
   convenedBy: text('convened_by').notNull(),
   createdAt: at('created_at').notNull(),
   updatedAt: at('updated_at').notNull(),
-}, (t) => [index('sessions_starts').on(t.startsAt)]);
+  /** When the acta was approved (the `acta_aprobada` event): the register of actas reads it by this index. */
+  actaApprovedAt: at('acta_approved_at'),
+}, (t) => [index('sessions_starts').on(t.startsAt), index('sessions_acta_approved').on(t.actaApprovedAt).where(sql`${t.actaApprovedAt} is not null`)]);
 
 /** The agenda: `ord` is the order in which items are taken, `n` their number at convocation. */
 export const sessionItems = pgTable('session_items', {

@@ -1,9 +1,9 @@
 // Plenary sessions as their workflows record them (docs/domain.md#sesiones), and the reads the
 // API and pages make. Each event is written once, in one transaction: its rows, the session's new
 // state, its audit entry and its notices, as for proposals and tasks.
-import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Notification } from '../domain/events';
-import type { SessionKind } from '../domain/session';
+import type { ActaAnswer, SessionKind } from '../domain/session';
 import type { ItemRow, SessionEffectRow, SessionSnapshot } from '../processes/session';
 import { appendAudit, digest, entryOfEvent, lockTrail, sessionTrail, verifyTrail, type Anchors, type AuditHead, type AuditKey, type TrailPosition, type Tx } from './audit';
 import { compareSnapshot } from './audit-projection';
@@ -98,7 +98,7 @@ async function writeSessionEvent(tx: Tx, key: AuditKey, e: SessionEventRecord, l
     }
   }
   const [, head] = await Promise.all([
-    tx.update(sessions).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at }).where(and(eq(sessions.id, e.sessionId), lt(sessions.stateSeq, e.seq))),
+    tx.update(sessions).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at, ...(e.action === 'acta_aprobada' ? { actaApprovedAt: at } : {}) }).where(and(eq(sessions.id, e.sessionId), lt(sessions.stateSeq, e.seq))),
     appendAudit(tx, key, sessionTrail, e.sessionId, last, [{
       eventSeq: e.seq, entry: { at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action, data: e.data },
       projection: projectionOf(e),
@@ -164,6 +164,29 @@ export async function listSessions(db: Db, f: { from?: string; to?: string }) {
     items: sql<number>`(select count(*)::int from ${sessionItems} where ${sessionItems.sessionId} = ${sessions.id})`,
   }).from(sessions).where(conditions.length ? and(...conditions) : undefined).orderBy(asc(sessions.startsAt), asc(sessions.id)).limit(500);
   return rows.map((r) => ({ ...r, startsAt: r.startsAt.toISOString(), items: Number(r.items) }));
+}
+
+/**
+ * The register of actas: every approved acta, the latest approved first, from the sessions' rows
+ * (the `sessions_acta_approved` index), with how it was approved: who agreed, who observed, and
+ * who said nothing by the deadline (approval by silence).
+ */
+export async function listActas(db: Db) {
+  const rows = await db.select({
+    id: sessions.id, kind: sessions.kind, startsAt: sessions.startsAt, approvedAt: sessions.actaApprovedAt, acta: sessions.acta,
+    signedAt: sessionActaFiles.signedAt,
+  }).from(sessions).leftJoin(sessionActaFiles, eq(sessionActaFiles.sessionId, sessions.id))
+    .where(isNotNull(sessions.actaApprovedAt)).orderBy(desc(sessions.actaApprovedAt), asc(sessions.id));
+  return rows.map((r) => {
+    const answers = Object.entries(r.acta?.answers ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    const who = (answer: ActaAnswer) => answers.filter(([, a]) => a === answer).map(([institution]) => institution);
+    const silent = who('silencio');
+    return {
+      sessionId: r.id, kind: r.kind, startsAt: r.startsAt.toISOString(), approvedAt: r.approvedAt!.toISOString(), version: r.acta?.version ?? 1,
+      sha256: r.acta?.sha256 ?? null, signedAt: r.signedAt?.toISOString() ?? null,
+      approval: { bySilence: silent.length > 0, conforme: who('conforme'), observaciones: who('observaciones'), silencio: silent },
+    };
+  });
 }
 
 /** Proposals on the agenda of a session still open: a proposal is decided in one session at a time. */

@@ -1,6 +1,7 @@
 // Plenary sessions (docs/domain.md#sesiones): their vocabulary, the quorum rule and the acta's
 // draft. Pure: the session model (processes/session.ts), the API and the pages read the same rules.
-import { addDuration, inLimaTime, isDuration } from './durations';
+import { deadlineProblem, limaDate, limaDay, resolveDeadline, type WorkingCalendar, type ReminderExpression } from './calendar';
+import { addDuration, inLimaTime } from './durations';
 
 export const sessionKinds = ['ordinaria', 'extraordinaria'] as const;
 export type SessionKind = (typeof sessionKinds)[number];
@@ -40,11 +41,17 @@ export interface SessionRules {
 
 export const sessionDefaults: SessionRules = { quorum: 0.5, secondCallQuorum: 1 / 3, secondCallWait: 'PT30M', reminders: ['P1D'] };
 
+/**
+ * A convocation's minimum notice: a deadline expression with no fixed date (domain/calendar.ts):
+ * `{"workingDays": n}` on the Mesa's calendar, `{"days": n}`, or an ISO 8601 duration (exact).
+ */
+export type NoticeExpression = ReminderExpression;
+
 /** The settings of sessions (runtime/config.ts): the minimum notice (null: by kind) and the rules. */
-export interface SessionSettings { notice: string | null; rules: SessionRules }
+export interface SessionSettings { notice: NoticeExpression | null; rules: SessionRules }
 
 /** Minimum notice between convocation and start, by kind (MESA_SESSION_NOTICE overrides both). */
-export const noticeDefaults: Record<SessionKind, string> = { ordinaria: 'P7D', extraordinaria: 'P3D' };
+export const noticeDefaults: Record<SessionKind, NoticeExpression> = { ordinaria: { workingDays: 5 }, extraordinaria: { workingDays: 2 } };
 
 /** Members that make quorum: more than `fraction` of the active members (docs/domain.md#asistencia-y-quorum). */
 export function quorumRequired(fraction: number, members: number): number {
@@ -125,9 +132,19 @@ export interface ActaState {
 
 /** A notice of no time at all ("PT0S", "P0D"): a session may start at any future moment (tests, demos). */
 const zeroDuration = /^P(?:0+[YMWD]|T0+[HMS])$/i;
-export const isNoticeDuration = (text: string) => zeroDuration.test(text) || isDuration(text);
 
-/** The earliest start a convocation made now allows. */
-export function earliestStart(now: Date, notice: string): Date {
-  return zeroDuration.test(notice) ? now : addDuration(now, notice);
+/** What is wrong with a minimum notice, as a Spanish sentence naming `field`, or null. */
+export function noticeProblem(field: string, value: unknown): string | null {
+  return typeof value === 'string' && zeroDuration.test(value) ? null : deadlineProblem(field, value, new Date(0), { reminder: true });
+}
+
+/**
+ * The earliest start a convocation made at `now` allows. Counted in days, the notice is a plazo
+ * that starts the day after the convocation, and the session may be held on its last day, from
+ * the start of that day: with 5 working days, a session convened on Monday may be held from the
+ * next Monday. An ISO duration is exact time (PT0S: any future moment).
+ */
+export function earliestStart(now: Date, notice: NoticeExpression, calendar: WorkingCalendar): Date {
+  if (typeof notice === 'string') return zeroDuration.test(notice) ? now : addDuration(now, notice);
+  return limaDay(limaDate(resolveDeadline(now, notice, calendar))).toJSDate();
 }

@@ -11,24 +11,11 @@ import {
   type SessionKind, type SessionRules, type SessionStatus,
 } from '../domain/session';
 import { textLimits, textProblem, type TextRule } from '../domain/text';
-
-/** The kinds of refusal, as the workflow's messages name them (workflows/messages.ts `refusals`). */
-export type RefusalType = 'Forbidden' | 'Conflict' | 'BusinessRule' | 'InvalidInput';
-
-export class Refusal extends Error {
-  override name = 'Refusal';
-  constructor(readonly type: RefusalType, message: string, readonly field?: string) {
-    super(message);
-  }
-}
-
-function refuse(type: RefusalType, message: string, field?: string): never {
-  throw new Refusal(type, message, field);
-}
+import { Refusal, refuse } from './common';
 
 function checkText(field: string, value: unknown, rule: TextRule): void {
   const problem = textProblem(value, rule);
-  if (problem) refuse('InvalidInput', `El campo «${field}» ${problem}.`, field);
+  if (problem) refuse('InvalidInput', `El campo «${field}» ${problem}.`, [field]);
 }
 
 /** Who acts, as the API proves it (workflows/actor-proof.ts). */
@@ -171,7 +158,7 @@ const secretariatOnly = (actor: SessionActor, what: string) => {
 };
 
 const itemOf = (s: SessionState, n: unknown): AgendaItem => {
-  if (typeof n !== 'number' || !Number.isInteger(n)) refuse('InvalidInput', 'El número de punto («n») debe ser un entero.', 'n');
+  if (typeof n !== 'number' || !Number.isInteger(n)) refuse('InvalidInput', 'El número de punto («n») debe ser un entero.', ['n']);
   return s.items.find((i) => i.n === n) ?? refuse('Conflict', `La agenda no tiene el punto ${String(n)}.`);
 };
 
@@ -194,11 +181,11 @@ export function decideItem(s: SessionState, item: AgendaItem): { outcome: Outcom
 export function validate(s: SessionState, a: SessionAction, now: Date): void {
   switch (a.type) {
     case 'confirm': {
-      if (typeof a.attends !== 'boolean') refuse('InvalidInput', 'El campo «attends» debe ser verdadero o falso.', 'attends');
+      if (typeof a.attends !== 'boolean') refuse('InvalidInput', 'El campo «attends» debe ser verdadero o falso.', ['attends']);
       if (a.representative) {
         checkText('representative.name', a.representative.name, { kind: 'line', max: textLimits.name, required: true });
         checkText('representative.email', a.representative.email, { kind: 'line', max: 320, required: true });
-        if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.representative.email)) refuse('InvalidInput', 'El campo «representative.email» debe ser un correo electrónico.', 'representative.email');
+        if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.representative.email)) refuse('InvalidInput', 'El campo «representative.email» debe ser un correo electrónico.', ['representative.email']);
       }
       if (!s.invited.includes(a.actor.institution)) refuse('Forbidden', `${a.actor.institution} no está convocada a esta sesión.`);
       if (s.status !== 'convocada') refuse('Conflict', 'La asistencia se confirma mientras la sesión está convocada.');
@@ -206,10 +193,10 @@ export function validate(s: SessionState, a: SessionAction, now: Date): void {
     }
     case 'open': {
       secretariatOnly(a.actor, 'abre la sesión');
-      if (!Array.isArray(a.present) || a.present.some((p) => typeof p !== 'string')) refuse('InvalidInput', 'El campo «present» debe ser una lista de códigos de institución.', 'present');
-      if (new Set(a.present).size !== a.present.length) refuse('InvalidInput', 'El campo «present» no puede repetir instituciones.', 'present');
+      if (!Array.isArray(a.present) || a.present.some((p) => typeof p !== 'string')) refuse('InvalidInput', 'El campo «present» debe ser una lista de códigos de institución.', ['present']);
+      if (new Set(a.present).size !== a.present.length) refuse('InvalidInput', 'El campo «present» no puede repetir instituciones.', ['present']);
       const stranger = a.present.find((p) => !s.invited.includes(p));
-      if (stranger) refuse('BusinessRule', `${stranger} no está convocada a esta sesión: no puede figurar entre los presentes («present»).`, 'present');
+      if (stranger) refuse('BusinessRule', `${stranger} no está convocada a esta sesión: no puede figurar entre los presentes («present»).`, ['present']);
       if (s.status === 'en_curso') refuse('Conflict', 'La sesión ya está abierta: no se abre dos veces.');
       if (s.status !== 'convocada') refuse('Conflict', `La sesión está ${s.status}: solo se abre una sesión convocada.`);
       if (s.call === 2 && s.secondCallAt && now.getTime() < Date.parse(s.secondCallAt)) {
@@ -219,7 +206,7 @@ export function validate(s: SessionState, a: SessionAction, now: Date): void {
       return;
     }
     case 'position': {
-      if (!positions.includes(a.position)) refuse('InvalidInput', `El campo «position» debe ser uno de: ${positions.join(', ')}.`, 'position');
+      if (!positions.includes(a.position)) refuse('InvalidInput', `El campo «position» debe ser uno de: ${positions.join(', ')}.`, ['position']);
       if (a.comment !== undefined) checkText('comment', a.comment, { kind: 'text', max: textLimits.comment });
       const item = itemOf(s, a.n);
       const onBehalf = a.institution !== undefined && a.institution !== a.actor.institution;
@@ -261,14 +248,14 @@ export function validate(s: SessionState, a: SessionAction, now: Date): void {
       if (s.status !== 'en_curso' && s.status !== 'convocada' && s.status !== 'suspendida') refuse('Conflict', 'La agenda ya no cambia: la sesión terminó.');
       const pending = s.items.filter((i) => i.status === 'pendiente' && Object.keys(i.cast).length === 0).map((i) => i.n);
       if (!Array.isArray(a.order) || a.order.length !== pending.length || [...a.order].sort((x, y) => x - y).join() !== [...pending].sort((x, y) => x - y).join()) {
-        refuse('BusinessRule', `El nuevo orden («order») debe listar una vez cada punto pendiente sin posiciones: ${pending.join(', ')}.`, 'order');
+        refuse('BusinessRule', `El nuevo orden («order») debe listar una vez cada punto pendiente sin posiciones: ${pending.join(', ')}.`, ['order']);
       }
       return;
     }
     case 'reschedule': {
       secretariatOnly(a.actor, 'reprograma las sesiones');
       const at = Date.parse(a.startsAt);
-      if (Number.isNaN(at)) refuse('InvalidInput', 'El campo «startsAt» debe ser una fecha y hora con zona horaria.', 'startsAt');
+      if (Number.isNaN(at)) refuse('InvalidInput', 'El campo «startsAt» debe ser una fecha y hora con zona horaria.', ['startsAt']);
       if (s.status !== 'convocada' && s.status !== 'suspendida') refuse('Conflict', 'Solo se reprograma una sesión convocada o suspendida.');
       if (at <= now.getTime()) refuse('BusinessRule', 'La nueva fecha («startsAt») ya pasó: una sesión se convoca para el futuro.');
       if (at < Date.parse(a.minimumStart)) refuse('BusinessRule', `La convocatoria requiere anticipación: la sesión no puede empezar antes del ${inLimaTime(a.minimumStart)} (hora de Lima).`);
@@ -283,7 +270,7 @@ export function validate(s: SessionState, a: SessionAction, now: Date): void {
     case 'close': {
       secretariatOnly(a.actor, 'cierra la sesión');
       const deadline = Date.parse(a.observationDeadline);
-      if (Number.isNaN(deadline)) refuse('InvalidInput', 'El campo «observationDeadline» debe ser una fecha y hora o una duración.', 'observationDeadline');
+      if (Number.isNaN(deadline)) refuse('InvalidInput', 'El campo «observationDeadline» debe ser una fecha y hora o una duración.', ['observationDeadline']);
       inProgress(s);
       const open = s.items.filter((i) => i.status === 'pendiente').map((i) => i.n);
       if (open.length) refuse('Conflict', `Quedan puntos por cerrar o diferir: ${open.join(', ')}.`);

@@ -8,7 +8,7 @@ import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import { describeSchemaError, type SchemaError } from '../api/validation';
 import { isDuration } from '../domain/durations';
-import { isNoticeDuration, sessionDefaults, type SessionSettings } from '../domain/session';
+import { noticeProblem, sessionDefaults, type NoticeExpression, type SessionSettings } from '../domain/session';
 import { parseActorPrivateKey, parseActorPublicKey, type ActorKeys } from './actor-key';
 import type { S3Settings } from '../engine/documents';
 
@@ -35,7 +35,7 @@ const Env = Type.Object({
   MESA_ACTOR_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Clave pública Ed25519 correspondiente (PEM SPKI, o 32 bytes en hex o base64): con ella un worker comprueba las firmas sin tener la clave privada.' })),
   MESA_AUDIT_KEY: Type.Optional(Type.String({ minLength: 32, description: 'Clave secreta (32 caracteres o más) con que se sella el registro de auditoría; se guarda fuera de la base de datos. Obligatoria en producción; el modo embebido la genera en la carpeta de datos.' })),
   MESA_AUDIT_CHECKPOINT_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Carpeta donde el worker deja los puntos de control firmados del registro de auditoría (fuera de la base de datos, de solo agregar). Obligatoria para el worker en producción; en el modo embebido, la carpeta de datos.' })),
-  MESA_SESSION_NOTICE: Type.Optional(Type.String({ minLength: 2, description: 'Anticipación mínima entre la convocatoria y el inicio de una sesión (duración ISO 8601; por defecto P7D las ordinarias y P3D las extraordinarias). Con PT0S una sesión puede empezar un minuto después de convocada (pruebas y demostraciones).' })),
+  MESA_SESSION_NOTICE: Type.Optional(Type.String({ minLength: 2, description: 'Anticipación mínima entre la convocatoria y el inicio de una sesión, como plazo: {"workingDays": n} (días hábiles en el calendario de la Mesa), {"days": n} o una duración ISO 8601. Por defecto 5 días hábiles las ordinarias y 2 las extraordinarias. Con PT0S una sesión puede empezar un minuto después de convocada (pruebas y demostraciones).' })),
   MESA_SESSION_QUORUM: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.5, description: 'Quórum de una sesión en primera convocatoria: más de esta fracción de los miembros activos (por defecto 0.5: más de la mitad).' }),
   MESA_SESSION_SECOND_CALL_QUORUM: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.3333, description: 'Quórum en segunda convocatoria: más de esta fracción de los miembros activos (por defecto un tercio).' }),
   MESA_SESSION_SECOND_CALL_WAIT: Type.String({ minLength: 2, default: 'PT30M', description: 'Espera entre la primera y la segunda convocatoria (duración ISO 8601).' }),
@@ -105,10 +105,8 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
   const v = Value.Default(Env, Value.Convert(Env, raw)) as Static<typeof Env>;
   const errors = [...Value.Errors(Env, v)] as SchemaError[];
   if (errors[0]) throw new ConfigError(`Configuración inválida: ${describeSchemaError(errors[0], 'La variable')}`);
-  for (const name of ['MESA_SESSION_NOTICE', 'MESA_SESSION_SECOND_CALL_WAIT'] as const) {
-    const value = v[name];
-    if (value !== undefined && !(name === 'MESA_SESSION_NOTICE' ? isNoticeDuration(value) : isDuration(value))) throw new ConfigError(`Configuración inválida: la variable «${name}» debe ser una duración ISO 8601 (por ejemplo P5D o PT0S).`);
-  }
+  const notice = v.MESA_SESSION_NOTICE === undefined ? null : noticeSetting(v.MESA_SESSION_NOTICE);
+  if (!isDuration(v.MESA_SESSION_SECOND_CALL_WAIT)) throw new ConfigError('Configuración inválida: la variable «MESA_SESSION_SECOND_CALL_WAIT» debe ser una duración ISO 8601 (por ejemplo PT30M).');
   if (!isDuration(v.MESA_TOKEN_TTL)) throw new ConfigError('Configuración inválida: la variable «MESA_TOKEN_TTL» debe ser una duración ISO 8601 (por ejemplo PT12H).');
   if (mode === 'production' && !v.DATABASE_URL) throw new ConfigError('Configuración inválida: en producción la variable «DATABASE_URL» es obligatoria.');
   if (mode === 'production' && !v.TEMPORAL_ADDRESS) throw new ConfigError('Configuración inválida: en producción la variable «TEMPORAL_ADDRESS» es obligatoria.');
@@ -164,7 +162,7 @@ export function loadConfig(mode: Mode, env: NodeJS.ProcessEnv = process.env): Co
     acta: Object.freeze({ p12: v.MESA_ACTA_P12, password: v.MESA_ACTA_P12_PASSWORD }),
     documents: Object.freeze({ maxBytes: v.MESA_ATTACHMENT_MAX_BYTES, scanCommand: v.MESA_VIRUS_SCAN_COMMAND ?? null, dir: join(v.MESA_DATA_DIR, 'documentos'), s3 }),
     sessions: Object.freeze({
-      notice: v.MESA_SESSION_NOTICE ?? null,
+      notice,
       rules: { ...sessionDefaults, quorum: v.MESA_SESSION_QUORUM, secondCallQuorum: v.MESA_SESSION_SECOND_CALL_QUORUM, secondCallWait: v.MESA_SESSION_SECOND_CALL_WAIT },
     }),
   });
@@ -183,6 +181,21 @@ function s3Of(v: Static<typeof Env>): S3Settings | null {
     endpoint: v.MESA_S3_ENDPOINT, bucket: v.MESA_S3_BUCKET!, region: v.MESA_S3_REGION,
     accessKeyId: v.MESA_S3_ACCESS_KEY_ID!, secretAccessKey: v.MESA_S3_SECRET_ACCESS_KEY!, prefix: v.MESA_S3_PREFIX,
   });
+}
+
+/** MESA_SESSION_NOTICE: a deadline expression in JSON ({"workingDays": 5}) or an ISO 8601 duration (P5D, PT0S). */
+function noticeSetting(text: string): NoticeExpression {
+  let value: unknown = text;
+  if (text.trim().startsWith('{')) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = null;
+    }
+  }
+  const problem = noticeProblem('MESA_SESSION_NOTICE', value);
+  if (problem) throw new ConfigError(`Configuración inválida: la variable «MESA_SESSION_NOTICE» no es válida: ${problem}`);
+  return value as NoticeExpression;
 }
 
 function parseActorKeys(privateText: string | undefined, publicText: string | undefined): ActorKeys | null {

@@ -2,6 +2,8 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WorkingCalendar } from '../domain/calendar';
+import { earliestStart, noticeDefaults } from '../domain/session';
 import { embeddedAuditKey } from '../runtime/audit-key';
 import { startCluster } from '../runtime/cluster';
 import { ConfigError, loadClusterConfig, loadConfig } from '../runtime/config';
@@ -21,9 +23,24 @@ describe('configuration', () => {
     [{ TEMPORAL_ADDRESS: 'sin-puerto' }, 'TEMPORAL_ADDRESS'],
     [{ MESA_TOKEN_TTL: '12 horas' }, 'MESA_TOKEN_TTL'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ MESA_SESSION_NOTICE: 'cinco días' }, 'MESA_SESSION_NOTICE'],
+    [{ MESA_SESSION_NOTICE: '{"workingDays": 0}' }, 'MESA_SESSION_NOTICE'],
+    [{ MESA_SESSION_NOTICE: '{"until": "2027-01-04"}' }, 'MESA_SESSION_NOTICE'],
   ])('stops the start with a message naming the variable for %o', (env, name) => {
     expect(() => loadConfig('embedded', env)).toThrow(ConfigError);
     expect(() => loadConfig('embedded', env)).toThrow(`«${name}»`);
+  });
+
+  it('takes the minimum notice of a session as a deadline expression, by default working days by kind', () => {
+    expect(loadConfig('embedded', {}).sessions.notice).toBeNull();
+    expect(noticeDefaults).toEqual({ ordinaria: { workingDays: 5 }, extraordinaria: { workingDays: 2 } });
+    expect(loadConfig('embedded', { MESA_SESSION_NOTICE: '{"workingDays": 3}' }).sessions.notice).toEqual({ workingDays: 3 });
+    expect(loadConfig('embedded', { MESA_SESSION_NOTICE: 'PT0S' }).sessions.notice).toBe('PT0S');
+    // Convened on a Monday with 5 working days, a session may be held from the next Monday;
+    // a holiday in between (8 December) pushes it one working day.
+    const calendar = new WorkingCalendar();
+    expect(earliestStart(new Date('2026-11-23T15:00:00Z'), { workingDays: 5 }, calendar).toISOString()).toBe('2026-11-30T05:00:00.000Z');
+    expect(earliestStart(new Date('2026-12-07T15:00:00Z'), { workingDays: 2 }, calendar).toISOString()).toBe('2026-12-11T05:00:00.000Z');
   });
 
   it('requires DATABASE_URL and TEMPORAL_ADDRESS in production, and listens on every interface there', () => {

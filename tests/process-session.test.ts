@@ -2,7 +2,8 @@
 // workflow's validators apply, and what each action records.
 import { describe, expect, it } from 'vitest';
 import { quorumRequired, sessionDefaults } from '../domain/session';
-import { apply, convene, fire, nextTimer, Refusal, validate, type SessionAction, type SessionState } from '../processes/session';
+import { Refusal } from '../processes/common';
+import { apply, convene, fire, nextTimer, validate, type SessionAction, type SessionState } from '../processes/session';
 
 const members = Array.from({ length: 22 }, (_, i) => `M${String(i + 1).padStart(2, '0')}`);
 const secretaria = { userId: 'u-st', institution: 'SECRETARIA', kind: 'secretaria' };

@@ -2,25 +2,27 @@
 // convocation with its calendar invitation, attendance and quorum, second call, decisions in
 // session, and the acta's observation round.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer, OutgoingMail } from '../activities/channels';
-import { sessionDefaults } from '../domain/session';
+import { limaDate, limaDay, WorkingCalendar } from '../domain/calendar';
+import { sessionDefaults, type SessionSettings } from '../domain/session';
 import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
 const sent: OutgoingMail[] = [];
 const mailer: Mailer = { send: async (m) => { sent.push(m); return 'aceptado'; }, describe: () => 'memoria', close: () => {} };
 
+/** The API reads the notice on each convocation: one test sets the defaults, the others run in exact time. */
+const settings: SessionSettings = { notice: 'PT0S', rules: { ...sessionDefaults, secondCallWait: 'PT3S' } };
+
 beforeAll(async () => {
-  mesa = await startMesa({
-    mailer,
-    app: { sessions: { notice: 'PT0S', rules: { ...sessionDefaults, secondCallWait: 'PT3S' } } },
-  });
+  mesa = await startMesa({ mailer, app: { sessions: settings } });
   // Sessions here start seconds after they are convened: the first call's log-in must not eat them.
   await Promise.all(['SECRETARIA', ...memberCodes].map((code) => mesa.login(code)));
 });
@@ -133,6 +135,57 @@ describe('the convocation', () => {
     expect((await get(s.id)).status).toBe('cancelada');
   });
 
+  it('goes out the default notice of working days before the session, which is held on a working day of the Mesa\'s calendar', async () => {
+    settings.notice = null;
+    try {
+      const today = limaDate(new Date());
+      const calendar = new WorkingCalendar();
+      const at = (date: string) => new Date(`${date}T10:00:00-05:00`).toISOString();
+      const agenda = [{ kind: 'otro', title: 'Plan anual de trabajo' }];
+      const post = (body: Record<string, unknown>) => mesa.call('SECRETARIA', 'POST', '/api/v1/sessions', { agenda, ...body });
+      const before = (await mesa.call('SECRETARIA', 'GET', '/api/v1/sessions')).body.items.length;
+
+      // An ordinary session: 5 working days of notice; the fourth working day is too soon.
+      const early = await post({ kind: 'ordinaria', startsAt: at(calendar.addWorkingDays(today, 4)) });
+      expect(early.status).toBe(422);
+      expect(early.body.error).toMatchObject({ code: 'business_rule', details: { field: 'startsAt' } });
+      expect(early.body.error.message).toMatch(/^Una sesión ordinaria se convoca con 5 días hábiles de anticipación: «startsAt» no puede ser antes del /);
+
+      // No session is held on a day the Mesa declares non-working.
+      const sixth = calendar.addWorkingDays(today, 6);
+      expect((await mesa.call('SECRETARIA', 'POST', '/api/v1/calendar/non-working-days', { date: sixth, reason: 'Día no laborable decretado' })).status).toBe(201);
+      try {
+        const decreed = await post({ kind: 'ordinaria', startsAt: at(sixth) });
+        expect(decreed.status).toBe(422);
+        expect(decreed.body.error.details).toEqual({ field: 'startsAt', in: 'body' });
+        expect(decreed.body.error.message).toMatch(/no es día hábil en el calendario de la Mesa/);
+      } finally {
+        expect((await mesa.call('SECRETARIA', 'DELETE', `/api/v1/calendar/non-working-days/${sixth}`)).status).toBe(204);
+      }
+      let saturday = limaDay(calendar.addWorkingDays(today, 5));
+      while (saturday.weekday !== 6) saturday = saturday.plus({ days: 1 });
+      const weekend = await post({ kind: 'ordinaria', startsAt: at(saturday.toISODate()!) });
+      expect(weekend.status).toBe(422);
+      expect(weekend.body.error.message).toMatch(/^La fecha de la sesión \(«startsAt»\) cae el sábado .* que no es día hábil/);
+      expect((await mesa.call('SECRETARIA', 'GET', '/api/v1/sessions')).body.items.length).toBe(before);
+
+      // An extraordinary session: 2 working days. Its convocation goes out at once, so at least
+      // that many working days before it; a new date is held to the same rules.
+      const day = calendar.addWorkingDays(today, 2);
+      const s = await convene({ kind: 'extraordinaria', startsAt: at(day), agenda });
+      const told = await eventually(async () => ((await mesa.call('MINSA', 'GET', '/api/v1/inbox')).body.items as Array<{ kind: string; at: string; title: string }>)
+        .find((i) => i.kind === 'convocatoria' && i.title.startsWith('Convocatoria a sesión extraordinaria')));
+      expect(calendar.countWorkingDays(limaDate(new Date(told.at)), day)).toBeGreaterThanOrEqual(2);
+      const moved = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/reschedule`, { startsAt: at(saturday.toISODate()!) });
+      expect(moved.status).toBe(422);
+      expect(moved.body.error.details).toEqual({ field: 'startsAt', in: 'body' });
+      expect((await get(s.id)).startsAt).toBe(at(day));
+      expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/cancel`, { reason: 'Se atiende en la sesión ordinaria' })).status).toBe(200);
+    } finally {
+      settings.notice = 'PT0S';
+    }
+  });
+
   it('reminds only the institutions that have not confirmed', async () => {
     const s = await convene({ startsAt: soon(40), reminders: ['PT32S'], agenda: [{ kind: 'otro', title: 'Coordinación de la feria de servicios' }] });
     const confirmed = await mesa.call('MINSA', 'POST', `/api/v1/sessions/${s.id}/confirmations`, { attends: true });
@@ -143,8 +196,9 @@ describe('the convocation', () => {
       return items.find((i) => i.kind === 'confirmacion_pendiente' && i.title.includes('confirme'));
     }, 20_000);
     expect(reminded).toBeDefined();
-    const minsa = (await mesa.call('MINSA', 'GET', '/api/v1/inbox')).body.items as Array<{ kind: string }>;
-    expect(minsa.filter((i) => i.kind === 'confirmacion_pendiente')).toEqual([]);
+    // Only this session's reminders: another session convened for tomorrow may remind MINSA too.
+    const minsa = (await mesa.call('MINSA', 'GET', '/api/v1/inbox')).body.items as Array<{ id: string; kind: string }>;
+    expect(minsa.filter((i) => i.kind === 'confirmacion_pendiente' && i.id.startsWith(`sesion-${s.id}:`))).toEqual([]);
   });
 });
 
@@ -264,7 +318,7 @@ describe('decisions in session', () => {
     expect(report.attendance.find((a: { institution: string }) => a.institution === absent[0])).toMatchObject({ present: expect.any(Number) });
     const held = report.attendance.find((a: { institution: string }) => a.institution === present[0]);
     expect(held.present).toBeGreaterThanOrEqual(1);
-  });
+  }, 150_000);
 
   it('lets a present member change its position while the item is open, and the secretariat record one on behalf of another', async () => {
     const proposalId = await inRound('Ventanilla única para retornantes');
@@ -370,5 +424,26 @@ describe('the acta', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the session\'s audit trail', () => {
+  it('is sealed by the signed checkpoint: its last entry deleted after the workflow ended is reported', async () => {
+    const startsAt = new Date(Math.ceil((Date.now() + 86_400_000) / 1000) * 1000).toISOString();
+    const s = await convene({ startsAt, agenda: [{ kind: 'otro', title: 'Balance de la campaña de regularización' }] });
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/cancel`, { reason: 'Se reprogramará en enero' })).status).toBe(200);
+    await eventually(async () => (await mesa.client.workflow.getHandle(`session-${s.id}`).describe()).status.name === 'COMPLETED');
+    const sealed = await mesa.client.workflow.execute('auditCheckpointWorkflow', { taskQueue: mesa.taskQueue, workflowId: `sello-${s.id}`, args: [] }) as { written: boolean };
+    expect(sealed.written).toBe(true);
+    const [file] = (await readdir(mesa.audit.checkpointDir)).sort().reverse();
+    const heads = JSON.parse(await readFile(join(mesa.audit.checkpointDir, file!), 'utf8')).heads as Record<string, [number, string]>;
+    expect(heads[`session:${s.id}`]?.[0]).toBe(2);
+    expect((await mesa.call('SECRETARIA', 'GET', `/api/v1/sessions/${s.id}/audit`)).body.verified).toBe(true);
+
+    // Whoever rewrites the database deletes the cancellation: the chain left is whole, the checkpoint is not fooled.
+    await mesa.database.db.execute(sql`delete from session_audit where session_id = ${s.id} and seq = 2`);
+    const audit = (await mesa.call('SECRETARIA', 'GET', `/api/v1/sessions/${s.id}/audit`)).body;
+    expect(audit.verified).toBe(false);
+    expect(audit.problems.find((p: { seq: number; field: string }) => p.seq === 2 && p.field === 'seq')?.message).toMatch(/^Falta la entrada 2: según el punto de control firmado del/);
   });
 });

@@ -1,6 +1,8 @@
 // The secretariat runs a whole plenary session from a phone (390 px), through the pages, on real
 // Temporal and a real database: convocation, opening with quorum, a proposal decided in session,
-// and the session closed with its acta open for observations.
+// the session closed with its acta open for observations, the acta approved and signed, its PDF
+// downloaded, and the register of actas checking uploaded files against the signed original.
+import { createHash } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionDefaults } from '../domain/session';
@@ -29,7 +31,7 @@ function limaLocal(seconds: number): { local: string; at: number } {
 }
 
 describe('a plenary session on a phone', () => {
-  it('is convened, opened with quorum, decides a proposal and is closed by the secretariat', async () => {
+  it('is convened, opened with quorum, decides a proposal, is closed, and its acta approved, signed, downloaded and verified', async () => {
     const launched = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({
       title: 'Protocolo de atención a niñez migrante no acompañada', stages: ['conformidad'], deadlines: { conformidad: 'P10D' },
     }));
@@ -113,9 +115,59 @@ describe('a plenary session on a phone', () => {
       expect(await page.locator('#calendario-sesiones').textContent()).toContain('Cerrada');
       await page.goto(`${base}/actas`);
       expect(await page.locator('main').textContent()).toContain('Aún no hay actas aprobadas.');
+
+      // The observation round closes: one member observes, every other agrees, and the
+      // secretariat approves the acta from its phone; the approved acta is signed.
+      const [observer, ...agreeing] = memberCodes;
+      expect((await mesa.call(observer!, 'POST', `/api/v1/sessions/${sessionId}/acta/observations`, { text: 'Precisar el nombre del representante de MINSA.' })).status).toBe(201);
+      for (const code of agreeing) expect((await mesa.call(code, 'POST', `/api/v1/sessions/${sessionId}/acta/conformity`, {})).status).toBe(200);
+      await page.goto(sessionUrl);
+      await page.getByRole('button', { name: 'Aprobar el acta', exact: true }).click();
+      await page.waitForURL(`${sessionUrl}?hecho=acta_aprobada`);
+      const sha256 = await eventually(async () => (await mesa.call('SECRETARIA', 'GET', `/api/v1/sessions/${sessionId}`)).body.acta.sha256 as string | null ?? undefined);
+      await page.goto(sessionUrl);
+      expect(await page.locator('#acta').textContent()).toContain(sha256);
+      await expectFitsAndAccessible(page, 'acta-aprobada-telefono');
+
+      // The signed PDF, downloaded from the session page's link, is the one the API holds.
+      const href = await page.getByRole('link', { name: 'Acta firmada (PDF)' }).getAttribute('href');
+      const download = await page.request.get(`${base}${href}`);
+      expect(download.headers()['content-type']).toBe('application/pdf');
+      const pdf = await download.body();
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(createHash('sha256').update(pdf).digest('hex')).toBe(sha256);
+
+      // The register lists it, read from GET /api/v1/actas, with how it was approved.
+      await page.goto(`${base}/actas`);
+      const register = await page.locator('main table').textContent();
+      expect(register).toContain(sha256);
+      expect(register).toContain('Aprobada expresamente');
+      expect(register).toContain(`Con observaciones: ${observer}`);
+      const listed = (await mesa.call('MINSA', 'GET', '/api/v1/actas')).body.items;
+      expect(listed).toEqual([expect.objectContaining({ sessionId, kind: 'ordinaria', sha256, approval: expect.objectContaining({ bySilence: false, observaciones: [observer], silencio: [] }) })]);
+
+      // Verification: the downloaded file is the original; a changed byte is not; a text file is no PDF.
+      const verify = async (name: string, buffer: Buffer, mimeType: string) => {
+        await page.getByLabel('Sesión', { exact: true }).selectOption(sessionId);
+        await page.getByLabel('Archivo PDF del acta').setInputFiles({ name, mimeType, buffer });
+        await page.getByRole('button', { name: 'Verificar', exact: true }).click();
+        await page.waitForLoadState();
+      };
+      await verify('acta.pdf', pdf, 'application/pdf');
+      await page.waitForURL(/\/actas\?sesion=.*#verificacion$/);
+      expect(await page.locator('#verificacion').textContent()).toContain('El archivo es el acta firmada original: idéntico byte a byte.');
+      await expectFitsAndAccessible(page, 'actas-verificada-telefono');
+      const changed = Buffer.from(pdf);
+      changed[changed.length - 10] = changed[changed.length - 10]! ^ 1;
+      await verify('acta-cambiada.pdf', changed, 'application/pdf');
+      expect(await page.locator('#verificacion').textContent()).toContain('El archivo NO es el acta firmada original');
+      await verify('notas.txt', Buffer.from('Esto no es un PDF.'), 'text/plain');
+      await page.waitForURL(/\/actas\?formulario=/);
+      expect(await page.locator('#f-verificar-archivo-error').textContent()).toBe('El archivo enviado («Archivo PDF del acta») no es un PDF: no empieza con «%PDF-».');
+      expect(await page.locator('#verificacion').count()).toBe(0);
       await expectFitsAndAccessible(page, 'actas-telefono');
     } finally {
       await context.close();
     }
-  }, 300_000);
+  }, 540_000);
 });

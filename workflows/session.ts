@@ -4,7 +4,7 @@
 // workflow waits on the reminders before the start and on the acta's observation deadline, tells
 // a proposal's workflow when the session decided it, and continues as new when history grows.
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities';
@@ -12,10 +12,12 @@ import type { AuditHead } from '../db/audit';
 import { inLimaTime } from '../domain/durations';
 import type { Notification } from '../domain/events';
 import {
-  apply, convene, decideItem, effectRows, fire, itemRow, nextTimer, Refusal, signed, snapshotOf, validate, type Applied, type SessionAction,
+  apply, convene, decideItem, effectRows, fire, itemRow, nextTimer, signed, snapshotOf, validate, type Applied, type SessionAction,
   type SessionNotice,
 } from '../processes/session';
-import { proposalWorkflowId, refusals, type Actor, type Recorded } from './messages';
+import { Refusal } from '../processes/common';
+import { asFailure } from './refused';
+import { proposalWorkflowId, type Actor, type Recorded } from './messages';
 import {
   approveActaUpdate, cancelSessionUpdate, closeItemUpdate, closeSessionUpdate, confirmAttendanceUpdate, conformActaUpdate, correctActaUpdate,
   decidedInSessionSignal, deferItemUpdate, observeActaUpdate, openSessionUpdate, reorderAgendaUpdate, rescheduleSessionUpdate,
@@ -31,11 +33,7 @@ const activities = proxyActivities<ReturnType<typeof createActivities>>({
 const updatesPerRun = 500;
 
 /** A refusal of the model as the API reads it (api/workflow-updates.ts). */
-function failure(e: unknown): unknown {
-  if (!(e instanceof Refusal)) return e;
-  return ApplicationFailure.create({ type: refusals[typeKey[e.type]], message: e.message, nonRetryable: true, details: e.field ? [e.field] : [] });
-}
-const typeKey = { Forbidden: 'forbidden', Conflict: 'conflict', BusinessRule: 'rule', InvalidInput: 'invalid' } as const;
+const failure = (e: unknown): unknown => (e instanceof Refusal ? asFailure(e) : e);
 
 export async function sessionWorkflow(input: SessionInput): Promise<void> {
   const { setup } = input;

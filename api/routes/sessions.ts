@@ -8,10 +8,13 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { getContacts } from '../../db/contacts';
 import { getProposalRow } from '../../db/proposals';
 import { proposalParticipants } from '../../db/registry';
-import { getSession, listSessions, proposalsOnOpenAgendas, sessionsReport, signedActa, verifiedSessionAuditOf } from '../../db/sessions';
+import { getSession, listActas, listSessions, proposalsOnOpenAgendas, sessionsReport, signedActa } from '../../db/sessions';
+import { verifiedSessionAudit } from '../audit';
 import { sha256 } from '../../activities/acta-signer';
 import { getTaskRow } from '../../db/tasks';
-import { addDuration, inLimaTime, isDuration } from '../../domain/durations';
+import { countsDays, deadlineProblem, describeDeadline, limaDate, longDate, resolveDeadline, type DeadlineExpression, type WorkingCalendar } from '../../domain/calendar';
+import { inLimaTime, isDuration } from '../../domain/durations';
+import { workingCalendarSince } from '../../db/non-working-days';
 import { earliestStart, noticeDefaults, sessionDefaults, type SessionKind } from '../../domain/session';
 import { auditForReader } from '../../domain/visibility';
 import type { AgendaEntry, SessionSetup } from '../../processes/session';
@@ -28,7 +31,7 @@ import { idempotent, idFromKey, updateIdFor } from '../idempotency';
 import { readerOf } from '../reader';
 import { AuditBody, EmptyBody, errorResponses } from '../schemas';
 import {
-  ActaUploadBody, ActaVerificationView, SignedActaView, AgendaItemView, CloseSessionBody, ConfirmationBody, CorrectionBody, ItemParams, ObservationBody, OpenBody, OrderBody, ReasonBody,
+  ActaRegister, ActaUploadBody, ActaVerificationView, SignedActaView, AgendaItemView, CloseSessionBody, ConfirmationBody, CorrectionBody, ItemParams, ObservationBody, OpenBody, OrderBody, ReasonBody,
   RescheduleBody, SessionPositionView, SessionsReportQuery, SessionsReportView, SessionConveneBody, SessionList, SessionListQuery, SessionParams, SessionPositionBody, SessionView, SummaryBody,
 } from '../session-schemas';
 import { actorOf, updateWorkflow } from '../workflow-updates';
@@ -36,28 +39,38 @@ import Type, { type Static } from 'typebox';
 
 const rule = (field: string, message: string) => new ApiError(422, 'business_rule', message, { field, in: 'body' });
 
-/** The close of a day in Lima (UTC-5, no daylight saving): 23:59:59 local. */
-const closeOfLimaDay = (date: string) => new Date(`${date}T23:59:59-05:00`);
-
-/** A deadline expression (API.md, "Deadlines") as the instant it ends. */
-export function deadlineOf(expr: string | { days: number } | { until: string }, now: Date, field: string): Date {
-  if (typeof expr === 'string') {
-    if (!isDuration(expr)) throw new ApiError(400, 'invalid_body', `El campo «${field}» debe ser una duración ISO 8601 (p. ej. P5D), {"days": n} o {"until": "AAAA-MM-DD"}.`, { field, in: 'body' });
-    return addDuration(now, expr);
-  }
-  if ('days' in expr) {
-    const lima = new Date(now.getTime() - 5 * 3600_000 + expr.days * 86400_000);
-    return closeOfLimaDay(lima.toISOString().slice(0, 10));
-  }
-  const at = closeOfLimaDay(expr.until);
-  if (Number.isNaN(at.getTime())) throw new ApiError(400, 'invalid_body', `El campo «${field}.until» no es una fecha real.`, { field: `${field}.until`, in: 'body' });
-  return at;
+/** A deadline expression (API.md, "Deadlines") that starts now, as the instant it ends on the Mesa's calendar. */
+export function deadlineOf(expr: DeadlineExpression, now: Date, field: string, calendar: WorkingCalendar, closeOfDay?: string): Date {
+  const problem = deadlineProblem(field, expr, now);
+  if (problem) throw new ApiError(400, 'invalid_body', problem, { field, in: 'body' });
+  return resolveDeadline(now, expr, calendar, closeOfDay);
 }
 
 export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db, temporal } = deps;
   const settings = deps.sessions ?? { notice: null, rules: sessionDefaults };
   const noticeOf = (kind: SessionKind) => settings.notice ?? noticeDefaults[kind];
+
+  /** The Mesa's calendar from today on: a session's notice and its acta's deadline count its working days. */
+  const calendarFrom = (now: Date) => workingCalendarSince(db, limaDate(now));
+
+  /** The earliest start a convocation (or a new date) made now allows, and the calendar it was counted on. */
+  async function earliestFor(kind: SessionKind, now: Date) {
+    const calendar = await calendarFrom(now);
+    return { calendar, earliest: earliestStart(now, noticeOf(kind), calendar) };
+  }
+
+  /**
+   * A session is held on a working day of the Mesa's calendar: a 422 naming «startsAt» otherwise.
+   * A notice in exact time (an ISO duration such as PT0S, for tests and demos) does not count days,
+   * and neither is the day checked: a demonstration runs on a Sunday too.
+   */
+  function onWorkingDay(kind: SessionKind, calendar: WorkingCalendar, startsAt: Date): void {
+    const day = limaDate(startsAt);
+    if (countsDays(noticeOf(kind)) && !calendar.isWorkingDay(day)) {
+      throw rule('startsAt', `La fecha de la sesión («startsAt») cae el ${longDate(day)}, que no es día hábil en el calendario de la Mesa: elija un día hábil.`);
+    }
+  }
 
   async function session(id: string) {
     const found = await getSession(db, id);
@@ -116,10 +129,11 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     const startsAt = new Date(body.startsAt);
     if (Number.isNaN(startsAt.getTime())) throw new ApiError(400, 'invalid_body', 'El campo «startsAt» no es una fecha real.', { field: 'startsAt', in: 'body' });
     if (startsAt.getTime() <= now.getTime()) throw rule('startsAt', `La fecha de la sesión («startsAt», ${inLimaTime(startsAt.toISOString())}) ya pasó: una sesión se convoca para el futuro.`);
-    const earliest = earliestStart(now, noticeOf(body.kind));
+    const { calendar, earliest } = await earliestFor(body.kind, now);
     if (startsAt.getTime() < earliest.getTime()) {
-      throw rule('startsAt', `Una sesión ${body.kind} se convoca con anticipación (${noticeOf(body.kind)}): «startsAt» no puede ser antes del ${inLimaTime(earliest.toISOString())} (hora de Lima).`);
+      throw rule('startsAt', `Una sesión ${body.kind} se convoca con ${describeDeadline(noticeOf(body.kind))} de anticipación: «startsAt» no puede ser antes del ${inLimaTime(earliest.toISOString())} (hora de Lima).`);
     }
+    onWorkingDay(body.kind, calendar, startsAt);
     const badReminder = (body.reminders ?? []).findIndex((r) => !isDuration(r));
     if (badReminder >= 0) throw new ApiError(400, 'invalid_body', `El campo «reminders[${badReminder}]» debe ser una duración ISO 8601 (p. ej. P1D).`, { field: `reminders[${badReminder}]`, in: 'body' });
     const agenda = await resolveAgenda(body.agenda);
@@ -153,6 +167,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     },
   }, async (request) => ({ items: await listSessions(db, request.query) }));
 
+  app.get('/actas', {
+    schema: {
+      operationId: 'listActas', tags: ['sesiones'], summary: 'Registro de actas: las actas aprobadas, con su huella SHA-256 y cómo se aprobaron (también por silencio).',
+      response: { 200: ActaRegister, ...errorResponses(401, 503) },
+    },
+  }, async () => ({ items: await listActas(db) }));
+
   app.get('/reports/sessions', {
     schema: {
       operationId: 'getSessionsReport', tags: ['informes'], summary: 'Sesiones celebradas, asistencia por institución y acuerdos en sesión frente a rondas escritas, por año.',
@@ -174,7 +195,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     },
   }, async (request) => {
     await session(request.params.id);
-    const { head: _head, ...audit } = await verifiedSessionAuditOf(db, deps.audit.key, request.params.id);
+    const { head: _head, ...audit } = await verifiedSessionAudit(deps, request.params.id);
     return auditForReader(readerOf(request), audit);
   });
 
@@ -261,8 +282,11 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
   }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params as { id: string };
     const current = await session(id);
-    const minimumStart = earliestStart(new Date(), noticeOf(current.kind)).toISOString();
     const { startsAt } = request.body as { startsAt: string };
+    const { calendar, earliest } = await earliestFor(current.kind, new Date());
+    // The session model refuses a date it cannot read or one before `minimumStart`; the calendar is the API's to check.
+    if (!Number.isNaN(Date.parse(startsAt))) onWorkingDay(current.kind, calendar, new Date(startsAt));
+    const minimumStart = earliest.toISOString();
     return { statusCode: 200, body: await act(id, rescheduleSessionUpdate, { actor: actorOf(currentUser(request)), startsAt, minimumStart }, updateIdFor(request, key)) };
   }));
 
@@ -278,7 +302,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     role: ['secretaria'], body: CloseSessionBody,
   }), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const { id } = request.params as { id: string };
-    const deadline = deadlineOf((request.body as Static<typeof CloseSessionBody>).observationDeadline, new Date(), 'observationDeadline');
+    const now = new Date();
+    const deadline = deadlineOf((request.body as Static<typeof CloseSessionBody>).observationDeadline, now, 'observationDeadline', await calendarFrom(now), deps.closeOfDay);
     return { statusCode: 200, body: await act(id, closeSessionUpdate, { actor: actorOf(currentUser(request)), observationDeadline: deadline.toISOString() }, updateIdFor(request, key)) };
   }));
 

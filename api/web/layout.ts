@@ -95,7 +95,7 @@ interface FieldOptions {
   form?: string;
   label: string;
   state?: FormState;
-  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'datetime-local' | 'date';
+  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'datetime-local' | 'file' | 'date';
   required?: boolean;
   textarea?: number;
   hint?: string;

@@ -42,6 +42,7 @@ import { sessionPages } from './session-pages';
 import { accountPages } from './account-pages';
 import { acceptMultipart, formOfMultipart, passFile, sendUpload, uploadOf, uploadProblem } from './documents';
 import { fileFieldName } from './pages/documents';
+import { actaUploadLimit } from '../session-schemas';
 
 
 class WebError extends Error {
@@ -101,7 +102,8 @@ const csrfRefusals = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET
 export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstance }> = async (app, { deps, root }) => {
   await app.register(formbody, { bodyLimit: deps.bodyLimit });
   const maxBytes = deps.documents?.maxBytes ?? 0;
-  await acceptMultipart(app, maxBytes);
+  // The largest file a form may carry: an attached document, or an acta to verify.
+  await acceptMultipart(app, Math.max(maxBytes, actaUploadLimit));
   await app.register(cookie);
   await app.register(csrfProtection, { sessionPlugin: '@fastify/cookie', cookieKey: csrfCookie, cookieOpts: cookieOptions });
 

@@ -8,8 +8,10 @@ import type { FormState } from './layout';
 import { checker, many, one, type Form } from './form-checks';
 import { textLimits } from '../../domain/text';
 import type { ProposalList } from '../schemas';
-import type { SessionAnswer, SessionListAnswer } from '../session-schemas';
-import { actasPage, sessionPage, sessionsPage, type ActaEntry, type SessionForms } from './pages/sessions';
+import type { ActaRegisterAnswer, SessionAnswer, SessionListAnswer } from '../session-schemas';
+import { actasPage, sessionPage, sessionsPage, type SessionForms } from './pages/sessions';
+import { uploadOf } from './documents';
+import { fileFieldName } from './pages/documents';
 
 export interface WebKit {
   send(reply: FastifyReply, html: Html, status?: number): FastifyReply;
@@ -17,7 +19,7 @@ export interface WebKit {
   read<Answer>(ctx: Ctx, url: string): Promise<Answer>;
   backToForm(ctx: Ctx, reply: FastifyReply, pagePath: string, form: string, state: FormState, anchor?: string): Promise<FastifyReply>;
   keptForms(ctx: Ctx, id: string | undefined): Promise<Record<string, FormState>>;
-  refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<string, string>): FormState;
+  refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<string, string>, fieldOf?: (apiField: string) => string): FormState;
   fail(status: number, message: string): Error;
   limaToIso(local: string): string;
 }
@@ -65,15 +67,30 @@ export function sessionPages(app: FastifyInstance, kit: WebKit) {
     return back(refusal(ctx, answer, f, conveneLabels));
   });
 
-  app.get('/actas', async (request, reply) => {
+  app.get<{ Querystring: { formulario?: string; sesion?: string; sha256?: string } }>('/actas', async (request, reply) => {
     const ctx = await signedIn(request, reply);
     if (!ctx) return reply;
-    const list = await read<SessionListAnswer>(ctx, '/api/v1/sessions');
-    const approved = list.items.filter((s) => s.status === 'acta_aprobada');
-    const whole = await Promise.all(approved.map((s) => read<SessionAnswer>(ctx, `/api/v1/sessions/${encodeURIComponent(s.id)}`)));
-    const actas: ActaEntry[] = whole.filter((s) => s.acta?.sha256).map((s) => ({ id: s.id, kind: s.kind, startsAt: s.startsAt, sha256: s.acta!.sha256! }))
-      .sort((a, b) => b.startsAt.localeCompare(a.startsAt));
-    return send(reply, actasPage(ctx, actas));
+    const [register, forms] = await Promise.all([read<ActaRegisterAnswer>(ctx, '/api/v1/actas'), keptForms(ctx, request.query.formulario)]);
+    const { sesion, sha256 } = request.query;
+    const check = sesion && sha256 && /^[0-9a-f]{64}$/.test(sha256) ? { sessionId: sesion, sha256 } : undefined;
+    return send(reply, actasPage(ctx, register.items, forms.verificar, check));
+  });
+
+  // A PDF uploaded to be compared with a signed acta: the API answers, the register shows the verdict.
+  app.post<{ Body: Form }>('/actas/verificar', async (request, reply) => {
+    const ctx = await signedIn(request, reply);
+    if (!ctx) return reply;
+    const sessionId = one(request.body.session);
+    const file = uploadOf(request)?.bytes ?? Buffer.alloc(0);
+    const back = (state: FormState) => backToForm(ctx, reply, '/actas', 'verificar', state, 'verificar-h');
+    const values = { session: sessionId };
+    if (file.length === 0) return back({ values, errors: { [fileFieldName]: ctx.t('Elija el archivo PDF que quiere verificar.') } });
+    const answer = await ctx.api('POST', `/api/v1/sessions/${encodeURIComponent(sessionId)}/acta/verification`, { pdf: file.toString('base64') });
+    if (answer.status < 300) {
+      return reply.redirect(`/actas?sesion=${encodeURIComponent(sessionId)}&sha256=${(answer.body as { sha256: string }).sha256}#verificacion`, 303);
+    }
+    // The API names the file «pdf»; the form's file field is the one every upload uses.
+    return back(refusal(ctx, answer, values, { [fileFieldName]: 'Archivo PDF del acta', session: 'Sesión' }, (f) => (f === 'pdf' ? fileFieldName : f)));
   });
 
   app.get<{ Params: { id: string }; Querystring: { hecho?: string; formulario?: string } }>('/sesiones/:id', async (request, reply) => {

@@ -4,7 +4,8 @@ import type { Ctx } from '../context';
 import { html, type Html } from '../html';
 import { label, when } from '../i18n';
 import { choices, csrfField, field, formMessage, onceField, page, section, select, type FormState } from '../layout';
-import type { SessionAnswer, SessionListAnswer } from '../../session-schemas';
+import type { ActaRegisterAnswer, SessionAnswer, SessionListAnswer } from '../../session-schemas';
+import { fileFieldName } from './documents';
 
 export type SessionForms = Partial<Record<'convocar' | 'confirmar' | 'abrir' | 'posicion' | 'cerrar-punto' | 'diferir' | 'cerrar' | 'observar' | 'conformidad' | 'aprobar', FormState>>;
 
@@ -106,12 +107,35 @@ ${acta.sha256 ? html`<p><a href="/sesiones/${s.id}/acta.pdf">${t('Acta firmada (
 ${acta.observations.length ? html`<h3>${t('Observaciones')}</h3><ul class="items">${acta.observations.map((o) => html`<li><strong>${o.institution}</strong> · <span class="meta">${when(ctx.lang, o.at)}</span><p>${o.text}</p></li>`)}</ul>` : ''}`, 'acta') : ''}`, done);
 }
 
-export interface ActaEntry { id: string; kind: string; startsAt: string; sha256: string }
+/** What the verification form found: the file's SHA-256 against the signed original of a session's acta. */
+export interface ActaCheck { sessionId: string; sha256: string }
 
-export function actasPage(ctx: Ctx, actas: ActaEntry[]): Html {
+/** How an acta was approved, in words: who agreed, who observed, whose silence counted as approval. */
+function approvalText(ctx: Ctx, a: ActaRegisterAnswer['items'][number]['approval']): Html {
   const t = ctx.t;
+  const part = (label: string, codes: string[]) => (codes.length ? html`<div>${t(label)}: ${codes.join(', ')}</div>` : '');
+  return html`${a.bySilence ? html`<strong>${t('Aprobada por silencio')}</strong>` : html`<strong>${t('Aprobada expresamente')}</strong>`}
+${part('Conformidad', a.conforme)}${part('Con observaciones', a.observaciones)}${part('Silencio (aprobación)', a.silencio)}`;
+}
+
+/** The register of actas, and a form where anyone checks whether a PDF is a signed original. */
+export function actasPage(ctx: Ctx, actas: ActaRegisterAnswer['items'], state?: FormState, check?: ActaCheck): Html {
+  const t = ctx.t;
+  const signed = actas.filter((a) => a.sha256);
+  const checked = check ? signed.find((a) => a.sessionId === check.sessionId) : undefined;
+  const verdict = checked && check ? (checked.sha256 === check.sha256
+    ? html`<p class="done" role="status" id="verificacion">${t('El archivo es el acta firmada original: idéntico byte a byte.')} <span class="meta">SHA-256 <code class="hash">${check.sha256}</code></span></p>`
+    : html`<p class="late" role="status" id="verificacion">${t('El archivo NO es el acta firmada original: su contenido difiere (SHA-256 distinto).')} <span class="meta">SHA-256 <code class="hash">${check.sha256}</code></span></p>`) : '';
+  const verify = signed.length ? html`<section class="card" aria-labelledby="verificar-h"><h2 id="verificar-h">${t('Verificar un acta')}</h2>
+<p>${t('Suba un archivo PDF para saber si es el acta firmada original de una sesión.')}</p>
+${verdict}
+<form method="post" action="/actas/verificar" enctype="multipart/form-data">${csrfField(ctx)}${formMessage(ctx, state)}
+${select(ctx, { name: 'session', form: 'verificar', label: 'Sesión', state, options: signed.map((a) => [a.sessionId, `${label(ctx.lang, a.kind)} · ${when(ctx.lang, a.startsAt)}`]) })}
+${field(ctx, { name: fileFieldName, form: 'verificar', label: 'Archivo PDF del acta', type: 'file', required: true, state, value: '', attrs: html` accept="application/pdf,.pdf"` })}
+<button type="submit">${t('Verificar')}</button></form></section>` : '';
   return page(ctx, t('Registro de actas'), html`<h1>${t('Registro de actas')}</h1>
-${actas.length === 0 ? html`<p>${t('Aún no hay actas aprobadas.')}</p>` : html`<table><thead><tr><th scope="col">${t('Fecha')}</th><th scope="col">${t('Tipo de sesión')}</th><th scope="col">SHA-256</th><th scope="col">${t('Acta')}</th></tr></thead><tbody>
-${actas.map((a) => html`<tr><td>${when(ctx.lang, a.startsAt)}</td><td>${label(ctx.lang, a.kind)}</td><td><code class="hash">${a.sha256}</code></td><td><a href="/sesiones/${a.id}/acta.pdf">PDF</a> · <a href="/sesiones/${a.id}">${t('Sesión')}</a></td></tr>`)}
-</tbody></table>`}`);
+${actas.length === 0 ? html`<p>${t('Aún no hay actas aprobadas.')}</p>` : html`<table><thead><tr><th scope="col">${t('Fecha')}</th><th scope="col">${t('Tipo de sesión')}</th><th scope="col">${t('Aprobada')}</th><th scope="col">${t('Cómo se aprobó')}</th><th scope="col">SHA-256</th><th scope="col">${t('Acta')}</th></tr></thead><tbody>
+${actas.map((a) => html`<tr><td>${when(ctx.lang, a.startsAt)}</td><td>${label(ctx.lang, a.kind)}</td><td>${when(ctx.lang, a.approvedAt)}</td><td>${approvalText(ctx, a.approval)}</td><td>${a.sha256 ? html`<code class="hash">${a.sha256}</code>` : t('En firma')}</td><td>${a.sha256 ? html`<a href="/sesiones/${a.sessionId}/acta.pdf">PDF</a> · ` : ''}<a href="/sesiones/${a.sessionId}">${t('Sesión')}</a></td></tr>`)}
+</tbody></table>`}
+${verify}`);
 }
