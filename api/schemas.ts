@@ -250,8 +250,11 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 const Instant = Type.String({ description: 'Fecha y hora ISO 8601.' });
 const Counts = Type.Record(Type.String(), Type.Integer(), { description: 'Cantidad por estado.' });
 
+/** A refusal a route may answer with. */
+export type ErrorStatus = keyof typeof errorMeanings;
+
 /** The error body, with the description each status gives it in the document. */
-export const errorResponses = <const S extends ReadonlyArray<keyof typeof errorMeanings>>(...statuses: S) =>
+export const errorResponses = <const S extends ReadonlyArray<ErrorStatus>>(...statuses: S) =>
   Object.fromEntries(statuses.map((s) => [s, Type.Object(ErrorBody.properties, { description: errorMeanings[s] })])) as { [K in S[number]]: typeof ErrorBody };
 
 const errorMeanings = {
