@@ -23,12 +23,14 @@ interface ActionSchema extends RouteSchema {
   body: TSchema;
 }
 
+/** The options of a route any signed-in user may call: its schema with the refusals it can answer. */
+export function userRoute<S extends RouteSchema, const R extends readonly ErrorStatus[]>(schema: S, refusals: R) {
+  return { schema: { ...schema, response: { ...schema.response, ...errorResponses(...refusals) } } };
+}
+
 /** The options of a route only some roles may call: who may, and its schema with the refusals it can answer. */
 export function roleRoute<S extends RouteSchema, const R extends readonly ErrorStatus[]>(roles: Role[], schema: S, refusals: R) {
-  return {
-    onRequest: requireRole(...roles),
-    schema: { ...schema, response: { ...schema.response, ...errorResponses(...refusals) } },
-  };
+  return { onRequest: requireRole(...roles), ...userRoute(schema, refusals) };
 }
 
 export function actionRoute<S extends ActionSchema>(roles: Role[], schema: S) {

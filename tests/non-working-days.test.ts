@@ -139,12 +139,16 @@ describe('deadline expressions where a proposal is launched', () => {
   });
 });
 
+/** A proposal launched straight into a conformity round of so many working days: its id and the round's deadline. */
+async function launchRound(workingDays: number): Promise<{ id: string; before: string }> {
+  const launched = await launch({ stages: ['conformidad'], deadlines: { conformidad: { workingDays } } });
+  expect(launched.status).toBe(201);
+  return { id: launched.body.id as string, before: launched.body.deadlines.conformidad as string };
+}
+
 describe('a non-working day added while a round is open', () => {
   it('moves the round\'s deadline by one working day, says so in the audit trail and tells those who owe a sign-off', async () => {
-    const launched = await launch({ stages: ['conformidad'], deadlines: { conformidad: { workingDays: 10 } } });
-    expect(launched.status).toBe(201);
-    const id = launched.body.id as string;
-    const before = launched.body.deadlines.conformidad as string;
+    const { id, before } = await launchRound(10);
     // Ten working days from today, at the close of the day in Lima.
     const calendar = new WorkingCalendar();
     const lastDay = calendar.addWorkingDays(limaDate(new Date()), 10);
@@ -196,12 +200,11 @@ describe('a non-working day added while a task is open', () => {
 
 describe('a non-working day whose request died after recording it', () => {
   it('is made good by the retry: the same answer, and the open deadline moved by one working day exactly once', async () => {
-    const launched = await launch({ stages: ['conformidad'], deadlines: { conformidad: { workingDays: 20 } } });
-    expect(launched.status).toBe(201);
-    const id = launched.body.id as string;
-    const before = launched.body.deadlines.conformidad as string;
+    const { id, before } = await launchRound(20);
     const lastDay = limaDate(new Date(before));
-    const after = endOfDay(new WorkingCalendar([lastDay]).addWorkingDays(lastDay, 1)).toISOString();
+    // The next working day, on the calendar as recorded so far (other tests here add days too) and the new day.
+    const recorded = [...await year(Number(lastDay.slice(0, 4))), ...await year(Number(lastDay.slice(0, 4)) + 1)].filter((d) => !d.fixed);
+    const after = endOfDay(new WorkingCalendar([...recorded.map((d) => d.date), lastDay]).addWorkingDays(lastDay, 1)).toISOString();
     const body = { date: lastDay, reason: 'Día no laborable para el sector público', reference: 'D.S. N.° 220-2026-PCM' };
     const route = `POST ${url}`;
     const key = 'dia-no-laborable-220';
@@ -237,7 +240,9 @@ describe('a non-working day whose request died after recording it', () => {
 
     // Moved once: one working day later, one step in its audit trail, the day recorded once.
     expect((await mesa.call('MINSA', 'GET', `/api/v1/proposals/${id}`)).body.deadlines.conformidad).toBe(after);
-    expect((await movedEvents()).map((e) => e.data)).toEqual([{ stage: 'conformidad', from: before, to: after, dates: [lastDay] }]);
+    const moved = await movedEvents();
+    expect(moved).toHaveLength(1);
+    expect(moved[0]!.data).toMatchObject({ stage: 'conformidad', from: before, to: after, dates: [lastDay] });
     expect((await year(Number(lastDay.slice(0, 4)))).filter((d) => d.date === lastDay)).toHaveLength(1);
   });
 });
