@@ -1,5 +1,5 @@
 // What the task workflow tells the database. Pure types, shared by the workflow and the activities.
-import type { Notification, ProcessEventRecord } from './events';
+import type { ProcessEventRecord } from './events';
 
 export const taskStatuses = ['asignada', 'en_ejecucion', 'completada', 'verificada'] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
