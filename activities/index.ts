@@ -2,10 +2,11 @@
 // injects its database and channels and tests inject theirs. Each one is idempotent: Temporal
 // retries an activity after a crash at any point, and a retry must never write or send twice.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../db/client';
-import { calendarViewNow, workingCalendarSince } from '../db/non-working-days';
+import { calendarViewNow, openDeadlinesFrom, workingCalendarSince } from '../db/non-working-days';
 import {
-  defaultCloseOfDay, limaDate, limaDay, workingDayFacts, type CalendarView, type WorkingDayFacts,
+  defaultCloseOfDay, endOfDay, limaDate, limaDay, workingDayFacts, type CalendarView, type IsoDate, type WorkingDayFacts,
 } from '../domain/calendar';
 import {
   getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, recordNotices, type DeliveryRow,
@@ -22,7 +23,9 @@ import { actaToSign, agreementTasks, keepSignedActa, sessionDecisionOf, signedAc
 import { assignAgreementNumber, recordTaskAssigned, recordTaskEvent, type TaskAssignedRecord } from '../db/tasks';
 import type { Notification, ProposalEventRecord } from '../domain/events';
 import type { TaskEventRecord } from '../domain/tasks';
-import { recordRefusedType } from '../workflows/messages';
+import { proposalWorkflowId, recordRefusedType } from '../workflows/messages';
+import { taskWorkflowId } from '../workflows/task-messages';
+import { calendarChangedSignal } from '../workflows/calendar-messages';
 import type { Recording } from '../workflows/recording';
 import { ChannelError, postWebhook, type Mailer } from './channels';
 import { startDeliveryWorkflow } from '../engine/deliveries';
@@ -156,6 +159,27 @@ export function createActivities({ db, channels, audit, actaSigner = null, close
     async writeAuditCheckpoint(): Promise<{ written: boolean; heads: number }> {
       if (!audit.checkpointDir) throw ApplicationFailure.nonRetryable('Este worker no tiene carpeta de puntos de control (MESA_AUDIT_CHECKPOINT_DIR).', 'SinCarpetaDeSellos');
       return writeCheckpoint(db, audit.key, audit.checkpointDir);
+    },
+    /**
+     * Tells every open proposal and task whose deadline may include the added days
+     * (docs/domain.md#calendario-y-plazos); the number told. Safe to run again: each process counts
+     * its deadline again from its own start on the calendar it reads, so a second signal moves nothing.
+     */
+    async moveOpenDeadlines({ dates }: { dates: IsoDate[] }): Promise<number> {
+      if (dates.length === 0) return 0;
+      const { proposalIds, taskIds } = await openDeadlinesFrom(db, endOfDay([...dates].sort()[0]!, '00:00'));
+      const { client } = Context.current();
+      let told = 0;
+      for (const workflowId of [...proposalIds.map(proposalWorkflowId), ...taskIds.map(taskWorkflowId)]) {
+        try {
+          await client.workflow.getHandle(workflowId).signal(calendarChangedSignal, { dates });
+          told++;
+        } catch (e) {
+          // Closed since the projection was read: nothing left to move.
+          if (!(e instanceof WorkflowNotFoundError)) throw e;
+        }
+      }
+      return told;
     },
     /**
      * Where a day stands on the calendar, for the periodic workflows: the digests and the report go

@@ -8,23 +8,33 @@ import type { Db } from '../db/client';
 import type { Role } from '../domain/vocabulary';
 import { requireRole } from './auth';
 import { idempotent, updateIdFor, type Answer } from './idempotency';
-import { errorResponses } from './schemas';
+import { errorResponses, type ErrorStatus } from './schemas';
 
-interface ActionSchema {
+export interface RouteSchema {
   operationId: string;
   tags: string[];
   summary: string;
-  params: TSchema;
-  body: TSchema;
-  /** The answer when the action is recorded (200 or 201); the refusals are added. */
+  /** The answer when the route succeeds (200, 201 or 204); the refusals are added. */
   response: Record<number, TSchema>;
 }
 
+interface ActionSchema extends RouteSchema {
+  params: TSchema;
+  body: TSchema;
+}
+
+/** The options of a route any signed-in user may call: its schema with the refusals it can answer. */
+export function userRoute<S extends RouteSchema, const R extends readonly ErrorStatus[]>(schema: S, refusals: R) {
+  return { schema: { ...schema, response: { ...schema.response, ...errorResponses(...refusals) } } };
+}
+
+/** The options of a route only some roles may call: who may, and its schema with the refusals it can answer. */
+export function roleRoute<S extends RouteSchema, const R extends readonly ErrorStatus[]>(roles: Role[], schema: S, refusals: R) {
+  return { onRequest: requireRole(...roles), ...userRoute(schema, refusals) };
+}
+
 export function actionRoute<S extends ActionSchema>(roles: Role[], schema: S) {
-  return {
-    onRequest: requireRole(...roles),
-    schema: { ...schema, response: { ...schema.response, ...errorResponses(400, 401, 403, 404, 409, 422, 503) } },
-  };
+  return roleRoute(roles, schema, [400, 401, 403, 404, 409, 422, 503]);
 }
 
 /**

@@ -1,37 +1,33 @@
 // When non-working days are added, every open proposal and task whose deadline may include them is
-// told (docs/domain.md#calendario-y-plazos). The projection names the candidates; each workflow then
-// decides from its own deadline's start and expression whether it moves.
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, gte, ne, sql } from 'drizzle-orm';
-import { endOfDay, type IsoDate } from '../domain/calendar';
-import { proposals, tasks } from '../db/schema';
-import { calendarChangedSignal } from '../workflows/calendar-messages';
-import { proposalWorkflowId } from '../workflows/messages';
-import { taskWorkflowId } from '../workflows/task-messages';
+// told (docs/domain.md#calendario-y-plazos), through a workflow of its own (workflows/calendar-change.ts):
+// the days are recorded first, and the moving survives an API that dies right after.
+import { randomBytes } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { IsoDate } from '../domain/calendar';
+import { calendarChangeWorkflowId, type calendarChangeWorkflow } from '../workflows/calendar-change';
 import type { AppDeps } from './deps';
+import { idFromKey } from './idempotency';
 
-/** Signals every open proposal and task whose deadline ends on or after the earliest added day; the number signalled. */
-export async function moveOpenDeadlines(deps: Pick<AppDeps, 'db' | 'temporal'>, dates: IsoDate[]): Promise<number> {
+/**
+ * The name of one calendar change: from the request's Idempotency-Key when it has one, so its retry
+ * is the same change (same recorded days, same moving workflow); otherwise new.
+ */
+export function calendarChange(userId: string, route: string, key: string | null): string {
+  return key ? idFromKey('cal', userId, route, key) : `cal_${randomBytes(12).toString('hex')}`;
+}
+
+/** Moves the open deadlines the change's days may include, once per change; the number of processes told. */
+export async function moveOpenDeadlines(deps: Pick<AppDeps, 'temporal' | 'taskQueue'>, change: string, dates: IsoDate[]): Promise<number> {
   if (dates.length === 0) return 0;
-  const from = endOfDay([...dates].sort()[0]!, '00:00');
-  const openProposals = await deps.db.select({ id: proposals.id }).from(proposals).where(and(
-    ne(proposals.stage, 'cerrada'),
-    sql`(${proposals.deadlines} ->> ${proposals.stage})::timestamptz >= ${from.toISOString()}::timestamptz`,
-  ));
-  const openTasks = await deps.db.select({ id: tasks.id }).from(tasks).where(and(
-    ne(tasks.status, 'verificada'),
-    gte(tasks.dueAt, from),
-  ));
-  const workflowIds = [...openProposals.map((p) => proposalWorkflowId(p.id)), ...openTasks.map((t) => taskWorkflowId(t.id))];
-  let signalled = 0;
-  for (const id of workflowIds) {
-    try {
-      await deps.temporal.workflow.getHandle(id).signal(calendarChangedSignal, { dates });
-      signalled++;
-    } catch (e) {
-      // Closed since the projection was read: nothing left to move.
-      if (!(e instanceof WorkflowNotFoundError)) throw e;
-    }
+  const workflowId = calendarChangeWorkflowId(change);
+  try {
+    return await deps.temporal.workflow.execute<typeof calendarChangeWorkflow>('calendarChangeWorkflow', {
+      workflowId, taskQueue: deps.taskQueue, args: [{ dates }],
+      // A retry joins the moving that is under way, or gets the answer of the one that finished.
+      workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (e) {
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    return deps.temporal.workflow.getHandle(workflowId).result();
   }
-  return signalled;
 }

@@ -65,12 +65,14 @@ export const InstitutionBody = Type.Object({
   workingGroups: Type.Array(Type.String()), commissions: Type.Array(Type.String()),
   active: Type.Boolean(), unconfirmed: Type.Boolean({ description: 'La fuente no nombra esta institución: dato por confirmar.' }),
 });
+export type InstitutionAnswer = Static<typeof InstitutionBody>;
 
 export const GroupBody = Type.Object({
   code: Type.String(), name: Type.String(), population: Type.Union([Type.String(), Type.Null()]),
   coordinator: Type.Union([Type.String(), Type.Null()]), members: Type.Array(Type.String()),
   unconfirmed: Type.Boolean(),
 });
+export type GroupAnswer = Static<typeof GroupBody>;
 
 export const PlannedActionBody = Type.Object({
   title: Line(textLimits.title),
@@ -130,6 +132,7 @@ export const DraftView = Type.Object({
   createdBy: Type.String(), updatedBy: Type.String(),
   createdAt: Type.String(), updatedAt: Type.String(), launchedAt: Type.Union([Type.String(), Type.Null()]),
 }, { description: 'Un borrador de propuesta.' });
+export type DraftAnswer = Static<typeof DraftView>;
 
 export const DraftList = Type.Object({
   items: Type.Array(Type.Object({
@@ -137,6 +140,7 @@ export const DraftList = Type.Object({
     proposalId: Type.Union([Type.String(), Type.Null()]), ready: Type.Boolean({ description: 'Ya puede lanzarse.' }), updatedAt: Type.String(),
   })),
 }, { description: 'Los borradores, los cambiados más recientemente primero.' });
+export type DraftListAnswer = Static<typeof DraftList>;
 
 export const DraftListQuery = Type.Object({
   status: Type.Optional(Enum(draftStatuses, 'Solo los de este estado; por defecto, los borradores y los que se están lanzando.')),
@@ -150,6 +154,7 @@ export const DraftPreview = Type.Object({
   actionsDueAt: Type.Array(Type.Union([Type.String(), Type.Null()]), { description: 'El vencimiento de cada acción prevista si se adoptara al cerrar la última etapa.' }),
   launchProblems: Problems,
 }, { description: 'La propuesta como se vería al lanzarse.' });
+export type DraftPreviewAnswer = Static<typeof DraftPreview>;
 
 export const ProposalListQuery = Type.Object({
   stage: Type.Optional(Enum([...processStages, 'cerrada'] as const)),
@@ -319,14 +324,18 @@ export const DeliveryListQuery = Type.Object({
 // from the answer, so every field a read returns is declared, and the shapes that carry a
 // recorded plan or event data stay open (additionalProperties) rather than being cut. Fields a
 // reader may not see (domain/visibility.ts) are optional.
+// The answers the pages render (api/web/pages) have their type beside their schema.
 
 const Open = { additionalProperties: true } as const;
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 export const Instant = Type.String({ description: 'Fecha y hora ISO 8601.' });
 const Counts = Type.Record(Type.String(), Type.Integer(), { description: 'Cantidad por estado.' });
 
+/** A refusal a route may answer with. */
+export type ErrorStatus = keyof typeof errorMeanings;
+
 /** The error body, with the description each status gives it in the document. */
-export const errorResponses = <const S extends ReadonlyArray<keyof typeof errorMeanings>>(...statuses: S) =>
+export const errorResponses = <const S extends ReadonlyArray<ErrorStatus>>(...statuses: S) =>
   Object.fromEntries(statuses.map((s) => [s, Type.Object(ErrorBody.properties, { description: errorMeanings[s] })])) as { [K in S[number]]: typeof ErrorBody };
 
 const errorMeanings = {
@@ -403,6 +412,7 @@ export const ProposalSummaryBody = Type.Object({ ...summaryFields, stopped: Stop
 export const ProposalPage = Type.Object({
   items: Type.Array(ProposalSummaryBody), nextCursor: Nullable(Type.String({ description: 'Para pedir la página siguiente (cursor).' })),
 }, { description: 'Una página de propuestas.' });
+export type ProposalList = Static<typeof ProposalPage>;
 
 export const ProposalBody = Type.Object({
   ...summaryFields,
@@ -433,6 +443,7 @@ export const ProposalBody = Type.Object({
     reason: Type.String(),
   }), { description: 'Correcciones de datos tras el lanzamiento, las más antiguas primero.' })),
 }, { ...Open, description: 'Una propuesta completa, como quien llama puede leerla.' });
+export type ProposalAnswer = Static<typeof ProposalBody>;
 
 const AuditEvent = Type.Object({
   seq: Type.Integer(), at: Instant,
@@ -447,6 +458,7 @@ export const AuditBody = Type.Object({
   verified: Type.Boolean({ description: 'La cadena, sus anclas y lo publicado coinciden.' }),
   problems: Type.Optional(Type.Array(Type.Object({ seq: Nullable(Type.Integer()), field: Type.String(), message: Type.String() }, { description: 'Qué entrada (seq) o campo falló, y por qué.' }))),
 }, { ...Open, description: 'El registro de auditoría y su verificación.' });
+export type AuditAnswer = Static<typeof AuditBody>;
 
 export const InboxBody = Type.Object({
   items: Type.Array(Type.Object({
@@ -454,6 +466,7 @@ export const InboxBody = Type.Object({
     proposalId: Type.Optional(Type.String()), taskId: Type.Optional(Type.String()), dueAt: Type.Optional(Type.String()),
   }, Open)),
 }, { description: 'Lo pendiente (primero, por vencimiento) y los avisos.' });
+export type InboxAnswer = Static<typeof InboxBody>;
 
 export const ReadMark = Type.Object({ id: Type.String(), read: Type.Boolean() }, { description: 'El mensaje, marcado como leído.' });
 
@@ -467,6 +480,7 @@ const taskFields = {
 export const TaskSummaryBody = Type.Object({ ...taskFields, stopped: StoppedInList }, Open);
 
 export const TaskPage = Type.Object({ items: Type.Array(TaskSummaryBody), nextCursor: Nullable(Type.String()) }, { description: 'Una página de tareas.' });
+export type TaskList = Static<typeof TaskPage>;
 
 export const ProgressView = Type.Object({
   institution: Type.String(), percent: Type.Integer(),
@@ -481,6 +495,7 @@ export const TaskBody = Type.Object({
   lines: Type.Array(Type.Object({ institution: Type.String(), accepted: Type.Boolean(), completed: Type.Boolean(), percent: Type.Integer() })),
   progress: Type.Array(ProgressView),
 }, { ...Open, description: 'Una tarea, con el avance de cada institución.' });
+export type TaskAnswer = Static<typeof TaskBody>;
 
 const DimensionRowBody = Type.Object({
   key: Type.String(), proposals: Counts, tasks: Counts, tasksTotal: Type.Integer(), overdue: Type.Integer(),
@@ -491,6 +506,7 @@ export const PnmReportBody = Type.Object({
   pipeline: Type.Array(Type.Object({ stage: Type.String(), proposals: Type.Integer() })),
   objectives: Type.Array(DimensionRowBody), populations: Type.Array(DimensionRowBody), workingGroups: Type.Array(DimensionRowBody),
 }, Open);
+export type PnmReport = Static<typeof PnmReportBody>;
 
 export const InstitutionsReportBody = Type.Object({
   institutions: Type.Array(Type.Object({
@@ -502,6 +518,7 @@ export const InstitutionsReportBody = Type.Object({
     averageWorkingDaysToAnswer: Nullable(Type.Number({ description: 'Días hábiles promedio desde la apertura de la ronda hasta la primera respuesta; null para las OSC, o sin respuestas.' })),
   }, Open)),
 }, Open);
+export type InstitutionsReport = Static<typeof InstitutionsReportBody>;
 
 /** A report in JSON, or the same figures as CSV (Accept: text/csv). */
 export const reportAnswer = <T extends typeof PnmReportBody | typeof InstitutionsReportBody>(json: T) => ({
@@ -531,6 +548,7 @@ export const StoppedList = Type.Object({
     kind: Enum(['propuesta', 'tarea']), id: Type.String(), title: Type.String(), engineStatus: Type.String(), detectedAt: Instant,
   }, Open)),
 }, { description: 'Los procesos detenidos, el más antiguo primero.' });
+export type StoppedProcesses = Static<typeof StoppedList>;
 
 const IsoDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', minLength: 10, maxLength: 10, description: 'Un día del calendario de Lima, AAAA-MM-DD.' });
 
@@ -541,6 +559,7 @@ export const NonWorkingDayBody = Type.Object({
   fixed: Type.Boolean({ description: 'Feriado nacional fijado por ley: no se puede quitar.' }),
   reference: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'La norma que lo declaró (p. ej. D.S. N.° 123-2026-PCM).' })),
 }, { description: 'Un día no laborable.' });
+export type NonWorkingDayAnswer = Static<typeof NonWorkingDayBody>;
 
 export const NonWorkingDayList = Type.Array(NonWorkingDayBody, { description: 'Los días no laborables del año, feriados nacionales incluidos, por fecha.' });
 
@@ -635,20 +654,4 @@ export const UploadBody = Type.Unsafe<Buffer>({ description: 'Los bytes del arch
 
 export const AgreementQuery = Type.Object({ lang: Type.Optional(Enum(['es', 'en'] as const, 'Idioma del documento (por defecto es).')) }, { additionalProperties: false });
 
-// The answers as types, for the pages that render them (api/web/pages).
 export type AttachmentAnswer = Static<typeof AttachmentView>;
-export type InstitutionAnswer = Static<typeof InstitutionBody>;
-export type GroupAnswer = Static<typeof GroupBody>;
-export type ProposalList = Static<typeof ProposalPage>;
-export type ProposalAnswer = Static<typeof ProposalBody>;
-export type DraftAnswer = Static<typeof DraftView>;
-export type DraftListAnswer = Static<typeof DraftList>;
-export type DraftPreviewAnswer = Static<typeof DraftPreview>;
-export type AuditAnswer = Static<typeof AuditBody>;
-export type InboxAnswer = Static<typeof InboxBody>;
-export type TaskList = Static<typeof TaskPage>;
-export type TaskAnswer = Static<typeof TaskBody>;
-export type PnmReport = Static<typeof PnmReportBody>;
-export type InstitutionsReport = Static<typeof InstitutionsReportBody>;
-export type StoppedProcesses = Static<typeof StoppedList>;
-export type NonWorkingDayAnswer = Static<typeof NonWorkingDayBody>;

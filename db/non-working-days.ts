@@ -1,11 +1,11 @@
 // The calendar's data: the non-working days the secretariat records (decreed days, regional
 // holidays), merged with the national holidays that are built in (domain/calendar.ts).
-import { and, asc, between, eq, gte } from 'drizzle-orm';
+import { and, asc, between, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import {
   limaDate, limaDay, nationalHolidays, WorkingCalendar, type CalendarView, type IsoDate, type NonWorkingDay, type NonWorkingDayKind,
 } from '../domain/calendar';
 import type { Db } from './client';
-import { nonWorkingDays } from './schema';
+import { nonWorkingDays, proposals, tasks } from './schema';
 
 export const nationalCalendar = 'nacional';
 
@@ -28,26 +28,36 @@ export async function nonWorkingDaysOfYear(db: Db, year: number, calendar = nati
   return [...nationalHolidays(year), ...recorded].sort((a, b) => a.date.localeCompare(b.date));
 }
 
-export async function findRecordedDay(db: Db, date: IsoDate, calendar = nationalCalendar): Promise<NonWorkingDay | null> {
-  const [row] = await db.select().from(nonWorkingDays).where(and(eq(nonWorkingDays.calendar, calendar), eq(nonWorkingDays.date, date)));
-  return row ? asDay(row) : null;
-}
-
-/** Records days, all or none: false (and nothing recorded) when one of them already is. */
-export async function addNonWorkingDays(db: Db, days: NewNonWorkingDay[], createdBy: string, calendar = nationalCalendar): Promise<boolean> {
+/**
+ * Records days as one calendar change, all or none: false (and nothing recorded) when one of them
+ * already is by another change. Days this same change recorded before count as recorded now, so a
+ * retried request that wrote its days but never answered goes on as if it had just written them.
+ */
+export async function addNonWorkingDays(db: Db, days: NewNonWorkingDay[], createdBy: string, change: string, calendar = nationalCalendar): Promise<boolean> {
   if (days.length === 0) return true;
   class AlreadyRecorded extends Error {}
   try {
     await db.transaction(async (tx) => {
-      const inserted = await tx.insert(nonWorkingDays).values(days.map((d) => ({ ...d, calendar, createdBy })))
+      const inserted = await tx.insert(nonWorkingDays).values(days.map((d) => ({ ...d, calendar, createdBy, change })))
         .onConflictDoNothing().returning({ date: nonWorkingDays.date });
-      if (inserted.length !== days.length) throw new AlreadyRecorded();
+      if (inserted.length === days.length) return;
+      const ours = await tx.select({ date: nonWorkingDays.date }).from(nonWorkingDays).where(and(
+        eq(nonWorkingDays.calendar, calendar), eq(nonWorkingDays.change, change), inArray(nonWorkingDays.date, days.map((d) => d.date)),
+      ));
+      if (new Set([...inserted, ...ours].map((r) => r.date)).size !== days.length) throw new AlreadyRecorded();
     });
     return true;
   } catch (e) {
     if (e instanceof AlreadyRecorded) return false;
     throw e;
   }
+}
+
+/** The change that recorded a day: undefined when the day is not recorded, null for days recorded before changes were named. */
+export async function changeOfDay(db: Db, date: IsoDate, calendar = nationalCalendar): Promise<string | null | undefined> {
+  const [row] = await db.select({ change: nonWorkingDays.change }).from(nonWorkingDays)
+    .where(and(eq(nonWorkingDays.calendar, calendar), eq(nonWorkingDays.date, date)));
+  return row ? row.change : undefined;
 }
 
 export async function updateNonWorkingDay(db: Db, date: IsoDate, change: { reason: string; reference: string | null; kind: NonWorkingDayKind }, calendar = nationalCalendar): Promise<NonWorkingDay | null> {
@@ -87,4 +97,17 @@ export async function nonWorkingDaysAhead(db: Db, now = new Date(), calendar = n
   const year = limaDay(limaDate(now)).year;
   const days = [...await nonWorkingDaysOfYear(db, year, calendar), ...await nonWorkingDaysOfYear(db, year + 1, calendar)];
   return days.map((d) => d.date);
+}
+
+/**
+ * The open proposals and tasks whose deadline ends at or after a moment: those a non-working day
+ * from then on may move (each process decides from its own deadline whether it does).
+ */
+export async function openDeadlinesFrom(db: Db, from: Date): Promise<{ proposalIds: string[]; taskIds: string[] }> {
+  const openProposals = await db.select({ id: proposals.id }).from(proposals).where(and(
+    ne(proposals.stage, 'cerrada'),
+    sql`(${proposals.deadlines} ->> ${proposals.stage})::timestamptz >= ${from.toISOString()}::timestamptz`,
+  ));
+  const openTasks = await db.select({ id: tasks.id }).from(tasks).where(and(ne(tasks.status, 'verificada'), gte(tasks.dueAt, from)));
+  return { proposalIds: openProposals.map((p) => p.id), taskIds: openTasks.map((t) => t.id) };
 }

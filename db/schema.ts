@@ -397,6 +397,11 @@ export const nonWorkingDays = pgTable('non_working_days', {
   reference: text('reference'),
   createdBy: text('created_by').notNull(),
   createdAt: at('created_at').notNull().defaultNow(),
+  /**
+   * The calendar change that recorded the day (derived from the request's Idempotency-Key when it
+   * had one): a retry of that request finds its own days and reattaches to their moving of deadlines.
+   */
+  change: text('change'),
 }, (t) => [primaryKey({ columns: [t.calendar, t.date] }), oneOf('non_working_days_kind_check', t.kind, nonWorkingDayKinds)]);
 
 /**

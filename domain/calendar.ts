@@ -134,19 +134,19 @@ export class WorkingCalendar {
   /** The n-th working day after `date` (counting starts the next day: a plazo never includes the day it starts). */
   addWorkingDays(date: IsoDate, n: number): IsoDate {
     if (!Number.isInteger(n) || n < 0 || n > maxWorkingDays) throw new RangeError(`Número de días hábiles inválido: ${n}`);
-    let d = limaDay(date);
-    for (let left = n; left > 0;) {
-      d = d.plus({ days: 1 });
-      if (this.works(d)) left--;
-    }
-    return d.toISODate()!;
+    return this.stepWorkingDays(date, n, 1);
   }
 
   /** The n-th working day before `date` (for reminders "n working days before"). */
   subtractWorkingDays(date: IsoDate, n: number): IsoDate {
+    return this.stepWorkingDays(date, n, -1);
+  }
+
+  /** The n-th working day from `date` onwards (step 1) or backwards (step -1), `date` itself not counted. */
+  private stepWorkingDays(date: IsoDate, n: number, step: 1 | -1): IsoDate {
     let d = limaDay(date);
     for (let left = n; left > 0;) {
-      d = d.minus({ days: 1 });
+      d = d.plus({ days: step });
       if (this.works(d)) left--;
     }
     return d.toISODate()!;

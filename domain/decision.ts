@@ -33,15 +33,8 @@ export function applySilence(
 export const outcomes = ['adoptada', 'observada', 'rechazada'] as const;
 export type Outcome = (typeof outcomes)[number];
 
-export interface RoundCounts {
-  members: number;
-  answered: number;
-  aprueba: number;
-  aprueba_con_observaciones: number;
-  objeta: number;
-  se_abstiene: number;
-  tacit: number;
-}
+/** How a round stands: its members, those who answered, each position's count and the tacit approvals. */
+export type RoundCounts = Record<'members' | 'answered' | Position | 'tacit', number>;
 
 export interface Decision {
   outcome: Outcome;

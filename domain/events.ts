@@ -61,18 +61,22 @@ export type ProposalEffect =
   /** A correction of the proposal's description (docs/domain.md#correccion-de-datos): the new values. */
   | { kind: 'metadata'; changes: MetadataChanges };
 
-export interface ProposalEventRecord {
-  proposalId: string;
+/** One event of a process as its workflow records it: what happened, its effects on the projection and its notices. */
+export interface ProcessEventRecord<Effect, Snapshot> {
   /** The workflow's own count of events: the event's identity, so a retry never writes twice. */
   seq: number;
   at: string;
   actor: { userId: string | null; institution: string | null };
   action: string;
   data: Record<string, unknown>;
-  effects: ProposalEffect[];
-  snapshot: ProposalSnapshot;
+  effects: Effect[];
+  snapshot: Snapshot;
   /** What the event tells institutions: recorded with it, in the same transaction. */
   notices?: Notification[];
+}
+
+export interface ProposalEventRecord extends ProcessEventRecord<ProposalEffect, ProposalSnapshot> {
+  proposalId: string;
 }
 
 export interface Notification {

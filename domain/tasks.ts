@@ -1,5 +1,5 @@
 // What the task workflow tells the database. Pure types, shared by the workflow and the activities.
-import type { Notification } from './events';
+import type { ProcessEventRecord } from './events';
 
 export const taskStatuses = ['asignada', 'en_ejecucion', 'completada', 'verificada'] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
@@ -35,15 +35,6 @@ export type TaskEffect =
   | { kind: 'progress'; institution: string; percent: number; note: string | null; evidenceUrl: string | null }
   | { kind: 'responsible'; responsible: string[] };
 
-export interface TaskEventRecord {
+export interface TaskEventRecord extends ProcessEventRecord<TaskEffect, TaskSnapshot> {
   taskId: string;
-  seq: number;
-  at: string;
-  actor: { userId: string | null; institution: string | null };
-  action: string;
-  data: Record<string, unknown>;
-  effects: TaskEffect[];
-  snapshot: TaskSnapshot;
-  /** What the event tells institutions: recorded with it, in the same transaction. */
-  notices?: Notification[];
 }

@@ -24,24 +24,25 @@ const rawBytes = (text: string): Buffer | null => {
 
 const rawPublic = (key: KeyObject) => toHex(key.export({ type: 'spki', format: 'der' }).subarray(spkiPrefix.length));
 
+/** An Ed25519 key given as PEM or as 32 raw bytes (hex or base64), the raw ones wrapped in the DER prefix of its kind. */
+function parseKey(text: string, kind: { prefix: Buffer; create: (input: { key: Buffer | string; format: 'der' | 'pem' }) => KeyObject }): KeyObject {
+  const raw = rawBytes(text);
+  const key = raw
+    ? kind.create({ key: Buffer.concat([kind.prefix, raw]), format: 'der' })
+    : kind.create({ key: text.replace(/\\n/g, '\n'), format: 'pem' });
+  if (key.asymmetricKeyType !== 'ed25519') throw new TypeError('no es una clave Ed25519');
+  return key;
+}
+
 /** A private key given as PKCS8 PEM or as 32 raw bytes (hex or base64); throws when it is neither. */
 export function parseActorPrivateKey(text: string): ActorKeys {
-  const raw = rawBytes(text);
-  const privateKey = raw
-    ? createPrivateKey({ key: Buffer.concat([pkcs8Prefix, raw]), format: 'der', type: 'pkcs8' })
-    : createPrivateKey({ key: text.replace(/\\n/g, '\n'), format: 'pem' });
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new TypeError('no es una clave Ed25519');
+  const privateKey = parseKey(text, { prefix: pkcs8Prefix, create: (input) => createPrivateKey({ ...input, type: 'pkcs8' }) });
   return { privateKey, publicKey: rawPublic(createPublicKey(privateKey)) };
 }
 
 /** A public key given as SPKI PEM or as 32 raw bytes (hex or base64). */
 export function parseActorPublicKey(text: string): ActorKeys {
-  const raw = rawBytes(text);
-  const publicKey = raw
-    ? createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' })
-    : createPublicKey({ key: text.replace(/\\n/g, '\n'), format: 'pem' });
-  if (publicKey.asymmetricKeyType !== 'ed25519') throw new TypeError('no es una clave Ed25519');
-  return { privateKey: null, publicKey: rawPublic(publicKey) };
+  return { privateKey: null, publicKey: rawPublic(parseKey(text, { prefix: spkiPrefix, create: (input) => createPublicKey({ ...input, type: 'spki' }) })) };
 }
 
 /** A new key pair, its private key as PKCS8 PEM. */

@@ -52,21 +52,20 @@ export async function resolveTemporalServer(configured: string | undefined, prog
   if (cached) return cached;
 
   const failures: string[] = [];
-  try {
-    await goInstall(cache, progress);
-    const built = inFolder(cache);
-    if (built) return built;
-    failures.push('go install: la compilación no dejó los programas esperados');
-  } catch (e) {
-    failures.push(`go install: ${(e as Error).message}`);
-  }
-  try {
-    await download(cache, progress);
-    const downloaded = inFolder(cache);
-    if (downloaded) return downloaded;
-    failures.push('descarga oficial: el archivo no trajo los programas esperados');
-  } catch (e) {
-    failures.push(`descarga oficial: ${(e as Error).message}`);
+  // Built from source first, then the official download; each one's failure is told if both fail.
+  const ways = [
+    { name: 'go install', install: goInstall, empty: 'la compilación no dejó los programas esperados' },
+    { name: 'descarga oficial', install: download, empty: 'el archivo no trajo los programas esperados' },
+  ];
+  for (const way of ways) {
+    try {
+      await way.install(cache, progress);
+      const installed = inFolder(cache);
+      if (installed) return installed;
+      failures.push(`${way.name}: ${way.empty}`);
+    } catch (e) {
+      failures.push(`${way.name}: ${(e as Error).message}`);
+    }
   }
   throw new Error(
     `No se encontró el servidor de Temporal ${TEMPORAL_SERVER_VERSION} y no se pudo instalar (${failures.join('; ')}).\n` +

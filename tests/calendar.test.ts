@@ -30,24 +30,29 @@ describe('the national holidays', () => {
 });
 
 describe('adding working days on real dates', () => {
-  it.each([
-    ['the day after is Holy Thursday 2025', '2025-04-16', 1, '2025-04-21'],
-    ['Holy Week 2027', '2027-03-24', 2, '2027-03-30'],
-    ['28–29 July 2025 (Monday, Tuesday)', '2025-07-25', 1, '2025-07-30'],
-    ['23 July and 28–29 July 2026', '2026-07-22', 3, '2026-07-30'],
-    ['8–9 December 2026 (Tuesday, Wednesday)', '2026-12-07', 1, '2026-12-10'],
-    ['8–9 December 2025 (Monday, Tuesday)', '2025-12-05', 1, '2025-12-10'],
-    ['30 August 2027 (a Monday)', '2027-08-27', 1, '2027-08-31'],
-    ['7 June 2027 (a Monday)', '2027-06-04', 1, '2027-06-08'],
-    ['6 August 2026 (a Thursday)', '2026-08-05', 1, '2026-08-07'],
-    ['the year boundary: 1 January 2027 is a Friday', '2026-12-31', 1, '2027-01-04'],
-    ['Christmas 2026 and New Year 2027', '2026-12-24', 5, '2027-01-04'],
-    ['ten working days from 20 November 2026', '2026-11-20', 10, '2026-12-04'],
-    ['a Saturday start counts from Monday', '2026-11-28', 1, '2026-11-30'],
-  ])('%s', (_name, from, n, expected) => {
+  const expectWorkingDays = (from: string, n: number, expected: string) => {
     expect(national.addWorkingDays(from, n)).toBe(expected);
     expect(national.countWorkingDays(from, expected)).toBe(n);
-  });
+  };
+
+  it.each([
+    ['the day after is Holy Thursday 2025', '2025-04-16', '2025-04-21'],
+    ['28–29 July 2025 (Monday, Tuesday)', '2025-07-25', '2025-07-30'],
+    ['8–9 December 2026 (Tuesday, Wednesday)', '2026-12-07', '2026-12-10'],
+    ['8–9 December 2025 (Monday, Tuesday)', '2025-12-05', '2025-12-10'],
+    ['30 August 2027 (a Monday)', '2027-08-27', '2027-08-31'],
+    ['7 June 2027 (a Monday)', '2027-06-04', '2027-06-08'],
+    ['6 August 2026 (a Thursday)', '2026-08-05', '2026-08-07'],
+    ['the year boundary: 1 January 2027 is a Friday', '2026-12-31', '2027-01-04'],
+    ['a Saturday start counts from Monday', '2026-11-28', '2026-11-30'],
+  ])('the next working day: %s', (_name, from, expected) => expectWorkingDays(from, 1, expected));
+
+  it.each([
+    ['Holy Week 2027', '2027-03-24', 2, '2027-03-30'],
+    ['23 July and 28–29 July 2026', '2026-07-22', 3, '2026-07-30'],
+    ['Christmas 2026 and New Year 2027', '2026-12-24', 5, '2027-01-04'],
+    ['ten working days from 20 November 2026', '2026-11-20', 10, '2026-12-04'],
+  ])('several working days: %s', (_name, from, n, expected) => expectWorkingDays(from, n, expected));
 
   it('skips a decreed non-working day (the day after 28–29 July)', () => {
     const calendar = new WorkingCalendar(['2026-07-27']);

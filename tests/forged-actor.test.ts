@@ -5,26 +5,25 @@ import { randomUUID } from 'node:crypto';
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signActorProof } from '../api/actor-signing';
 import { newActorKeyPem, parseActorPrivateKey } from '../runtime/actor-key';
 import { actorProofHeader, type ActorProof } from '../workflows/actor-proof';
 import { commentUpdate, proposalWorkflowId, refusals, signoffUpdate, type Actor } from '../workflows/messages';
 import { acceptTaskUpdate, taskWorkflowId } from '../workflows/task-messages';
-import { adoptWith, launchBody, startMesa, type Mesa } from './harness';
+import { adoptWith, launchBody, withMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
 let proposal: string;
 let other: string;
 let minsa: Actor;
-beforeAll(async () => {
-  mesa = await startMesa();
+withMesa(async (started) => {
+  mesa = started;
   const launch = async () => (await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ stages: ['conformidad'] }))).body.id as string;
   [proposal, other] = [await launch(), await launch()];
   const me = (await mesa.call('MINSA', 'GET', '/api/v1/me')).body;
   minsa = { userId: me.id, institution: 'MINSA', kind: 'miembro' };
 });
-afterAll(() => mesa?.close());
 
 const forgedText = 'Comentario que MINSA nunca escribió.';
 

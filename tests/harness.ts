@@ -13,7 +13,7 @@ import type { KeyObject } from 'node:crypto';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { actorSigning } from '../api/actor-signing';
 import { buildApp, type App } from '../api/app';
 import type { AppDeps } from '../api/deps';
@@ -89,6 +89,16 @@ export interface MesaOptions {
 
 /** The tests' receivers listen on 127.0.0.1: the one private target these Mesas accept for webhooks. */
 export const testWebhookAllow = ['127.0.0.1'];
+
+/** One Mesa for a test file: started before its tests and handed to `ready`, closed after them. */
+export function withMesa(ready: (mesa: Mesa) => void | Promise<void>, options: MesaOptions = {}): void {
+  let mesa: Mesa | undefined;
+  beforeAll(async () => {
+    mesa = await startMesa(options);
+    await ready(mesa);
+  });
+  afterAll(() => mesa?.close());
+}
 
 export async function startMesa(options: MesaOptions = {}): Promise<Mesa> {
   if (!runtimeInstalled) {

@@ -1,6 +1,13 @@
 // The calendar's data through the API: national holidays built in, decreed non-working days kept
 // by the secretariat (by hand or from an iCalendar file), and bad input refused, changing nothing.
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarChange } from '../api/calendar-changes';
+import { addNonWorkingDays } from '../db/non-working-days';
+import { idempotencyKeys } from '../db/schema';
+import { reserveIdempotencyKey } from '../db/users';
+import { canonicalJson } from '../domain/canonical-json';
 import { endOfDay, limaDate, WorkingCalendar } from '../domain/calendar';
 import { adoptWith, eventually, launchBody, startMesa, type Mesa } from './harness';
 
@@ -132,12 +139,16 @@ describe('deadline expressions where a proposal is launched', () => {
   });
 });
 
+/** A proposal launched straight into a conformity round of so many working days: its id and the round's deadline. */
+async function launchRound(workingDays: number): Promise<{ id: string; before: string }> {
+  const launched = await launch({ stages: ['conformidad'], deadlines: { conformidad: { workingDays } } });
+  expect(launched.status).toBe(201);
+  return { id: launched.body.id as string, before: launched.body.deadlines.conformidad as string };
+}
+
 describe('a non-working day added while a round is open', () => {
   it('moves the round\'s deadline by one working day, says so in the audit trail and tells those who owe a sign-off', async () => {
-    const launched = await launch({ stages: ['conformidad'], deadlines: { conformidad: { workingDays: 10 } } });
-    expect(launched.status).toBe(201);
-    const id = launched.body.id as string;
-    const before = launched.body.deadlines.conformidad as string;
+    const { id, before } = await launchRound(10);
     // Ten working days from today, at the close of the day in Lima.
     const calendar = new WorkingCalendar();
     const lastDay = calendar.addWorkingDays(limaDate(new Date()), 10);
@@ -184,5 +195,54 @@ describe('a non-working day added while a task is open', () => {
       expect(inbox.find((i) => i.kind === 'plazo_movido' && i.title.includes('Protocolo de atención'))?.title)
         .toMatch(/^Plazo movido por un día no laborable: ahora vence el \p{L}+ \d+ de \p{L}+ de \d{4} a las 17:00 \(15 días hábiles\)/u);
     }
+  });
+});
+
+describe('a non-working day whose request died after recording it', () => {
+  it('is made good by the retry: the same answer, and the open deadline moved by one working day exactly once', async () => {
+    const { id, before } = await launchRound(20);
+    const lastDay = limaDate(new Date(before));
+    // The next working day, on the calendar as recorded so far (other tests here add days too) and the new day.
+    const recorded = [...await year(Number(lastDay.slice(0, 4))), ...await year(Number(lastDay.slice(0, 4)) + 1)].filter((d) => !d.fixed);
+    const after = endOfDay(new WorkingCalendar([...recorded.map((d) => d.date), lastDay]).addWorkingDays(lastDay, 1)).toISOString();
+    const body = { date: lastDay, reason: 'Día no laborable para el sector público', reference: 'D.S. N.° 220-2026-PCM' };
+    const route = `POST ${url}`;
+    const key = 'dia-no-laborable-220';
+    const userId = (await mesa.call('SECRETARIA', 'GET', '/api/v1/me')).body.id as string;
+    const { db } = mesa.database;
+    const keyId = { userId, route, key };
+    /** The request as it stood when its process died: key reserved long ago and still unanswered. */
+    const diedUnanswered = async () => {
+      await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
+      expect(await reserveIdempotencyKey(db, { ...keyId, requestHash: createHash('sha256').update(canonicalJson(body)).digest('hex') })).toBe(true);
+      await db.update(idempotencyKeys).set({ createdAt: new Date(Date.now() - 10 * 60_000) }).where(eq(idempotencyKeys.key, key));
+    };
+    const retry = () => mesa.call('SECRETARIA', 'POST', url, body, { 'idempotency-key': key });
+    const movedEvents = async () => ((await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}/audit`)).body.events as Array<{ action: string; data: unknown }>)
+      .filter((e) => e.action === 'plazo_movido');
+
+    // The first request recorded the day, as the route does, and died before the deadlines were told.
+    await diedUnanswered();
+    expect(await addNonWorkingDays(db, [{ ...body, kind: 'no_laborable' }], userId, calendarChange(userId, route, key))).toBe(true);
+    expect((await mesa.call('MINSA', 'GET', `/api/v1/proposals/${id}`)).body.deadlines.conformidad).toBe(before);
+
+    // Its retry answers as the first would have, and the deadline moves.
+    const answered = await retry();
+    expect(answered).toMatchObject({ status: 201, body: { ...body, kind: 'no_laborable', fixed: false } });
+    expect(answered.body.moved).toBeGreaterThanOrEqual(1);
+    await eventually(async () => (await mesa.call('MINSA', 'GET', `/api/v1/proposals/${id}`)).body.deadlines.conformidad === after);
+
+    // The retry itself dies before its answer is kept: the next one joins the moving already done.
+    await diedUnanswered();
+    expect(await retry()).toMatchObject({ status: 201, body: { ...body, moved: answered.body.moved } });
+    // And once answered, a retry gets the kept answer.
+    expect(await retry()).toMatchObject({ status: 201, body: answered.body });
+
+    // Moved once: one working day later, one step in its audit trail, the day recorded once.
+    expect((await mesa.call('MINSA', 'GET', `/api/v1/proposals/${id}`)).body.deadlines.conformidad).toBe(after);
+    const moved = await movedEvents();
+    expect(moved).toHaveLength(1);
+    expect(moved[0]!.data).toMatchObject({ stage: 'conformidad', from: before, to: after, dates: [lastDay] });
+    expect((await year(Number(lastDay.slice(0, 4)))).filter((d) => d.date === lastDay)).toHaveLength(1);
   });
 });

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
 import { idempotencyKeys, proposals } from '../db/schema';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
-import { launchBody, startMesa, type Mesa } from './harness';
+import { launchBody, withMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
 let secretaria: string;
-beforeAll(async () => {
-  mesa = await startMesa();
+withMesa(async (started) => {
+  mesa = started;
   secretaria = await mesa.login('SECRETARIA');
 });
-afterAll(() => mesa?.close());
 
 const launch = (payload: unknown, headers: Record<string, string> = {}, token = secretaria) =>
   mesa.app.inject({ method: 'POST', url: '/api/v1/proposals', payload: payload as object, headers: { authorization: `Bearer ${token}`, ...headers } });

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { loadRegistry, readRegistrySeed } from '../db/registry';
 import { memberships } from '../db/schema';
-import { startMesa, type Mesa } from './harness';
+import { withMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
 let token: string;
-beforeAll(async () => {
-  mesa = await startMesa();
+withMesa(async (started) => {
+  mesa = started;
   token = await mesa.login('MINSA');
 });
-afterAll(() => mesa?.close());
 
 const get = async <T>(url: string) => {
   const res = await mesa.app.inject({ url, headers: { authorization: `Bearer ${token}` } });

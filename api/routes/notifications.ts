@@ -9,6 +9,7 @@ import { deliveryView, getDeliveries, listDeliveries, planWebhookTest, sendAgain
 import { startDeliveryWorkflow } from '../../engine/deliveries';
 import { getNotificationMode, setNotificationMode } from '../../db/users';
 import type { AppDeps } from '../deps';
+import { userRoute } from '../action-route';
 import { currentUser, requireRole } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { ApiError, forbidden, notFound } from '../errors';
@@ -171,13 +172,11 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
     return { notifications: request.body.notifications };
   });
 
-  app.get('/deliveries', {
-    schema: {
-      summary: 'Entregas por correo y webhook: enviadas, pendientes y fallidas, con el motivo (todas para la Secretaría Técnica; las de su institución para las demás).',
-      operationId: 'listDeliveries', tags: ['notificaciones'],
-      querystring: DeliveryListQuery, response: { 200: DeliveryPage, ...errorResponses(400, 401, 403, 503) },
-    },
-  }, async (request) => {
+  app.get('/deliveries', userRoute({
+    summary: 'Entregas por correo y webhook: enviadas, pendientes y fallidas, con el motivo (todas para la Secretaría Técnica; las de su institución para las demás).',
+    operationId: 'listDeliveries', tags: ['notificaciones'],
+    querystring: DeliveryListQuery, response: { 200: DeliveryPage },
+  }, [400, 401, 403, 503]), async (request) => {
     const { cursor, ...filters } = request.query;
     const reader = readerOf(request);
     const institution = filters.institution ?? (readsEveryInstitution(reader) ? undefined : reader.institution);

@@ -14,14 +14,14 @@ import {
   proposalWorkflowId, withdrawUpdate, workingGroupDecisionUpdate,
 } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
-import { actionRoute, recordedAction } from '../action-route';
+import { actionRoute, recordedAction, userRoute } from '../action-route';
 import { currentUser } from '../auth';
 import { ApiError, forbidden, notFound } from '../errors';
 import { actorOf, updateWorkflow } from '../workflow-updates';
 import { checkProcess } from '../../engine/supervision';
 import { stoppedConflict } from './recovery';
 import {
-  AnswerBody, AuditBody, CommentBody, CorrectionBody, CommentView, EmptyBody, errorResponses, IdParams, InputBody, InputParams, InputView, ProposalBody,
+  AnswerBody, AuditBody, CommentBody, CommentView, CorrectionBody, EmptyBody, IdParams, InputBody, InputParams, InputView, ProposalBody,
   SignoffAnswer, SignoffBody, VersionBody, VersionView, WithdrawBody, WorkingGroupDecisionBody,
 } from '../schemas';
 
@@ -140,13 +140,11 @@ export const proposalActionRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> 
     return whole(request, id);
   }));
 
-  app.get('/proposals/:id/audit', {
-    schema: {
-      summary: 'Registro de auditoría sellado y su verificación: la cadena, su cabeza frente al workflow y al último punto de control firmado, y lo publicado frente al registro; «problems» dice qué entrada o campo falló y por qué.',
-      operationId: 'getProposalAudit', tags: ['propuestas'],
-      params: IdParams, response: { 200: AuditBody, ...errorResponses(400, 401, 404, 503) },
-    },
-  }, async (request) => {
+  app.get('/proposals/:id/audit', userRoute({
+    summary: 'Registro de auditoría sellado y su verificación: la cadena, su cabeza frente al workflow y al último punto de control firmado, y lo publicado frente al registro; «problems» dice qué entrada o campo falló y por qué.',
+    operationId: 'getProposalAudit', tags: ['propuestas'],
+    params: IdParams, response: { 200: AuditBody },
+  }, [400, 401, 404, 503]), async (request) => {
     const reader = readerOf(request);
     const { head: _head, ...audit } = await verifiedProposalAudit(deps, request.params.id);
     const unknown = audit.events.length === 0 && !(await getProposalStatus(db, request.params.id));

@@ -8,6 +8,7 @@ import { launchProblems, withDefaults, type ProposalLaunch } from '../../domain/
 import { launchRecordedUpdate, proposalWorkflowId } from '../../workflows/messages';
 import type { proposalWorkflow } from '../../workflows/proposal';
 import type { AppDeps } from '../deps';
+import { userRoute } from '../action-route';
 import { currentUser, requireRole } from '../auth';
 import type { UserView } from '../../db/users';
 import { ApiError, forbidden, notFound } from '../errors';
@@ -83,12 +84,10 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     return { items: await markStopped(deps, 'propuesta', page.items), nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
-  app.get('/proposals/:id', {
-    schema: {
-      operationId: 'getProposal', tags: ['propuestas'], summary: 'Una propuesta completa.',
-      params: IdParams, response: { 200: ProposalBody, ...errorResponses(400, 401, 404, 503) },
-    },
-  }, async (request) => {
+  app.get('/proposals/:id', userRoute({
+    operationId: 'getProposal', tags: ['propuestas'], summary: 'Una propuesta completa.',
+    params: IdParams, response: { 200: ProposalBody },
+  }, [400, 401, 404, 503]), async (request) => {
     // A proposal the caller may not read yet is, for it, one that does not exist.
     const proposal = await readProposal(deps.db, readerOf(request), request.params.id);
     if (!proposal) throw notFound(`No existe la propuesta «${request.params.id}».`);

@@ -8,7 +8,8 @@ import type { AppDeps } from '../deps';
 import { toCsv } from '../csv';
 import { institutionsReportForReader, readsDeliberation } from '../../domain/visibility';
 import { readerOf } from '../reader';
-import { errorResponses, InstitutionsReportBody, PnmReportBody, reportAnswer } from '../schemas';
+import { InstitutionsReportBody, PnmReportBody, reportAnswer } from '../schemas';
+import { userRoute } from '../action-route';
 
 const wantsCsv = (request: FastifyRequest) => /text\/csv/.test(request.headers.accept ?? '');
 
@@ -17,13 +18,11 @@ function sendCsv(reply: FastifyReply, name: string, csv: string) {
 }
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.get('/reports/pnm', {
-    schema: {
-      operationId: 'getPnmReport', tags: ['informes'],
-      summary: 'Avance por objetivo de la PNM, población y grupo de trabajo (JSON, o CSV con Accept: text/csv).',
-      response: { 200: reportAnswer(PnmReportBody), ...errorResponses(400, 401, 503) },
-    },
-  }, async (request, reply) => {
+  /** A report, in JSON or (Accept: text/csv) as CSV. */
+  const reportRoute = <B extends Parameters<typeof reportAnswer>[0]>(operationId: string, summary: string, body: B) =>
+    userRoute({ operationId, tags: ['informes'], summary: `${summary} (JSON, o CSV con Accept: text/csv).`, response: { 200: reportAnswer(body) } }, [400, 401, 503]);
+
+  app.get('/reports/pnm', reportRoute('getPnmReport', 'Avance por objetivo de la PNM, población y grupo de trabajo', PnmReportBody), async (request, reply) => {
     // Civil society's figures count only the proposals it may read.
     const report = await pnmReport(deps.db, { publicOnly: !readsDeliberation(readerOf(request)) });
     if (!wantsCsv(request)) return report;
@@ -41,13 +40,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
     ));
   });
 
-  app.get('/reports/institutions', {
-    schema: {
-      operationId: 'getInstitutionsReport', tags: ['informes'],
-      summary: 'Cumplimiento por institución miembro (JSON, o CSV con Accept: text/csv).',
-      response: { 200: reportAnswer(InstitutionsReportBody), ...errorResponses(400, 401, 503) },
-    },
-  }, async (request, reply) => {
+  app.get('/reports/institutions', reportRoute('getInstitutionsReport', 'Cumplimiento por institución miembro', InstitutionsReportBody), async (request, reply) => {
     const report = institutionsReportForReader(readerOf(request), await institutionsReport(deps.db));
     if (!wantsCsv(request)) return report;
     return sendCsv(reply, 'mesa-cumplimiento-instituciones.csv', toCsv(

@@ -9,14 +9,17 @@ import {
   acceptTaskUpdate, completeTaskUpdate, decideRequestUpdate, reportProgressUpdate, requestChangeUpdate, taskWorkflowId, verifyTaskUpdate,
 } from '../../workflows/task-messages';
 import type { AppDeps } from '../deps';
-import { actionRoute, recordedAction } from '../action-route';
+import { actionRoute, recordedAction, userRoute } from '../action-route';
 import { currentUser } from '../auth';
 import { ApiError, notFound } from '../errors';
 import {
-  AuditBody, ChangeDecisionBody, ChangeRequestBody, CompletionBody, EmptyBody, errorResponses, IdParams, ProgressBody, ProgressView, TaskBody,
+  AuditBody, ChangeDecisionBody, ChangeRequestBody, CompletionBody, EmptyBody, IdParams, ProgressBody, ProgressView, TaskBody,
   TaskListQuery, TaskPage, VerificationBody,
 } from '../schemas';
 import { actorOf, updateWorkflow } from '../workflow-updates';
+import type { Actor } from '../../workflows/messages';
+import type { Role } from '../../domain/vocabulary';
+import type { TSchema } from 'typebox';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { auditForReader, taskForReader } from '../../domain/visibility';
 import { readerOf } from '../reader';
@@ -37,54 +40,47 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
     return getTask(db, id);
   }
 
-  app.get('/tasks', {
-    schema: {
-      operationId: 'listTasks', tags: ['tareas'], summary: 'Tareas de los acuerdos, las más recientes primero.',
-      querystring: TaskListQuery, response: { 200: TaskPage, ...errorResponses(400, 401, 503) },
-    },
-  }, async (request) => {
+  /** An action whose whole input is its body, answered with the task as the action leaves it. */
+  function taskAction<Arg extends { actor: Actor }>(
+    path: string, roles: Role[], schema: { operationId: string; summary: string; body: TSchema }, update: UpdateDefinition<unknown, [Arg]>,
+  ) {
+    app.post(`/tasks/:id/${path}`, actionRoute(roles, { operationId: schema.operationId, tags: ['tareas'], summary: schema.summary,
+      params: IdParams, body: schema.body, response: { 200: TaskBody } }), recordedAction(db, async (request, updateId) => ({
+      statusCode: 200, body: await act(request.params.id, update, { actor: actorOf(currentUser(request)), ...(request.body as object) } as Arg, updateId),
+    })));
+  }
+
+  app.get('/tasks', userRoute({
+    operationId: 'listTasks', tags: ['tareas'], summary: 'Tareas de los acuerdos, las más recientes primero.',
+    querystring: TaskListQuery, response: { 200: TaskPage },
+  }, [400, 401, 503]), async (request) => {
     const { cursor, ...filters } = request.query;
     const page = await listTasks(db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
     return { items: await markStopped(deps, 'tarea', page.items), nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
-  app.get('/tasks/:id', {
-    schema: {
-      operationId: 'getTask', tags: ['tareas'], summary: 'Una tarea, con el avance de cada institución.',
-      params: IdParams, response: { 200: TaskBody, ...errorResponses(400, 401, 404, 503) },
-    },
-  }, async (request) => {
+  app.get('/tasks/:id', userRoute({
+    operationId: 'getTask', tags: ['tareas'], summary: 'Una tarea, con el avance de cada institución.',
+    params: IdParams, response: { 200: TaskBody },
+  }, [400, 401, 404, 503]), async (request) => {
     const task = await getTask(db, request.params.id);
     if (!task) throw notFound(`No existe la tarea «${request.params.id}».`);
     return withStop(deps, 'tarea', request.params.id, taskForReader(readerOf(request), task));
   });
 
-  app.get('/tasks/:id/audit', {
-    schema: {
-      operationId: 'getTaskAudit', tags: ['tareas'],
-      summary: 'Registro de auditoría de la tarea y su verificación, con lo que falló («problems»), como el de las propuestas.',
-      params: IdParams, response: { 200: AuditBody, ...errorResponses(400, 401, 404, 503) },
-    },
-  }, async (request) => {
+  app.get('/tasks/:id/audit', userRoute({
+    operationId: 'getTaskAudit', tags: ['tareas'],
+    summary: 'Registro de auditoría de la tarea y su verificación, con lo que falló («problems»), como el de las propuestas.',
+    params: IdParams, response: { 200: AuditBody },
+  }, [400, 401, 404, 503]), async (request) => {
     const { head: _head, ...audit } = await verifiedTaskAudit(deps, request.params.id);
     if (audit.events.length === 0 && !(await getTaskRow(db, request.params.id))) throw notFound(`No existe la tarea «${request.params.id}».`);
     return auditForReader(readerOf(request), audit);
   });
 
-  app.post('/tasks/:id/accept', actionRoute(['miembro'], {
-    operationId: 'acceptTask', tags: ['tareas'], summary: 'La institución responsable aprueba (acepta) la tarea.',
-    params: IdParams, body: EmptyBody, response: { 200: TaskBody },
-  }), recordedAction(db, async (request, updateId) => ({
-    statusCode: 200, body: await act(request.params.id, acceptTaskUpdate, { actor: actorOf(currentUser(request)) }, updateId),
-  })));
+  taskAction('accept', ['miembro'], { operationId: 'acceptTask', summary: 'La institución responsable aprueba (acepta) la tarea.', body: EmptyBody }, acceptTaskUpdate);
 
-  app.post('/tasks/:id/reassignment-request', actionRoute(['miembro'], {
-    operationId: 'requestTaskChange', tags: ['tareas'], summary: 'Pide reasignar la tarea o, con proposedDueDate, una nueva fecha.',
-    params: IdParams, body: ChangeRequestBody, response: { 200: TaskBody },
-  }), recordedAction(db, async (request, updateId) => ({
-    statusCode: 200,
-    body: await act(request.params.id, requestChangeUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateId),
-  })));
+  taskAction('reassignment-request', ['miembro'], { operationId: 'requestTaskChange', summary: 'Pide reasignar la tarea o, con proposedDueDate, una nueva fecha.', body: ChangeRequestBody }, requestChangeUpdate);
 
   app.post('/tasks/:id/reassignment-decision', actionRoute(['secretaria'], {
     operationId: 'decideTaskChange', tags: ['tareas'], summary: 'La Secretaría Técnica concede o deniega la solicitud pendiente.',
@@ -114,19 +110,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
     return { statusCode: 201, body: entry };
   }));
 
-  app.post('/tasks/:id/completion', actionRoute(['miembro'], {
-    operationId: 'completeTask', tags: ['tareas'], summary: 'Una institución responsable entrega el resultado de su parte.',
-    params: IdParams, body: CompletionBody, response: { 200: TaskBody },
-  }), recordedAction(db, async (request, updateId) => ({
-    statusCode: 200,
-    body: await act(request.params.id, completeTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateId),
-  })));
+  taskAction('completion', ['miembro'], { operationId: 'completeTask', summary: 'Una institución responsable entrega el resultado de su parte.', body: CompletionBody }, completeTaskUpdate);
 
-  app.post('/tasks/:id/verification', actionRoute(['secretaria'], {
-    operationId: 'verifyTask', tags: ['tareas'], summary: 'La Secretaría Técnica verifica (cierra) o devuelve la tarea.',
-    params: IdParams, body: VerificationBody, response: { 200: TaskBody },
-  }), recordedAction(db, async (request, updateId) => ({
-    statusCode: 200,
-    body: await act(request.params.id, verifyTaskUpdate, { actor: actorOf(currentUser(request)), ...request.body }, updateId),
-  })));
+  taskAction('verification', ['secretaria'], { operationId: 'verifyTask', summary: 'La Secretaría Técnica verifica (cierra) o devuelve la tarea.', body: VerificationBody }, verifyTaskUpdate);
 };

@@ -1,0 +1,1 @@
+ALTER TABLE "non_working_days" ADD COLUMN "change" text;
