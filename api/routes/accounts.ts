@@ -18,7 +18,8 @@ import { accessMessage, passwordLinkLifetime, passwordProblem, type PasswordLink
 import { normalizeText, textLimits, textProblem } from '../../domain/text';
 import { MesaKind } from '../../workflows/search-attributes';
 import type { AppDeps } from '../deps';
-import { currentUser, hashPassword, requireRole, tokenHash, verifyAgainstDummy, verifyPassword } from '../auth';
+import { currentUser, hashPassword, tokenHash, verifyAgainstDummy, verifyPassword } from '../auth';
+import { roleRoute } from '../action-route';
 import { ApiError, notFound } from '../errors';
 import { LoginThrottle, defaultThrottleLimits, type ThrottleLimits } from '../login-throttle';
 import { errorResponses } from '../schemas';
@@ -170,17 +171,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
 
   // ---- the secretariat's management of users ----------------------------------------------
 
-  const secretariatOnly = requireRole('secretaria');
 
-  app.get('/users', {
-    onRequest: secretariatOnly,
-    schema: { operationId: 'listUsers', tags: ['cuentas'], summary: 'Las cuentas de todas las instituciones (Secretaría Técnica).', response: { 200: AccountList, ...errorResponses(400, 401, 403, 503) } },
-  }, async () => ({ items: await listAccounts(db) }));
+  app.get('/users', roleRoute(['secretaria'], { operationId: 'listUsers', tags: ['cuentas'], summary: 'Las cuentas de todas las instituciones (Secretaría Técnica).', response: { 200: AccountList } }, [400, 401, 403, 503]), async () => ({ items: await listAccounts(db) }));
 
-  app.get('/users/:id', {
-    onRequest: secretariatOnly,
-    schema: { operationId: 'getUser', tags: ['cuentas'], summary: 'Una cuenta (Secretaría Técnica).', params: SessionIdParams, response: { 200: AccountBody, ...errorResponses(400, 401, 403, 404, 503) } },
-  }, async (request) => {
+  app.get('/users/:id', roleRoute(['secretaria'], { operationId: 'getUser', tags: ['cuentas'], summary: 'Una cuenta (Secretaría Técnica).', params: SessionIdParams, response: { 200: AccountBody } }, [400, 401, 403, 404, 503]), async (request) => {
     const account = await getAccount(db, request.params.id);
     if (!account) throw notFound('No existe esa cuenta.');
     return account;
@@ -191,14 +185,11 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     return institutionId(code);
   }
 
-  app.post('/users', {
-    onRequest: secretariatOnly,
-    schema: {
-      operationId: 'createUser', tags: ['cuentas'],
-      summary: 'Crea la cuenta de una persona de una institución, como titular o alterno, y le envía por correo un enlace de un solo uso (vence en 3 días) para elegir su contraseña. Un correo que ya tiene cuenta: 409.',
-      body: AccountCreateBody, response: { 201: AccountBody, ...errorResponses(400, 401, 403, 409, 503) },
-    },
-  }, async (request, reply) => {
+  app.post('/users', roleRoute(['secretaria'], {
+    operationId: 'createUser', tags: ['cuentas'],
+    summary: 'Crea la cuenta de una persona de una institución, como titular o alterno, y le envía por correo un enlace de un solo uso (vence en 3 días) para elegir su contraseña. Un correo que ya tiene cuenta: 409.',
+    body: AccountCreateBody, response: { 201: AccountBody },
+  }, [400, 401, 403, 409, 503]), async (request, reply) => {
     const actor = currentUser(request);
     const { email, designation } = request.body;
     const name = normalizeText(request.body.name);
@@ -213,14 +204,11 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     return reply.code(201).send((await getAccount(db, id))!);
   });
 
-  app.patch('/users/:id', {
-    onRequest: secretariatOnly,
-    schema: {
-      operationId: 'changeUser', tags: ['cuentas'],
-      summary: 'Cambia el nombre, la institución, titular o alterno, o desactiva (active: false) o reactiva una cuenta. Una cuenta desactivada no puede entrar y sus sesiones terminan en el acto. Cada cambio queda registrado.',
-      params: SessionIdParams, body: AccountChangeBody, response: { 200: AccountBody, ...errorResponses(400, 401, 403, 404, 422, 503) },
-    },
-  }, async (request) => {
+  app.patch('/users/:id', roleRoute(['secretaria'], {
+    operationId: 'changeUser', tags: ['cuentas'],
+    summary: 'Cambia el nombre, la institución, titular o alterno, o desactiva (active: false) o reactiva una cuenta. Una cuenta desactivada no puede entrar y sus sesiones terminan en el acto. Cada cambio queda registrado.',
+    params: SessionIdParams, body: AccountChangeBody, response: { 200: AccountBody },
+  }, [400, 401, 403, 404, 422, 503]), async (request) => {
     const actor = currentUser(request);
     const { id } = request.params;
     const { institution, designation, active } = request.body;
@@ -235,14 +223,11 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     return (await getAccount(db, id))!;
   });
 
-  app.post('/users/:id/password-link', {
-    onRequest: secretariatOnly,
-    schema: {
-      operationId: 'sendUserPasswordLink', tags: ['cuentas'],
-      summary: 'Envía de nuevo a una cuenta activa un enlace para elegir su contraseña (vence en 3 días y anula los anteriores).',
-      params: SessionIdParams, response: { 202: NeutralAnswer, ...errorResponses(400, 401, 403, 404, 422, 503) },
-    },
-  }, async (request, reply) => {
+  app.post('/users/:id/password-link', roleRoute(['secretaria'], {
+    operationId: 'sendUserPasswordLink', tags: ['cuentas'],
+    summary: 'Envía de nuevo a una cuenta activa un enlace para elegir su contraseña (vence en 3 días y anula los anteriores).',
+    params: SessionIdParams, response: { 202: NeutralAnswer },
+  }, [400, 401, 403, 404, 422, 503]), async (request, reply) => {
     const account = await getAccount(db, request.params.id);
     if (!account) throw notFound('No existe esa cuenta.');
     if (!account.active) throw new ApiError(422, 'rule_violation', 'La cuenta está desactivada: reactívela antes de enviarle un enlace.');
@@ -250,11 +235,8 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     return reply.code(202).send({ message: `Enlace enviado a ${account.email}.` });
   });
 
-  app.get('/account-events', {
-    onRequest: secretariatOnly,
-    schema: {
-      operationId: 'listAccountEvents', tags: ['cuentas'], summary: 'Quién hizo qué a cada cuenta, y cuándo (Secretaría Técnica).',
-      querystring: AccountEventQuery, response: { 200: AccountEventList, ...errorResponses(400, 401, 403, 503) },
-    },
-  }, async (request) => ({ items: await listAccountEvents(db, request.query.limit ?? 100, request.query.user) }));
+  app.get('/account-events', roleRoute(['secretaria'], {
+    operationId: 'listAccountEvents', tags: ['cuentas'], summary: 'Quién hizo qué a cada cuenta, y cuándo (Secretaría Técnica).',
+    querystring: AccountEventQuery, response: { 200: AccountEventList },
+  }, [400, 401, 403, 503]), async (request) => ({ items: await listAccountEvents(db, request.query.limit ?? 100, request.query.user) }));
 };

@@ -10,11 +10,12 @@ import { registryView } from '../../db/registry';
 import { defaultCloseOfDay } from '../../domain/calendar';
 import { draftDates, draftProblems, type ProposalDraft, type ProposalLaunch, type Problem, type RegistryView } from '../../domain/proposal';
 import type { AppDeps } from '../deps';
-import { currentUser, requireRole } from '../auth';
+import { currentUser } from '../auth';
+import { roleRoute } from '../action-route';
 import { ApiError, notFound } from '../errors';
 import { idempotent, idFromKey } from '../idempotency';
 import {
-  DraftContentBody, DraftList, DraftListQuery, DraftPreview, DraftView, EmptyBody, errorResponses, IdParams, ProposalBody, ProposalLaunchBody,
+  DraftContentBody, DraftList, DraftListQuery, DraftPreview, DraftView, EmptyBody, IdParams, ProposalBody, ProposalLaunchBody,
 } from '../schemas';
 import { describeSchemaError, errorToTell, fieldOf, problemSentence, type SchemaError } from '../validation';
 import { startProposal } from './proposals';
@@ -49,7 +50,6 @@ export const proposalIdOfDraft = (draftId: string) => idFromKey('prop', 'borrado
 
 export const draftRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db } = deps;
-  const secretariat = requireRole('secretaria');
 
   const view = async (row: DraftRow) => ({
     id: row.id, status: row.status, content: row.content, proposalId: row.proposalId,
@@ -72,26 +72,20 @@ export const draftRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
     ? 'El borrador fue descartado: ya no se edita ni se lanza.'
     : `El borrador ya se lanzó como la propuesta «${row.proposalId}»: ya no se edita; las correcciones se hacen en la propuesta.`);
 
-  app.post('/proposal-drafts', {
-    onRequest: secretariat,
-    schema: {
-      operationId: 'createProposalDraft', tags: ['borradores'], summary: 'Guarda un borrador de propuesta, aunque esté incompleto (Secretaría Técnica).',
-      body: DraftContentBody, response: { 201: DraftView, ...errorResponses(400, 401, 403, 409, 503) },
-    },
-  }, async (request, reply) => idempotent(db, request, reply, async (key) => {
+  app.post('/proposal-drafts', roleRoute(['secretaria'], {
+    operationId: 'createProposalDraft', tags: ['borradores'], summary: 'Guarda un borrador de propuesta, aunque esté incompleto (Secretaría Técnica).',
+    body: DraftContentBody, response: { 201: DraftView },
+  }, [400, 401, 403, 409, 503]), async (request, reply) => idempotent(db, request, reply, async (key) => {
     const user = currentUser(request);
     const content = await checked(request.body);
     const id = key ? idFromKey('draft', user.id, 'POST /api/v1/proposal-drafts', key) : `draft_${randomBytes(12).toString('hex')}`;
     return { statusCode: 201, body: await view(await createDraft(db, { id, content, userId: user.id, at: new Date() })) };
   }));
 
-  app.get('/proposal-drafts', {
-    onRequest: secretariat,
-    schema: {
-      operationId: 'listProposalDrafts', tags: ['borradores'], summary: 'Los borradores de propuesta, los cambiados más recientemente primero.',
-      querystring: DraftListQuery, response: { 200: DraftList, ...errorResponses(400, 401, 403, 503) },
-    },
-  }, async (request) => {
+  app.get('/proposal-drafts', roleRoute(['secretaria'], {
+    operationId: 'listProposalDrafts', tags: ['borradores'], summary: 'Los borradores de propuesta, los cambiados más recientemente primero.',
+    querystring: DraftListQuery, response: { 200: DraftList },
+  }, [400, 401, 403, 503]), async (request) => {
     const { status } = request.query;
     const [rows, registry] = await Promise.all([listDrafts(db, status ? [status] : ['borrador', 'lanzando']), registryView(db)]);
     return {
@@ -102,21 +96,15 @@ export const draftRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
     };
   });
 
-  app.get('/proposal-drafts/:id', {
-    onRequest: secretariat,
-    schema: {
-      operationId: 'getProposalDraft', tags: ['borradores'], summary: 'Un borrador, con lo que el lanzamiento aún rechazaría.',
-      params: IdParams, response: { 200: DraftView, ...errorResponses(400, 401, 403, 404, 503) },
-    },
-  }, async (request) => view(await found(request.params.id)));
+  app.get('/proposal-drafts/:id', roleRoute(['secretaria'], {
+    operationId: 'getProposalDraft', tags: ['borradores'], summary: 'Un borrador, con lo que el lanzamiento aún rechazaría.',
+    params: IdParams, response: { 200: DraftView },
+  }, [400, 401, 403, 404, 503]), async (request) => view(await found(request.params.id)));
 
-  app.put('/proposal-drafts/:id', {
-    onRequest: secretariat,
-    schema: {
-      operationId: 'updateProposalDraft', tags: ['borradores'], summary: 'Reemplaza lo que guarda un borrador (mientras no se haya lanzado).',
-      params: IdParams, body: DraftContentBody, response: { 200: DraftView, ...errorResponses(400, 401, 403, 404, 409, 503) },
-    },
-  }, async (request) => {
+  app.put('/proposal-drafts/:id', roleRoute(['secretaria'], {
+    operationId: 'updateProposalDraft', tags: ['borradores'], summary: 'Reemplaza lo que guarda un borrador (mientras no se haya lanzado).',
+    params: IdParams, body: DraftContentBody, response: { 200: DraftView },
+  }, [400, 401, 403, 404, 409, 503]), async (request) => {
     const row = await found(request.params.id);
     if (row.status !== 'borrador') throw closed(row);
     const updated = await updateDraft(db, row.id, await checked(request.body), currentUser(request).id, new Date());
@@ -124,13 +112,10 @@ export const draftRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
     return view(updated);
   });
 
-  app.delete('/proposal-drafts/:id', {
-    onRequest: secretariat,
-    schema: {
-      operationId: 'discardProposalDraft', tags: ['borradores'], summary: 'Descarta un borrador que no se lanzó.',
-      params: IdParams, response: { 200: DraftView, ...errorResponses(400, 401, 403, 404, 409, 503) },
-    },
-  }, async (request) => {
+  app.delete('/proposal-drafts/:id', roleRoute(['secretaria'], {
+    operationId: 'discardProposalDraft', tags: ['borradores'], summary: 'Descarta un borrador que no se lanzó.',
+    params: IdParams, response: { 200: DraftView },
+  }, [400, 401, 403, 404, 409, 503]), async (request) => {
     const row = await found(request.params.id);
     if (row.status === 'descartado') return view(row);
     const discarded = row.status === 'borrador' ? await discardDraft(db, row.id, currentUser(request).id, new Date()) : null;
@@ -138,28 +123,22 @@ export const draftRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
     return view(discarded);
   });
 
-  app.get('/proposal-drafts/:id/preview', {
-    onRequest: secretariat,
-    schema: {
-      operationId: 'previewProposalDraft', tags: ['borradores'],
-      summary: 'La propuesta como se vería al lanzarse: valores por defecto y plazos con sus fechas si se lanzara ahora.',
-      params: IdParams, response: { 200: DraftPreview, ...errorResponses(400, 401, 403, 404, 503) },
-    },
-  }, async (request) => {
+  app.get('/proposal-drafts/:id/preview', roleRoute(['secretaria'], {
+    operationId: 'previewProposalDraft', tags: ['borradores'],
+    summary: 'La propuesta como se vería al lanzarse: valores por defecto y plazos con sus fechas si se lanzara ahora.',
+    params: IdParams, response: { 200: DraftPreview },
+  }, [400, 401, 403, 404, 503]), async (request) => {
     const row = await found(request.params.id);
     const now = new Date();
     const [calendar, registry] = await Promise.all([calendarViewNow(db, deps.closeOfDay ?? defaultCloseOfDay, now), registryView(db)]);
     return { ...draftDates(row.content, calendar, now), launchProblems: row.status === 'borrador' ? launchProblemsOf(row.content, registry) : [] };
   });
 
-  app.post('/proposal-drafts/:id/launch', {
-    onRequest: secretariat,
-    schema: {
-      operationId: 'launchProposalDraft', tags: ['borradores'],
-      summary: 'Lanza la propuesta de un borrador completo, una sola vez: repetirlo devuelve la misma propuesta.',
-      params: IdParams, body: EmptyBody, response: { 201: ProposalBody, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-    },
-  }, async (request, reply) => {
+  app.post('/proposal-drafts/:id/launch', roleRoute(['secretaria'], {
+    operationId: 'launchProposalDraft', tags: ['borradores'],
+    summary: 'Lanza la propuesta de un borrador completo, una sola vez: repetirlo devuelve la misma propuesta.',
+    params: IdParams, body: EmptyBody, response: { 201: ProposalBody },
+  }, [400, 401, 403, 404, 409, 422, 503]), async (request, reply) => {
     let row = await found(request.params.id);
     if (row.status === 'descartado') throw closed(row);
     if (row.status === 'borrador') {
