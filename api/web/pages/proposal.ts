@@ -32,7 +32,7 @@ export interface ProposalPageData {
 
 /** A planned action; in a draft's preview any part may still be missing. */
 interface PlannedAction { title?: string; responsible?: string[]; dueIn?: string; deliverable?: string }
-interface Rules { stages?: string[]; decisionRule?: string; quorum?: number; silencePolicy?: string }
+interface Rules { stages?: string[]; decisionRule?: string; quorum?: number; silencePolicy?: string; decisionInSession?: boolean }
 
 /** The reason the trail recorded with the last of these acts (a group's decision, a withdrawal). */
 const reasonOf = (audit: AuditAnswer, actions: string[]) => {
@@ -68,6 +68,7 @@ ${row('Etapas del proceso', (rules.stages ?? []).map((x) => label(lang, x)).join
 ${row('Regla de decisión', rules.decisionRule ? label(lang, rules.decisionRule) : '—')}
 ${row('Quórum', typeof rules.quorum === 'number' ? `${Math.round(rules.quorum * 100)} % ${t('de los miembros')}` : '—')}
 ${row('Política de silencio', rules.silencePolicy ? label(lang, rules.silencePolicy) : '—')}
+${rules.decisionInSession ? row('Decisión', t('Se decide en sesión plenaria')) : ''}
 </dl>`;
 }
 
