@@ -176,7 +176,8 @@ ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</t
 
   // The forms: only those the user's role and the proposal's stage allow (the API decides anyway).
   const actions: Html[] = [];
-  if (open && kind === 'miembro' && p.stage === 'conformidad') actions.push(signoffForm(ctx, p, forms.conformidad));
+  // Decided in session, the positions are taken in the session, not here.
+  if (open && kind === 'miembro' && p.stage === 'conformidad' && !(p.rules as Rules).decisionInSession) actions.push(signoffForm(ctx, p, forms.conformidad));
   if (open && ((kind === 'osc' && p.consultationOpen) || (kind === 'apoyo' && p.stage !== 'cerrada'))) actions.push(inputForm(ctx, p, current ? paragraphsOf(current.text).length : 0, d.documents, forms.aporte));
   if (open && kind !== 'osc') actions.push(commentForm(ctx, p.id, forms.comentario));
   if (open && p.stage === 'grupo_de_trabajo' && (isSecretariat || d.coordinators.includes(code))) actions.push(groupDecisionForm(ctx, p.id, forms.decision));
