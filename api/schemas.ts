@@ -103,6 +103,9 @@ export const ProposalLaunchBody = Type.Object({
   extension: Type.Optional(ReminderBody),
   reminders: Type.Optional(Type.Array(ReminderBody, { maxItems: 10 })),
   actions: Type.Optional(Type.Array(PlannedActionBody, { maxItems: 100 })),
+  decisionInSession: Type.Optional(Type.Boolean({
+    description: 'Se decide en sesión plenaria en lugar de una ronda escrita: en la etapa de conformidad espera un punto de agenda de una sesión (por defecto false).',
+  })),
 }, { additionalProperties: false });
 
 // The schema and the domain type must describe the same body (checked when compiling).
@@ -419,7 +422,7 @@ export const ProposalBody = Type.Object({
   stopped: StoppedSince,
   migrationStages: Type.Optional(Type.Array(Type.String())),
   priority: Type.Optional(Type.String()),
-  rules: Type.Object({}, { ...Open, description: 'Reglas del proceso: etapas, regla de decisión, quórum, silencio, recordatorios, prórroga.' }),
+  rules: Type.Object({}, { ...Open, description: 'Reglas del proceso: etapas, regla de decisión, quórum, silencio, recordatorios, prórroga, decisión en sesión.' }),
   actions: Type.Array(Type.Object({}, Open), { description: 'Acciones previstas: las tareas que nacen al adoptarse.' }),
   launchedBy: Type.Object({ userId: Type.Optional(Type.String({ description: 'Solo para la Secretaría Técnica.' })), institution: Type.String() }),
   versions: Type.Array(VersionView),

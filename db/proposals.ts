@@ -310,6 +310,7 @@ export async function getProposal(db: Db, id: string) {
     rules: {
       stages: plan.stages, decisionRule: plan.decisionRule, quorum: plan.quorum,
       silencePolicy: plan.silencePolicy, reminders: plan.reminders, extension: plan.extension,
+      decisionInSession: plan.decisionInSession ?? false,
     },
     actions: plan.actions,
     launchedBy: { userId: row.launchedBy, institution: row.launchedByInstitution },
@@ -317,7 +318,8 @@ export async function getProposal(db: Db, id: string) {
     inputs: inputs.map(inputView),
     signoffs: [...latest.values()],
     signoffHistory: signoffs.map(signoffView),
-    pendingSignoffs: row.stage === 'conformidad' ? row.pendingFor : [],
+    // Decided in session, no one owes a written sign-off (the secretariat owes an agenda item).
+    pendingSignoffs: row.stage === 'conformidad' && !plan.decisionInSession ? row.pendingFor : [],
     ...(row.decision ? { decision: row.decision } : {}),
     ...(row.round > 0 ? { tally: tallyOf(row.round, currentRound?.members.length ?? latest.size, [...latest.values()]) } : {}),
     comments: comments.map((c) => ({ id: c.id, institution: c.institution, text: c.text, version: c.version, at: c.at.toISOString() })),

@@ -37,6 +37,11 @@ export interface ProposalLaunch {
   extension?: ReminderExpression;
   reminders?: ReminderExpression[];
   actions?: PlannedAction[];
+  /**
+   * Decided by a plenary session instead of a written round (docs/domain.md#decisiones-en-sesion):
+   * its `conformidad` stage waits for a session's agenda item; its deadline is the secretariat's.
+   */
+  decisionInSession?: boolean;
 }
 
 /**
@@ -80,6 +85,7 @@ export function withDefaults(launch: ProposalLaunch): ProposalPlan {
     extension: launch.extension ?? launchDefaults.extension,
     reminders: launch.reminders ?? launchDefaults.reminders,
     actions: launch.actions ?? [],
+    decisionInSession: launch.decisionInSession ?? false,
   };
 }
 

@@ -117,13 +117,21 @@ export function initialProposalMemory(input: ProposalInput, startedAt: Date): Pr
 
 // ---- what the memory says ------------------------------------------------------------------
 
+/**
+ * Decided by a plenary session, not by a written round (docs/domain.md#decisiones-en-sesion): its
+ * round has no sign-offs and no silence, and waits for a session's agenda item. Plans from before
+ * the field carry none: a written round, as they always had.
+ */
+export const sessionDecides = (m: ProposalMemory) => m.input.plan.decisionInSession === true;
+
 /** Whose move it is. */
 export function pendingFor(m: ProposalMemory): string[] {
   switch (m.stage) {
     case 'grupo_de_trabajo': return m.participants.coordinators;
     case 'consulta': return Object.values(m.inputs).some((i) => !i.answered) ? m.participants.secretariat : [];
     case 'revision': return m.participants.secretariat;
-    case 'conformidad': return m.round ? m.round.members.filter((i) => !m.round!.cast[i]) : [];
+    // Awaiting a session, the move is the secretariat's: putting it on an agenda.
+    case 'conformidad': return sessionDecides(m) ? m.participants.secretariat : m.round ? m.round.members.filter((i) => !m.round!.cast[i]) : [];
     case 'cerrada': return [];
   }
 }
@@ -256,6 +264,7 @@ const rules: { [T in ProposalAction['type']]: (m: ProposalMemory, a: Of<T>) => v
     checkOptionalText('comment', comment, { kind: 'text', max: textLimits.comment });
     open(m);
     if (actor.kind !== 'miembro') refuse(refusals.forbidden, 'Solo las instituciones miembro dan su conformidad; observadores y organismos de apoyo pueden comentar.');
+    if (sessionDecides(m)) refuse(refusals.conflict, 'Esta propuesta se decide en sesión plenaria: no hay ronda escrita de conformidad; su posición se registra en la sesión.');
     if (m.stage !== 'conformidad' || !m.round || m.round.closing) refuse(refusals.conflict, 'La ronda de conformidad no está abierta.');
     if (!m.round.members.includes(actor.institution)) refuse(refusals.forbidden, `${actor.institution} no es miembro activo en esta ronda.`);
     if (positionsNeedingComment.includes(position) && !comment?.trim()) {
@@ -334,6 +343,12 @@ export function stageNotices(m: ProposalMemory): Notice[] {
     case 'revision':
       return [{ kind: 'revision', recipients: p.secretariat, title: `Revisión pendiente: ${title}` }];
     case 'conformidad':
+      if (sessionDecides(m)) {
+        return [
+          { kind: 'informacion', recipients: p.secretariat, title: `Para decidir en sesión plenaria: inclúyala en la agenda de una sesión (versión ${m.currentVersion}): ${title}` },
+          { kind: 'informacion', recipients: [...m.round!.members, ...p.observers, ...p.support], title: `Se decidirá en sesión plenaria (versión ${m.currentVersion}): ${title}` },
+        ];
+      }
       return [
         { kind: 'conformidad_solicitada', recipients: m.round!.members, title: `Se solicita su conformidad (ronda ${m.roundNumber}, versión ${m.currentVersion}): ${title}` },
         { kind: 'informacion', recipients: [...p.observers, ...p.support], title: `Ronda de conformidad abierta: ${title}` },
@@ -587,7 +602,8 @@ export const reminder = (m: ProposalMemory): Notice => {
   const stage = m.stage as ProcessStage;
   // An extended round no longer ends where its own expression says: its date is shown alone.
   const expression = stage === 'conformidad' && m.round?.extended ? undefined : m.input.plan.deadlines[stage];
-  return { kind: 'recordatorio', recipients: silent(m), title: `Recordatorio: el plazo ${formatDeadline(m.deadlines[stage]!, expression)}: ${m.input.plan.title}` };
+  const what = stage === 'conformidad' && sessionDecides(m) ? 'inclúyala en la agenda de una sesión plenaria; ' : '';
+  return { kind: 'recordatorio', recipients: silent(m), title: `Recordatorio: ${what}el plazo ${formatDeadline(m.deadlines[stage]!, expression)}: ${m.input.plan.title}` };
 };
 
 /** The consultation closed at its deadline with inputs unanswered: the secretariat is told. */
@@ -646,7 +662,11 @@ export function deadlinePassed(m: ProposalMemory): Step {
   };
 }
 
-export const deadlineEscalation = (m: ProposalMemory): Notice => ({
+export const deadlineEscalation = (m: ProposalMemory): Notice => (sessionDecides(m) && m.stage === 'conformidad' ? {
+  // Nothing is decided by silence: the secretariat, whose move it is, is told to put it on an agenda.
+  kind: 'escalamiento', recipients: m.participants.secretariat,
+  title: `Plazo vencido sin decisión en sesión: inclúyala en la agenda de la próxima sesión plenaria: ${m.input.plan.title}`,
+} : {
   kind: 'escalamiento', recipients: [...silent(m), ...m.participants.secretariat], title: `Plazo vencido en la etapa ${m.stage}: ${m.input.plan.title}`,
 });
 

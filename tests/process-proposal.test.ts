@@ -9,7 +9,7 @@ import type { Actor } from '../processes/common';
 import {
   adopted, closed, commented, consultationClosed, deadlineEscalation, deadlinePassed, extensionEscalation, groupDecided,
   initialProposalMemory, inputAnswered, inputSubmitted, launched, nextStage, nextTimer, notAdopted, pendingFor, plannedTasks,
-  proposalMemoryVersion, reminder, roundAnswered, roundDecided, roundExtended, signedOff, signoffUndone, silenceAtDeadline,
+  proposalMemoryVersion, reminder, roundAnswered, roundDecided, roundDecidedInSession, roundExtended, decidableInSession, signedOff, signoffUndone, silenceAtDeadline,
   silenceCounted, silent, snapshot, stageFields, stageOpened, upgradeProposalMemory, validate, versionPublished, withdrawn, metadataCorrected,
   type Participants, type ProposalAction, type ProposalMemory,
 } from '../processes/proposal';
@@ -360,6 +360,45 @@ describe('timers', () => {
     expect(nextTimer({ ...m, firedTimers: [first.key, second.key] })).toMatchObject({ kind: 'deadline', at: new Date(m.deadlines.conformidad!) });
     expect(reminder(sign(m, 'MEF')).recipients).toEqual(['MINSA', 'RREE']);
     expect(nextTimer(closed(m, 'retirada', 'retirada', {}, []).memory)).toBeNull();
+  });
+});
+
+describe('a proposal decided in session', () => {
+  const waiting = () => inRound({ decisionInSession: true });
+
+  it('opens no written round: no sign-off is asked, the secretariat is told to put it on an agenda', () => {
+    const plan = withDefaults({ ...launch, stages: ['conformidad'], decisionInSession: true });
+    const out = launched(initialProposalMemory({ proposalId: 'p1', plan, launchedBy: { userId: 'u', institution: 'SECRETARIA' } }, t0), who, t0);
+    expect(out.memory).toMatchObject({ stage: 'conformidad', status: 'en_curso' });
+    expect(out.notices.map((n) => n.kind)).not.toContain('conformidad_solicitada');
+    expect(out.notices.map((n) => [n.kind, n.recipients])).toEqual([['informacion', ['SECRETARIA']], ['informacion', ['MEF', 'MINSA', 'RREE', 'DEFENSORIA', 'OIM']]]);
+    expect(pendingFor(out.memory)).toEqual(['SECRETARIA']);
+    expect(withDefaults(launch).decisionInSession).toBe(false);
+  });
+
+  it('refuses every written sign-off with a sentence, and never closes by itself', () => {
+    const m = waiting();
+    expect(refusal(m, { type: 'signoff', actor: member('MEF'), position: 'aprueba' })).toEqual({
+      type: 'Conflict', message: 'Esta propuesta se decide en sesión plenaria: no hay ronda escrita de conformidad; su posición se registra en la sesión.', details: undefined,
+    });
+    expect(roundAnswered(m)).toBe(false);
+    expect(decidableInSession(m)).toBe(true);
+  });
+
+  it('its deadline decides nothing: reminders and the escalation go to the secretariat, asking for an agenda item', () => {
+    const m = waiting();
+    expect(reminder(m)).toMatchObject({ kind: 'recordatorio', recipients: ['SECRETARIA'] });
+    expect(reminder(m).title).toContain('inclúyala en la agenda de una sesión plenaria');
+    expect(deadlineEscalation(m)).toMatchObject({ kind: 'escalamiento', recipients: ['SECRETARIA'] });
+    expect(deadlinePassed(m).memory).toEqual(m);
+  });
+
+  it('is adopted by the session\'s decision, as after a written round', () => {
+    const decided = roundDecidedInSession(waiting(), { sessionId: 's1', n: 2 }, {
+      outcome: 'adoptada', counts: { members: 2, answered: 2, aprueba: 2, aprueba_con_observaciones: 0, objeta: 0, se_abstiene: 0, tacit: 0 }, absent: ['RREE'],
+    }, t0);
+    expect(decided.decision).toMatchObject({ outcome: 'adoptada', session: { id: 's1', n: 2 } });
+    expect(adopted(decided, 'ACU-2026-001', ['p1-t1']).memory).toMatchObject({ status: 'adoptada', stage: 'cerrada', number: 'ACU-2026-001' });
   });
 });
 

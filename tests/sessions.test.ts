@@ -320,6 +320,41 @@ describe('decisions in session', () => {
     expect(held.present).toBeGreaterThanOrEqual(1);
   }, 150_000);
 
+  it('a proposal whose plan says it is decided in session waits without a written round until a session adopts it', async () => {
+    const actions = [{ title: 'Protocolo difundido', responsible: ['MINSA'], dueIn: 'P60D', deliverable: 'Protocolo publicado' }];
+    const proposalId = await inRound('Protocolo de salud para caminantes', { decisionInSession: true, actions });
+    const waiting = (await mesa.call('MINSA', 'GET', `/api/v1/proposals/${proposalId}`)).body;
+    expect(waiting).toMatchObject({ status: 'en_curso', stage: 'conformidad', pendingSignoffs: [], signoffs: [], rules: { decisionInSession: true } });
+    // No written round: no member is asked for its sign-off, and one sent is refused with nothing recorded.
+    const inbox = (await mesa.call('MINSA', 'GET', '/api/v1/inbox')).body.items as Array<{ kind: string; proposalId?: string }>;
+    expect(inbox.filter((i) => i.proposalId === proposalId).map((i) => i.kind)).not.toContain('conformidad_solicitada');
+    const refused = await mesa.call('MINSA', 'POST', `/api/v1/proposals/${proposalId}/signoffs`, { position: 'aprueba' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('Esta propuesta se decide en sesión plenaria');
+    const trail = (await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${proposalId}/audit`)).body;
+    expect(trail.events.map((e: { action: string }) => e.action)).not.toContain('conformidad');
+    expect((await mesa.call('MINSA', 'GET', `/api/v1/proposals/${proposalId}`)).body.signoffs).toEqual([]);
+
+    const s = await conveneSoon({ agenda: [{ kind: 'propuesta', proposalId }] });
+    await waitUntil(s.startsAt);
+    const present = memberCodes.slice(0, 13);
+    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present })).body.quorum.met).toBe(true);
+    for (const code of present) expect((await mesa.call(code, 'POST', `/api/v1/sessions/${s.id}/items/1/positions`, { position: 'aprueba' })).status).toBe(200);
+    const item = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/1/close`, { summary: 'Aprobado por los presentes.' });
+    expect(item.status, JSON.stringify(item.body)).toBe(200);
+    expect(item.body).toMatchObject({ outcome: 'adoptada', number: expect.stringMatching(/^ACUERDO-\d{4}-\d{3}$/), counts: { members: 13, aprueba: 13 } });
+    const adopted = await eventually(async () => {
+      const p = (await mesa.call('MINSA', 'GET', `/api/v1/proposals/${proposalId}`)).body;
+      return p.status === 'adoptada' && p.tasks.length === 1 ? p : undefined;
+    });
+    expect(adopted).toMatchObject({ number: item.body.number, stage: 'cerrada', decision: { outcome: 'adoptada', session: { id: s.id, n: 1 } } });
+    const tasks = await eventually(async () => {
+      const page = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks?proposal=${proposalId}`)).body;
+      return page.items.length === 1 ? page : undefined;
+    });
+    expect(tasks.items[0]).toMatchObject({ agreementNumber: item.body.number });
+  }, 150_000);
+
   it('lets a present member change its position while the item is open, and the secretariat record one on behalf of another', async () => {
     const proposalId = await inRound('Ventanilla única para retornantes');
     const s = await conveneSoon({ agenda: [{ kind: 'propuesta', proposalId }] });

@@ -64,32 +64,52 @@ async function launch(title: string, stages: string[]): Promise<string> {
 
 const proposal = async (id: string) => (await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}`)).body;
 
+/** The secretariat fills in the launch form for a proposal straight into its round, launches it and lands on its page. */
+async function launchThroughForm(title: string, tick: () => Promise<void> = async () => {}) {
+  await loginAs(page, base, 'SECRETARIA');
+  await page.goto('/propuestas/nueva');
+  await page.getByLabel('Título', { exact: true }).fill(title);
+  await page.getByLabel('Resumen', { exact: true }).fill('Atención coordinada desde el cruce de frontera.');
+  await page.getByLabel('Texto', { exact: true }).fill('1. Primer párrafo.\n\n2. Segundo párrafo.');
+  await page.getByRole('checkbox', { name: 'OE4' }).check();
+  // Exact: the name of GT3, «Peruanos retornantes», may label a working-group checkbox too.
+  await page.getByRole('checkbox', { name: 'Retornantes', exact: true }).check();
+  await page.getByLabel('Grupo de trabajo líder', { exact: true }).selectOption('GT3');
+  // Only the round: the stages before it are left out.
+  await page.getByRole('checkbox', { name: 'Grupo de trabajo', exact: true }).uncheck();
+  await page.getByRole('checkbox', { name: 'Consulta', exact: true }).uncheck();
+  await page.getByRole('checkbox', { name: 'Conformidad', exact: true }).check();
+  await tick();
+  await page.getByRole('button', { name: 'Lanzar propuesta', exact: true }).click();
+
+  await page.waitForLoadState();
+  expect(page.url(), `the proposal's page (errors shown: ${(await errorsOn(page)) || 'none'})`).toMatch(proposalUrl);
+  expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(title);
+}
+
 describe('the web application', () => {
   it('lets the secretariat launch a proposal through the form, landing on its page with the 22 members to sign off', async () => {
-    await loginAs(page, base, 'SECRETARIA');
-    await page.goto('/propuestas/nueva');
     const title = 'Ruta de atención a retornantes en los puestos de control fronterizo';
-    await page.getByLabel('Título', { exact: true }).fill(title);
-    await page.getByLabel('Resumen', { exact: true }).fill('Atención coordinada desde el cruce de frontera.');
-    await page.getByLabel('Texto', { exact: true }).fill('1. Primer párrafo.\n\n2. Segundo párrafo.');
-    await page.getByRole('checkbox', { name: 'OE4' }).check();
-    // Exact: the name of GT3, «Peruanos retornantes», may label a working-group checkbox too.
-    await page.getByRole('checkbox', { name: 'Retornantes', exact: true }).check();
-    await page.getByLabel('Grupo de trabajo líder', { exact: true }).selectOption('GT3');
-    // Only the round: the stages before it are left out.
-    await page.getByRole('checkbox', { name: 'Grupo de trabajo', exact: true }).uncheck();
-    await page.getByRole('checkbox', { name: 'Consulta', exact: true }).uncheck();
-    await page.getByRole('checkbox', { name: 'Conformidad', exact: true }).check();
-    await page.getByRole('button', { name: 'Lanzar propuesta', exact: true }).click();
-
-    await page.waitForLoadState();
-    expect(page.url(), `the proposal's page (errors shown: ${(await errorsOn(page)) || 'none'})`).toMatch(proposalUrl);
-    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(title);
+    await launchThroughForm(title);
     const rows = tableUnder('Conformidades').locator('tr');
     await rows.first().waitFor();
     const rowTexts = await rows.allTextContents();
     for (const code of memberCodes) expect(rowTexts.some((t) => t.includes(code)), `a row for ${code}`).toBe(true);
     await screenshot(page, 'propuesta');
+    await expectAccessible(page);
+  }, timeout);
+
+  it('launches a proposal decided in session from the form: the page says so, and members get no sign-off form', async () => {
+    const title = 'Ruta de atención a retornantes — se decide en sesión';
+    await launchThroughForm(title, () => page.getByRole('checkbox', { name: 'Se decide en sesión plenaria', exact: true }).check());
+    const id = new URL(page.url()).pathname.split('/').at(-1)!;
+    expect((await proposal(id)).rules).toMatchObject({ decisionInSession: true });
+    await expect.poll(async () => (await proposal(id)).stage, { timeout: 30_000, interval: 500 }).toBe('conformidad');
+    await context.clearCookies();
+    await loginAs(page, base, 'MINSA');
+    await page.goto(`/propuestas/${id}`);
+    expect(await page.getByText('Se decide en sesión plenaria', { exact: true }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Su conformidad', exact: true }).count()).toBe(0);
     await expectAccessible(page);
   }, timeout);
 

@@ -22,7 +22,7 @@ import type { Actor, Notice } from '../processes/common';
 import {
   adopted, calendarChanged, commented, consultationClosed, consultationEscalation, deadlineEscalation, deadlinePassed, extensionEscalation,
   groupDecided, initialProposalMemory, inputAnswered, inputSubmitted, launched, nextStage, nextTimer, notAdopted, pendingFor,
-  decidableInSession, plannedTasks, proposalUpdatesPerRun, reminder, roundAnswered, roundDecided, roundDecidedInSession, roundExtended, signedOff, signoffUndone,
+  decidableInSession, plannedTasks, proposalUpdatesPerRun, reminder, roundAnswered, roundDecided, roundDecidedInSession, roundExtended, sessionDecides, signedOff, signoffUndone,
   silenceAtDeadline, silenceCounted, snapshot, stageFields, stageOpened, timerState, upgradeProposalMemory, validate,
   versionPublished, withdrawn, metadataCorrected, type ProposalAction, type ProposalEvent, type ProposalMemory, type ProposalMemoryV1, type Step, type Timer,
 } from '../processes/proposal';
@@ -215,6 +215,9 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
         else notify(consultationEscalation(m));
         return;
       case 'conformidad': {
+        // Decided in session: its deadline records itself and tells the secretariat, like another
+        // stage's; no silence is counted. No recorded history holds such a plan, so none replays here.
+        if (sessionDecides(m)) break;
         const silence = silenceAtDeadline(m);
         if (silence.extend) {
           await take(null, roundExtended(m));
@@ -228,10 +231,9 @@ export async function proposalWorkflow(args: ProposalWorkflowArgs): Promise<Prop
         await closeRound();
         return;
       }
-      default:
-        await take(null, deadlinePassed(m));
-        notify(deadlineEscalation(m));
     }
+    await take(null, deadlinePassed(m));
+    notify(deadlineEscalation(m));
   }
 
   // ---- handlers --------------------------------------------------------------------------

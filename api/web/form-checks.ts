@@ -101,6 +101,8 @@ export function launchFromForm(ctx: Ctx, f: Form) {
     stages,
     deadlines: Object.fromEntries(stages.map((s) => [s, deadlineFromForm(f, `deadline_${s}`)])),
     decisionRule: one(f.decisionRule), silencePolicy: one(f.silencePolicy),
+    // Unticked, the field is left out: the API's default (a written round).
+    decisionInSession: one(f.decisionInSession) === 'si' || undefined,
     actions: [] as Array<{ title: string; responsible: string[]; dueIn: DeadlineExpression; deliverable: string }>,
   };
   c.text('title', body.title, 'Título', textLimits.title);
@@ -166,6 +168,7 @@ export function formFromDraft(d: ProposalDraft): Form {
   const f: Form = {
     title: d.title ?? '', summary: d.summary ?? '', text: d.text ?? '', objectives: d.objectives ?? [], populations: d.populations ?? [],
     leadWorkingGroup: d.leadWorkingGroup ?? '', stages: d.stages ?? [...launchDefaults.stages], decisionRule: d.decisionRule ?? '', silencePolicy: d.silencePolicy ?? '',
+    decisionInSession: d.decisionInSession ? 'si' : '',
   };
   for (const stage of ['grupo_de_trabajo', 'consulta', 'conformidad'] as const) {
     Object.assign(f, deadlineFields(`deadline_${stage}`, d.deadlines?.[stage] ?? launchDefaults.deadlines[stage]));

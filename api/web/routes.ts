@@ -550,7 +550,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
 
   const launchLabels: Record<string, string> = {
     title: 'Título', summary: 'Resumen', text: 'Texto', objectives: 'Objetivos de la PNM', populations: 'Poblaciones',
-    leadWorkingGroup: 'Grupo de trabajo líder', stages: 'Etapas', decisionRule: 'Regla de decisión', silencePolicy: 'Política de silencio',
+    leadWorkingGroup: 'Grupo de trabajo líder', stages: 'Etapas', decisionRule: 'Regla de decisión', silencePolicy: 'Política de silencio', decisionInSession: 'Decisión en sesión',
     deadline_grupo_de_trabajo: 'Plazo', deadline_consulta: 'Plazo', deadline_conformidad: 'Plazo',
     ...Object.fromEntries(Array.from({ length: actionRows }, (_, i) => [
       [`action${i + 1}_title`, 'Nombre de la acción'], [`action${i + 1}_responsible`, 'Instituciones responsables'],

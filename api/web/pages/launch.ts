@@ -61,6 +61,8 @@ ${(['grupo_de_trabajo', 'consulta', 'conformidad'] as const).map((s) => deadline
 </fieldset>
 ${select(ctx, { name: 'decisionRule', label: 'Regla de decisión', state, options: decisionRules.map((r) => [r, label(ctx.lang, r)]) })}
 ${select(ctx, { name: 'silencePolicy', label: 'Política de silencio', state, options: silencePolicies.map((r) => [r, label(ctx.lang, r)]) })}
+${choices(ctx, { name: 'decisionInSession', legend: 'Decisión en sesión', state, options: [['si', t('Se decide en sesión plenaria')]],
+    hint: 'Sin ronda escrita de conformidad: en esa etapa espera que la Secretaría Técnica la incluya en la agenda de una sesión.' })}
 <fieldset class="actions-planned"><legend>${t('Acciones previstas (opcionales)')}</legend>
 <p class="hint">${t('Cada acción será una tarea al adoptarse el acuerdo. Deje vacías las que no necesite; si completa una, indique todas sus partes.')}</p>
 ${Array.from({ length: actionRows }, (_, i) => i + 1).map((n) => {

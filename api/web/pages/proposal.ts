@@ -32,7 +32,7 @@ export interface ProposalPageData {
 
 /** A planned action; in a draft's preview any part may still be missing. */
 interface PlannedAction { title?: string; responsible?: string[]; dueIn?: string; deliverable?: string }
-interface Rules { stages?: string[]; decisionRule?: string; quorum?: number; silencePolicy?: string }
+interface Rules { stages?: string[]; decisionRule?: string; quorum?: number; silencePolicy?: string; decisionInSession?: boolean }
 
 /** The reason the trail recorded with the last of these acts (a group's decision, a withdrawal). */
 const reasonOf = (audit: AuditAnswer, actions: string[]) => {
@@ -68,6 +68,7 @@ ${row('Etapas del proceso', (rules.stages ?? []).map((x) => label(lang, x)).join
 ${row('Regla de decisión', rules.decisionRule ? label(lang, rules.decisionRule) : '—')}
 ${row('Quórum', typeof rules.quorum === 'number' ? `${Math.round(rules.quorum * 100)} % ${t('de los miembros')}` : '—')}
 ${row('Política de silencio', rules.silencePolicy ? label(lang, rules.silencePolicy) : '—')}
+${rules.decisionInSession ? row('Decisión', t('Se decide en sesión plenaria')) : ''}
 </dl>`;
 }
 
@@ -175,7 +176,8 @@ ${d.audit.events.map((e) => html`<tr><td>${e.seq}</td><td>${when(lang, e.at)}</t
 
   // The forms: only those the user's role and the proposal's stage allow (the API decides anyway).
   const actions: Html[] = [];
-  if (open && kind === 'miembro' && p.stage === 'conformidad') actions.push(signoffForm(ctx, p, forms.conformidad));
+  // Decided in session, the positions are taken in the session, not here.
+  if (open && kind === 'miembro' && p.stage === 'conformidad' && !(p.rules as Rules).decisionInSession) actions.push(signoffForm(ctx, p, forms.conformidad));
   if (open && ((kind === 'osc' && p.consultationOpen) || (kind === 'apoyo' && p.stage !== 'cerrada'))) actions.push(inputForm(ctx, p, current ? paragraphsOf(current.text).length : 0, d.documents, forms.aporte));
   if (open && kind !== 'osc') actions.push(commentForm(ctx, p.id, forms.comentario));
   if (open && p.stage === 'grupo_de_trabajo' && (isSecretariat || d.coordinators.includes(code))) actions.push(groupDecisionForm(ctx, p.id, forms.decision));
