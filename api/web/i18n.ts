@@ -130,6 +130,12 @@ const english: Record<string, string> = {
   'Devolver o rechazar una propuesta requiere un motivo.': 'Returning or rejecting a proposal needs a reason.',
   'Una tarea devuelta requiere las observaciones.': 'A returned task needs the observations.',
   // The API's and the processes' refusals, as a person reads them in English.
+  'Esta entrega ya fue enviada: no se envía de nuevo.': 'This delivery was already sent: it is not sent again.',
+  'Solo la Secretaría Técnica o la propia institución cambian sus contactos y su webhook.': 'Only the Technical Secretariat or the institution itself changes its contacts and its webhook.',
+  'Solo la Secretaría Técnica o la propia institución ven sus contactos.': 'Only the Technical Secretariat or the institution itself sees its contacts.',
+  'Solo la Secretaría Técnica o la propia institución ven sus entregas.': 'Only the Technical Secretariat or the institution itself sees its deliveries.',
+  'No existe esa cuenta.': 'That account does not exist.', 'No tiene una sesión abierta con ese identificador.': 'You have no open session with that identifier.',
+  'El borrador fue descartado: ya no se edita ni se lanza.': 'The draft was discarded: it can no longer be edited or launched.',
   'Acepte la tarea antes de informar avances.': 'Accept the task before reporting progress.',
   'Con esa reasignación solo quedarían instituciones que ya completaron su parte: nombre al menos una institución que asuma la parte pendiente.': 'That reassignment would leave only institutions that already completed their part: name at least one institution to take on the pending part.',
   'Devolver o rechazar una propuesta requiere un motivo («reason»).': 'Returning or rejecting a proposal needs a reason («reason»).',
