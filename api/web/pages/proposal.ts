@@ -124,9 +124,10 @@ export function proposalPage(ctx: Ctx, d: ProposalPageData, forms: ProposalForms
   const isSecretariat = kind === 'secretaria';
 
   const header = html`<h1>${p.title}</h1>
-<p class="meta">${p.number ? html`<strong>${p.number}</strong> (${agreementPdfLink(ctx, p)}) · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.stopped ? 'detenida' : p.status)}</span>
+<p class="meta">${p.number ? html`<strong>${p.number}</strong> · ` : ''}${t('Estado')}: <span class="badge">${label(lang, p.stopped ? 'detenida' : p.status)}</span>
  · ${t('Etapa')}: <span class="badge">${label(lang, p.stage)}</span>${p.deadlines[p.stage] ? html` · ${t('Vence')}: ${when(lang, p.deadlines[p.stage])}` : ''}
  · ${t('Versión')} ${p.currentVersion}</p>
+${p.number && p.status === 'adoptada' ? html`<p>${agreementPdfLink(ctx, p)}</p>` : ''}
 <p>${p.summary}</p>
 ${factsOf(ctx, d)}`;
 
