@@ -95,7 +95,7 @@ describe('an attachment through the API kept in the S3-compatible store', () => 
   });
   afterAll(() => mesa?.close());
 
-  it('is uploaded to a proposal, kept in the bucket and downloaded byte for byte', async () => {
+  it('is uploaded to a proposal, kept in the bucket and downloaded byte for byte; once lost from the bucket, it is unavailable', async () => {
     const launched = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody());
     expect(launched.status).toBe(201);
     const sent = pdf('Informe técnico en S3');
@@ -110,5 +110,10 @@ describe('an attachment through the API kept in the S3-compatible store', () => 
     const got = await mesa.app.inject({ method: 'GET', url: res.json().url, headers: { authorization: `Bearer ${await mesa.login('MINSA')}` } });
     expect(got.statusCode).toBe(200);
     expect(got.rawPayload.equals(Buffer.from(sent))).toBe(true);
+
+    // An object lost from the bucket is told as unavailable (503), never served as something else.
+    expect((await fetch(`${endpoint}/${bucket}/api/${sha256Hex(sent)}`, { method: 'DELETE' })).status).toBe(204);
+    const lost = await mesa.app.inject({ method: 'GET', url: res.json().url, headers: { authorization: `Bearer ${await mesa.login('MINSA')}` } });
+    expect(lost.statusCode).toBe(503);
   });
 });
