@@ -6,7 +6,7 @@ import { openapiDocument } from '../api/openapi';
 
 interface Operation {
   operationId?: string; tags?: string[]; summary?: string; security?: unknown[];
-  responses?: Record<string, { description?: string; content?: Record<string, { schema?: { type?: string; properties?: Record<string, unknown> } }> }>;
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: { type?: string; format?: string; properties?: Record<string, unknown> } }> }>;
 }
 interface Document {
   openapi: string; servers?: Array<{ url: string }>; tags?: Array<{ name: string }>;
@@ -39,9 +39,11 @@ describe('the OpenAPI document', () => {
       const success = statuses.filter((s) => /^2\d\d$/.test(s));
       expect(success, label).toHaveLength(1);
       const content = op.responses![success[0]!]!.content ?? {};
-      // 204 No Content answers with no body at all; every other success with a JSON schema.
+      // 204 No Content answers with no body at all; a file download with its bytes, described as
+      // binary; every other success with a JSON schema.
       if (success[0] === '204') expect(content, label).toEqual({});
-      else expect(content['application/json']?.schema, label).toBeDefined();
+      else if (!content['application/json']) expect(Object.values(content).map((c) => c.schema?.format), label).toEqual(['binary']);
+      else expect(content['application/json'].schema, label).toBeDefined();
       for (const s of statuses) expect(op.responses![s]!.description, `${label} ${s}`).not.toBe('Default Response');
       const refusals = statuses.filter((s) => /^4\d\d$/.test(s));
       expect(refusals.length, label).toBeGreaterThan(0);
