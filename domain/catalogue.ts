@@ -12,6 +12,7 @@ import type { ActaAnswer, ActaStatus, AgendaItemKind, ItemOutcome, ItemStatus, S
 import type {
   DecisionRule, GroupKind, InstitutionKind, MigrationStage, PnmObjective, Population, Priority, ProposalStage, ProposalStatus, Role, SilencePolicy,
 } from './vocabulary';
+import notificationKindsData from './notification-kinds.json';
 
 export const languages = ['es', 'en'] as const;
 export type Lang = (typeof languages)[number];
@@ -166,114 +167,8 @@ export const eventWords: Record<TimelineEvent, Words> = {
 /** A notification kind: what it is, and what it expects of its recipient (null when it only informs). */
 export interface KindWords { title: Words; expected: Words | null }
 
-export const notificationKindWords: Record<NotificationKind, KindWords> = {
-  revision_grupo: {
-    title: w('Revisión en grupo de trabajo', 'Working group review'),
-    expected: w('Revise la propuesta en su grupo de trabajo; la coordinación registra la decisión (avanzar, devolver o rechazar).',
-      'Review the proposal in your working group; its coordinator records the decision (advance, return or reject).'),
-  },
-  consulta_abierta: {
-    title: w('Consulta abierta', 'Consultation open'),
-    expected: w('Puede enviar aportes (comentarios o propuestas de cambio) mientras la consulta esté abierta.',
-      'You may submit inputs (comments or proposed changes) while the consultation is open.'),
-  },
-  revision: {
-    title: w('Revisión pendiente', 'Revision pending'),
-    expected: w('Publique una nueva versión que atienda las observaciones.', 'Publish a new version that addresses the observations.'),
-  },
-  conformidad_solicitada: {
-    title: w('Conformidad solicitada', 'Sign-off requested'),
-    expected: w('Registre la posición de su institución: aprueba, aprueba con observaciones, objeta o se abstiene.',
-      "Record your institution's position: approves, approves with observations, objects or abstains."),
-  },
-  informacion: { title: w('Información', 'Information'), expected: null },
-  recordatorio: {
-    title: w('Recordatorio', 'Reminder'),
-    expected: w('Su institución aún no ha respondido en esta etapa; hágalo antes del plazo.',
-      'Your institution has not answered in this stage yet; do so before the deadline.'),
-  },
-  escalamiento: {
-    title: w('Escalamiento', 'Escalation'),
-    expected: w('Venció un plazo sin la respuesta esperada: coordine con la Secretaría Técnica.',
-      'A deadline passed without the expected answer: coordinate with the Technical Secretariat.'),
-  },
-  aporte_respondido: { title: w('Aporte respondido', 'Input answered'), expected: null },
-  decision: { title: w('Decisión sobre una propuesta', 'Decision on a proposal'), expected: null },
-  tarea_asignada: {
-    title: w('Tarea asignada', 'Task assigned'),
-    expected: w('Acepte la tarea o solicite, con sus razones, su reasignación o una nueva fecha.',
-      'Accept the task, or request with your reasons its reassignment or a new date.'),
-  },
-  solicitud_tarea: {
-    title: w('Solicitud sobre una tarea', 'Request about a task'),
-    expected: w('Conceda o deniegue la solicitud.', 'Grant or refuse the request.'),
-  },
-  solicitud_decidida: { title: w('Solicitud decidida', 'Request decided'), expected: null },
-  tarea_por_vencer: {
-    title: w('Tarea por vencer', 'Task due soon'),
-    expected: w('Informe su avance o registre la conclusión antes del vencimiento.', 'Report your progress or record completion before the due date.'),
-  },
-  tarea_vencida: {
-    title: w('Tarea vencida', 'Task overdue'),
-    expected: w('Registre la conclusión de la tarea o solicite una nueva fecha.', 'Record the completion of the task or request a new date.'),
-  },
-  verificacion_pendiente: {
-    title: w('Verificación pendiente', 'Verification pending'),
-    expected: w('Verifique el resultado: acéptelo o devuélvalo con observaciones.', 'Verify the result: accept it or return it with observations.'),
-  },
-  tarea_verificada: { title: w('Tarea verificada', 'Task verified'), expected: null },
-  tarea_devuelta: {
-    title: w('Tarea devuelta', 'Task returned'),
-    expected: w('Atienda las observaciones y vuelva a registrar la conclusión.', 'Address the observations and record completion again.'),
-  },
-  resumen_semanal: {
-    title: w('Resumen semanal', 'Weekly summary'),
-    expected: w('Atienda lo pendiente antes de cada plazo.', 'Deal with what is pending before each deadline.'),
-  },
-  resumen_diario: { title: w('Resumen del día', 'Daily summary'), expected: null },
-  informe_mensual: {
-    title: w('Informe mensual de cumplimiento', 'Monthly compliance report'),
-    expected: w('Revise el informe de cumplimiento.', 'Review the compliance report.'),
-  },
-  pendiente: { title: w('Pendiente', 'Pending'), expected: null },
-  plazo_movido: {
-    title: w('Plazo movido', 'Deadline moved'),
-    expected: null,
-  },
-  convocatoria: {
-    title: w('Convocatoria a sesión', 'Session convened'),
-    expected: w('Confirme si su institución asiste y quién la representa (titular o alterno).', 'Confirm whether your institution attends and who represents it (titular or alternate).'),
-  },
-  confirmacion_pendiente: {
-    title: w('Confirmación de asistencia pendiente', 'Attendance confirmation pending'),
-    expected: w('Confirme su asistencia a la sesión y su representante.', 'Confirm your attendance at the session and your representative.'),
-  },
-  segunda_convocatoria: {
-    title: w('Segunda convocatoria', 'Second call'),
-    expected: w('Asista en la segunda convocatoria: la primera no tuvo quórum.', 'Attend at the second call: the first had no quorum.'),
-  },
-  sesion_suspendida: { title: w('Sesión suspendida', 'Session suspended'), expected: null },
-  sesion_cancelada: { title: w('Sesión cancelada', 'Session cancelled'), expected: null },
-  agenda_modificada: { title: w('Agenda modificada', 'Agenda changed'), expected: null },
-  acta_en_observacion: {
-    title: w('Acta en observación', 'Minutes for observations'),
-    expected: w('Revise el proyecto de acta y envíe sus observaciones o su conformidad antes del plazo; el silencio es aprobación.',
-      'Review the draft minutes and send your observations or your agreement before the deadline; silence is approval.'),
-  },
-  acta_observacion: {
-    title: w('Observación al acta', 'Observation on the minutes'),
-    expected: w('Atienda la observación: publique un acta corregida si corresponde.', 'Address the observation: publish corrected minutes if needed.'),
-  },
-  acta_aprobada: { title: w('Acta aprobada', 'Minutes approved'), expected: null },
-  acceso: {
-    title: w('Enlace para establecer su contraseña', 'Link to set your password'),
-    expected: w('Abra el enlace y elija su contraseña antes de que venza.', 'Open the link and choose your password before it expires.'),
-  },
-  prueba_webhook: {
-    title: w('Prueba del webhook', 'Webhook test'),
-    expected: w('Compruebe que su sistema recibió el aviso y que su firma es válida.', 'Check that your system received the notice and that its signature is valid.'),
-  },
-};
+// Their words are prose, kept as data (domain/notification-kinds.json) beside the codes.
+export const notificationKindWords: Record<NotificationKind, KindWords> = notificationKindsData;
 
 export const sessionKindWords: Record<SessionKind, Words> = { ordinaria: w('Ordinaria', 'Ordinary'), extraordinaria: w('Extraordinaria', 'Extraordinary') };
 
@@ -337,10 +232,6 @@ export const deliveryStatusWords: Record<DeliveryStatus, Words> = {
   enviada: w('Enviada', 'Sent'), fallida: w('Fallida', 'Failed'),
 };
 
-/**
- * The values a page shows alone (a stage, a status, a position, a rule…). A code that appears in
- * two of these vocabularies means the same in both and reads the same (tests/catalogue.test.ts).
- */
 /** Kinds of non-working day (domain/calendar.ts). */
 export const nonWorkingDayKindWords: Record<NonWorkingDayKind, Words> = {
   feriado: w('Feriado', 'Public holiday'), no_laborable: w('Día no laborable', 'Non-working day'),
@@ -362,6 +253,10 @@ export const accountEventWords: Record<AccountEventKind, Words> = {
   enlace_enviado: w('Enlace de contraseña enviado', 'Password link sent'), sesiones_cerradas: w('Sesiones cerradas', 'Sessions ended'),
 };
 
+/**
+ * The values a page shows alone (a stage, a status, a position, a rule…). A code that appears in
+ * two of these vocabularies means the same in both and reads the same (tests/catalogue.test.ts).
+ */
 export const valueVocabularies = {
   stageWords, proposalStatusWords, outcomeWords, taskStatusWords, stoppedWords, recoveryActionWords, populationWords, migrationStageWords,
   priorityWords, decisionRuleWords, silencePolicyWords, positionWords, inputKindWords, inputDecisionWords, workingGroupDecisionWords,

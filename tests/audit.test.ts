@@ -133,28 +133,25 @@ describe('npm run audit:verify', () => {
 });
 
 describe('GET …/audit detects', () => {
-  it('an edited entry, naming it', async () => {
+  // Each tampering of a proposal in its round, and the problem the audit names: entry, field, message.
+  const tamperings: Array<[string, (id: string) => Promise<unknown>, number, string, string | RegExp]> = [
+    ['an edited entry, naming it', (id) => exec(sql`update proposal_audit set data = jsonb_set(data, '{position}', '"objeta"') where proposal_id = ${id} and seq = 2`),
+      2, 'data', 'La entrada 2 («conformidad») fue modificada después de sellada: su campo «data» no es el que se registró.'],
+    ['a swapped pair of entries', async (id) => {
+      for (const [from, to] of [[2, -2], [3, 2], [-2, 3]]) await exec(sql`update proposal_audit set seq = ${to} where proposal_id = ${id} and seq = ${from}`);
+    }, 2, 'prev_hash', /La entrada 2 no enlaza con la anterior/],
+    ['a deleted entry in the middle', (id) => exec(sql`delete from proposal_audit where proposal_id = ${id} and seq = 2`),
+      2, 'seq', 'Falta la entrada 2: el registro salta de la 1 a la 3.'],
+    ['an edited event_seq', (id) => exec(sql`update proposal_audit set event_seq = 40 where proposal_id = ${id} and seq = 3`),
+      3, 'event_seq', 'La entrada 3 («conformidad») fue modificada después de sellada: su campo «event_seq» no es el que se registró.'],
+  ];
+  it.each(tamperings)('%s', async (_name, tamper, seq, field, message) => {
     const id = await inRound();
-    await exec(sql`update proposal_audit set data = jsonb_set(data, '{position}', '"objeta"') where proposal_id = ${id} and seq = 2`);
+    await tamper(id);
     const a = await audit(id);
     expect(a.verified).toBe(false);
-    expect(problemAt(a, 2, 'data')?.message).toBe('La entrada 2 («conformidad») fue modificada después de sellada: su campo «data» no es el que se registró.');
-  });
-
-  it('a swapped pair of entries', async () => {
-    const id = await inRound();
-    for (const [from, to] of [[2, -2], [3, 2], [-2, 3]]) await exec(sql`update proposal_audit set seq = ${to} where proposal_id = ${id} and seq = ${from}`);
-    const a = await audit(id);
-    expect(a.verified).toBe(false);
-    expect(problemAt(a, 2, 'prev_hash')?.message).toContain('La entrada 2 no enlaza con la anterior');
-  });
-
-  it('a deleted entry in the middle', async () => {
-    const id = await inRound();
-    await exec(sql`delete from proposal_audit where proposal_id = ${id} and seq = 2`);
-    const a = await audit(id);
-    expect(a.verified).toBe(false);
-    expect(problemAt(a, 2, 'seq')?.message).toBe('Falta la entrada 2: el registro salta de la 1 a la 3.');
+    if (typeof message === 'string') expect(problemAt(a, seq, field)?.message).toBe(message);
+    else expect(problemAt(a, seq, field)?.message).toMatch(message);
   });
 
   it('the last entry deleted, by the head the running workflow keeps', async () => {
@@ -209,14 +206,6 @@ describe('GET …/audit detects', () => {
     expect(a.problems[0]).toMatchObject({ seq: 2, field: 'hash' });
     expect(a.problems.filter((p) => p.seq === 4 && p.field === 'hash').map((p) => p.message))
       .toContainEqual(expect.stringMatching(/^La entrada 4 no es la que registró el workflow en ejecución: su sello cambió/));
-  });
-
-  it('an edited event_seq', async () => {
-    const id = await inRound();
-    await exec(sql`update proposal_audit set event_seq = 40 where proposal_id = ${id} and seq = 3`);
-    const a = await audit(id);
-    expect(a.verified).toBe(false);
-    expect(problemAt(a, 3, 'event_seq')?.message).toBe('La entrada 3 («conformidad») fue modificada después de sellada: su campo «event_seq» no es el que se registró.');
   });
 
   it("one proposal's trail replaced by another's", async () => {

@@ -8,8 +8,10 @@ import {
   institutionKindWords, kindExpectation, roleHoldersWords, kindTitle, migrationStageWords, notificationKindWords, notificationModeWords, outcomeWords,
   pnmObjectiveWords, populationWords, positionWords, priorityWords, proposalStatusWords, roleWords, silencePolicyWords, stageWords,
   statusCountWords, taskStatusWords, valueLabel, valueVocabularies, waitingWords, workingGroupDecisionWords, type Words,
-  nonWorkingDayKindWords, deadlineUnitWords,
+  nonWorkingDayKindWords, deadlineUnitWords, stageDeadlineWords, designationWords, accountEventWords, correctableFieldWords,
 } from '../domain/catalogue';
+import { accountEventKinds, designations } from '../domain/accounts';
+import { correctableFields } from '../domain/proposal';
 import { deadlineUnits, nonWorkingDayKinds } from '../domain/calendar';
 import { outcomes, positions } from '../domain/decision';
 import { inputDecisions, inputKinds, timelineEvents, workingGroupDecisions } from '../domain/events';
@@ -24,48 +26,27 @@ import {
   silencePolicies,
 } from '../domain/vocabulary';
 
-/** Every vocabulary of the domain modules, with the words the catalogue gives its codes. */
-const vocabularies: Array<[string, readonly string[], Record<string, Words>]> = [
-  ['institutionKinds', institutionKinds, institutionKindWords],
-  ['roles', roles, roleWords],
-  ['roles (holders, in sentences)', roles, roleHoldersWords],
-  ['groupKinds', groupKinds, groupKindWords],
-  ['processStages (and cerrada)', [...processStages, 'cerrada'], stageWords],
-  ['proposalStatuses', proposalStatuses, proposalStatusWords],
-  ['statuses counted in reports', [...proposalStatuses, ...taskStatuses], statusCountWords],
-  ['outcomes', outcomes, outcomeWords],
-  ['pnmObjectives', pnmObjectives, pnmObjectiveWords],
-  ['populations', populations, populationWords],
-  ['migrationStages', migrationStages, migrationStageWords],
-  ['priorities', priorities, priorityWords],
-  ['decisionRules', decisionRules, decisionRuleWords],
-  ['silencePolicies', silencePolicies, silencePolicyWords],
-  ['positions', positions, positionWords],
-  ['inputKinds', inputKinds, inputKindWords],
-  ['inputDecisions', inputDecisions, inputDecisionWords],
-  ['workingGroupDecisions', workingGroupDecisions, workingGroupDecisionWords],
-  ['timelineEvents', timelineEvents, eventWords],
-  ['taskStatuses', taskStatuses, taskStatusWords],
-  ['notificationModes', notificationModes, notificationModeWords],
-  ['deliveryChannels', deliveryChannels, deliveryChannelWords],
-  ['deliveryStatuses', deliveryStatuses, deliveryStatusWords],
-  ['notificationKinds', notificationKinds, Object.fromEntries(Object.entries(notificationKindWords).map(([k, v]) => [k, v.title]))],
-  ['waiting (open stages and task statuses)', [...processStages, ...openTaskStatuses], waitingWords],
-  ['sessionKinds', sessionKinds, sessionKindWords],
-  ['sessionStatuses', sessionStatuses, sessionStatusWords],
-  ['agendaItemKinds', agendaItemKinds, agendaItemKindWords],
-  ['itemStatuses', itemStatuses, itemStatusWords],
-  ['itemOutcomes', itemOutcomes, itemOutcomeWords],
-  ['actaStatuses', actaStatuses, actaStatusWords],
-  ['actaAnswers', actaAnswers, actaAnswerWords],
-  ['nonWorkingDayKinds', nonWorkingDayKinds, nonWorkingDayKindWords],
-  ['deadlineUnits', deadlineUnits, deadlineUnitWords],
-];
+/** Every vocabulary of the domain modules, with the words the catalogue gives its codes: a line per domain module. */
+const vocabularies = Object.entries<[readonly string[], Record<string, Words>]>({
+  institutionKinds: [institutionKinds, institutionKindWords], roles: [roles, roleWords], 'roles (holders, in sentences)': [roles, roleHoldersWords], groupKinds: [groupKinds, groupKindWords],
+  'processStages (and cerrada)': [[...processStages, 'cerrada'], stageWords], 'stages as deadlines': [[...processStages, 'cerrada'], stageDeadlineWords], proposalStatuses: [proposalStatuses, proposalStatusWords],
+  pnmObjectives: [pnmObjectives, pnmObjectiveWords], populations: [populations, populationWords], migrationStages: [migrationStages, migrationStageWords], priorities: [priorities, priorityWords],
+  decisionRules: [decisionRules, decisionRuleWords], silencePolicies: [silencePolicies, silencePolicyWords],
+  outcomes: [outcomes, outcomeWords], positions: [positions, positionWords],
+  inputKinds: [inputKinds, inputKindWords], inputDecisions: [inputDecisions, inputDecisionWords], workingGroupDecisions: [workingGroupDecisions, workingGroupDecisionWords], timelineEvents: [timelineEvents, eventWords],
+  taskStatuses: [taskStatuses, taskStatusWords], 'statuses counted in reports': [[...proposalStatuses, ...taskStatuses], statusCountWords], 'waiting (open stages and task statuses)': [[...processStages, ...openTaskStatuses], waitingWords],
+  notificationModes: [notificationModes, notificationModeWords], deliveryChannels: [deliveryChannels, deliveryChannelWords], deliveryStatuses: [deliveryStatuses, deliveryStatusWords],
+  notificationKinds: [notificationKinds, Object.fromEntries(Object.entries(notificationKindWords).map(([k, v]) => [k, v.title]))],
+  sessionKinds: [sessionKinds, sessionKindWords], sessionStatuses: [sessionStatuses, sessionStatusWords], agendaItemKinds: [agendaItemKinds, agendaItemKindWords], itemStatuses: [itemStatuses, itemStatusWords],
+  itemOutcomes: [itemOutcomes, itemOutcomeWords], actaStatuses: [actaStatuses, actaStatusWords], actaAnswers: [actaAnswers, actaAnswerWords],
+  nonWorkingDayKinds: [nonWorkingDayKinds, nonWorkingDayKindWords], deadlineUnits: [deadlineUnits, deadlineUnitWords],
+  designations: [designations, designationWords], accountEventKinds: [accountEventKinds, accountEventWords], correctableFields: [correctableFields, correctableFieldWords],
+});
 
 const filled = (words: Words | undefined) => Boolean(words?.es.trim()) && Boolean(words?.en.trim());
 
 describe('the catalogue of the Mesa\'s words', () => {
-  it.each(vocabularies)('names every code of %s in Spanish and English', (_name, codes, words) => {
+  it.each(vocabularies)('names every code of %s in Spanish and English', (_name, [codes, words]) => {
     const missing = codes.filter((code) => !filled(words[code]));
     expect(missing, 'codes without Spanish and English words').toEqual([]);
     // Nor words for codes that no longer exist.

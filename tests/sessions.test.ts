@@ -53,6 +53,15 @@ async function conveneSoon(body: Record<string, unknown>) {
   }
 }
 
+/** A session convened for a few seconds from now on this agenda, and opened when it starts with these members present. */
+async function openedSession(agenda: object[], present: string[]) {
+  const s = await conveneSoon({ agenda });
+  await waitUntil(s.startsAt);
+  const opening = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present });
+  expect(opening.status, JSON.stringify(opening.body)).toBe(200);
+  return { s, opening: opening.body as { quorum: Record<string, unknown> } };
+}
+
 /** A proposal launched straight into its sign-off round, so a session may decide it. */
 async function inRound(title: string, overrides: Record<string, unknown> = {}) {
   const res = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ title, stages: ['conformidad'], deadlines: { conformidad: 'P10D' }, ...overrides }));
@@ -220,10 +229,8 @@ describe('bad input', () => {
 
   it('refuses a second opening, a position from an absent institution and an early approval of the acta, and changes nothing', async () => {
     const proposalId = await inRound('Registro de retornantes');
-    const s = await conveneSoon({ agenda: [{ kind: 'propuesta', proposalId }] });
-    await waitUntil(s.startsAt);
     const present = memberCodes.slice(0, 15);
-    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present })).status).toBe(200);
+    const { s } = await openedSession([{ kind: 'propuesta', proposalId }], present);
     const again = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present: memberCodes });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/ya está abierta/);
@@ -256,14 +263,13 @@ describe('decisions in session', () => {
     const consensus = await inRound('Protocolo de retornantes en aeropuertos', { actions });
     const majority = await inRound('Guía de trámites para extranjeros', { decisionRule: 'mayoria_simple', actions: [...actions, { ...actions[0], title: 'Guía publicada', responsible: ['RREE'] }] });
     const later = await inRound('Registro de organizaciones de migrantes');
-    const s = await conveneSoon({ agenda: [
-      { kind: 'propuesta', proposalId: consensus }, { kind: 'propuesta', proposalId: majority }, { kind: 'propuesta', proposalId: later },
-      { kind: 'otro', title: 'Varios' },
-    ] });
-    await waitUntil(s.startsAt);
     const present = memberCodes.slice(0, 14);
     const absent = memberCodes.slice(14);
-    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present })).body.quorum).toEqual({ required: 12, present: 14, met: true, call: 1 });
+    const { s, opening } = await openedSession([
+      { kind: 'propuesta', proposalId: consensus }, { kind: 'propuesta', proposalId: majority }, { kind: 'propuesta', proposalId: later },
+      { kind: 'otro', title: 'Varios' },
+    ], present);
+    expect(opening.quorum).toEqual({ required: 12, present: 14, met: true, call: 1 });
 
     const positions = async (n: number, objecting: string[]) => {
       const answers = await Promise.all(present.map((code) => mesa.call(code, 'POST', `/api/v1/sessions/${s.id}/items/${n}/positions`,
@@ -335,10 +341,9 @@ describe('decisions in session', () => {
     expect(trail.events.map((e: { action: string }) => e.action)).not.toContain('conformidad');
     expect((await mesa.call('MINSA', 'GET', `/api/v1/proposals/${proposalId}`)).body.signoffs).toEqual([]);
 
-    const s = await conveneSoon({ agenda: [{ kind: 'propuesta', proposalId }] });
-    await waitUntil(s.startsAt);
     const present = memberCodes.slice(0, 13);
-    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present })).body.quorum.met).toBe(true);
+    const { s, opening } = await openedSession([{ kind: 'propuesta', proposalId }], present);
+    expect(opening.quorum.met).toBe(true);
     for (const code of present) expect((await mesa.call(code, 'POST', `/api/v1/sessions/${s.id}/items/1/positions`, { position: 'aprueba' })).status).toBe(200);
     const item = await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/items/1/close`, { summary: 'Aprobado por los presentes.' });
     expect(item.status, JSON.stringify(item.body)).toBe(200);
@@ -357,10 +362,8 @@ describe('decisions in session', () => {
 
   it('lets a present member change its position while the item is open, and the secretariat record one on behalf of another', async () => {
     const proposalId = await inRound('Ventanilla única para retornantes');
-    const s = await conveneSoon({ agenda: [{ kind: 'propuesta', proposalId }] });
-    await waitUntil(s.startsAt);
     const present = memberCodes.slice(0, 12);
-    expect((await mesa.call('SECRETARIA', 'POST', `/api/v1/sessions/${s.id}/open`, { present })).status).toBe(200);
+    const { s } = await openedSession([{ kind: 'propuesta', proposalId }], present);
     const position = (code: string, body: object) => mesa.call(code, 'POST', `/api/v1/sessions/${s.id}/items/1/positions`, body);
     const member = present[0]!;
     expect((await position(member, { position: 'aprueba' })).body).toMatchObject({ n: 1, institution: member, position: 'aprueba', onBehalf: false });
