@@ -4,6 +4,11 @@
 //   npm run bench                      all five measurements
 //   npm run bench -- --quick           smaller sizes, for a first look
 //   npm run bench -- --only reads,memory
+//   npm run bench -- --rate 100        the reads' rate (requests per second; 200 by default)
+//   npm run bench -- --cluster         on the production topology (runtime/cluster.ts), started
+//                                      for the run on fresh databases and stopped after it: the
+//                                      APIs behind haproxy and the workers in their own processes
+//                                      (MESA_CLUSTER_WORKERS=1 for one worker)
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +19,7 @@ import { Worker as Thread } from 'node:worker_threads';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
+import postgres from 'postgres';
 import { buildApp } from '../../api/app';
 import { smtpMailer } from '../../activities/channels';
 import { rowsOf } from '../../db/client';
@@ -23,12 +29,14 @@ import { seedMemberCodes } from '../../db/registry';
 import { institutions } from '../../db/schema';
 import { withDefaults } from '../../domain/proposal';
 import { secretariat } from '../../domain/registry-codes';
-import { actorKeyInDataDir } from '../../runtime/actor-key';
+import { actorKeyInDataDir, parseActorPrivateKey } from '../../runtime/actor-key';
+import { startCluster, type Cluster } from '../../runtime/cluster';
 import { connectTemporal, openMesaDatabase } from '../../runtime/boot';
-import { loadConfig } from '../../runtime/config';
+import { loadClusterConfig, loadConfig } from '../../runtime/config';
 import { demoEmail } from '../../runtime/demo';
 import { resolveTemporalCli } from '../../runtime/temporal-cli';
 import { recommendedSettings, startDevServer, type DevServer } from '../../runtime/temporal-server';
+import { resolveTemporalServer } from '../../runtime/temporal-server-bin';
 import { createWorker } from '../../runtime/worker';
 import { startSmtpCatcher } from '../receivers';
 import { floorActivities } from './floor-activities';
@@ -36,14 +44,16 @@ import { recordUpdate } from './floor-workflows';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const onlyArg = args.find((a) => a.startsWith('--only='))?.slice(7) ?? (args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined);
+const valueOf = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
+const onlyArg = valueOf('only');
 const only = new Set((onlyArg ?? 'signoffs,proposals,reads,memory,notifications').split(','));
+const onCluster = args.includes('--cluster');
 const sizes = {
   signoffRounds: 50,
   wholeProposals: quick ? [10, 50] : [10, 100, 500],
   readProposals: quick ? 2_000 : 10_000,
   readSeconds: quick ? 10 : 30,
-  readRate: 200,
+  readRate: Number(valueOf('rate') ?? 200),
   memory: quick ? [200, 1_000] : [1_000, 10_000],
   notificationRounds: 10,
 };
@@ -85,29 +95,100 @@ const ratio = (ours: number, floor: number) => Number((ours / floor).toFixed(2))
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const config = loadConfig('embedded');
 const dir = await mkdtemp(join(tmpdir(), 'mesa-bench-'));
-let server: DevServer | null = null;
-if (!config.temporal.address) {
-  say('Iniciando el servidor de Temporal…');
-  server = await startDevServer({ cliPath: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH, say), settings: recommendedSettings });
-}
-const address = config.temporal.address ?? server!.address;
-const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dir, 'pglite') }, { password });
-const db = database.db;
-const actorKeys = actorKeyInDataDir(dir);
-const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey);
-const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
 const audit = { key: config.audit.key ?? randomBytes(32).toString('base64url'), checkpointDir: join(dir, 'sellos-auditoria') };
-const floorQueue = `${taskQueue}-piso`;
-const worker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue, db, channels: { mailer: null, publicUrl: 'http://localhost' }, audit, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey });
+const floorQueue = `bench-${randomBytes(4).toString('hex')}-piso`;
+
+/**
+ * Where the engine runs during the measurements: the API's address, the Mesa's database (for
+ * seeding and query plans), a Temporal client for the floor, and the process ids of its workers.
+ */
+interface Stack {
+  base: string;
+  db: Awaited<ReturnType<typeof openMesaDatabase>>['db'];
+  temporal: Awaited<ReturnType<typeof connectTemporal>>;
+  namespace: string;
+  temporalAddress: string;
+  /** The Mesa's task queue, and the key its workers check actors with. */
+  taskQueue: string;
+  actorPublicKey: string;
+  /** The Mesa's workers as processes of their own; none when the worker runs in this process. */
+  workerPids: () => number[];
+  /** Stops the Mesa's worker that runs in this process, if any (the memory measure runs it alone). */
+  stopLocalWorker: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** The embedded stack in this process (or TEMPORAL_ADDRESS and DATABASE_URL): API and worker together. */
+async function embeddedStack(): Promise<Stack> {
+  let server: DevServer | null = null;
+  if (!config.temporal.address) {
+    say('Iniciando el servidor de Temporal…');
+    server = await startDevServer({ cliPath: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH, say), settings: recommendedSettings });
+  }
+  const address = config.temporal.address ?? server!.address;
+  const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dir, 'pglite') }, { password });
+  const actorKeys = actorKeyInDataDir(dir);
+  const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey);
+  const taskQueue = floorQueue.replace(/-piso$/, '');
+  const worker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue, db: database.db, channels: { mailer: null, publicUrl: 'http://localhost' }, audit, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey });
+  const running = worker.run();
+  const app = await buildApp({ db: database.db, temporal: temporal.client, taskQueue, audit, tokenTtl: 'PT12H', bodyLimit: 1_048_576, logLevel: 'silent', publicUrl: 'http://localhost' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const stopWorker = async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  };
+  return {
+    base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, db: database.db, temporal, namespace: config.temporal.namespace,
+    temporalAddress: address, taskQueue, actorPublicKey: actorKeys.publicKey,
+    workerPids: () => [], stopLocalWorker: stopWorker,
+    close: async () => {
+      await app.close();
+      await stopWorker();
+      await temporal.close();
+      await database.close();
+      await server?.stop();
+    },
+  };
+}
+
+/** The production topology on fresh databases: Temporal's four services, the APIs behind haproxy, the workers. */
+async function clusterStack(): Promise<Stack> {
+  const clusterConfig = loadClusterConfig({ ...process.env, MESA_CLUSTER_DB_PREFIX: `banco_${randomBytes(3).toString('hex')}_`, MESA_CLUSTER_DIR: join(dir, 'cluster') });
+  const binaries = await resolveTemporalServer(clusterConfig.serverDir, say);
+  const cluster: Cluster = await startCluster({ config: clusterConfig, binaries, say, env: { ...process.env, LOG_LEVEL: 'warn', MESA_AUDIT_KEY: audit.key } });
+  const database = await openMesaDatabase({ url: cluster.databaseUrls.mesa }, { password });
+  const mesaConfig = loadConfig('production', cluster.mesaEnv);
+  const temporal = await connectTemporal(mesaConfig.temporal, cluster.temporalAddress, null);
+  const workers = [...cluster.processes.keys()].filter((name) => name.startsWith('mesa-worker-'));
+  say(`Clúster listo: ${cluster.apis.length} API detrás de ${cluster.url}, ${workers.length} worker(s).`);
+  return {
+    base: cluster.url, db: database.db, temporal, namespace: cluster.namespace,
+    temporalAddress: cluster.temporalAddress, taskQueue: mesaConfig.temporal.taskQueue, actorPublicKey: parseActorPrivateKey(cluster.mesaEnv.MESA_ACTOR_KEY!).publicKey,
+    workerPids: () => workers.map((name) => cluster.processes.get(name)!.pid()!),
+    stopLocalWorker: async () => {},
+    close: async () => {
+      await temporal.close();
+      await database.close();
+      await cluster.stop();
+      const admin = postgres(clusterConfig.adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        for (const name of Object.values(clusterConfig.databases)) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
+
+const stack = onCluster ? await clusterStack() : await embeddedStack();
+const { base, db, taskQueue } = stack;
+const client = stack.temporal.client;
 const floorWorker = await Worker.create({
-  connection: temporal.native, namespace: config.temporal.namespace, taskQueue: floorQueue,
+  connection: stack.temporal.native, namespace: stack.namespace, taskQueue: floorQueue,
   workflowsPath: fileURLToPath(new URL('./floor-workflows.ts', import.meta.url)), activities: floorActivities,
 });
-const running = [worker.run(), floorWorker.run()];
-const app = await buildApp({ db, temporal: temporal.client, taskQueue, audit, tokenTtl: 'PT12H', bodyLimit: 1_048_576, logLevel: 'silent', publicUrl: 'http://localhost' });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-const client = temporal.client;
+const floorRunning = floorWorker.run();
 
 async function http(method: 'GET' | 'POST', token: string, path: string, body?: unknown): Promise<{ status: number; body: any; ms: number }> {
   const t0 = performance.now();
@@ -135,8 +216,10 @@ const launch = async (title: string, extra: Record<string, unknown> = {}) => (aw
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  database: config.databaseUrl ? 'postgresql' : 'pglite',
-  temporal: config.temporal.address ? 'external' : 'embedded dev server (SQLite)',
+  topology: onCluster ? 'cluster: Temporal history, matching, frontend and worker services on PostgreSQL; the APIs behind haproxy and the workers, each a process of its own'
+    : 'embedded: API and worker in this process',
+  database: onCluster || config.databaseUrl ? 'postgresql' : 'pglite',
+  temporal: onCluster ? 'cluster (PostgreSQL)' : config.temporal.address ? 'external' : 'embedded dev server (SQLite)',
 };
 const table: string[][] = [];
 
@@ -299,25 +382,24 @@ async function reads() {
 // ---- 4. worker memory ------------------------------------------------------------------------
 
 async function memory() {
-  // With PostgreSQL the worker runs alone in a process of its own (`npm run worker`), so its
-  // resident memory is the worker's; with PGlite it can only be this process, database included.
+  // The worker's resident memory: on the cluster, each worker process's; with PostgreSQL the worker
+  // runs alone in a process of its own (`npm run worker`); with PGlite it can only be this
+  // process, database included.
   let child: ChildProcess | null = null;
-  if (config.databaseUrl) {
-    worker.shutdown();
-    await running[0];
+  if (!onCluster && config.databaseUrl) {
+    await stack.stopLocalWorker();
     child = spawn(process.execPath, ['--import', 'tsx', 'runtime/worker-main.ts'], {
-      env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
       child!.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('Worker de Mesa')) resolve(); });
       child!.once('exit', (code) => reject(new Error(`npm run worker terminó (${code})`)));
     });
   }
-  const rss = async () => {
-    if (!child) return process.memoryUsage().rss;
-    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
-  };
+  const pids = onCluster ? stack.workerPids() : child ? [child.pid!] : [process.pid];
+  const residentOf = async (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+  /** The largest worker's resident memory (each worker holds its share of the open proposals). */
+  const rss = async () => Math.max(...await Promise.all(pids.map(residentOf)));
   const points = [];
   let launched = 0;
   const baseline = await rss();
@@ -342,7 +424,7 @@ async function memory() {
     child?.kill('SIGTERM');
   }
   results.memory = {
-    measured: child ? 'the worker process alone (npm run worker)' : 'this process: worker, API and the embedded PGlite database together',
+    measured: onCluster ? `the largest of the cluster's ${pids.length} worker process(es)` : child ? 'the worker process alone (npm run worker)' : 'this process: worker, API and the embedded PGlite database together',
     baselineMiB: Math.round(baseline / 2 ** 20), points,
   };
 }
@@ -355,7 +437,7 @@ async function notifications() {
   const smtp = await startSmtpCatcher();
   const mailer = smtpMailer(smtp.url, 'Mesa <no-responder@mesa.mtigm.test>');
   const mailQueue = `${taskQueue}-correo`;
-  const mailWorker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue: mailQueue, db, channels: { mailer, publicUrl: 'http://localhost' }, audit, actorPublicKey: actorKeys.publicKey });
+  const mailWorker = await createWorker({ connection: stack.temporal.native, namespace: stack.namespace, taskQueue: mailQueue, db, channels: { mailer, publicUrl: 'http://localhost' }, audit, actorPublicKey: stack.actorPublicKey });
   const mailRunning = mailWorker.run();
   try {
     const codes = (await db.select({ code: institutions.code, kind: institutions.kind }).from(institutions)).filter((i) => i.kind !== 'secretaria').map((i) => i.code);
@@ -405,12 +487,8 @@ try {
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   say(`[${elapsed()}] Cifras en ${file}`);
 } finally {
-  await app.close();
-  if (worker.getState() === 'RUNNING') worker.shutdown();
   floorWorker.shutdown();
-  await Promise.all(running);
-  await temporal.close();
-  await database.close();
-  await server?.stop();
+  await floorRunning;
+  await stack.close();
   await rm(dir, { recursive: true, force: true });
 }
