@@ -37,6 +37,28 @@ const proposalStages: readonly ProposalStage[] = [...processStages, 'cerrada'];
 /** An institution named by its code, as the projection names them. */
 const institutionCode = (name: string) => text(name).references(() => institutions.code);
 
+// Column sets that recur from table to table, spread where their columns stand (`...inSession()`),
+// so that every table keeps the columns, and the order of columns, its migrations created.
+/** The proposal the row is part of (a version, an input, a sign-off, a task…). */
+const inProposal = () => ({ proposalId: text('proposal_id').notNull().references(() => proposals.id) });
+/** The task the row is part of. */
+const inTask = () => ({ taskId: text('task_id').notNull().references(() => tasks.id) });
+/** The session the row is part of (an agenda item, an attendance, a draft of the acta…). */
+const inSession = () => ({ sessionId: text('session_id').notNull().references(() => sessions.id) });
+// A row a workflow wrote for one of its events: the process, then the event's number, both in the
+// row's key, so that a replayed event adds no row.
+const proposalEvent = () => ({ ...inProposal(), eventSeq: integer('event_seq').notNull() });
+const taskEvent = () => ({ ...inTask(), eventSeq: integer('event_seq').notNull() });
+const sessionEvent = () => ({ ...inSession(), eventSeq: integer('event_seq').notNull() });
+/** An institution's position on a proposal, and the comment it gave with it. */
+const positionTaken = () => ({ position: text('position').$type<Position>().notNull(), comment: text('comment') });
+/** When the row was created and last changed; no default: whoever writes it gives both (a workflow, its event's time). */
+const timestamps = () => ({ createdAt: at('created_at').notNull(), updatedAt: at('updated_at').notNull() });
+/** Who acted: the institution, and which of its users (a comment, an attachment, a download). */
+const actedBy = () => ({ institution: institutionCode('institution').notNull(), userId: text('user_id').notNull() });
+/** The process a notice is about, if any: ids kept as given, without foreign keys. */
+const about = () => ({ proposalId: text('proposal_id'), taskId: text('task_id'), sessionId: text('session_id') });
+
 export const institutions = pgTable('institutions', {
   id: text('id').primaryKey(),
   code: text('code').notNull().unique(),
@@ -164,8 +186,7 @@ export const proposals = pgTable('proposals', {
   stateSeq: integer('state_seq').notNull().default(0),
   launchedBy: text('launched_by').notNull(),
   launchedByInstitution: institutionCode('launched_by_institution').notNull(),
-  createdAt: at('created_at').notNull(),
-  updatedAt: at('updated_at').notNull(),
+  ...timestamps(),
 }, (t) => [
   index('proposals_created').on(t.createdAt, t.id),
   index('proposals_stage').on(t.stage, t.createdAt),
@@ -190,8 +211,7 @@ export const proposalDrafts = pgTable('proposal_drafts', {
   proposalId: text('proposal_id'),
   createdBy: text('created_by').notNull().references(() => users.id),
   updatedBy: text('updated_by').notNull().references(() => users.id),
-  createdAt: at('created_at').notNull(),
-  updatedAt: at('updated_at').notNull(),
+  ...timestamps(),
   launchedAt: at('launched_at'),
 }, (t) => [
   index('proposal_drafts_status').on(t.status, t.updatedAt),
@@ -200,7 +220,7 @@ export const proposalDrafts = pgTable('proposal_drafts', {
 ]);
 
 export const proposalVersions = pgTable('proposal_versions', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   number: integer('number').notNull(),
   text: text('text').notNull(),
   changeSummary: text('change_summary').notNull(),
@@ -209,7 +229,7 @@ export const proposalVersions = pgTable('proposal_versions', {
 
 /** What happened to a proposal, stage by stage; `seq` is given by the workflow. */
 export const proposalTimeline = pgTable('proposal_timeline', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   seq: integer('seq').notNull(),
   at: at('at').notNull(),
   stage: text('stage').$type<ProposalStage>().notNull(),
@@ -245,13 +265,13 @@ const auditColumns = () => ({
  * makes a retried write a no-op.
  */
 export const proposalAudit = pgTable('proposal_audit', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   ...auditColumns(),
 }, (t) => [primaryKey({ columns: [t.proposalId, t.seq] }), uniqueIndex('proposal_audit_event').on(t.proposalId, t.eventSeq)]);
 
 export const proposalInputs = pgTable('proposal_inputs', {
   id: text('id').primaryKey(),
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   institution: institutionCode('institution').notNull(),
   kind: text('kind').$type<InputKind>().notNull(),
   text: text('text').notNull(),
@@ -269,13 +289,11 @@ export const proposalInputs = pgTable('proposal_inputs', {
 
 /** Every position ever given, including changes and tacit approvals; the latest per round counts. */
 export const proposalSignoffs = pgTable('proposal_signoffs', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
-  eventSeq: integer('event_seq').notNull(),
+  ...proposalEvent(),
   institution: institutionCode('institution').notNull(),
   round: integer('round').notNull(),
   version: integer('version').notNull(),
-  position: text('position').$type<Position>().notNull(),
-  comment: text('comment'),
+  ...positionTaken(),
   tacit: boolean('tacit').notNull(),
   at: at('at').notNull(),
 }, (t) => [
@@ -286,7 +304,7 @@ export const proposalSignoffs = pgTable('proposal_signoffs', {
 
 /** Each sign-off round: when it opened, for whom, until when. */
 export const proposalRounds = pgTable('proposal_rounds', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   round: integer('round').notNull(),
   version: integer('version').notNull(),
   members: text('members').array().notNull(),
@@ -296,9 +314,8 @@ export const proposalRounds = pgTable('proposal_rounds', {
 
 export const proposalComments = pgTable('proposal_comments', {
   id: text('id').primaryKey(),
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
-  institution: institutionCode('institution').notNull(),
-  userId: text('user_id').notNull(),
+  ...inProposal(),
+  ...actedBy(),
   text: text('text').notNull(),
   version: integer('version').notNull(),
   at: at('at').notNull(),
@@ -314,7 +331,7 @@ export const agreements = pgTable('agreements', {
 
 export const tasks = pgTable('tasks', {
   id: text('id').primaryKey(),
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   agreementNumber: text('agreement_number').notNull(),
   index: integer('index').notNull(),
   title: text('title').notNull(),
@@ -328,8 +345,7 @@ export const tasks = pgTable('tasks', {
   pendingFor: text('pending_for').array().notNull().default(sql`'{}'::text[]`),
   /** The workflow event this row reflects: an older event arriving late never overwrites it. */
   stateSeq: integer('state_seq').notNull().default(0),
-  createdAt: at('created_at').notNull(),
-  updatedAt: at('updated_at').notNull(),
+  ...timestamps(),
 }, (t) => [
   index('tasks_proposal').on(t.proposalId),
   index('tasks_responsible').using('gin', t.responsible),
@@ -339,7 +355,7 @@ export const tasks = pgTable('tasks', {
 
 /** Each responsible institution's part of a task. */
 export const taskLines = pgTable('task_lines', {
-  taskId: text('task_id').notNull().references(() => tasks.id),
+  ...inTask(),
   institution: institutionCode('institution').notNull(),
   accepted: boolean('accepted').notNull().default(false),
   completed: boolean('completed').notNull().default(false),
@@ -347,8 +363,7 @@ export const taskLines = pgTable('task_lines', {
 }, (t) => [primaryKey({ columns: [t.taskId, t.institution] })]);
 
 export const taskProgress = pgTable('task_progress', {
-  taskId: text('task_id').notNull().references(() => tasks.id),
-  eventSeq: integer('event_seq').notNull(),
+  ...taskEvent(),
   institution: institutionCode('institution').notNull(),
   percent: integer('percent').notNull(),
   note: text('note'),
@@ -358,7 +373,7 @@ export const taskProgress = pgTable('task_progress', {
 
 /** The task's audit trail, chained like the proposals' (db/audit.ts). */
 export const taskAudit = pgTable('task_audit', {
-  taskId: text('task_id').notNull().references(() => tasks.id),
+  ...inTask(),
   ...auditColumns(),
 }, (t) => [primaryKey({ columns: [t.taskId, t.seq] }), uniqueIndex('task_audit_event').on(t.taskId, t.eventSeq)]);
 
@@ -369,9 +384,7 @@ export const inboxItems = pgTable('inbox_items', {
   at: at('at').notNull(),
   kind: text('kind').notNull(),
   title: text('title').notNull(),
-  proposalId: text('proposal_id'),
-  taskId: text('task_id'),
-  sessionId: text('session_id'),
+  ...about(),
   read: boolean('read').notNull().default(false),
 }, (t) => [index('inbox_items_institution').on(t.institution, t.at), oneOf('inbox_items_kind_check', t.kind, notificationKinds)]);
 
@@ -433,9 +446,7 @@ export const deliveries = pgTable('deliveries', {
   recipient: text('recipient').notNull(),
   institution: institutionCode('institution').notNull(),
   kind: text('kind').notNull(),
-  proposalId: text('proposal_id'),
-  taskId: text('task_id'),
-  sessionId: text('session_id'),
+  ...about(),
   /** A session's ICS invitation (METHOD:REQUEST or CANCEL), sent with the email. */
   calendar: text('calendar'),
   /** The message as rendered when planned, so every retry sends the same words. */
@@ -550,15 +561,14 @@ export const sessions = pgTable('sessions', {
   acta: jsonb('acta').$type<ActaState>(),
   stateSeq: integer('state_seq').notNull().default(0),
   convenedBy: text('convened_by').notNull(),
-  createdAt: at('created_at').notNull(),
-  updatedAt: at('updated_at').notNull(),
+  ...timestamps(),
   /** When the acta was approved (the `acta_aprobada` event): the register of actas reads it by this index. */
   actaApprovedAt: at('acta_approved_at'),
 }, (t) => [index('sessions_starts').on(t.startsAt), index('sessions_acta_approved').on(t.actaApprovedAt).where(sql`${t.actaApprovedAt} is not null`)]);
 
 /** The agenda: `ord` is the order in which items are taken, `n` their number at convocation. */
 export const sessionItems = pgTable('session_items', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
+  ...inSession(),
   n: integer('n').notNull(),
   ord: integer('ord').notNull(),
   kind: text('kind').$type<AgendaItemKind>().notNull(),
@@ -575,7 +585,7 @@ export const sessionItems = pgTable('session_items', {
 }, (t) => [primaryKey({ columns: [t.sessionId, t.n] }), index('session_items_proposal').on(t.proposalId)]);
 
 export const sessionConfirmations = pgTable('session_confirmations', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
+  ...inSession(),
   institution: text('institution').notNull(),
   attends: boolean('attends').notNull(),
   representative: jsonb('representative').$type<{ name: string; email: string }>(),
@@ -584,8 +594,7 @@ export const sessionConfirmations = pgTable('session_confirmations', {
 
 /** Who was present at each call (a call without quorum is kept too). */
 export const sessionAttendance = pgTable('session_attendance', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
-  eventSeq: integer('event_seq').notNull(),
+  ...sessionEvent(),
   call: integer('call').notNull(),
   institution: text('institution').notNull(),
   at: at('at').notNull(),
@@ -593,12 +602,10 @@ export const sessionAttendance = pgTable('session_attendance', {
 
 /** Every position taken in session, changes included; the latest per item and institution counts. */
 export const sessionPositions = pgTable('session_positions', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
-  eventSeq: integer('event_seq').notNull(),
+  ...sessionEvent(),
   n: integer('n').notNull(),
   institution: text('institution').notNull(),
-  position: text('position').$type<Position>().notNull(),
-  comment: text('comment'),
+  ...positionTaken(),
   /** Recorded by the secretariat on the institution's behalf. */
   onBehalf: boolean('on_behalf').notNull(),
   userId: text('user_id').notNull(),
@@ -607,7 +614,7 @@ export const sessionPositions = pgTable('session_positions', {
 
 /** Each draft of the acta. */
 export const sessionActas = pgTable('session_actas', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
+  ...inSession(),
   version: integer('version').notNull(),
   text: text('text').notNull(),
   deadline: at('deadline').notNull(),
@@ -615,8 +622,7 @@ export const sessionActas = pgTable('session_actas', {
 }, (t) => [primaryKey({ columns: [t.sessionId, t.version] })]);
 
 export const sessionObservations = pgTable('session_observations', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
-  eventSeq: integer('event_seq').notNull(),
+  ...sessionEvent(),
   institution: text('institution').notNull(),
   text: text('text').notNull(),
   at: at('at').notNull(),
@@ -624,7 +630,7 @@ export const sessionObservations = pgTable('session_observations', {
 
 /** The session's audit trail, chained like the proposals' (db/audit.ts). */
 export const sessionAudit = pgTable('session_audit', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
+  ...inSession(),
   ...auditColumns(),
 }, (t) => [primaryKey({ columns: [t.sessionId, t.seq] }), uniqueIndex('session_audit_event').on(t.sessionId, t.eventSeq)]);
 
@@ -650,7 +656,7 @@ export const sessionActaFiles = pgTable('session_acta_files', {
  */
 export const attachments = pgTable('attachments', {
   id: text('id').primaryKey(),
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   taskId: text('task_id').references(() => tasks.id),
   object: text('object').$type<AttachmentObject>().notNull(),
   /** Which one: the version's number, the input's id, the progress report's event; null for the proposal or a completion. */
@@ -659,8 +665,7 @@ export const attachments = pgTable('attachments', {
   size: integer('size').notNull(),
   mediaType: text('media_type').notNull(),
   filename: text('filename').notNull(),
-  institution: institutionCode('institution').notNull(),
-  userId: text('user_id').notNull(),
+  ...actedBy(),
   at: at('at').notNull(),
 }, (t) => [
   index('attachments_proposal').on(t.proposalId, t.at),
@@ -673,7 +678,6 @@ export const attachments = pgTable('attachments', {
 export const attachmentDownloads = pgTable('attachment_downloads', {
   id: text('id').primaryKey(),
   attachmentId: text('attachment_id').notNull().references(() => attachments.id),
-  institution: institutionCode('institution').notNull(),
-  userId: text('user_id').notNull(),
+  ...actedBy(),
   at: at('at').notNull(),
 }, (t) => [index('attachment_downloads_attachment').on(t.attachmentId, t.at)]);
