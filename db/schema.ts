@@ -2,7 +2,7 @@
 // proposal. Workflows are the source of truth for a process; these tables are what reads use.
 import { relations, sql } from 'drizzle-orm';
 import {
-  type AnyPgColumn, type AnyPgTable, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  type AnyPgColumn, type AnyPgTable, type PgColumnBuilderBase, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import {
   groupKinds, institutionKinds, pnmObjectives, populations, processStages, proposalStatuses,
@@ -37,19 +37,22 @@ const proposalStages: readonly ProposalStage[] = [...processStages, 'cerrada'];
 /** An institution named by its code, as the projection names them. */
 const institutionCode = (name: string) => text(name).references(() => institutions.code);
 
-// Column sets that recur from table to table, spread where their columns stand (`...inSession()`),
-// so that every table keeps the columns, and the order of columns, its migrations created.
+// Column sets that recur from table to table. They are spread where their columns stand
+// (`...inSession()`), or wrap a table's own columns (`eventRow`), so that every table keeps the
+// columns, and the order of columns, its migrations created.
 /** The proposal the row is part of (a version, an input, a sign-off, a task…). */
 const inProposal = () => ({ proposalId: text('proposal_id').notNull().references(() => proposals.id) });
 /** The task the row is part of. */
 const inTask = () => ({ taskId: text('task_id').notNull().references(() => tasks.id) });
 /** The session the row is part of (an agenda item, an attendance, a draft of the acta…). */
 const inSession = () => ({ sessionId: text('session_id').notNull().references(() => sessions.id) });
-// A row a workflow wrote for one of its events: the process, then the event's number, both in the
-// row's key, so that a replayed event adds no row.
-const proposalEvent = () => ({ ...inProposal(), eventSeq: integer('event_seq').notNull() });
-const taskEvent = () => ({ ...inTask(), eventSeq: integer('event_seq').notNull() });
-const sessionEvent = () => ({ ...inSession(), eventSeq: integer('event_seq').notNull() });
+/**
+ * A row a workflow wrote for one of its events (a sign-off, a progress report, an attendance…): the
+ * process, the event's number (both in the row's key, so that a replayed event adds no row), what
+ * the event recorded, and when it happened.
+ */
+const eventRow = <P extends object, C extends object>(process: P, recorded: C) =>
+  ({ ...process, eventSeq: integer('event_seq').notNull(), ...recorded, at: at('at').notNull() });
 /** An institution's position on a proposal, and the comment it gave with it. */
 const positionTaken = () => ({ position: text('position').$type<Position>().notNull(), comment: text('comment') });
 /** When the row was created and last changed; no default: whoever writes it gives both (a workflow, its event's time). */
@@ -259,15 +262,18 @@ const auditColumns = () => ({
   seals: jsonb('seals').$type<Record<string, string>>(),
 });
 
+/** A process's audit trail (db/audit.ts): keyed by the process and `seq`, the chain's order; one entry per workflow event. */
+const auditTrail = <N extends string, K extends string, B extends PgColumnBuilderBase>(name: N, key: K, process: Record<K, B>) =>
+  pgTable(name, { ...process, ...auditColumns() }, (t) => [
+    primaryKey({ columns: [t[key], t.seq] }), uniqueIndex(`${name}_event`).on(t[key], t.eventSeq),
+  ]);
+
 /**
  * The append-only audit trail: each entry holds the hash of the one before it, so any edit or
  * deletion breaks the chain. `seq` is the chain's order; `eventSeq` the workflow's event, which
  * makes a retried write a no-op.
  */
-export const proposalAudit = pgTable('proposal_audit', {
-  ...inProposal(),
-  ...auditColumns(),
-}, (t) => [primaryKey({ columns: [t.proposalId, t.seq] }), uniqueIndex('proposal_audit_event').on(t.proposalId, t.eventSeq)]);
+export const proposalAudit = auditTrail('proposal_audit', 'proposalId', inProposal());
 
 export const proposalInputs = pgTable('proposal_inputs', {
   id: text('id').primaryKey(),
@@ -288,15 +294,13 @@ export const proposalInputs = pgTable('proposal_inputs', {
 ]);
 
 /** Every position ever given, including changes and tacit approvals; the latest per round counts. */
-export const proposalSignoffs = pgTable('proposal_signoffs', {
-  ...proposalEvent(),
+export const proposalSignoffs = pgTable('proposal_signoffs', eventRow(inProposal(), {
   institution: institutionCode('institution').notNull(),
   round: integer('round').notNull(),
   version: integer('version').notNull(),
   ...positionTaken(),
   tacit: boolean('tacit').notNull(),
-  at: at('at').notNull(),
-}, (t) => [
+}), (t) => [
   primaryKey({ columns: [t.proposalId, t.eventSeq, t.institution] }),
   index('proposal_signoffs_round').on(t.proposalId, t.round, t.institution),
   oneOf('proposal_signoffs_position_check', t.position, positions),
@@ -362,20 +366,15 @@ export const taskLines = pgTable('task_lines', {
   percent: integer('percent').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.taskId, t.institution] })]);
 
-export const taskProgress = pgTable('task_progress', {
-  ...taskEvent(),
+export const taskProgress = pgTable('task_progress', eventRow(inTask(), {
   institution: institutionCode('institution').notNull(),
   percent: integer('percent').notNull(),
   note: text('note'),
   evidenceUrl: text('evidence_url'),
-  at: at('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.taskId, t.eventSeq, t.institution] })]);
+}), (t) => [primaryKey({ columns: [t.taskId, t.eventSeq, t.institution] })]);
 
 /** The task's audit trail, chained like the proposals' (db/audit.ts). */
-export const taskAudit = pgTable('task_audit', {
-  ...inTask(),
-  ...auditColumns(),
-}, (t) => [primaryKey({ columns: [t.taskId, t.seq] }), uniqueIndex('task_audit_event').on(t.taskId, t.eventSeq)]);
+export const taskAudit = auditTrail('task_audit', 'taskId', inTask());
 
 /** What each institution was told, and when; one row per event and recipient. */
 export const inboxItems = pgTable('inbox_items', {
@@ -593,24 +592,20 @@ export const sessionConfirmations = pgTable('session_confirmations', {
 }, (t) => [primaryKey({ columns: [t.sessionId, t.institution] })]);
 
 /** Who was present at each call (a call without quorum is kept too). */
-export const sessionAttendance = pgTable('session_attendance', {
-  ...sessionEvent(),
+export const sessionAttendance = pgTable('session_attendance', eventRow(inSession(), {
   call: integer('call').notNull(),
   institution: text('institution').notNull(),
-  at: at('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq, t.institution] })]);
+}), (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq, t.institution] })]);
 
 /** Every position taken in session, changes included; the latest per item and institution counts. */
-export const sessionPositions = pgTable('session_positions', {
-  ...sessionEvent(),
+export const sessionPositions = pgTable('session_positions', eventRow(inSession(), {
   n: integer('n').notNull(),
   institution: text('institution').notNull(),
   ...positionTaken(),
   /** Recorded by the secretariat on the institution's behalf. */
   onBehalf: boolean('on_behalf').notNull(),
   userId: text('user_id').notNull(),
-  at: at('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
+}), (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
 
 /** Each draft of the acta. */
 export const sessionActas = pgTable('session_actas', {
@@ -621,18 +616,13 @@ export const sessionActas = pgTable('session_actas', {
   at: at('at').notNull(),
 }, (t) => [primaryKey({ columns: [t.sessionId, t.version] })]);
 
-export const sessionObservations = pgTable('session_observations', {
-  ...sessionEvent(),
+export const sessionObservations = pgTable('session_observations', eventRow(inSession(), {
   institution: text('institution').notNull(),
   text: text('text').notNull(),
-  at: at('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
+}), (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
 
 /** The session's audit trail, chained like the proposals' (db/audit.ts). */
-export const sessionAudit = pgTable('session_audit', {
-  ...inSession(),
-  ...auditColumns(),
-}, (t) => [primaryKey({ columns: [t.sessionId, t.seq] }), uniqueIndex('session_audit_event').on(t.sessionId, t.eventSeq)]);
+export const sessionAudit = auditTrail('session_audit', 'sessionId', inSession());
 
 const bytes = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
