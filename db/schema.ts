@@ -2,7 +2,7 @@
 // proposal. Workflows are the source of truth for a process; these tables are what reads use.
 import { relations, sql } from 'drizzle-orm';
 import {
-  type AnyPgColumn, type AnyPgTable, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  type AnyPgColumn, type AnyPgTable, type PgColumnBuilderBase, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import {
   groupKinds, institutionKinds, pnmObjectives, populations, processStages, proposalStatuses,
@@ -36,6 +36,31 @@ const allOf = (name: string, column: AnyPgColumn, list: readonly string[]) => ch
 const proposalStages: readonly ProposalStage[] = [...processStages, 'cerrada'];
 /** An institution named by its code, as the projection names them. */
 const institutionCode = (name: string) => text(name).references(() => institutions.code);
+
+// Column sets that recur from table to table. They are spread where their columns stand
+// (`...inSession()`), or wrap a table's own columns (`eventRow`), so that every table keeps the
+// columns, and the order of columns, its migrations created.
+/** The proposal the row is part of (a version, an input, a sign-off, a task…). */
+const inProposal = () => ({ proposalId: text('proposal_id').notNull().references(() => proposals.id) });
+/** The task the row is part of. */
+const inTask = () => ({ taskId: text('task_id').notNull().references(() => tasks.id) });
+/** The session the row is part of (an agenda item, an attendance, a draft of the acta…). */
+const inSession = () => ({ sessionId: text('session_id').notNull().references(() => sessions.id) });
+/**
+ * A row a workflow wrote for one of its events (a sign-off, a progress report, an attendance…): the
+ * process, the event's number (both in the row's key, so that a replayed event adds no row), what
+ * the event recorded, and when it happened.
+ */
+const eventRow = <P extends object, C extends object>(process: P, recorded: C) =>
+  ({ ...process, eventSeq: integer('event_seq').notNull(), ...recorded, at: at('at').notNull() });
+/** An institution's position on a proposal, and the comment it gave with it. */
+const positionTaken = () => ({ position: text('position').$type<Position>().notNull(), comment: text('comment') });
+/** When the row was created and last changed; no default: whoever writes it gives both (a workflow, its event's time). */
+const timestamps = () => ({ createdAt: at('created_at').notNull(), updatedAt: at('updated_at').notNull() });
+/** Who acted: the institution, and which of its users (a comment, an attachment, a download). */
+const actedBy = () => ({ institution: institutionCode('institution').notNull(), userId: text('user_id').notNull() });
+/** The process a notice is about, if any: ids kept as given, without foreign keys. */
+const about = () => ({ proposalId: text('proposal_id'), taskId: text('task_id'), sessionId: text('session_id') });
 
 export const institutions = pgTable('institutions', {
   id: text('id').primaryKey(),
@@ -164,8 +189,7 @@ export const proposals = pgTable('proposals', {
   stateSeq: integer('state_seq').notNull().default(0),
   launchedBy: text('launched_by').notNull(),
   launchedByInstitution: institutionCode('launched_by_institution').notNull(),
-  createdAt: at('created_at').notNull(),
-  updatedAt: at('updated_at').notNull(),
+  ...timestamps(),
 }, (t) => [
   index('proposals_created').on(t.createdAt, t.id),
   index('proposals_stage').on(t.stage, t.createdAt),
@@ -190,8 +214,7 @@ export const proposalDrafts = pgTable('proposal_drafts', {
   proposalId: text('proposal_id'),
   createdBy: text('created_by').notNull().references(() => users.id),
   updatedBy: text('updated_by').notNull().references(() => users.id),
-  createdAt: at('created_at').notNull(),
-  updatedAt: at('updated_at').notNull(),
+  ...timestamps(),
   launchedAt: at('launched_at'),
 }, (t) => [
   index('proposal_drafts_status').on(t.status, t.updatedAt),
@@ -200,7 +223,7 @@ export const proposalDrafts = pgTable('proposal_drafts', {
 ]);
 
 export const proposalVersions = pgTable('proposal_versions', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   number: integer('number').notNull(),
   text: text('text').notNull(),
   changeSummary: text('change_summary').notNull(),
@@ -209,7 +232,7 @@ export const proposalVersions = pgTable('proposal_versions', {
 
 /** What happened to a proposal, stage by stage; `seq` is given by the workflow. */
 export const proposalTimeline = pgTable('proposal_timeline', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   seq: integer('seq').notNull(),
   at: at('at').notNull(),
   stage: text('stage').$type<ProposalStage>().notNull(),
@@ -239,19 +262,22 @@ const auditColumns = () => ({
   seals: jsonb('seals').$type<Record<string, string>>(),
 });
 
+/** A process's audit trail (db/audit.ts): keyed by the process and `seq`, the chain's order; one entry per workflow event. */
+const auditTrail = <N extends string, K extends string, B extends PgColumnBuilderBase>(name: N, key: K, process: Record<K, B>) =>
+  pgTable(name, { ...process, ...auditColumns() }, (t) => [
+    primaryKey({ columns: [t[key], t.seq] }), uniqueIndex(`${name}_event`).on(t[key], t.eventSeq),
+  ]);
+
 /**
  * The append-only audit trail: each entry holds the hash of the one before it, so any edit or
  * deletion breaks the chain. `seq` is the chain's order; `eventSeq` the workflow's event, which
  * makes a retried write a no-op.
  */
-export const proposalAudit = pgTable('proposal_audit', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
-  ...auditColumns(),
-}, (t) => [primaryKey({ columns: [t.proposalId, t.seq] }), uniqueIndex('proposal_audit_event').on(t.proposalId, t.eventSeq)]);
+export const proposalAudit = auditTrail('proposal_audit', 'proposalId', inProposal());
 
 export const proposalInputs = pgTable('proposal_inputs', {
   id: text('id').primaryKey(),
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   institution: institutionCode('institution').notNull(),
   kind: text('kind').$type<InputKind>().notNull(),
   text: text('text').notNull(),
@@ -268,17 +294,13 @@ export const proposalInputs = pgTable('proposal_inputs', {
 ]);
 
 /** Every position ever given, including changes and tacit approvals; the latest per round counts. */
-export const proposalSignoffs = pgTable('proposal_signoffs', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
-  eventSeq: integer('event_seq').notNull(),
+export const proposalSignoffs = pgTable('proposal_signoffs', eventRow(inProposal(), {
   institution: institutionCode('institution').notNull(),
   round: integer('round').notNull(),
   version: integer('version').notNull(),
-  position: text('position').$type<Position>().notNull(),
-  comment: text('comment'),
+  ...positionTaken(),
   tacit: boolean('tacit').notNull(),
-  at: at('at').notNull(),
-}, (t) => [
+}), (t) => [
   primaryKey({ columns: [t.proposalId, t.eventSeq, t.institution] }),
   index('proposal_signoffs_round').on(t.proposalId, t.round, t.institution),
   oneOf('proposal_signoffs_position_check', t.position, positions),
@@ -286,7 +308,7 @@ export const proposalSignoffs = pgTable('proposal_signoffs', {
 
 /** Each sign-off round: when it opened, for whom, until when. */
 export const proposalRounds = pgTable('proposal_rounds', {
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   round: integer('round').notNull(),
   version: integer('version').notNull(),
   members: text('members').array().notNull(),
@@ -296,9 +318,8 @@ export const proposalRounds = pgTable('proposal_rounds', {
 
 export const proposalComments = pgTable('proposal_comments', {
   id: text('id').primaryKey(),
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
-  institution: institutionCode('institution').notNull(),
-  userId: text('user_id').notNull(),
+  ...inProposal(),
+  ...actedBy(),
   text: text('text').notNull(),
   version: integer('version').notNull(),
   at: at('at').notNull(),
@@ -314,7 +335,7 @@ export const agreements = pgTable('agreements', {
 
 export const tasks = pgTable('tasks', {
   id: text('id').primaryKey(),
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   agreementNumber: text('agreement_number').notNull(),
   index: integer('index').notNull(),
   title: text('title').notNull(),
@@ -328,8 +349,7 @@ export const tasks = pgTable('tasks', {
   pendingFor: text('pending_for').array().notNull().default(sql`'{}'::text[]`),
   /** The workflow event this row reflects: an older event arriving late never overwrites it. */
   stateSeq: integer('state_seq').notNull().default(0),
-  createdAt: at('created_at').notNull(),
-  updatedAt: at('updated_at').notNull(),
+  ...timestamps(),
 }, (t) => [
   index('tasks_proposal').on(t.proposalId),
   index('tasks_responsible').using('gin', t.responsible),
@@ -339,28 +359,22 @@ export const tasks = pgTable('tasks', {
 
 /** Each responsible institution's part of a task. */
 export const taskLines = pgTable('task_lines', {
-  taskId: text('task_id').notNull().references(() => tasks.id),
+  ...inTask(),
   institution: institutionCode('institution').notNull(),
   accepted: boolean('accepted').notNull().default(false),
   completed: boolean('completed').notNull().default(false),
   percent: integer('percent').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.taskId, t.institution] })]);
 
-export const taskProgress = pgTable('task_progress', {
-  taskId: text('task_id').notNull().references(() => tasks.id),
-  eventSeq: integer('event_seq').notNull(),
+export const taskProgress = pgTable('task_progress', eventRow(inTask(), {
   institution: institutionCode('institution').notNull(),
   percent: integer('percent').notNull(),
   note: text('note'),
   evidenceUrl: text('evidence_url'),
-  at: at('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.taskId, t.eventSeq, t.institution] })]);
+}), (t) => [primaryKey({ columns: [t.taskId, t.eventSeq, t.institution] })]);
 
 /** The task's audit trail, chained like the proposals' (db/audit.ts). */
-export const taskAudit = pgTable('task_audit', {
-  taskId: text('task_id').notNull().references(() => tasks.id),
-  ...auditColumns(),
-}, (t) => [primaryKey({ columns: [t.taskId, t.seq] }), uniqueIndex('task_audit_event').on(t.taskId, t.eventSeq)]);
+export const taskAudit = auditTrail('task_audit', 'taskId', inTask());
 
 /** What each institution was told, and when; one row per event and recipient. */
 export const inboxItems = pgTable('inbox_items', {
@@ -369,9 +383,7 @@ export const inboxItems = pgTable('inbox_items', {
   at: at('at').notNull(),
   kind: text('kind').notNull(),
   title: text('title').notNull(),
-  proposalId: text('proposal_id'),
-  taskId: text('task_id'),
-  sessionId: text('session_id'),
+  ...about(),
   read: boolean('read').notNull().default(false),
 }, (t) => [index('inbox_items_institution').on(t.institution, t.at), oneOf('inbox_items_kind_check', t.kind, notificationKinds)]);
 
@@ -433,9 +445,7 @@ export const deliveries = pgTable('deliveries', {
   recipient: text('recipient').notNull(),
   institution: institutionCode('institution').notNull(),
   kind: text('kind').notNull(),
-  proposalId: text('proposal_id'),
-  taskId: text('task_id'),
-  sessionId: text('session_id'),
+  ...about(),
   /** A session's ICS invitation (METHOD:REQUEST or CANCEL), sent with the email. */
   calendar: text('calendar'),
   /** The message as rendered when planned, so every retry sends the same words. */
@@ -550,15 +560,14 @@ export const sessions = pgTable('sessions', {
   acta: jsonb('acta').$type<ActaState>(),
   stateSeq: integer('state_seq').notNull().default(0),
   convenedBy: text('convened_by').notNull(),
-  createdAt: at('created_at').notNull(),
-  updatedAt: at('updated_at').notNull(),
+  ...timestamps(),
   /** When the acta was approved (the `acta_aprobada` event): the register of actas reads it by this index. */
   actaApprovedAt: at('acta_approved_at'),
 }, (t) => [index('sessions_starts').on(t.startsAt), index('sessions_acta_approved').on(t.actaApprovedAt).where(sql`${t.actaApprovedAt} is not null`)]);
 
 /** The agenda: `ord` is the order in which items are taken, `n` their number at convocation. */
 export const sessionItems = pgTable('session_items', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
+  ...inSession(),
   n: integer('n').notNull(),
   ord: integer('ord').notNull(),
   kind: text('kind').$type<AgendaItemKind>().notNull(),
@@ -575,7 +584,7 @@ export const sessionItems = pgTable('session_items', {
 }, (t) => [primaryKey({ columns: [t.sessionId, t.n] }), index('session_items_proposal').on(t.proposalId)]);
 
 export const sessionConfirmations = pgTable('session_confirmations', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
+  ...inSession(),
   institution: text('institution').notNull(),
   attends: boolean('attends').notNull(),
   representative: jsonb('representative').$type<{ name: string; email: string }>(),
@@ -583,50 +592,37 @@ export const sessionConfirmations = pgTable('session_confirmations', {
 }, (t) => [primaryKey({ columns: [t.sessionId, t.institution] })]);
 
 /** Who was present at each call (a call without quorum is kept too). */
-export const sessionAttendance = pgTable('session_attendance', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
-  eventSeq: integer('event_seq').notNull(),
+export const sessionAttendance = pgTable('session_attendance', eventRow(inSession(), {
   call: integer('call').notNull(),
   institution: text('institution').notNull(),
-  at: at('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq, t.institution] })]);
+}), (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq, t.institution] })]);
 
 /** Every position taken in session, changes included; the latest per item and institution counts. */
-export const sessionPositions = pgTable('session_positions', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
-  eventSeq: integer('event_seq').notNull(),
+export const sessionPositions = pgTable('session_positions', eventRow(inSession(), {
   n: integer('n').notNull(),
   institution: text('institution').notNull(),
-  position: text('position').$type<Position>().notNull(),
-  comment: text('comment'),
+  ...positionTaken(),
   /** Recorded by the secretariat on the institution's behalf. */
   onBehalf: boolean('on_behalf').notNull(),
   userId: text('user_id').notNull(),
-  at: at('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
+}), (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
 
 /** Each draft of the acta. */
 export const sessionActas = pgTable('session_actas', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
+  ...inSession(),
   version: integer('version').notNull(),
   text: text('text').notNull(),
   deadline: at('deadline').notNull(),
   at: at('at').notNull(),
 }, (t) => [primaryKey({ columns: [t.sessionId, t.version] })]);
 
-export const sessionObservations = pgTable('session_observations', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
-  eventSeq: integer('event_seq').notNull(),
+export const sessionObservations = pgTable('session_observations', eventRow(inSession(), {
   institution: text('institution').notNull(),
   text: text('text').notNull(),
-  at: at('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
+}), (t) => [primaryKey({ columns: [t.sessionId, t.eventSeq] })]);
 
 /** The session's audit trail, chained like the proposals' (db/audit.ts). */
-export const sessionAudit = pgTable('session_audit', {
-  sessionId: text('session_id').notNull().references(() => sessions.id),
-  ...auditColumns(),
-}, (t) => [primaryKey({ columns: [t.sessionId, t.seq] }), uniqueIndex('session_audit_event').on(t.sessionId, t.eventSeq)]);
+export const sessionAudit = auditTrail('session_audit', 'sessionId', inSession());
 
 const bytes = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
@@ -650,7 +646,7 @@ export const sessionActaFiles = pgTable('session_acta_files', {
  */
 export const attachments = pgTable('attachments', {
   id: text('id').primaryKey(),
-  proposalId: text('proposal_id').notNull().references(() => proposals.id),
+  ...inProposal(),
   taskId: text('task_id').references(() => tasks.id),
   object: text('object').$type<AttachmentObject>().notNull(),
   /** Which one: the version's number, the input's id, the progress report's event; null for the proposal or a completion. */
@@ -659,8 +655,7 @@ export const attachments = pgTable('attachments', {
   size: integer('size').notNull(),
   mediaType: text('media_type').notNull(),
   filename: text('filename').notNull(),
-  institution: institutionCode('institution').notNull(),
-  userId: text('user_id').notNull(),
+  ...actedBy(),
   at: at('at').notNull(),
 }, (t) => [
   index('attachments_proposal').on(t.proposalId, t.at),
@@ -673,7 +668,6 @@ export const attachments = pgTable('attachments', {
 export const attachmentDownloads = pgTable('attachment_downloads', {
   id: text('id').primaryKey(),
   attachmentId: text('attachment_id').notNull().references(() => attachments.id),
-  institution: institutionCode('institution').notNull(),
-  userId: text('user_id').notNull(),
+  ...actedBy(),
   at: at('at').notNull(),
 }, (t) => [index('attachment_downloads_attachment').on(t.attachmentId, t.at)]);
