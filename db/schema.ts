@@ -154,9 +154,8 @@ export const accountEvents = pgTable('account_events', {
 
 /** Answers already given to POSTs that carried an Idempotency-Key, replayed on retry. */
 export const idempotencyKeys = pgTable('idempotency_keys', {
-  userId: text('user_id').notNull(),
-  route: text('route').notNull(),
-  key: text('key').notNull(),
+  // The key: who sent it, to which route, and the key itself.
+  userId: text('user_id').notNull(), route: text('route').notNull(), key: text('key').notNull(),
   requestHash: text('request_hash').notNull(),
   statusCode: integer('status_code').notNull(),
   response: jsonb('response').notNull(),
@@ -223,8 +222,7 @@ export const proposalDrafts = pgTable('proposal_drafts', {
 ]);
 
 export const proposalVersions = pgTable('proposal_versions', {
-  ...inProposal(),
-  number: integer('number').notNull(),
+  ...inProposal(), number: integer('number').notNull(),
   text: text('text').notNull(),
   changeSummary: text('change_summary').notNull(),
   at: at('at').notNull(),
@@ -232,8 +230,7 @@ export const proposalVersions = pgTable('proposal_versions', {
 
 /** What happened to a proposal, stage by stage; `seq` is given by the workflow. */
 export const proposalTimeline = pgTable('proposal_timeline', {
-  ...inProposal(),
-  seq: integer('seq').notNull(),
+  ...inProposal(), seq: integer('seq').notNull(),
   at: at('at').notNull(),
   stage: text('stage').$type<ProposalStage>().notNull(),
   event: text('event').notNull(),
