@@ -70,6 +70,8 @@ export function checker(ctx: Ctx) {
   };
 }
 
+export type Checker = ReturnType<typeof checker>;
+
 /**
  * A deadline from its three form fields (api/web/pages/launch.ts): a date wins; else a whole number
  * of days in the chosen unit; anything else is passed on as typed (an ISO 8601 duration, or what

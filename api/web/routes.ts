@@ -21,7 +21,7 @@ import { tokenHash } from '../auth';
 import { contextOf, cookieOptions, csrfCookie, langCookie, sessionCookie, type ApiAnswer, type Ctx } from './context';
 import type { Html } from './html';
 import { label, t } from './i18n';
-import { actionRows, checker, draftFromForm, formFromDraft, launchFromForm, many, one, type Form } from './form-checks';
+import { actionRows, checker, draftFromForm, type Checker, formFromDraft, launchFromForm, many, one, type Form } from './form-checks';
 import { problemSentence } from '../validation';
 import { closedDraftPage, draftListPage, draftPreviewPage } from './pages/drafts';
 import { textLimits } from '../../domain/text';
@@ -38,7 +38,7 @@ import { launchPage } from './pages/launch';
 import { proposalPage, type ProposalForms, type ProposalPageData } from './pages/proposal';
 import { reportsPage } from './pages/reports';
 import { pendingRequest, taskBoardPage, taskPage, type TaskForms, type TaskPageData } from './pages/tasks';
-import { sessionPages } from './session-pages';
+import { sessionPages, type Attach, type FormAction } from './session-pages';
 import { accountPages } from './account-pages';
 import { acceptMultipart, formOfMultipart, passFile, sendUpload, uploadOf, uploadProblem } from './documents';
 import { fileFieldName } from './pages/documents';
@@ -90,11 +90,6 @@ function refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<strin
   const formField = apiField && fields[fieldOf(apiField)] ? fieldOf(apiField) : [...named.keys()][0];
   return formField ? { values, errors: { [formField]: message } } : { values, errors: {}, message };
 }
-
-type Checker = ReturnType<typeof checker>;
-
-/** A form that may carry a document: where it is attached once the action is recorded, and what to say if only the action stands. */
-interface Attach { url: (answer: any, params: Record<string, string>) => string; recorded: string }
 
 /** What @fastify/csrf-protection answers when a form's token or its secret is missing or wrong. */
 const csrfRefusals = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
@@ -188,6 +183,38 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
   async function keptForms(ctx: Ctx, id: string | undefined): Promise<Record<string, FormState>> {
     const kept = id ? await keptFormState(deps.db, ctx.user!.id, id) : null;
     return kept ? { [kept.form]: kept.state } : {};
+  }
+
+  /**
+   * A page's form posted as one API action: the page's own checks, then the action under the
+   * form's key (_once), then the page again: with `?hecho=` when recorded, with the errors beside
+   * the fields when refused. 403 and 404 are the page's own refusal; a 5xx is shown at this address,
+   * so that reloading sends the same action again (its key kept).
+   */
+  function formAction(spec: FormAction) {
+    return async (request: FastifyRequest<{ Params: Record<string, string>; Body: Form }>, reply: FastifyReply) => {
+      const ctx = await signedIn(request, reply);
+      if (!ctx) return reply;
+      const { params, body: f } = request;
+      const { labels, attach } = spec;
+      const form = typeof spec.form === 'function' ? spec.form(params) : spec.form;
+      const page = spec.page(params);
+      const back = (state: FormState) => backToForm(ctx, reply, page, form, state, spec.anchor(form));
+      const c = checker(ctx);
+      spec.check?.(c, f);
+      if (attach) checkUpload(ctx, c, request, labels[fileFieldName]!);
+      if (Object.keys(c.errors).length) return back({ values: { ...f, _once: undefined }, errors: c.errors });
+      const { url, body } = spec.call(f, params, ctx);
+      const answer = await ctx.api('POST', `${spec.api(params)}/${url}`, body, { 'idempotency-key': one(f._once) });
+      if (answer.status < 300) {
+        const kept = attach ? await attachAfter(ctx, request, attach.url(answer.body, params), labels[fileFieldName]!, attach.recorded) : null;
+        if (kept) return back(kept);
+        return reply.redirect(`${page}?hecho=${spec.done}${spec.doneAnchor ? `#${spec.doneAnchor}` : ''}`, 303);
+      }
+      if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
+      if (answer.status >= 500) return send(reply, await spec.shown(ctx, params, { [form]: refusal(ctx, answer, f, labels) }), answer.status);
+      return back(refusal(ctx, answer, f, labels));
+    };
   }
 
   // The stylesheet (api/web/static/), cached for an hour and revalidated by ETag and Last-Modified.
@@ -737,35 +764,18 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return send(reply, proposalPage(ctx, await proposalData(ctx, request.params.id), forms, request.query.hecho));
   });
 
-  /** One form of the proposal page: its checks, its API call, and the page again with the errors if refused. */
+  const base = (id: string) => `/api/v1/proposals/${encodeURIComponent(id)}`;
+
+  /** One form of the proposal page: its checks, its API call (under the proposal), and the page again with the errors if refused. */
   const proposalAction = (
     path: string, form: keyof ProposalForms | ((params: Record<string, string>) => keyof ProposalForms), done: string,
     call: (f: Form, params: Record<string, string>) => { url: string; body: object }, labels: Record<string, string>,
-    check: (c: Checker, f: Form) => void = () => {}, attach?: Attach,
-  ) => app.post<{ Params: Record<string, string>; Body: Form }>(`/propuestas/:id/${path}`, async (request, reply) => {
-    const ctx = await signedIn(request, reply);
-    if (!ctx) return reply;
-    const { id } = request.params as { id: string };
-    const name = typeof form === 'function' ? form(request.params) : form;
-    const back = (state: FormState) => backToForm(ctx, reply, `/propuestas/${encodeURIComponent(id)}`, name, state, name.startsWith('respuesta-') ? 'aportes' : `f-${name}-h`);
-    const c = checker(ctx);
-    check(c, request.body);
-    if (attach) checkUpload(ctx, c, request, labels[fileFieldName]!);
-    if (Object.keys(c.errors).length) return back({ values: { ...request.body, _once: undefined }, errors: c.errors });
-    const { url, body } = call(request.body, request.params);
-    const answer = await ctx.api('POST', url, body, { 'idempotency-key': one(request.body._once) });
-    if (answer.status < 300) {
-      const kept = attach ? await attachAfter(ctx, request, attach.url(answer.body, request.params), labels[fileFieldName]!, attach.recorded) : null;
-      if (kept) return back(kept);
-      return reply.redirect(`/propuestas/${encodeURIComponent(id)}?hecho=${done}#contenido`, 303);
-    }
-    if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
-    // Not confirmed (5xx): shown at this address, so that reloading sends the same action again (its key kept).
-    if (answer.status >= 500) return send(reply, proposalPage(ctx, await proposalData(ctx, id), { [name]: refusal(ctx, answer, request.body, labels) }), answer.status);
-    return back(refusal(ctx, answer, request.body, labels));
-  });
-
-  const base = (id: string) => `/api/v1/proposals/${encodeURIComponent(id)}`;
+    check?: (c: Checker, f: Form) => void, attach?: Attach,
+  ) => app.post<{ Params: Record<string, string>; Body: Form }>(`/propuestas/:id/${path}`, formAction({
+    page: (p) => `/propuestas/${encodeURIComponent(p.id!)}`, api: (p) => base(p.id!), form,
+    anchor: (name) => (name.startsWith('respuesta-') ? 'aportes' : `f-${name}-h`), done, doneAnchor: 'contenido', call, labels, check, attach,
+    shown: async (ctx, p, forms) => proposalPage(ctx, await proposalData(ctx, p.id!), forms),
+  }));
 
   // The secretariat's documents of a proposal or of one of its versions.
   app.post<{ Params: { id: string }; Body: Form }>('/propuestas/:id/documentos', async (request, reply) => {
@@ -786,40 +796,40 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return back(refusal(ctx, answer, request.body, labels));
   });
   const commentRequired = ['objeta', 'aprueba_con_observaciones'];
-  proposalAction('conformidad', 'conformidad', 'conformidad', (f, p) => ({ url: `${base(p.id!)}/signoffs`, body: { position: one(f.position), ...optional('comment', one(f.comment)) } }),
+  proposalAction('conformidad', 'conformidad', 'conformidad', (f) => ({ url: 'signoffs', body: { position: one(f.position), ...optional('comment', one(f.comment)) } }),
     { position: 'Posición', comment: 'Comentario (obligatorio si observa u objeta)' }, (c, f) => {
       c.atLeastOne('position', many(f.position), 'Posición');
       c.rule('comment', commentRequired.includes(one(f.position)) && !one(f.comment), 'Una objeción o una conformidad con observaciones requiere un comentario.');
       c.optionalText('comment', one(f.comment), 'Comentario', textLimits.comment);
     });
-  proposalAction('aportes', 'aporte', 'aporte', (f, p) => ({
-    url: `${base(p.id!)}/inputs`,
+  proposalAction('aportes', 'aporte', 'aporte', (f) => ({
+    url: 'inputs',
     body: { kind: one(f.kind), text: one(f.text), ...(one(f.paragraph) ? { paragraph: Number(one(f.paragraph)) } : {}) },
   }), { kind: 'Tipo de aporte', text: 'Aporte', paragraph: 'Párrafo (obligatorio para un cambio)', [fileFieldName]: 'Documento (opcional)' }, (c, f) => {
     c.text('text', one(f.text), 'Aporte', textLimits.comment);
     c.wholeNumber('paragraph', one(f.paragraph), 'Párrafo (obligatorio para un cambio)');
     c.rule('paragraph', one(f.kind) === 'cambio' && !one(f.paragraph), 'Un cambio propuesto debe indicar el párrafo que cambia.');
   }, { url: (input: { id: string }, p) => `${base(p.id!)}/attachments?input=${encodeURIComponent(input.id)}`, recorded: 'El aporte se envió, pero el documento no se guardó:' });
-  proposalAction('comentarios', 'comentario', 'comentario', (f, p) => ({ url: `${base(p.id!)}/comments`, body: { text: one(f.text) } }), { text: 'Comentario' },
+  proposalAction('comentarios', 'comentario', 'comentario', (f) => ({ url: 'comments', body: { text: one(f.text) } }), { text: 'Comentario' },
     (c, f) => c.text('text', one(f.text), 'Comentario', textLimits.comment));
-  proposalAction('avanzar', 'avanzar', 'avance_etapa', (_f, p) => ({ url: `${base(p.id!)}/advance`, body: {} }), {});
-  proposalAction('retirar', 'retirar', 'retiro', (f, p) => ({ url: `${base(p.id!)}/withdraw`, body: { reason: one(f.reason) } }), { reason: 'Motivo' },
+  proposalAction('avanzar', 'avanzar', 'avance_etapa', () => ({ url: 'advance', body: {} }), {});
+  proposalAction('retirar', 'retirar', 'retiro', (f) => ({ url: 'withdraw', body: { reason: one(f.reason) } }), { reason: 'Motivo' },
     (c, f) => {
       c.text('reason', one(f.reason), 'Motivo', textLimits.reason);
       c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para retirar la propuesta.');
     });
-  proposalAction('versiones', 'version', 'version', (f, p) => ({ url: `${base(p.id!)}/versions`, body: { text: one(f.text), changeSummary: one(f.changeSummary) } }),
+  proposalAction('versiones', 'version', 'version', (f) => ({ url: 'versions', body: { text: one(f.text), changeSummary: one(f.changeSummary) } }),
     { text: 'Texto', changeSummary: 'Resumen de cambios' }, (c, f) => {
       c.text('text', one(f.text), 'Texto', textLimits.document);
       c.text('changeSummary', one(f.changeSummary), 'Resumen de cambios', textLimits.reason);
     });
-  proposalAction('decision-grupo', 'decision', 'decision', (f, p) => ({ url: `${base(p.id!)}/working-group-decision`, body: { decision: one(f.decision), ...optional('reason', one(f.reason)) } }),
+  proposalAction('decision-grupo', 'decision', 'decision', (f) => ({ url: 'working-group-decision', body: { decision: one(f.decision), ...optional('reason', one(f.reason)) } }),
     { decision: 'Decisión', reason: 'Motivo' }, (c, f) => {
       c.rule('reason', ['devolver', 'rechazar'].includes(one(f.decision)) && !one(f.reason), 'Devolver o rechazar una propuesta requiere un motivo.');
       c.optionalText('reason', one(f.reason), 'Motivo', textLimits.reason);
     });
-  proposalAction('correccion', 'correccion', 'datos_corregidos', (f, p) => ({
-    url: `${base(p.id!)}/corrections`,
+  proposalAction('correccion', 'correccion', 'datos_corregidos', (f) => ({
+    url: 'corrections',
     body: { title: one(f.title), summary: one(f.summary), objectives: many(f.objectives), populations: many(f.populations), reason: one(f.reason) },
   }), { title: 'Título', summary: 'Resumen', objectives: 'Objetivos de la PNM', populations: 'Poblaciones', reason: 'Motivo de la corrección' }, (c, f) => {
     c.text('title', one(f.title), 'Título', textLimits.title);
@@ -828,10 +838,10 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     c.atLeastOne('populations', many(f.populations), 'Poblaciones');
     c.text('reason', one(f.reason), 'Motivo de la corrección', textLimits.reason);
   });
-  proposalAction('recuperacion', 'recuperacion', 'recuperacion', (f, p) => ({ url: `${base(p.id!)}/recovery`, body: { action: one(f.action), reason: one(f.reason) } }),
+  proposalAction('recuperacion', 'recuperacion', 'recuperacion', (f) => ({ url: 'recovery', body: { action: one(f.action), reason: one(f.reason) } }),
     { action: 'Acción', reason: 'Motivo' }, (c, f) => c.text('reason', one(f.reason), 'Motivo', textLimits.reason));
   proposalAction('aportes/:inputId/respuesta', (p) => `respuesta-${p.inputId}`, 'respuesta',
-    (f, p) => ({ url: `${base(p.id!)}/inputs/${encodeURIComponent(p.inputId!)}/answer`, body: { decision: one(f.decision), reason: one(f.reason) } }),
+    (f, p) => ({ url: `inputs/${encodeURIComponent(p.inputId!)}/answer`, body: { decision: one(f.decision), reason: one(f.reason) } }),
     { decision: 'Decisión', reason: 'Motivo' }, (c, f) => c.text('reason', one(f.reason), 'Motivo', textLimits.reason));
 
   // ---- tasks ----------------------------------------------------------------------------
@@ -867,29 +877,13 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     return { task, request: pendingRequest(events), members: institutions.filter((i) => i.kind === 'miembro'), attachments, documents: Boolean(deps.documents) };
   }
 
+  /** One form of the task page: its checks, its API call (under the task), and the page again with the errors if refused. */
   const taskAction = (path: string, form: keyof TaskForms, done: string, call: (f: Form) => { url: string; body: object }, labels: Record<string, string>,
-    check: (c: Checker, f: Form) => void = () => {}, attach?: Attach) =>
-    app.post<{ Params: { id: string }; Body: Form }>(`/tareas/:id/${path}`, async (request, reply) => {
-      const ctx = await signedIn(request, reply);
-      if (!ctx) return reply;
-      const id = encodeURIComponent(request.params.id);
-      const back = (state: FormState) => backToForm(ctx, reply, `/tareas/${id}`, form, state, `t-${form}-h`);
-      const c = checker(ctx);
-      check(c, request.body);
-      if (attach) checkUpload(ctx, c, request, labels[fileFieldName]!);
-      if (Object.keys(c.errors).length) return back({ values: { ...request.body, _once: undefined }, errors: c.errors });
-      const { url, body } = call(request.body);
-      const answer = await ctx.api('POST', `/api/v1/tasks/${id}/${url}`, body, { 'idempotency-key': one(request.body._once) });
-      if (answer.status < 300) {
-        const kept = attach ? await attachAfter(ctx, request, attach.url(answer.body, { id: request.params.id }), labels[fileFieldName]!, attach.recorded) : null;
-        if (kept) return back(kept);
-        return reply.redirect(`/tareas/${id}?hecho=${done}`, 303);
-      }
-      if (answer.status === 403 || answer.status === 404) throw new WebError(answer.status, ctx.t(answer.body?.error?.message ?? ''));
-      // Not confirmed (5xx): shown at this address, so that reloading sends the same action again (its key kept).
-      if (answer.status >= 500) return send(reply, taskPage(ctx, await taskData(ctx, request.params.id), { [form]: refusal(ctx, answer, request.body, labels) }), answer.status);
-      return back(refusal(ctx, answer, request.body, labels));
-    });
+    check?: (c: Checker, f: Form) => void, attach?: Attach) =>
+    app.post<{ Params: Record<string, string>; Body: Form }>(`/tareas/:id/${path}`, formAction({
+      page: (p) => `/tareas/${encodeURIComponent(p.id!)}`, api: (p) => `/api/v1/tasks/${encodeURIComponent(p.id!)}`, form, anchor: () => `t-${form}-h`,
+      done, call, labels, check, attach, shown: async (ctx, p, forms) => taskPage(ctx, await taskData(ctx, p.id!), forms),
+    }));
 
   taskAction('recuperacion', 'recuperacion', 'recuperacion', (f) => ({ url: 'recovery', body: { action: one(f.action), reason: one(f.reason) } }),
     { action: 'Acción', reason: 'Motivo' }, (c, f) => c.text('reason', one(f.reason), 'Motivo', textLimits.reason));
@@ -922,7 +916,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps; root: FastifyInstanc
     c.rule('confirm', one(f.confirm) !== 'si', 'Marque la confirmación para registrar la decisión.');
   });
 
-  const kit = { send, signedIn, read, backToForm, keptForms, refusal, limaToIso, fail: (status: number, message: string) => new WebError(status, message) };
+  const kit = { send, signedIn, read, backToForm, keptForms, refusal, limaToIso, formAction, fail: (status: number, message: string) => new WebError(status, message) };
   sessionPages(app, kit);
   accountPages(app, { ...kit, context: ctxOf });
 

@@ -5,13 +5,38 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx, ApiAnswer } from './context';
 import type { Html } from './html';
 import type { FormState } from './layout';
-import { checker, many, one, type Form } from './form-checks';
+import { checker, many, one, type Checker, type Form } from './form-checks';
 import { textLimits } from '../../domain/text';
 import type { ProposalList } from '../schemas';
 import type { ActaRegisterAnswer, SessionAnswer, SessionListAnswer } from '../session-schemas';
 import { actasPage, sessionPage, sessionsPage, type SessionForms } from './pages/sessions';
 import { uploadOf } from './documents';
 import { fileFieldName } from './pages/documents';
+
+/** A form that may carry a document: where it is attached once the action is recorded, and what to say if only the action stands. */
+export interface Attach { url: (answer: any, params: Record<string, string>) => string; recorded: string }
+
+/** One form of a page whose action is a POST to the API (api/web/routes.ts, formAction): only what differs from form to form. */
+export interface FormAction {
+  /** The page the form is on, and the API resource the action is posted under. */
+  page(params: Record<string, string>): string;
+  api(params: Record<string, string>): string;
+  /** The form's name (its kept state), and the anchor its page is shown at when it is refused. */
+  form: string | ((params: Record<string, string>) => string);
+  anchor(form: string): string;
+  /** What `?hecho=` says when it is recorded, and where that page opens. */
+  done: string;
+  doneAnchor?: string;
+  /** The action: its address under `api` and its body. */
+  call(f: Form, params: Record<string, string>, ctx: Ctx): { url: string; body: object };
+  labels: Record<string, string>;
+  check?: ((c: Checker, f: Form) => void) | undefined;
+  attach?: Attach | undefined;
+  /** The page with this form's state, shown where it was posted when the action is not confirmed (5xx). */
+  shown(ctx: Ctx, params: Record<string, string>, forms: Record<string, FormState>): Promise<Html>;
+}
+
+type FormHandler = (request: FastifyRequest<{ Params: Record<string, string>; Body: Form }>, reply: FastifyReply) => Promise<unknown>;
 
 export interface WebKit {
   send(reply: FastifyReply, html: Html, status?: number): FastifyReply;
@@ -22,6 +47,7 @@ export interface WebKit {
   refusal(ctx: Ctx, answer: ApiAnswer, values: Form, fields: Record<string, string>, fieldOf?: (apiField: string) => string): FormState;
   fail(status: number, message: string): Error;
   limaToIso(local: string): string;
+  formAction(spec: FormAction): FormHandler;
 }
 
 type Action = keyof SessionForms;
@@ -110,26 +136,14 @@ export function sessionPages(app: FastifyInstance, kit: WebKit) {
       .send(Buffer.from((answer.body as { pdf: string }).pdf, 'base64'));
   });
 
+  /** One form of the session page: its checks, its API call (under the session), and the page again with the errors if refused. */
   const action = (name: Action, done: string, call: (f: Form, ctx: Ctx) => { url: string; body: object }, labels: Record<string, string>,
-    check: (c: ReturnType<typeof checker>, f: Form) => void = () => {}) =>
-    app.post<{ Params: { id: string }; Body: Form }>(`/sesiones/:id/${name}`, async (request, reply) => {
-      const ctx = await signedIn(request, reply);
-      if (!ctx) return reply;
-      const id = encodeURIComponent(request.params.id);
-      const back = (state: FormState) => backToForm(ctx, reply, `/sesiones/${id}`, name, state, `s-${name}-h`);
-      const c = checker(ctx);
-      check(c, request.body);
-      if (Object.keys(c.errors).length) return back({ values: { ...request.body, _once: undefined }, errors: c.errors });
-      const { url, body } = call(request.body, ctx);
-      const answer = await ctx.api('POST', `/api/v1/sessions/${id}/${url}`, body, { 'idempotency-key': one(request.body._once) });
-      if (answer.status < 300) return reply.redirect(`/sesiones/${id}?hecho=${done}`, 303);
-      if (answer.status === 403 || answer.status === 404) throw kit.fail(answer.status, ctx.t(answer.body?.error?.message ?? ''));
-      if (answer.status >= 500) {
-        const s = await read<SessionAnswer>(ctx, `/api/v1/sessions/${id}`);
-        return send(reply, sessionPage(ctx, s, { [name]: refusal(ctx, answer, request.body, labels) }), answer.status);
-      }
-      return back(refusal(ctx, answer, request.body, labels));
-    });
+    check?: (c: Checker, f: Form) => void) =>
+    app.post<{ Params: Record<string, string>; Body: Form }>(`/sesiones/:id/${name}`, kit.formAction({
+      page: (p) => `/sesiones/${encodeURIComponent(p.id!)}`, api: (p) => `/api/v1/sessions/${encodeURIComponent(p.id!)}`, form: name, anchor: () => `s-${name}-h`,
+      done, call: (f, _p, ctx) => call(f, ctx), labels, check,
+      shown: async (ctx, p, forms) => sessionPage(ctx, await read<SessionAnswer>(ctx, `/api/v1/sessions/${encodeURIComponent(p.id!)}`), forms),
+    }));
   const item = (f: Form) => Number(one(f.n));
 
   action('confirmar', 'asistencia_confirmada', (f) => ({
