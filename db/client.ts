@@ -50,7 +50,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
   }
   // unaccent: the Spanish full-text search ignores accents (db/migrations/0009), as on PostgreSQL.
-  const client = new PGlite({ ...(target.pgliteDir ? { dataDir: target.pgliteDir } : {}), extensions: { unaccent } });
+  // shared_buffers: PostgreSQL's default of 128 MB is touched when PGlite starts and stays resident
+  // in the engine's process; 32 MB holds the embedded Mesa's working set (README «Performance»).
+  const client = new PGlite({
+    ...(target.pgliteDir ? { dataDir: target.pgliteDir } : {}), extensions: { unaccent },
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
+  });
   await client.waitReady;
   const db = drizzlePglite(client, { schema });
   return {
