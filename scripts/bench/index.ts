@@ -1,7 +1,7 @@
 // `npm run bench`: the engine measured beside the raw Temporal floor, in one run, on the same
 // servers. Starts the embedded stack (or uses TEMPORAL_ADDRESS and DATABASE_URL), shows progress
 // on stderr, prints a table and writes every figure to bench-results/bench-<time>.json.
-//   npm run bench                      all five measurements
+//   npm run bench                      all six measurements (five on the cluster)
 //   npm run bench -- --quick           smaller sizes, for a first look
 //   npm run bench -- --only reads,memory
 //   npm run bench -- --rate 100        the reads' rate (requests per second; 200 by default)
@@ -46,7 +46,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const valueOf = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const onlyArg = valueOf('only');
-const only = new Set((onlyArg ?? 'signoffs,proposals,reads,memory,notifications').split(','));
+const only = new Set((onlyArg ?? `signoffs,proposals,reads,memory,notifications${args.includes('--cluster') ? '' : ',rest'}`).split(','));
 const onCluster = args.includes('--cluster');
 const sizes = {
   signoffRounds: 50,
@@ -472,12 +472,53 @@ async function notifications() {
   }
 }
 
+// ---- 6. the embedded default at rest ------------------------------------------------------------
+
+/** Every process of a tree, its root first (children as /proc lists them). */
+async function processTree(pid: number): Promise<number[]> {
+  const tasks = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const children = tasks.split(' ').filter(Boolean).map(Number);
+  return [pid, ...(await Promise.all(children.map(processTree))).flat()];
+}
+
+/**
+ * `npm start` as a newcomer runs it (on an empty data folder), measured once it is ready and has
+ * settled: the resident memory of the whole stack, its own process, the Temporal dev server and
+ * whatever else it started.
+ */
+async function atRest() {
+  say(`[${elapsed()}] 6. En reposo: npm start sobre una carpeta de datos vacía…`);
+  const data = join(dir, 'en-reposo');
+  const engine = spawn(process.execPath, ['--import', 'tsx', 'runtime/embedded.ts'], {
+    env: { ...process.env, MESA_DATA_DIR: data, PORT: '0', DATABASE_URL: '', TEMPORAL_ADDRESS: '' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      engine.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('Mesa está lista')) resolve(); });
+      engine.once('exit', (code) => reject(new Error(`npm start terminó (${code})`)));
+    });
+    await new Promise((r) => setTimeout(r, 15_000));
+    const processes = await Promise.all((await processTree(engine.pid!)).map(async (pid) => ({
+      command: (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').slice(0, 3).join(' ').slice(0, 80),
+      rssMiB: Math.round(Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) / 1024),
+    })));
+    const total = processes.reduce((sum, p) => sum + p.rssMiB, 0);
+    results.atRest = { totalMiB: total, processes };
+    for (const p of processes) say(`    ${String(p.rssMiB).padStart(5)} MiB  ${p.command}`);
+    table.push(['Pila embebida en reposo, memoria residente (MiB)', String(total), '', '', '< 600 MiB']);
+  } finally {
+    engine.kill('SIGTERM');
+    await new Promise((r) => engine.once('exit', r));
+  }
+}
+
 try {
   if (only.has('signoffs')) await signoffLatency();
   if (only.has('proposals')) await wholeProposals();
   if (only.has('reads')) await reads();
   if (only.has('notifications')) await notifications();
   if (only.has('memory')) await memory();
+  if (only.has('rest') && !onCluster) await atRest();
   const widths = [52, 22, 22, 14, 12];
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' ');
   console.log(line(['medida', 'Mesa', 'piso', 'razón', 'meta']));
