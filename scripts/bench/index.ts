@@ -154,7 +154,9 @@ async function embeddedStack(): Promise<Stack> {
 
 /** The production topology on fresh databases: Temporal's four services, the APIs behind haproxy, the workers. */
 async function clusterStack(): Promise<Stack> {
-  const clusterConfig = loadClusterConfig({ ...process.env, MESA_CLUSTER_DB_PREFIX: `banco_${randomBytes(3).toString('hex')}_`, MESA_CLUSTER_DIR: join(dir, 'cluster') });
+  const clusterConfig = loadClusterConfig({ ...process.env, MESA_CLUSTER_DB_PREFIX: `banco_${randomBytes(3).toString('hex')}_`,
+    // Kept after the run: each process's log (registros/) explains a failed request.
+    MESA_CLUSTER_DIR: join('bench-results', `cluster-${new Date().toISOString().replace(/[:.]/g, '-')}`) });
   const binaries = await resolveTemporalServer(clusterConfig.serverDir, say);
   const cluster: Cluster = await startCluster({ config: clusterConfig, binaries, say, env: { ...process.env, LOG_LEVEL: 'warn', MESA_AUDIT_KEY: audit.key } });
   const database = await openMesaDatabase({ url: cluster.databaseUrls.mesa }, { password });
