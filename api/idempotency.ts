@@ -63,7 +63,11 @@ export async function idempotent(
     }
     if (await takeOverStaleReservation(db, id, new Date(Date.now() - staleAfterMs))) break;
     if (Date.now() > deadline) {
-      throw new ApiError(409, 'idempotency_in_progress', 'Una petición con esta Idempotency-Key aún está en curso. Repítala en unos segundos para recibir su respuesta.');
+      // Not a conflict: the first attempt is still running (say, while the database or Temporal
+      // recovers), and asking again later gets its answer. 503 with Retry-After is what every
+      // client already retries (the API contract's 503); a 409 would read as final.
+      reply.header('retry-after', '5');
+      throw new ApiError(503, 'idempotency_in_progress', 'Una petición con esta Idempotency-Key aún está en curso. Repítala en unos segundos para recibir su respuesta.');
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
