@@ -45,9 +45,8 @@ import { recordUpdate } from './floor-workflows';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const valueOf = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
-const onlyArg = valueOf('only');
-const only = new Set((onlyArg ?? `signoffs,proposals,reads,memory,notifications${args.includes('--cluster') ? '' : ',rest'}`).split(','));
 const onCluster = args.includes('--cluster');
+const only = new Set((valueOf('only') ?? `signoffs,proposals,reads,memory,notifications${onCluster ? '' : ',rest'}`).split(','));
 const sizes = {
   signoffRounds: 50,
   wholeProposals: quick ? [10, 50] : [10, 100, 500],
@@ -90,13 +89,18 @@ function limiter(n: number) {
 
 const ratio = (ours: number, floor: number) => Number((ours / floor).toFixed(2));
 
+/** A process's resident memory, as the kernel counts it. */
+const residentBytes = async (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
 // ---- the stack -------------------------------------------------------------------------------
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const config = loadConfig('embedded');
 const dir = await mkdtemp(join(tmpdir(), 'mesa-bench-'));
 const audit = { key: config.audit.key ?? randomBytes(32).toString('base64url'), checkpointDir: join(dir, 'sellos-auditoria') };
-const floorQueue = `bench-${randomBytes(4).toString('hex')}-piso`;
+/** This run's name: its task queues and the floor's workflow ids carry it. */
+const run = `bench-${randomBytes(4).toString('hex')}`;
+const floorQueue = `${run}-piso`;
 
 /**
  * Where the engine runs during the measurements: the API's address, the Mesa's database (for
@@ -129,7 +133,7 @@ async function embeddedStack(): Promise<Stack> {
   const database = await openMesaDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: join(dir, 'pglite') }, { password });
   const actorKeys = actorKeyInDataDir(dir);
   const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey);
-  const taskQueue = floorQueue.replace(/-piso$/, '');
+  const taskQueue = run;
   const worker = await createWorker({ connection: temporal.native, namespace: config.temporal.namespace, taskQueue, db: database.db, channels: { mailer: null, publicUrl: 'http://localhost' }, audit, maxCachedWorkflows: config.workflowCache, actorPublicKey: actorKeys.publicKey });
   const running = worker.run();
   const app = await buildApp({ db: database.db, temporal: temporal.client, taskQueue, audit, tokenTtl: 'PT12H', bodyLimit: 1_048_576, logLevel: 'silent', publicUrl: 'http://localhost' });
@@ -262,7 +266,7 @@ async function signoffLatency() {
   }));
   say(`[${elapsed()}]    piso: ${n * 22} executeUpdate sobre un workflow mínimo…`);
   const handles = await Promise.all(Array.from({ length: n }, (_, i) => client.workflow.start('floorRecorder', {
-    taskQueue: floorQueue, workflowId: `piso-conformidad-${taskQueue}-${i}`, args: [{ updates: 22 }],
+    taskQueue: floorQueue, workflowId: `piso-conformidad-${run}-${i}`, args: [{ updates: 22 }],
   })));
   const floor: number[] = [];
   await Promise.all(handles.map(async (h) => {
@@ -301,7 +305,7 @@ async function wholeProposal(i: number, gate: ReturnType<typeof limiter>) {
 const updatesPerProposal = 1 + 1 + 2 + 2 + 1 + 22;
 
 async function floorProposal(i: number, gate: ReturnType<typeof limiter>, n: number) {
-  const h = await gate(() => client.workflow.start('floorProcess', { taskQueue: floorQueue, workflowId: `piso-propuesta-${taskQueue}-${n}-${i}`, args: [{ updates: updatesPerProposal - 1 }] }));
+  const h = await gate(() => client.workflow.start('floorProcess', { taskQueue: floorQueue, workflowId: `piso-propuesta-${run}-${n}-${i}`, args: [{ updates: updatesPerProposal - 1 }] }));
   for (let k = 0; k < 6; k++) await gate(() => h.executeUpdate(recordUpdate, { args: [`paso-${k}`] }));
   await Promise.all(members.map((code) => gate(() => h.executeUpdate(recordUpdate, { args: [code] }))));
   await h.result();
@@ -422,9 +426,8 @@ async function memory() {
     });
   }
   const pids = onCluster ? stack.workerPids() : child ? [child.pid!] : [process.pid];
-  const residentOf = async (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
   /** The largest worker's resident memory (each worker holds its share of the open proposals). */
-  const rss = async () => Math.max(...await Promise.all(pids.map(residentOf)));
+  const rss = async () => Math.max(...await Promise.all(pids.map(residentBytes)));
   const points = [];
   let launched = 0;
   const baseline = await rss();
@@ -461,7 +464,7 @@ async function notifications() {
   say(`[${elapsed()}] 5. Correo: ${rounds} rondas a las 41 instituciones hacia un servidor SMTP local…`);
   const smtp = await startSmtpCatcher();
   const mailer = smtpMailer(smtp.url, 'Mesa <no-responder@mesa.mtigm.test>');
-  const mailQueue = `${taskQueue}-correo`;
+  const mailQueue = `${run}-correo`;
   const mailWorker = await createWorker({ connection: stack.temporal.native, namespace: stack.namespace, taskQueue: mailQueue, db, channels: { mailer, publicUrl: 'http://localhost' }, audit, actorPublicKey: stack.actorPublicKey });
   const mailRunning = mailWorker.run();
   try {
@@ -469,7 +472,7 @@ async function notifications() {
     const before = smtp.mails.length;
     const t0 = performance.now();
     const planned = await Promise.all(Array.from({ length: rounds }, async (_, r) => {
-      const key = `banco:${taskQueue}:${r}`;
+      const key = `banco:${run}:${r}`;
       const count = await planDeliveries(db, { key, recipients: codes, kind: 'conformidad_solicitada', title: `Se solicita su conformidad: ronda ${r + 1}` }, { publicUrl: 'http://localhost', email: true });
       await client.workflow.start('deliveryWorkflow', { taskQueue: mailQueue, workflowId: `entregas:${key}`, args: [{ key }] });
       return count;
@@ -525,7 +528,7 @@ async function atRest() {
     await new Promise((r) => setTimeout(r, 15_000));
     const processes = await Promise.all((await processTree(engine.pid!)).map(async (pid) => ({
       command: (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').slice(0, 3).join(' ').slice(0, 80),
-      rssMiB: Math.round(Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) / 1024),
+      rssMiB: Math.round((await residentBytes(pid)) / 2 ** 20),
     })));
     const total = processes.reduce((sum, p) => sum + p.rssMiB, 0);
     results.atRest = { totalMiB: total, processes };
