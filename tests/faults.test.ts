@@ -12,10 +12,10 @@ import { createActivities } from '../activities';
 import { smtpMailer, type Mailer, type OutgoingMail } from '../activities/channels';
 import { buildApp } from '../api/app';
 import { isUnavailable } from '../api/errors';
-import { rowsOf } from '../db/client';
+import { openDatabase, rowsOf } from '../db/client';
 import { planDeliveries } from '../db/deliveries';
 import { deliveries, proposalSignoffs } from '../db/schema';
-import { eventually, launchBody, memberCodes, startMesa, type Mesa } from './harness';
+import { eventually, freshPostgres, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 import { startSmtpCatcher, type SmtpCatcher } from '../scripts/receivers';
 import { webVisitor } from './web-visitor';
 
@@ -148,6 +148,48 @@ describe.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL closed to connections 
     const comments = (await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}`)).body.comments;
     expect(comments).toEqual([]);
   }, 120_000);
+
+  it('keeps the process alive when PostgreSQL cuts a busy pool\'s connections, and the pool serves again once it is back', async () => {
+    // postgres.js 3.4.9 wrote a buffered message to a socket already gone, outside any query:
+    // the process exited (scripts/patch-postgres.mjs). Twelve callers keep the pool busy, with
+    // queries and transactions, while the database refuses connections for three seconds.
+    const uncaught: unknown[] = [];
+    const keep = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', keep);
+    const pg = await freshPostgres(process.env.TEST_DATABASE_URL!);
+    const database = await openDatabase(pg.target);
+    const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+    const name = new URL((pg.target as { url: string }).url).pathname.slice(1);
+    let running = true;
+    let failed = 0;
+    const query = () => database.db.execute(sql`select pg_sleep(0.01)`);
+    const transaction = () => database.db.transaction(async (tx) => { await tx.execute(sql`select pg_sleep(0.02)`); await tx.execute(sql`select 1`); });
+    const caller = async (work: () => Promise<unknown>) => {
+      while (running) await work().catch(async () => { failed++; await sleep(50); });
+    };
+    try {
+      const callers = [...Array(8)].map(() => caller(query)).concat([...Array(4)].map(() => caller(transaction)));
+      await sleep(500);
+      await admin.unsafe(`alter database ${name} allow_connections false`);
+      await admin.unsafe(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}' and pid <> pg_backend_pid()`);
+      await sleep(3000);
+      await admin.unsafe(`alter database ${name} allow_connections true`);
+      await sleep(1000);
+      running = false;
+      // Every caller gets its answer, and every connection of the pool works again: none is
+      // left waiting on bytes buffered for the dead socket.
+      const settled = (p: Promise<unknown>) => Promise.race([p.then(() => 'answered'), sleep(10_000).then(() => 'still waiting after 10 s')]);
+      expect(await settled(Promise.all(callers))).toBe('answered');
+      expect(await settled(Promise.all([...Array(10)].map(() => query())))).toBe('answered');
+      expect(failed).toBeGreaterThan(0);
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', keep);
+      await admin.end();
+      await database.close();
+      await pg.drop();
+    }
+  }, 60_000);
 
   it('recognizes the driver\'s refused connection inside the query error that wraps it', async () => {
     const client = postgres('postgres://postgres@127.0.0.1:1/nadie', { max: 1, connect_timeout: 2, onnotice: () => {} });
