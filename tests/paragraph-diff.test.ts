@@ -29,7 +29,11 @@ describe('the paragraph diff', () => {
     ]);
   });
 
-  it('stays under 100 ms of CPU at the largest text allowed (200,000 characters), whatever changed', () => {
+  // The bound is relative: on a quiet machine the worst case below takes about 30 ms of CPU and
+  // splitting its two texts about 6, but a busy CI machine (two test files, Temporal and
+  // PostgreSQL sharing two cores) counts several times more for both. A search gone quadratic
+  // would be a thousand times the split, not twenty.
+  it('costs no more than twenty linear passes over the largest texts allowed (200,000 characters), whatever changed', () => {
     const base = text(70_000, (i) => `P${i}`);
     const cases = [
       [base, text(70_000, (i) => `Q${i}`)], // everything rewritten
@@ -39,11 +43,15 @@ describe('the paragraph diff', () => {
     ] as const;
     for (const [before, after] of cases) {
       let diff: ReturnType<typeof paragraphDiff> = [];
-      // The best of five runs after a first that compiles the code: the cost of the diff itself,
-      // not of the JIT or of whatever else shares the machine (cpuUsage counts the whole process).
+      // After a first run that compiles the code, the best of five of each, taken in turns so
+      // that both see the same machine.
       paragraphDiff(before, after);
-      const ms = Math.min(...[1, 2, 3, 4, 5].map(() => cpuMs(() => { diff = paragraphDiff(before, after); })));
-      expect(ms).toBeLessThan(100);
+      const runs = [1, 2, 3, 4, 5].map(() => ({
+        diff: cpuMs(() => { diff = paragraphDiff(before, after); }),
+        split: cpuMs(() => { paragraphsOf(before); paragraphsOf(after); }),
+      }));
+      const best = (k: 'diff' | 'split') => Math.min(...runs.map((r) => r[k]));
+      expect(best('diff')).toBeLessThan(20 * Math.max(best('split'), 1));
       expect(diff.filter((c) => c.op !== 'ins').map(beforeOf).join('\n\n')).toBe(paragraphsOf(before).join('\n\n'));
       expect(diff.filter((c) => c.op !== 'del').map((c) => c.text).join('\n\n')).toBe(paragraphsOf(after).join('\n\n'));
     }
