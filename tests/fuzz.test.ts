@@ -84,8 +84,8 @@ async function fingerprint(): Promise<string> {
 /**
  * The fingerprint once the work that the setup or a successful action left running (the adopted
  * agreement's tasks, notifications) has landed: two readings 100 ms apart agree. Only then does a
- * 4xx that follows own every change seen during it (on a busy machine, the setup's last task was
- * once recorded during the first request).
+ * 4xx that follows own every change seen during it (on a busy CI machine, the very first request,
+ * right after the setup, was once blamed for a change).
  */
 async function settledFingerprint(): Promise<string> {
   let last = await fingerprint();
