@@ -337,7 +337,9 @@ describe('the Mesa on a Temporal cluster, behind a balancer', () => {
     };
     const longRound = await launch('Ronda larga, respaldada a medio camino', 'P10D');
     await signAll(longRound, memberCodes.slice(0, 10));
-    const shortRound = await launch('Ronda corta que vence después del respaldo', 'PT60S');
+    // Its deadline must fall after the backup: 21 sign-offs, the listing and the dump take well
+    // under a minute on a quiet machine, but more than one while CI runs another test beside this.
+    const shortRound = await launch('Ronda corta que vence después del respaldo', 'PT150S');
     await signAll(shortRound, memberCodes.slice(0, 21));
 
     // Temporal's own listing finds the Mesa's rounds by stage, as an operator asks it, with mTLS.
@@ -381,7 +383,7 @@ describe('the Mesa on a Temporal cluster, behind a balancer', () => {
     const closed = await eventually(async () => {
       const p = await proposal(shortRound);
       return p.status === 'adoptada' ? p : undefined;
-    }, 120_000);
+    }, 180_000);
     expect(closed.decision.counts).toMatchObject({ answered: 22, tacit: 1 });
     const audit = (await call('DEFENSORIA', 'GET', `/api/v1/proposals/${longRound}/audit`)).body;
     expect(audit.verified).toBe(true);
