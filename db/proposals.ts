@@ -158,9 +158,25 @@ async function writeEvents(tx: Tx, key: AuditKey, o: PlanOptions, events: Propos
     tx.update(proposals).set({ ...snapshotColumns(newest.snapshot), stateSeq: newest.seq, updatedAt: new Date(newest.at) })
       .where(and(eq(proposals.id, newest.proposalId), lt(proposals.stateSeq, newest.seq))),
   ]);
+  // After the effects, which it reads; a sign-off changes nothing a search reads, and skips it.
+  if (events.some(changesSearch)) await storeSearchDocuments(tx, newest.proposalId);
   const keys = await Promise.all(events.map((e) => recordNotices(tx, e.notices ?? [], new Date(e.at), o)));
   return { keys: keys.flat(), head };
 }
+
+/** Stores again what search reads of a proposal, from its rows as they are now (db/migrations/0019). */
+export async function storeSearchDocuments(db: Db | Tx, proposalId: string): Promise<void> {
+  await db.update(proposals).set({
+    searchAll: sql`mesa_search_document(${proposalId}, true)`, searchPublic: sql`mesa_search_document(${proposalId}, false)`,
+  }).where(eq(proposals.id, proposalId));
+}
+
+/**
+ * Whether an event changes what search reads (db/migrations/0019, mesa_search_document): a new
+ * version, an input, corrected data, or a stage change (the agreement number comes with the
+ * closing).
+ */
+const changesSearch = (e: ProposalEventRecord) => e.effects.some((f) => f.kind === 'version' || f.kind === 'input' || f.kind === 'metadata' || f.kind === 'timeline');
 
 async function applyEffect(tx: Tx, e: ProposalEventRecord, f: ProposalEffect, at: Date): Promise<void> {
   const proposalId = e.proposalId;
@@ -392,16 +408,12 @@ export function proposalListQuery(db: Db, f: ProposalFilters) {
  * text of the current version and, for the State's side, the inputs received. Each is read twice,
  * by the Spanish configuration (stems of accented words: "convalidar" finds "convalidación") and by
  * `mesa_es`, the same with accents removed first (db/migrations/0009: "situacion" finds
- * "situación"). A title, summary or number containing the typed letters still matches, ranked after.
+ * "situación"). The document is stored with each proposal and indexed (db/migrations/0019), so a
+ * search reads it instead of rebuilding every proposal's. A title, summary or number containing
+ * the typed letters still matches, ranked after.
  */
 function search(q: string, withInputs: boolean) {
-  const version = sql`(select v.text from proposal_versions v where v.proposal_id = ${proposals.id} and v.number = ${proposals.currentVersion})`;
-  const inputs = withInputs ? sql`(select string_agg(i.text, ' ') from proposal_inputs i where i.proposal_id = ${proposals.id})` : sql`''`;
-  const documentIn = (config: string) => sql`setweight(to_tsvector(${sql.raw(`'${config}'`)}, coalesce(${proposals.number}, '') || ' ' || ${proposals.title}), 'A')
-    || setweight(to_tsvector(${sql.raw(`'${config}'`)}, ${proposals.summary}), 'B')
-    || setweight(to_tsvector(${sql.raw(`'${config}'`)}, coalesce(${version}, '')), 'C')
-    || setweight(to_tsvector(${sql.raw(`'${config}'`)}, coalesce(${inputs}, '')), 'D')`;
-  const document = sql`(${documentIn('spanish')} || ${documentIn('mesa_es')})`;
+  const document = withInputs ? proposals.searchAll : proposals.searchPublic;
   const query = sql`(websearch_to_tsquery('spanish', ${q}) || websearch_to_tsquery('mesa_es', ${q}))`;
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const typed = or(ilike(proposals.title, like), ilike(proposals.summary, like), ilike(proposals.number, like))!;

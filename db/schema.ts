@@ -62,6 +62,10 @@ const actedBy = () => ({ institution: institutionCode('institution').notNull(), 
 /** The process a notice is about, if any: ids kept as given, without foreign keys. */
 const about = () => ({ proposalId: text('proposal_id'), taskId: text('task_id'), sessionId: text('session_id') });
 
+const bytes = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+/** PostgreSQL's text-search document; written and read in SQL only. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
 export const institutions = pgTable('institutions', {
   id: text('id').primaryKey(),
   code: text('code').notNull().unique(),
@@ -188,9 +192,17 @@ export const proposals = pgTable('proposals', {
   stateSeq: integer('state_seq').notNull().default(0),
   launchedBy: text('launched_by').notNull(),
   launchedByInstitution: institutionCode('launched_by_institution').notNull(),
+  /**
+   * What full-text search reads (db/proposals.ts searchDocument), kept by the writes that change
+   * it: for the State's side, with the inputs received; for civil society, without them.
+   */
+  searchAll: tsvector('search_all'),
+  searchPublic: tsvector('search_public'),
   ...timestamps(),
 }, (t) => [
   index('proposals_created').on(t.createdAt, t.id),
+  index('proposals_search_all').using('gin', t.searchAll),
+  index('proposals_search_public').using('gin', t.searchPublic),
   index('proposals_stage').on(t.stage, t.createdAt),
   index('proposals_status').on(t.status, t.createdAt),
   index('proposals_pending_for').using('gin', t.pendingFor),
@@ -621,7 +633,7 @@ export const sessionObservations = pgTable('session_observations', eventRow(inSe
 /** The session's audit trail, chained like the proposals' (db/audit.ts). */
 export const sessionAudit = auditTrail('session_audit', 'sessionId', inSession());
 
-const bytes = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
 
 /** The signed PDF of each approved acta, kept as it was signed: what GET …/acta.pdf serves and uploads are compared with. */
 export const sessionActaFiles = pgTable('session_acta_files', {

@@ -3,10 +3,10 @@
 // The same on PostgreSQL and on the embedded PGlite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/client';
-import { listProposals } from '../db/proposals';
+import { listProposals, storeSearchDocuments } from '../db/proposals';
 import { loadRegistry, readRegistrySeed } from '../db/registry';
 import { proposalInputs, proposals, proposalVersions } from '../db/schema';
-import { freshPostgres } from './harness';
+import { adoptWith, freshPostgres, launchBody, startMesa, type Mesa } from './harness';
 
 type Seed = { id: string; number?: string; title: string; summary: string; text: string; input?: string; at: string };
 
@@ -36,6 +36,8 @@ async function seed(db: Database['db']) {
     if (s.input) {
       await db.insert(proposalInputs).values({ id: `${s.id}_aporte`, proposalId: s.id, institution: 'AFAMIPER', kind: 'comentario', text: s.input, version: 1, at: new Date(s.at) } as never);
     }
+    // As the projection does once it has written what search reads.
+    await storeSearchDocuments(db, s.id);
   }
 }
 
@@ -84,4 +86,41 @@ describe.each(targets)('search on %s', (_name, open) => {
   it('ranks a match in the title above one in the summary', async () => {
     expect(await found('salud')).toEqual(['prop_salud', 'prop_educacion']);
   });
+});
+
+// Through the engine: what search reads is stored by the writes of the process itself, so it
+// follows the proposal as its text, inputs and number change.
+describe('search through the engine', () => {
+  let mesa: Mesa;
+  beforeAll(async () => { mesa = await startMesa(); });
+  afterAll(() => mesa?.close());
+
+  const found = async (code: string, q: string) =>
+    ((await mesa.call(code, 'GET', `/api/v1/proposals?q=${encodeURIComponent(q)}`)).body.items as Array<{ id: string }>).map((p) => p.id);
+
+  it('finds the current version\'s text, the inputs for the State only, and the agreement number once adopted', async () => {
+    const launched = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({
+      title: 'Acogida en la frontera norte', stages: ['consulta', 'conformidad'], text: '1. Los albergues temporales reciben a las familias.',
+    }));
+    expect(launched.status).toBe(201);
+    const id = launched.body.id as string;
+    expect(await found('MINSA', 'albergues')).toEqual([id]);
+
+    const input = await mesa.call('AFAMIPER', 'POST', `/api/v1/proposals/${id}/inputs`, { kind: 'comentario', text: 'Pedimos intérpretes para los quechuahablantes.' });
+    expect(input.status).toBe(201);
+    expect(await found('MINSA', 'quechuahablantes')).toEqual([id]);
+    expect(await found('AFAMIPER', 'quechuahablantes')).toEqual([]);
+
+    const version = await mesa.call('SECRETARIA', 'POST', `/api/v1/proposals/${id}/versions`, {
+      text: '1. Las ludotecas de frontera reciben a las familias.', changeSummary: 'Ludotecas en lugar de albergues.',
+    });
+    expect(version.status).toBe(201);
+    expect(await found('MINSA', 'ludotecas')).toEqual([id]);
+    expect(await found('MINSA', 'albergues')).toEqual([]);
+
+    await adoptWith(mesa, [{ title: 'Ludotecas', responsible: ['MIMP'], dueIn: 'P60D', deliverable: 'Ludotecas abiertas' }], { title: 'Ludotecas para retornantes' });
+    const adopted = (await mesa.call('SECRETARIA', 'GET', '/api/v1/proposals?status=adoptada')).body.items as Array<{ id: string; number: string }>;
+    expect(adopted).toHaveLength(1);
+    expect(await found('MINSA', adopted[0]!.number)).toEqual([adopted[0]!.id]);
+  }, 180_000);
 });
