@@ -166,13 +166,12 @@ async function writeEvents(tx: Tx, key: AuditKey, o: PlanOptions, events: Propos
 
 /** Stores again what search reads of a proposal, from its rows as they are now (db/migrations/0019). */
 export async function storeSearchDocuments(db: Db | Tx, proposalId: string): Promise<void> {
-  await db.update(proposals).set({
-    searchAll: sql`mesa_search_document(${proposalId}, true)`, searchPublic: sql`mesa_search_document(${proposalId}, false)`,
-  }).where(eq(proposals.id, proposalId));
+  await db.execute(sql`update ${proposals} set (${sql.identifier(proposals.searchAll.name)}, ${sql.identifier(proposals.searchPublic.name)})
+    = (select with_inputs, without_inputs from mesa_search_documents(${proposalId})) where ${proposals.id} = ${proposalId}`);
 }
 
 /**
- * Whether an event changes what search reads (db/migrations/0019, mesa_search_document): a new
+ * Whether an event changes what search reads (db/migrations/0019, mesa_search_documents): a new
  * version, an input, corrected data, or a stage change (the agreement number comes with the
  * closing).
  */

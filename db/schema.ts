@@ -193,8 +193,9 @@ export const proposals = pgTable('proposals', {
   launchedBy: text('launched_by').notNull(),
   launchedByInstitution: institutionCode('launched_by_institution').notNull(),
   /**
-   * What full-text search reads (db/proposals.ts searchDocument), kept by the writes that change
-   * it: for the State's side, with the inputs received; for civil society, without them.
+   * What full-text search reads (db/migrations/0019, mesa_search_documents), stored again by the
+   * writes that change it: for the State's side, with the inputs received; for civil society,
+   * without them.
    */
   searchAll: tsvector('search_all'),
   searchPublic: tsvector('search_public'),
@@ -632,8 +633,6 @@ export const sessionObservations = pgTable('session_observations', eventRow(inSe
 
 /** The session's audit trail, chained like the proposals' (db/audit.ts). */
 export const sessionAudit = auditTrail('session_audit', 'sessionId', inSession());
-
-
 
 /** The signed PDF of each approved acta, kept as it was signed: what GET …/acta.pdf serves and uploads are compared with. */
 export const sessionActaFiles = pgTable('session_acta_files', {
