@@ -27,6 +27,7 @@ import { resolveTemporalServer, type TemporalServerBinaries } from '../runtime/t
 import { mesaSearchAttributeKeys } from '../workflows/search-attributes';
 import { eventually, launchBody, memberCodes } from './harness';
 import { startOtlpReceiver } from './otlp-receiver';
+import { freeBase } from './ports';
 
 const sh = promisify(execFile);
 const baseUrl = process.env.TEST_DATABASE_URL;
@@ -48,19 +49,6 @@ async function certificates(dir: string) {
   await signed('mesa-cliente', 'mesa-ca', 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
   await signed('extrano', 'otra-ca', 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
   return (name: string) => ({ cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) });
-}
-
-/** A run of free ports: `offsets` from a base, none of them taken now. */
-async function freeBase(offsets: number[], from: number, to: number): Promise<number> {
-  const { createServer } = await import('node:net');
-  const free = (port: number) => new Promise<boolean>((resolve) => {
-    const s = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-  for (;;) {
-    const base = from + Math.floor(Math.random() * (to - from));
-    const results = await Promise.all(offsets.map((o) => free(base + o)));
-    if (results.every(Boolean)) return base;
-  }
 }
 
 let binaries: TemporalServerBinaries;
@@ -143,7 +131,7 @@ beforeAll(async () => {
   // Before the ports are chosen, so that its own port is not one of them.
   traces = await startOtlpReceiver();
   const temporalBase = await freeBase([...Object.values(temporalPorts(0)).flatMap((p) => [p.grpc, p.membership, p.metrics]), 10], 20_000, 30_000);
-  const balancer = await freeBase([0, 1, 2, 11, 12], 40_000, 50_000);
+  const balancer = await freeBase([0, 1, 2, 11, 12], 10_000, 19_000);
   clusterEnv = {
     MESA_CLUSTER_DATABASE_URL: baseUrl, MESA_CLUSTER_DIR: join(work, 'cluster'), PORT: String(balancer), TEMPORAL_PORT_BASE: String(temporalBase),
     TEMPORAL_SERVER_TLS_CERT: cert('temporal').cert, TEMPORAL_SERVER_TLS_KEY: cert('temporal').key, TEMPORAL_SERVER_TLS_CA: join(work, 'mesa-ca.pem'),

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../domain/calendar';
 import { earliestStart, noticeDefaults } from '../domain/session';
 import { embeddedAuditKey } from '../runtime/audit-key';
-import { startCluster } from '../runtime/cluster';
+import { startCluster, temporalPorts } from '../runtime/cluster';
 import { ConfigError, loadClusterConfig, loadConfig } from '../runtime/config';
+import { freeBase } from './ports';
 
 describe('configuration', () => {
   it('has working defaults for the embedded mode', () => {
@@ -83,7 +84,10 @@ describe('configuration', () => {
     // An unreachable PostgreSQL is found before any process starts.
     const dir = await mkdtemp(join(tmpdir(), 'mesa-cluster-config-'));
     try {
-      const config = loadClusterConfig({ MESA_CLUSTER_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres', MESA_CLUSTER_DIR: dir, PORT: '48100', TEMPORAL_PORT_BASE: '28233' });
+      // Free ports, so that the check this test is about is the one that fails.
+      const temporalBase = await freeBase(Object.values(temporalPorts(0)).flatMap((p) => [p.grpc, p.membership, p.metrics]), 20_000, 30_000);
+      const balancer = await freeBase([0, 1, 2, 11, 12], 10_000, 19_000);
+      const config = loadClusterConfig({ MESA_CLUSTER_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres', MESA_CLUSTER_DIR: dir, PORT: String(balancer), TEMPORAL_PORT_BASE: String(temporalBase) });
       const start = startCluster({ config, binaries: { server: '/no/existe', sqlTool: '/no/existe', schemaDir: '/no/existe' }, env: {} });
       await expect(start).rejects.toThrow(ConfigError);
       await expect(start).rejects.toThrow(/no se pudo conectar a PostgreSQL con «MESA_CLUSTER_DATABASE_URL»/);
