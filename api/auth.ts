@@ -73,27 +73,17 @@ declare module 'fastify' {
 
 /** onRequest hook: a valid bearer token, or 401 before anything else is looked at. */
 export function authenticate(db: Db) {
-  /**
-   * When this process last told the database a session was used: it writes that at most once a
-   * minute per session (touchSession), so within the minute the write is skipped here, without a
-   * round trip on every request. Emptied when large; the next request of each session writes once.
-   */
-  const touched = new Map<string, number>();
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ApiError(401, 'unauthorized', 'Falta el encabezado Authorization: Bearer <token>. Obtenga un token en POST /api/v1/auth/token.');
     const hash = tokenHash(match[1]!);
-    const user = await findUserByTokenHash(db, hash);
-    if (!user) throw new ApiError(401, 'unauthorized', 'El token no es válido o ha vencido. Inicie sesión de nuevo.');
+    const session = await findUserByTokenHash(db, hash);
+    if (!session) throw new ApiError(401, 'unauthorized', 'El token no es válido o ha vencido. Inicie sesión de nuevo.');
+    const { user } = session;
     request.user = user;
-    // For the sessions list: when this session was last used.
-    const now = Date.now();
-    if ((touched.get(hash) ?? 0) < now - 60_000) {
-      await touchSession(db, hash);
-      if (touched.size >= 10_000) touched.clear();
-      touched.set(hash, now);
-    }
+    // For the sessions list: when this session was last used, written at most once a minute.
+    if (session.lastUseDue) await touchSession(db, hash);
     // From here on every log line of this request says who made it.
     request.log = reply.log = request.log.child({ user: user.id, institution: user.institution.code });
   };

@@ -134,10 +134,12 @@ export async function endSessions(db: Db, userId: string, keepHash: string | nul
   return rows.length;
 }
 
-/** A session's last use, written at most once a minute so that reads stay reads. */
+/** Whether a session's last use is due to be written again: at most once a minute, so that reads stay reads. */
+export const lastUseDue = or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, sql`now() - interval '1 minute'`))!;
+
+/** A session's last use, when it is due (lastUseDue). */
 export async function touchSession(db: Db, hash: string): Promise<void> {
-  await db.update(tokens).set({ lastUsedAt: sql`now()` })
-    .where(and(eq(tokens.hash, hash), or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, sql`now() - interval '1 minute'`))));
+  await db.update(tokens).set({ lastUsedAt: sql`now()` }).where(and(eq(tokens.hash, hash), lastUseDue));
 }
 
 // ---- passwords -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { NotificationMode } from '../domain/notices';
 import type { InstitutionKind } from '../domain/vocabulary';
+import { lastUseDue } from './accounts';
 import type { Db } from './client';
 import { idempotencyKeys, institutions, tokens, users } from './schema';
 
@@ -54,12 +55,16 @@ export async function insertToken(db: Db, hash: string, userId: string, expiresA
   await db.insert(tokens).values({ hash, userId, expiresAt, userAgent: seen.userAgent?.slice(0, 300) ?? null, address: seen.address ?? null });
 }
 
-export async function findUserByTokenHash(db: Db, hash: string): Promise<UserView | null> {
-  const [row] = await db.select(userColumns).from(tokens)
+/**
+ * The user of a session that has not expired, and whether the session's last use is due to be
+ * written (read in the same query, so that most requests need no write and no second query).
+ */
+export async function findUserByTokenHash(db: Db, hash: string): Promise<{ user: UserView; lastUseDue: boolean } | null> {
+  const [row] = await db.select({ ...userColumns, lastUseDue: sql<boolean>`${lastUseDue}` }).from(tokens)
     .innerJoin(users, eq(users.id, tokens.userId))
     .innerJoin(institutions, eq(institutions.id, users.institutionId))
     .where(and(eq(tokens.hash, hash), gt(tokens.expiresAt, sql`now()`), eq(users.active, true)));
-  return row ? toView(row) : null;
+  return row ? { user: toView(row), lastUseDue: row.lastUseDue } : null;
 }
 
 export interface NewUser {

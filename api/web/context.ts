@@ -38,7 +38,7 @@ export async function contextOf(root: FastifyInstance, db: Db, request: FastifyR
   const jar = request.cookies;
   const lang: Lang = (languages as readonly string[]).includes(jar[langCookie] ?? '') ? jar[langCookie] as Lang : 'es';
   const token = jar[sessionCookie] ?? null;
-  const user = token ? await findUserByTokenHash(db, tokenHash(token)) : null;
+  const user = token ? (await findUserByTokenHash(db, tokenHash(token)))?.user ?? null : null;
   return {
     lang,
     t: (s) => t(lang, s),
