@@ -11,6 +11,7 @@ import {
 import {
   getDeliveries, markAttemptFailed, markFailed, markSending, markSent, openDeliveries, planDailyDigests, recordNotices, type DeliveryRow,
 } from '../db/deliveries';
+import { coalesced } from '../db/coalesce';
 import { monthlyComplianceReport, weeklyDigests } from '../db/digests';
 import type { AuditHead, AuditKey } from '../db/audit';
 import { writeCheckpoint } from '../db/audit-checkpoints';
@@ -253,10 +254,10 @@ export function createActivities({ db, channels, audit, actaSigner = null, close
         if (!mailer) throw new ChannelError('El correo no está configurado (SMTP_URL).', true);
         return mailer.send({ to: d.recipient, subject: d.subject, text: d.text, html: d.html ?? '', messageId: d.messageId, calendar: d.calendar });
       };
-      const outcomes = await Promise.allSettled(todo.map(async (d) => {
-        const response = await send(d);
-        await markSent(db, [{ id: d.id, response }], new Date());
-      }));
+      // Each message is marked sent as soon as its server has taken it (a crash then resends only
+      // the unmarked); the marks that come in while one is being written go together in the next.
+      const markOne = coalesced((batch: Array<{ id: string; response: string }>) => markSent(db, batch, new Date()));
+      const outcomes = await Promise.allSettled(todo.map(async (d) => markOne({ id: d.id, response: await send(d) })));
       const refused: Array<{ id: string; error: string }> = [];
       const retry: Array<{ id: string; error: string }> = [];
       let sent = arrived.length;
