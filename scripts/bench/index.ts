@@ -361,8 +361,16 @@ async function seedProposals(count: number) {
 async function reads() {
   const count = sizes.readProposals;
   say(`[${elapsed()}] 3. Lecturas: ${count} propuestas en la base…`);
+  // The proposals seeded here have no workflow. On the cluster the periodic check for stopped
+  // processes (runtime/schedules.ts, every minute) would take each of them for a stopped process
+  // and ask Temporal about it, thousands of calls a minute that no real Mesa makes; it stays
+  // paused for the rest of the run (the cluster is dropped after it).
+  if (onCluster) await client.schedule.getHandle('mesa-vigilancia').pause('banco de pruebas: propuestas sembradas sin workflow');
   await seedProposals(count);
-  await db.execute(sql`analyze proposals`);
+  // As autovacuum leaves the table soon after such a burst of writes: the GIN indexes' pending
+  // entries merged (until then every search and pendingFor scan reads them all) and the planner's
+  // statistics current.
+  await db.execute(sql`vacuum analyze proposals`);
   const minsa = await token('MINSA');
   const queries = ['/api/v1/proposals?pendingFor=MINSA', '/api/v1/proposals?stage=conformidad', '/api/v1/proposals?q=frontera'];
   /**
@@ -469,6 +477,12 @@ async function notifications() {
   const mailRunning = mailWorker.run();
   try {
     const codes = (await db.select({ code: institutions.code, kind: institutions.kind }).from(institutions)).filter((i) => i.kind !== 'secretaria').map((i) => i.code);
+    // One round first, not counted: a worker's first workflow task loads the workflow bundle and
+    // its first mail opens the SMTP connections, once per worker and not per message.
+    const warmKey = `banco:${run}:primera`;
+    const warm = await planDeliveries(db, { key: warmKey, recipients: codes, kind: 'conformidad_solicitada', title: 'Ronda previa' }, { publicUrl: 'http://localhost', email: true });
+    await (await client.workflow.start('deliveryWorkflow', { taskQueue: mailQueue, workflowId: `entregas:${warmKey}`, args: [{ key: warmKey }] })).result();
+    if (smtp.mails.length !== warm) throw new Error(`Correo: la ronda previa dejó ${smtp.mails.length} mensajes de ${warm}`);
     const before = smtp.mails.length;
     const t0 = performance.now();
     const planned = await Promise.all(Array.from({ length: rounds }, async (_, r) => {
