@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -49,11 +50,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       close: () => sql.end({ timeout: 5 }),
     };
   }
-  // unaccent: the Spanish full-text search ignores accents (db/migrations/0009), as on PostgreSQL.
+  // unaccent: the Spanish full-text search ignores accents (db/migrations/0009), as on PostgreSQL;
+  // pg_trgm: the typed letters of a search are found by an index (db/migrations/0020).
   // shared_buffers: PostgreSQL's default of 128 MB is touched when PGlite starts and stays resident
   // in the engine's process; 32 MB holds the embedded Mesa's working set (README «Performance»).
   const client = new PGlite({
-    ...(target.pgliteDir ? { dataDir: target.pgliteDir } : {}), extensions: { unaccent },
+    ...(target.pgliteDir ? { dataDir: target.pgliteDir } : {}), extensions: { unaccent, pg_trgm },
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
   });
   await client.waitReady;

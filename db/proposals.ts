@@ -16,7 +16,7 @@ import { after, page, type Cursor } from './paging';
 import { publicProposalSql, reachedConsultationSql } from './visibility';
 import { proposalWithRows } from './whole';
 import {
-  proposalAudit, proposalComments, proposalInputs, proposalRounds, proposals, proposalSignoffs, proposalTimeline, proposalVersions,
+  proposalAudit, proposalComments, proposalInputs, proposalRounds, proposals, proposalSearch, proposalSignoffs, proposalTimeline, proposalVersions,
 } from './schema';
 
 
@@ -164,10 +164,13 @@ async function writeEvents(tx: Tx, key: AuditKey, o: PlanOptions, events: Propos
   return { keys: keys.flat(), head };
 }
 
-/** Stores again what search reads of a proposal, from its rows as they are now (db/migrations/0019). */
+/** Stores again what search reads of a proposal, whole, from its rows as they are now (db/schema.ts, proposalSearch). */
 export async function storeSearchDocuments(db: Db | Tx, proposalId: string): Promise<void> {
-  await db.execute(sql`update ${proposals} set (${sql.identifier(proposals.searchAll.name)}, ${sql.identifier(proposals.searchPublic.name)})
-    = (select with_inputs, without_inputs from mesa_search_documents(${proposalId})) where ${proposals.id} = ${proposalId}`);
+  await db.execute(sql`insert into ${proposalSearch} (proposal_id, created_at, number, title, summary, search_all, search_public)
+    select p.id, p.created_at, p.number, p.title, p.summary, d.with_inputs, d.without_inputs
+    from ${proposals} p, mesa_search_documents(p.id) d where p.id = ${proposalId}
+    on conflict (proposal_id) do update set number = excluded.number, title = excluded.title, summary = excluded.summary,
+      search_all = excluded.search_all, search_public = excluded.search_public`);
 }
 
 /**
@@ -395,8 +398,14 @@ export function proposalListQuery(db: Db, f: ProposalFilters) {
   if (f.publicOnly) where.push(publicProposal());
   if (f.q) {
     const { matches, rank } = search(f.q, !f.publicOnly);
-    // Ranked, best first: one page of the best matches (a rank is no keyset to page on).
-    return db.select(summaryColumns).from(proposals).where(and(...where, matches)).orderBy(desc(rank), desc(proposals.createdAt), desc(proposals.id)).limit(f.limit);
+    // Ranked, best first: one page of the best matches (a rank is no keyset to page on). The
+    // matches are ranked in the narrow search table and then read from proposals in that order,
+    // only until the page is full. The subquery's own order keeps PostgreSQL from merging the two
+    // into one join of every match with every proposal, which reads the whole wide table.
+    const hits = db.select({ id: proposalSearch.proposalId, createdAt: proposalSearch.createdAt, rank: rank.as('rank') })
+      .from(proposalSearch).where(matches).orderBy(desc(rank), desc(proposalSearch.createdAt), desc(proposalSearch.proposalId)).as('hits');
+    return db.select(summaryColumns).from(hits).innerJoin(proposals, eq(proposals.id, hits.id)).where(and(...where))
+      .orderBy(desc(hits.rank), desc(hits.createdAt), desc(hits.id)).limit(f.limit);
   }
   if (f.cursor) where.push(after(proposals.createdAt, proposals.id, f.cursor));
   return db.select(summaryColumns).from(proposals).where(and(...where)).orderBy(desc(proposals.createdAt), desc(proposals.id)).limit(f.limit + 1);
@@ -407,16 +416,16 @@ export function proposalListQuery(db: Db, f: ProposalFilters) {
  * text of the current version and, for the State's side, the inputs received. Each is read twice,
  * by the Spanish configuration (stems of accented words: "convalidar" finds "convalidación") and by
  * `mesa_es`, the same with accents removed first (db/migrations/0009: "situacion" finds
- * "situación"). The document is stored with each proposal and indexed (db/migrations/0019), so a
- * search reads it instead of rebuilding every proposal's. A title, summary or number containing
- * the typed letters still matches, ranked after.
+ * "situación"). The document is stored, indexed, in the search table (db/schema.ts,
+ * proposalSearch), so a search reads it instead of rebuilding every proposal's. A title, summary
+ * or number containing the typed letters still matches (a trigram index), ranked after.
  */
 function search(q: string, withInputs: boolean) {
-  const document = withInputs ? proposals.searchAll : proposals.searchPublic;
+  const document = withInputs ? proposalSearch.searchAll : proposalSearch.searchPublic;
   const query = sql`(websearch_to_tsquery('spanish', ${q}) || websearch_to_tsquery('mesa_es', ${q}))`;
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const typed = or(ilike(proposals.title, like), ilike(proposals.summary, like), ilike(proposals.number, like))!;
-  return { matches: or(sql`${document} @@ ${query}`, typed)!, rank: sql`ts_rank(${document}, ${query})` };
+  const typed = or(ilike(proposalSearch.title, like), ilike(proposalSearch.summary, like), ilike(proposalSearch.number, like))!;
+  return { matches: or(sql`${document} @@ ${query}`, typed)!, rank: sql<number>`ts_rank(${document}, ${query})` };
 }
 
 export async function listProposals(db: Db, f: ProposalFilters, reader?: Reader) {

@@ -192,18 +192,9 @@ export const proposals = pgTable('proposals', {
   stateSeq: integer('state_seq').notNull().default(0),
   launchedBy: text('launched_by').notNull(),
   launchedByInstitution: institutionCode('launched_by_institution').notNull(),
-  /**
-   * What full-text search reads (db/migrations/0019, mesa_search_documents), stored again by the
-   * writes that change it: for the State's side, with the inputs received; for civil society,
-   * without them.
-   */
-  searchAll: tsvector('search_all'),
-  searchPublic: tsvector('search_public'),
   ...timestamps(),
 }, (t) => [
   index('proposals_created').on(t.createdAt, t.id),
-  index('proposals_search_all').using('gin', t.searchAll),
-  index('proposals_search_public').using('gin', t.searchPublic),
   index('proposals_stage').on(t.stage, t.createdAt),
   index('proposals_status').on(t.status, t.createdAt),
   index('proposals_pending_for').using('gin', t.pendingFor),
@@ -232,6 +223,27 @@ export const proposalDrafts = pgTable('proposal_drafts', {
   index('proposal_drafts_status').on(t.status, t.updatedAt),
   oneOf('proposal_drafts_status_check', t.status, draftStatuses),
   check('proposal_drafts_launch_check', sql`(${t.status} in ('borrador', 'descartado')) = (${t.proposalId} is null)`),
+]);
+
+/**
+ * What search reads of each proposal, apart from its wide row so that a search that matches
+ * thousands reads a few hundred narrow pages (db/migrations/0020): the text-search documents
+ * (db/migrations/0019, mesa_search_documents), for the State's side with the inputs received and
+ * for civil society without them, and the fields whose typed letters also match, indexed by
+ * trigrams. Stored again, whole, by every write that changes any of it (storeSearchDocuments).
+ */
+export const proposalSearch = pgTable('proposal_search', {
+  proposalId: text('proposal_id').primaryKey().references(() => proposals.id),
+  createdAt: at('created_at').notNull(),
+  number: text('number'),
+  title: text('title').notNull(),
+  summary: text('summary').notNull(),
+  searchAll: tsvector('search_all').notNull(),
+  searchPublic: tsvector('search_public').notNull(),
+}, (t) => [
+  index('proposal_search_all').using('gin', t.searchAll),
+  index('proposal_search_public').using('gin', t.searchPublic),
+  index('proposal_search_typed').using('gin', t.number.op('gin_trgm_ops'), t.title.op('gin_trgm_ops'), t.summary.op('gin_trgm_ops')),
 ]);
 
 export const proposalVersions = pgTable('proposal_versions', {

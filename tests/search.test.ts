@@ -1,6 +1,7 @@
 // Searching proposals finds them by what people remember of them: a word of the text, an
 // agreement number, a word typed without its accent or with another ending; best matches first.
 // The same on PostgreSQL and on the embedded PGlite.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/client';
 import { listProposals, storeSearchDocuments } from '../db/proposals';
@@ -85,6 +86,25 @@ describe.each(targets)('search on %s', (_name, open) => {
 
   it('ranks a match in the title above one in the summary', async () => {
     expect(await found('salud')).toEqual(['prop_salud', 'prop_educacion']);
+  });
+
+  it('finds the typed letters of a word, together with the other filters', async () => {
+    expect(await found('Orientaci')).toEqual(['prop_empleo']);
+    expect((await listProposals(database.db, { q: 'salud', stage: 'consulta', limit: 50 })).items.map((p) => p.id)).toEqual(['prop_educacion']);
+    expect((await listProposals(database.db, { q: 'salud', limit: 1 })).items.map((p) => p.id)).toEqual(['prop_salud']);
+  });
+
+  it('follows a corrected title once it is stored again, and forgets the old one', async () => {
+    const retitle = async (title: string) => {
+      await database.db.update(proposals).set({ title }).where(eq(proposals.id, 'prop_educacion'));
+      await storeSearchDocuments(database.db, 'prop_educacion');
+    };
+    await retitle('Convalidación de estudios del Bicentenario');
+    expect(await found('bicentenario')).toEqual(['prop_educacion']);
+    expect(await found('Bicent')).toEqual(['prop_educacion']);
+    await retitle('Convalidación de estudios');
+    expect(await found('bicentenario')).toEqual([]);
+    expect(await found('Bicent')).toEqual([]);
   });
 });
 
