@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../runtime/temporal-server';
+import { freeBase } from './ports';
 import { proposalWorkflowId, stateQuery } from '../workflows/messages';
 import { launchBody } from './harness';
 
@@ -27,8 +27,14 @@ function run(dataDir: string, port: number): { child: ChildProcess; output: () =
   return { child, output: () => out, exited };
 }
 
+/**
+ * The API's port: free now, and below the ephemeral range (tests/ports.ts), so that another
+ * test's outgoing connection does not take it before the engine binds it.
+ */
+const apiPort = () => freeBase([0], 31_000, 32_500);
+
 async function start(dataDir: string): Promise<Started> {
-  const r = run(dataDir, await freePort());
+  const r = run(dataDir, await apiPort());
   const deadline = Date.now() + 90_000;
   while (!/Ctrl-C para detener/.test(r.output())) {
     if (!running.has(r.child)) throw new Error(`Mesa did not start:\n${r.output()}`);
@@ -67,7 +73,7 @@ describe('the embedded mode (npm start)', () => {
       expect(launched.status).toBe(201);
 
       // A second copy on the same data folder says so and leaves the first one untouched.
-      const second = run(dataDir, await freePort());
+      const second = run(dataDir, await apiPort());
       expect(await second.exited).toBe(1);
       expect(second.output()).toMatch(/ya está en ejecución/);
       expect((await fetch(`${first.url}/ready`)).status).toBe(200);
