@@ -46,10 +46,6 @@ export const requiredSettings: Record<string, string> = {
 export const recommendedSettings: Record<string, string> = {
   ...requiredSettings,
   'history.maxInFlightUpdates': '50',
-  // An activity a workflow schedules on its own task queue (each action's recording) goes back to
-  // the worker in the answer to the workflow task that scheduled it: no trip through matching and
-  // no second write to mark it started. Off by default in Temporal.
-  'system.enableActivityEagerExecution': 'true',
 };
 
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
