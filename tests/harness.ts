@@ -250,7 +250,10 @@ export async function adoptWith(mesa: Mesa, actions: object[], overrides: Record
   const launched = await mesa.call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({ stages: ['conformidad'], actions, ...overrides }));
   const id = launched.body.id as string;
   await Promise.all(memberCodes.map((code) => mesa.call(code, 'POST', `/api/v1/proposals/${id}/signoffs`, { position: 'aprueba' })));
+  // Adopted means both: the proposal shows its agreement number, and its tasks are there.
   return eventually(async () => {
+    const proposal = (await mesa.call('SECRETARIA', 'GET', `/api/v1/proposals/${id}`)).body;
+    if (proposal.status !== 'adoptada') return undefined;
     const page = (await mesa.call('SECRETARIA', 'GET', `/api/v1/tasks?proposal=${id}`)).body;
     return page.items.length === actions.length ? page.items.map((t: { id: string }) => t.id).sort() : undefined;
   });
