@@ -61,8 +61,6 @@ export type TaskAction =
 export interface TaskContext {
   /** The workflow's clock. */
   now: Date;
-  /** False until the assignment is recorded (its event takes number 1). */
-  recorded: boolean;
   /** How notices name the task: agreement, number and title (taskLabel). */
   label: string;
 }
@@ -130,12 +128,8 @@ export function validate(s: TaskState, action: TaskAction, ctx: TaskContext): Re
   return firstRefusal(() => rules[action.type](s, action as never, ctx));
 }
 
-const open = (s: TaskState, ctx: TaskContext) => {
+const open = (s: TaskState) => {
   if (s.status === 'verificada') refuse(refusals.conflict, 'La tarea ya fue verificada y cerrada.');
-  // Until the assignment is recorded an action would take its number (1) and be lost as a repeat
-  // of it: the page can show the task a moment before the workflow learns it is recorded, and a
-  // resumed workflow goes through that moment again.
-  if (!ctx.recorded) refuse(refusals.conflict, 'La tarea aún se está registrando: inténtelo de nuevo en unos segundos.');
 };
 const responsibleOnly = (s: TaskState, actor: Actor) => {
   if (!lineOf(s, actor.institution)) refuse(refusals.forbidden, `${actor.institution} no es responsable de esta tarea: solo informa sobre sus propias tareas.`);
@@ -148,8 +142,8 @@ type Of<T extends TaskAction['type']> = Extract<TaskAction, { type: T }>;
 
 const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskContext) => void } = {
   // docs/domain.md#aceptacion
-  accept(s, { actor }, ctx) {
-    open(s, ctx);
+  accept(s, { actor },) {
+    open(s);
     responsibleOnly(s, actor);
     if (lineOf(s, actor.institution)!.accepted) refuse(refusals.conflict, 'Su institución ya aceptó esta tarea.');
     if (s.request?.institution === actor.institution) refuse(refusals.conflict, 'Su solicitud está pendiente de decisión de la Secretaría Técnica.');
@@ -157,18 +151,18 @@ const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskCont
   requestChange(s, { actor, reason, proposedDueDate }, ctx) {
     checkText('reason', reason, { kind: 'text', max: textLimits.reason });
     if (proposedDueDate !== undefined) checkInstant('proposedDueDate', proposedDueDate, ctx.now);
-    open(s, ctx);
+    open(s);
     responsibleOnly(s, actor);
     if (s.status === 'completada') refuse(refusals.conflict, 'La tarea está completada y en verificación.');
     if (s.request) refuse(refusals.conflict, 'Ya hay una solicitud pendiente de decisión en esta tarea.');
     if (!reason.trim()) refuse(refusals.rule, 'La solicitud requiere un motivo («reason»).');
     if (proposedDueDate !== undefined && Date.parse(proposedDueDate) <= ctx.now.getTime()) refuse(refusals.rule, 'La nueva fecha propuesta debe ser futura.');
   },
-  decideRequest(s, { actor, granted, comment, responsible }, ctx) {
+  decideRequest(s, { actor, granted, comment, responsible },) {
     checkBoolean('granted', granted);
     checkText('comment', comment, { kind: 'text', max: textLimits.reason });
     if (responsible !== undefined) checkCodes('responsible', responsible);
-    open(s, ctx);
+    open(s);
     secretariatOnly(actor, 'decide las solicitudes');
     if (!s.request) refuse(refusals.conflict, 'No hay ninguna solicitud pendiente en esta tarea.');
     if (!comment.trim()) refuse(refusals.rule, 'La decisión requiere un comentario («comment»).');
@@ -178,11 +172,11 @@ const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskCont
     if (granted && !s.request!.proposedDueDate) reassignmentRule(s, s.request!.institution, responsible!);
   },
   // docs/domain.md#ejecucion
-  reportProgress(s, { actor, percent, note, evidenceUrl }, ctx) {
+  reportProgress(s, { actor, percent, note, evidenceUrl },) {
     checkInteger('percent', percent, 0, 100);
     checkOptionalText('note', note, { kind: 'text', max: textLimits.comment });
     checkOptionalWebAddress('evidenceUrl', evidenceUrl);
-    open(s, ctx);
+    open(s);
     responsibleOnly(s, actor);
     const line = lineOf(s, actor.institution)!;
     if (!line.accepted) refuse(refusals.conflict, 'Acepte la tarea antes de informar avances.');
@@ -190,19 +184,19 @@ const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskCont
     if (percent < line.percent && !note?.trim()) refuse(refusals.rule, `El avance baja de ${line.percent} % a ${percent} %: explique por qué en «note».`);
   },
   // docs/domain.md#verificacion
-  complete(s, { actor, summary, evidenceUrl }, ctx) {
+  complete(s, { actor, summary, evidenceUrl },) {
     checkText('summary', summary, { kind: 'text', max: textLimits.comment });
     checkOptionalWebAddress('evidenceUrl', evidenceUrl);
-    open(s, ctx);
+    open(s);
     responsibleOnly(s, actor);
     if (s.status === 'asignada' || !lineOf(s, actor.institution)!.accepted) refuse(refusals.conflict, 'La tarea debe estar aceptada por todas las instituciones responsables antes de completarse.');
     if (lineOf(s, actor.institution)!.completed) refuse(refusals.conflict, 'Su parte de la tarea ya está completada.');
     if (!summary.trim()) refuse(refusals.rule, 'Indique el resultado («summary»).');
   },
-  verify(s, { actor, accepted, comment }, ctx) {
+  verify(s, { actor, accepted, comment },) {
     checkBoolean('accepted', accepted);
     checkText('comment', comment, { kind: 'text', max: textLimits.comment });
-    open(s, ctx);
+    open(s);
     secretariatOnly(actor, 'verifica las tareas');
     if (s.status !== 'completada') refuse(refusals.conflict, 'Solo se verifica una tarea completada por todas sus instituciones responsables.');
     if (!accepted && !comment.trim()) refuse(refusals.rule, 'Una tarea devuelta requiere las observaciones («comment»).');

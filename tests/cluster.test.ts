@@ -178,6 +178,12 @@ async function closeDatabases(databases: string[], ms: number): Promise<void> {
   }
 }
 
+/** The processes that exited on their own, each with the end of its log: why it gave up. */
+const gaveUp = () => Promise.all([...cluster!.processes.values()].filter((p) => !p.alive()).map(async (p) => {
+  const log = await readFile(p.log, 'utf8').catch(() => '');
+  return `${p.name}:\n${log.trim().split('\n').slice(-20).map((l) => l.slice(0, 600)).join('\n')}`;
+}));
+
 describe('the Mesa on a Temporal cluster, behind a balancer', () => {
   it('takes a proposal through its stages to an agreement with tasks while PostgreSQL, a worker, a history service and an API fail', async () => {
     const launched = await call('SECRETARIA', 'POST', '/api/v1/proposals', launchBody({
@@ -205,7 +211,7 @@ describe('the Mesa on a Temporal cluster, behind a balancer', () => {
     expect((await firstWave).map((a) => a.status)).toEqual(waves[0]!.map(() => 200));
     expect(retries).toBeGreaterThan(retriesBefore);
     // No process gave up on the way.
-    expect([...cluster!.processes.values()].filter((p) => !p.alive()).map((p) => p.name)).toEqual([]);
+    expect(await gaveUp()).toEqual([]);
     const worker = cluster!.processes.get('mesa-worker-1')!;
     await worker.kill();
     await signAll(id, waves[1]!);

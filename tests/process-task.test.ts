@@ -14,7 +14,7 @@ const input: TaskInput = {
 };
 const label = taskLabel(input);
 const now = new Date('2026-03-02T15:00:00.000Z');
-const ctx: TaskContext = { now, recorded: true, label };
+const ctx: TaskContext = { now, label };
 const member = (institution: string): Actor => ({ userId: `u-${institution}`, institution, kind: 'miembro' });
 const secretariat: Actor = { userId: 'u-st', institution: 'SECRETARIA', kind: 'secretaria' };
 
@@ -44,9 +44,7 @@ describe('assignment', () => {
     expect(snapshot(s)).toMatchObject({ accepted: [], percent: 0, pendingFor: ['MTPE', 'RREE'] });
   });
 
-  it('refuses every action until the assignment is recorded, and every action once verified', () => {
-    const s = initialTaskState(input);
-    expect(refusalOf(s, accept('MTPE'), { ...ctx, recorded: false })).toMatchObject({ type: 'Conflict', message: expect.stringMatching(/registrando/) });
+  it('refuses every action once verified', () => {
     const verified = run([{ type: 'verify', actor: secretariat, accepted: true, comment: 'Conforme.' }], completed());
     for (const a of [accept('MTPE'), progress('MTPE', 50, 'x'), complete('MTPE'), { type: 'verify', actor: secretariat, accepted: true, comment: '' } as TaskAction]) {
       expect(refusalOf(verified, a)).toMatchObject({ type: 'Conflict', message: 'La tarea ya fue verificada y cerrada.' });

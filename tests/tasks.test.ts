@@ -1,7 +1,7 @@
 // Process 2: an adopted agreement's tasks, through the HTTP API on real Temporal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskWorkflow } from '../workflows/task';
-import { taskWorkflowId } from '../workflows/task-messages';
+import { acceptTaskUpdate, taskWorkflowId } from '../workflows/task-messages';
 import { adoptWith as adopt, eventually, keepHistory, startMesa, type Mesa } from './harness';
 
 let mesa: Mesa;
@@ -137,6 +137,24 @@ describe('deadlines', () => {
 });
 
 describe('a task that runs for months', () => {
+  it('takes an acceptance sent the moment the task starts, before its assignment is recorded, as the next event', async () => {
+    // The page can show a task a moment before its workflow learns the assignment is recorded; an
+    // acceptance sent then is taken once the assignment is in, not refused.
+    const [first] = await adoptWith([action(['MTPE'])]);
+    const adopted = await task(first!);
+    const taskId = `${adopted.proposalId}-t2`;
+    const handle = await mesa.client.workflow.start(taskWorkflow, {
+      taskQueue: mesa.taskQueue, workflowId: taskWorkflowId(taskId),
+      args: [{ taskId, proposalId: adopted.proposalId, agreementNumber: adopted.agreementNumber, index: 2, action: action(['MTPE'], { title: 'Protocolo consular' }), adoptedAt: new Date().toISOString() }],
+    });
+    const mtpe = (await mesa.call('MTPE', 'GET', '/api/v1/me')).body;
+    const accepted = await handle.executeUpdate(acceptTaskUpdate, { args: [{ actor: { userId: mtpe.id, institution: 'MTPE', kind: 'miembro' } }] });
+    expect(accepted).toMatchObject({ seq: 2 });
+    expect(await task(taskId)).toMatchObject({ status: 'en_ejecucion', accepted: ['MTPE'] });
+    const audit = (await mesa.call('MTPE', 'GET', `/api/v1/tasks/${taskId}/audit`)).body;
+    expect(audit.events.map((e: { action: string }) => e.action)).toEqual(['asignada', 'aceptada']);
+  });
+
   it('continues as new when its run reaches the cap on updates, and keeps its state, reminders and trail', async () => {
     // The adopted proposal's own task shows the number; a second task of the same agreement is
     // started directly with a cap of 3 updates per run, so the test crosses run boundaries.

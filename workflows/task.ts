@@ -47,7 +47,7 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
   const keepHead = (head: AuditHead | null | undefined) => {
     if (head && head.seq > (m.auditHead?.seq ?? 0)) m.auditHead = head;
   };
-  const context = (): TaskContext => ({ now: new Date(), recorded: m.seq > 0, label });
+  const context = (): TaskContext => ({ now: new Date(), label });
 
   // MesaStatus, MesaPending as the task moves (workflows/search-attributes.ts).
   const attributes = searchAttributesShown();
@@ -82,6 +82,14 @@ export async function taskWorkflow(args: TaskWorkflowArgs): Promise<TaskState> {
     const action = (arg: A) => ({ type, ...arg }) as TaskAction;
     return [
       async (arg: A) => {
+        // The page can show the task a moment before its workflow learns the assignment is
+        // recorded: an action admitted then waits for it, so that it takes the next number (not
+        // the assignment's, 1), and is checked again against the state it then finds. Runs that
+        // never admitted one then replay without this wait.
+        if (m.seq === 0) {
+          await condition(() => m.seq > 0);
+          admit(validate(m.state, action(arg), context()));
+        }
         updatesThisRun += 1;
         const outcome = apply(m.state, action(arg), context());
         m.state = outcome.state;
