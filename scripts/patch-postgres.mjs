@@ -12,9 +12,11 @@
 //    caller already handles as "the database is unavailable") instead of throwing.
 // 2. Each new connection first asks for the array types, in a query of the driver's own whose
 //    promise is dropped: a connection ended at that moment rejects it with no one listening, an
-//    unhandled rejection. Upstream: issues 1192, 1205 and 1223 (open). Fix: that rejection is
-//    caught. The connection itself is already taken care of (closed and opened again; the query
-//    that opened it gets the error, which its caller handles as any other).
+//    unhandled rejection. And the ended connection's error stays behind: the driver opens a new
+//    connection for the query waiting on it, then fails that query with the old error. Upstream:
+//    issues 1192, 1205 and 1223 (open). Fix: that rejection is caught, and a connection that
+//    closes while starting drops its own query and error before it opens again, so the waiting
+//    query runs on the new one.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -36,6 +38,10 @@ const fixes = [
     marker: '/* mesa: the array types query is awaited */',
     replacements: [
       ['        return fetchArrayTypes()\n', '        return fetchArrayTypes().catch(() => { /* mesa: the array types query is awaited */ })\n'],
+      [
+        '    if (initial)\n      return reconnect()\n',
+        '    if (initial) {\n      query && queryError(query, Errors.connection(\'CONNECTION_CLOSED\', options))\n      query = errorResponse = null\n      return reconnect()\n    }\n',
+      ],
     ],
   },
 ];
