@@ -142,7 +142,7 @@ type Of<T extends TaskAction['type']> = Extract<TaskAction, { type: T }>;
 
 const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskContext) => void } = {
   // docs/domain.md#aceptacion
-  accept(s, { actor },) {
+  accept(s, { actor }) {
     open(s);
     responsibleOnly(s, actor);
     if (lineOf(s, actor.institution)!.accepted) refuse(refusals.conflict, 'Su institución ya aceptó esta tarea.');
@@ -158,7 +158,7 @@ const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskCont
     if (!reason.trim()) refuse(refusals.rule, 'La solicitud requiere un motivo («reason»).');
     if (proposedDueDate !== undefined && Date.parse(proposedDueDate) <= ctx.now.getTime()) refuse(refusals.rule, 'La nueva fecha propuesta debe ser futura.');
   },
-  decideRequest(s, { actor, granted, comment, responsible },) {
+  decideRequest(s, { actor, granted, comment, responsible }) {
     checkBoolean('granted', granted);
     checkText('comment', comment, { kind: 'text', max: textLimits.reason });
     if (responsible !== undefined) checkCodes('responsible', responsible);
@@ -172,7 +172,7 @@ const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskCont
     if (granted && !s.request!.proposedDueDate) reassignmentRule(s, s.request!.institution, responsible!);
   },
   // docs/domain.md#ejecucion
-  reportProgress(s, { actor, percent, note, evidenceUrl },) {
+  reportProgress(s, { actor, percent, note, evidenceUrl }) {
     checkInteger('percent', percent, 0, 100);
     checkOptionalText('note', note, { kind: 'text', max: textLimits.comment });
     checkOptionalWebAddress('evidenceUrl', evidenceUrl);
@@ -184,7 +184,7 @@ const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskCont
     if (percent < line.percent && !note?.trim()) refuse(refusals.rule, `El avance baja de ${line.percent} % a ${percent} %: explique por qué en «note».`);
   },
   // docs/domain.md#verificacion
-  complete(s, { actor, summary, evidenceUrl },) {
+  complete(s, { actor, summary, evidenceUrl }) {
     checkText('summary', summary, { kind: 'text', max: textLimits.comment });
     checkOptionalWebAddress('evidenceUrl', evidenceUrl);
     open(s);
@@ -193,7 +193,7 @@ const rules: { [T in TaskAction['type']]: (s: TaskState, a: Of<T>, ctx: TaskCont
     if (lineOf(s, actor.institution)!.completed) refuse(refusals.conflict, 'Su parte de la tarea ya está completada.');
     if (!summary.trim()) refuse(refusals.rule, 'Indique el resultado («summary»).');
   },
-  verify(s, { actor, accepted, comment },) {
+  verify(s, { actor, accepted, comment }) {
     checkBoolean('accepted', accepted);
     checkText('comment', comment, { kind: 'text', max: textLimits.comment });
     open(s);
