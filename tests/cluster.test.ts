@@ -163,19 +163,27 @@ afterAll(async () => {
 }, 180_000);
 
 /**
- * PostgreSQL refuses every connection to `databases` for `ms` (those open are cut), as during a
- * failover or a restart of the server; the server itself, shared with other databases, stays up.
+ * PostgreSQL refuses every connection to `databases` (those open are cut), as during a failover or
+ * a restart of the server; the server itself, shared with other databases, stays up. Resolves once
+ * they are closed, with the step that opens them again.
  */
-async function closeDatabases(databases: string[], ms: number): Promise<void> {
+async function closeDatabases(databases: string[]): Promise<() => Promise<void>> {
   const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
+  const reopen = async () => {
+    try {
+      for (const name of databases) await admin.unsafe(`alter database "${name}" allow_connections true`);
+    } finally {
+      await admin.end();
+    }
+  };
   try {
     for (const name of databases) await admin.unsafe(`alter database "${name}" allow_connections false`);
     await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname in ${admin(databases)} and pid <> pg_backend_pid()`;
-    await sleep(ms);
-  } finally {
-    for (const name of databases) await admin.unsafe(`alter database "${name}" allow_connections true`);
-    await admin.end();
+  } catch (e) {
+    await reopen();
+    throw e;
   }
+  return reopen;
 }
 
 /** The processes that exited on their own, each with the end of its log: why it gave up. */
@@ -201,14 +209,18 @@ describe('the Mesa on a Temporal cluster, behind a balancer', () => {
     expect((await call('SECRETARIA', 'POST', `/api/v1/proposals/${id}/inputs/${input.body.id}/answer`, { decision: 'acogida', reason: 'Se incorpora.' })).status).toBe(200);
     expect((await call('SECRETARIA', 'POST', `/api/v1/proposals/${id}/advance`, {})).body).toMatchObject({ stage: 'conformidad' });
 
-    // The round of 22, in four waves, each with a fault. The first is under way when PostgreSQL
-    // closes the Mesa's database and Temporal's two for 8 s: the API answers 503 and is asked
-    // again, the recording activities fail and are retried, Temporal's services wait.
+    // The round of 22, in four waves, each with a fault. PostgreSQL closes the Mesa's database and
+    // Temporal's two for 8 s while half of the first wave is under way, and the other half is sent
+    // while they are closed: the API answers 503 and is asked again, the recording activities
+    // fail and are retried, Temporal's services wait.
     const waves = [memberCodes.slice(0, 6), memberCodes.slice(6, 11), memberCodes.slice(11, 16), memberCodes.slice(16)];
     const retriesBefore = retries;
-    const firstWave = Promise.all(waves[0]!.map((code) => sign(code, id)));
-    await closeDatabases(Object.values(config.databases), 8000);
-    expect((await firstWave).map((a) => a.status)).toEqual(waves[0]!.map(() => 200));
+    const underWay = waves[0]!.slice(0, 3).map((code) => sign(code, id));
+    const reopen = await closeDatabases(Object.values(config.databases));
+    const sentMeanwhile = waves[0]!.slice(3).map((code) => sign(code, id));
+    await sleep(8000);
+    await reopen();
+    expect((await Promise.all([...underWay, ...sentMeanwhile])).map((a) => a.status)).toEqual(waves[0]!.map(() => 200));
     expect(retries).toBeGreaterThan(retriesBefore);
     // No process gave up on the way.
     expect(await gaveUp()).toEqual([]);
