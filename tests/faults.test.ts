@@ -2,7 +2,6 @@
 // connections for a few seconds, a slow SMTP server killed in the middle of a batch, and a worker
 // that dies while a batch of emails is being sent. Nothing acknowledged is lost; nothing is
 // recorded twice; a message is sent twice only if it was in flight when its sender died.
-import { createServer, connect, type AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { eq, inArray, sql } from 'drizzle-orm';
@@ -18,6 +17,7 @@ import { planDeliveries } from '../db/deliveries';
 import { deliveries, proposalSignoffs } from '../db/schema';
 import { eventually, freshPostgres, launchBody, memberCodes, startMesa, type Mesa } from './harness';
 import { startSmtpCatcher, type SmtpCatcher } from '../scripts/receivers';
+import { relay } from './relay';
 import { webVisitor } from './web-visitor';
 
 let smtp: SmtpCatcher;
@@ -195,7 +195,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL closed to connections 
   it('keeps the process alive when PostgreSQL ends a connection that is still starting, and answers its query on the next', async () => {
     // postgres.js 3.4.9 starts each connection with a query of its own (the array types) and drops
     // that query's promise: ended there, as pg_terminate_backend ends them during a failover, the
-    // rejection reached no one and the process exited (scripts/patch-postgres.mjs). A proxy in
+    // rejection reached no one and the process exited (scripts/patch-postgres.mjs). A relay in
     // front of PostgreSQL holds the first connection's types query until its backend is ended.
     const unhandled: unknown[] = [];
     const keep = (e: unknown) => unhandled.push(e);
@@ -203,26 +203,15 @@ describe.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL closed to connections 
     const target = new URL(process.env.TEST_DATABASE_URL!);
     const admin = postgres(target.toString(), { max: 1, onnotice: () => {} });
     let ended = 0;
-    const proxy = createServer((client) => {
-      const server = connect(Number(target.port || 5432), target.hostname);
-      client.on('data', (chunk) => {
-        if (ended === 0 && chunk.includes('pg_catalog.pg_type')) {
-          ended += 1;
-          // A postgres.js query runs once it is awaited (then).
-          void admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'mesa-arranque'`.then(() => undefined, () => undefined);
-          return;
-        }
-        server.write(chunk);
-      });
-      server.on('data', (chunk) => client.write(chunk));
-      for (const [a, b] of [[client, server], [server, client]] as const) {
-        a.on('error', () => b.destroy());
-        a.on('close', () => b.end());
-      }
+    const link = await relay(`${target.hostname}:${target.port || 5432}`, (chunk) => {
+      if (ended > 0 || !chunk.includes('pg_catalog.pg_type')) return false;
+      ended += 1;
+      // A postgres.js query runs once it is awaited (then).
+      void admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'mesa-arranque'`.then(() => undefined, () => undefined);
+      return true;
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const via = new URL(target);
-    via.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    via.host = link.address;
     via.searchParams.set('application_name', 'mesa-arranque');
     const database = await openDatabase({ url: via.toString() });
     try {
@@ -236,7 +225,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL closed to connections 
       process.off('unhandledRejection', keep);
       await database.close();
       await admin.end();
-      await new Promise((resolve) => proxy.close(resolve));
+      await link.close();
     }
   });
 

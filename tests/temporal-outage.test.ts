@@ -1,49 +1,10 @@
 // Temporal unreachable for a while, then back: the API's connection finds it again within about a
 // second, instead of waiting out gRPC's growing reconnect backoff (some 17 s after half a minute).
 // A TCP relay stands between the connection and the run's Temporal server, and is cut and restored.
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { inject, expect, it } from 'vitest';
 import { loadConfig } from '../runtime/config';
 import { connectTemporal } from '../runtime/boot';
-
-/** Relays a local port to `target`; `cut()` drops every connection and refuses new ones until `restore()`. */
-async function relay(target: string) {
-  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
-  const sockets = new Set<Socket>();
-  let server: Server | null = null;
-  let listenPort = 0;
-  const open = () => new Promise<void>((resolve) => {
-    server = createServer((client) => {
-      const upstream = connect(port, host);
-      sockets.add(client).add(upstream);
-      client.pipe(upstream).pipe(client);
-      const drop = () => { client.destroy(); upstream.destroy(); };
-      client.on('error', drop).on('close', drop);
-      upstream.on('error', drop).on('close', drop);
-    });
-    server.listen(listenPort, '127.0.0.1', () => {
-      listenPort = (server!.address() as AddressInfo).port;
-      resolve();
-    });
-  });
-  await open();
-  return {
-    address: `127.0.0.1:${listenPort}`,
-    cut: async () => {
-      const s = server!;
-      server = null;
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
-      await new Promise<void>((resolve) => s.close(() => resolve()));
-    },
-    restore: open,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    },
-  };
-}
+import { relay } from './relay';
 
 it('answers again within two seconds of Temporal coming back after an outage', async () => {
   const link = await relay(inject('temporalAddress'));
