@@ -17,7 +17,7 @@ import { contacts, deliveries } from '../db/schema';
 import { setNotificationMode } from '../db/users';
 import type { ProposalEventRecord } from '../domain/events';
 import { demoEmail } from '../runtime/demo';
-import { eventually, launchBody, memberCodes, reminderAudience, startMesa, type Mesa } from './harness';
+import { eventually, keepHistory, launchBody, memberCodes, reminderAudience, startMesa, type Mesa } from './harness';
 import { startSmtpCatcher, startWebhookReceiver, type ReceivedMail, type SmtpCatcher, type WebhookReceiver } from '../scripts/receivers';
 
 let smtp: SmtpCatcher;
@@ -157,6 +157,7 @@ describe('email for a whole sign-off round', () => {
     await eventually(async () => (told().length >= planned.length ? true : undefined));
     await retry.run(activities.recordProposalEvent, event);
     expect(await deliveryResult(key)).toEqual({ sent: planned.length, failed: 0 });
+    await keepHistory(mesa, 'delivery-sent', `entregas:${key}`);
     await deliveriesDone(eq(deliveries.key, key));
     expect(told().flatMap((m) => m.to).sort()).toEqual(planned.map((d) => d.recipient).sort());
     const inbox = await mesa.call('MINSA', 'GET', '/api/v1/inbox');

@@ -20,7 +20,7 @@ describe('recorded workflow histories', () => {
     expect(current).toEqual(expect.arrayContaining([
       'proposal-adopted-after-consultation.json', 'proposal-objected-then-adopted.json', 'round-with-tacit-approval.json',
       'proposal-continued-as-new-then-adopted.json', 'task-accepted-to-verified.json', 'task-returned-then-verified.json', 'task-overdue.json',
-      'task-continued-as-new-first-run.json', 'task-continued-as-new-then-verified.json',
+      'task-continued-as-new-first-run.json', 'task-continued-as-new-then-verified.json', 'delivery-sent.json',
     ]));
   });
 
