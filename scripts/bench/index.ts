@@ -499,9 +499,11 @@ async function notifications() {
       await new Promise((r) => setTimeout(r, 5));
     }
     const done = performance.now();
+    // All of them may have come between two looks: then the first came no later than the last.
+    if (!first) first = done;
     const ours = expected / ((done - t0) / 1000);
     const firstMs = Math.round(first - t0);
-    const afterFirst = (expected - 1) / ((done - first) / 1000);
+    const afterFirst = (expected - 1) / (Math.max(done - first, 1) / 1000);
     say(`[${elapsed()}]    el primer mensaje a los ${firstMs} ms; desde él, ${afterFirst.toFixed(0)} mensajes/s`);
     // Each once: a retried batch that sent again would show here as a repeated Message-ID.
     await new Promise((r) => setTimeout(r, 1000));
