@@ -1,6 +1,6 @@
 // Queries on the proposal projection. One function per query, taking the database first, so
 // activities (which write) and routes (which read) share them without knowing about each other.
-import { and, arrayContains, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, ilike, inArray, lt, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Notification, ProposalEffect, ProposalEventRecord, ProposalSnapshot } from '../domain/events';
 import type { CorrectableField, MetadataChanges, ProposalPlan } from '../domain/proposal';
 import {
@@ -18,6 +18,7 @@ import { proposalWithRows } from './whole';
 import {
   proposalAudit, proposalComments, proposalInputs, proposalRounds, proposals, proposalSearch, proposalSignoffs, proposalTimeline, proposalVersions,
 } from './schema';
+import { isStoppedSql } from './stops';
 
 
 export interface ProposalLaunchedRecord {
@@ -260,6 +261,9 @@ const summaryColumns = {
   createdAt: proposals.createdAt, updatedAt: proposals.updatedAt,
 };
 
+/** A list's columns: the summary, and whether the proposal's process is stopped (db/stops.ts). */
+const listColumns = () => ({ ...summaryColumns, stopped: isStoppedSql('propuesta', proposals.id) });
+
 function toSummary(row: Pick<ProposalRow, keyof typeof summaryColumns>): ProposalSummary {
   return {
     id: row.id, number: row.number, title: row.title, summary: row.summary, status: row.status, stage: row.stage,
@@ -385,8 +389,14 @@ export interface ProposalFilters {
 }
 
 
+/**
+ * How a search matches: by its words (the full-text documents) or, for the rest of a page, only by
+ * the typed letters (see search).
+ */
+export type SearchStep = 'words' | 'letters';
+
 /** The list query itself, apart, so its plan can be inspected (npm run bench prints it). */
-export function proposalListQuery(db: Db, f: ProposalFilters) {
+export function proposalListQuery(db: Db, f: ProposalFilters, step: SearchStep = 'words') {
   const where: SQL[] = [];
   if (f.stage) where.push(eq(proposals.stage, f.stage));
   if (f.status) where.push(eq(proposals.status, f.status));
@@ -397,18 +407,19 @@ export function proposalListQuery(db: Db, f: ProposalFilters) {
   }
   if (f.publicOnly) where.push(publicProposal());
   if (f.q) {
-    const { matches, rank } = search(f.q, !f.publicOnly);
+    const { words, letters, rank } = search(f.q, !f.publicOnly);
     // Ranked, best first: one page of the best matches (a rank is no keyset to page on). The
     // matches are ranked in the narrow search table and then read from proposals in that order,
     // only until the page is full. The subquery's own order keeps PostgreSQL from merging the two
     // into one join of every match with every proposal, which reads the whole wide table.
+    const matches = step === 'words' ? words : and(letters, not(words))!;
     const hits = db.select({ id: proposalSearch.proposalId, createdAt: proposalSearch.createdAt, rank: rank.as('rank') })
       .from(proposalSearch).where(matches).orderBy(desc(rank), desc(proposalSearch.createdAt), desc(proposalSearch.proposalId)).as('hits');
-    return db.select(summaryColumns).from(hits).innerJoin(proposals, eq(proposals.id, hits.id)).where(and(...where))
+    return db.select(listColumns()).from(hits).innerJoin(proposals, eq(proposals.id, hits.id)).where(and(...where))
       .orderBy(desc(hits.rank), desc(hits.createdAt), desc(hits.id)).limit(f.limit);
   }
   if (f.cursor) where.push(after(proposals.createdAt, proposals.id, f.cursor));
-  return db.select(summaryColumns).from(proposals).where(and(...where)).orderBy(desc(proposals.createdAt), desc(proposals.id)).limit(f.limit + 1);
+  return db.select(listColumns()).from(proposals).where(and(...where)).orderBy(desc(proposals.createdAt), desc(proposals.id)).limit(f.limit + 1);
 }
 
 /**
@@ -418,19 +429,31 @@ export function proposalListQuery(db: Db, f: ProposalFilters) {
  * `mesa_es`, the same with accents removed first (db/migrations/0009: "situacion" finds
  * "situación"). The document is stored, indexed, in the search table (db/schema.ts,
  * proposalSearch), so a search reads it instead of rebuilding every proposal's. A title, summary
- * or number containing the typed letters still matches (a trigram index), ranked after.
+ * or number containing the typed letters still matches (a trigram index), ranked after: its rank
+ * is 0, below every match by words.
  */
 function search(q: string, withInputs: boolean) {
   const document = withInputs ? proposalSearch.searchAll : proposalSearch.searchPublic;
   const query = sql`(websearch_to_tsquery('spanish', ${q}) || websearch_to_tsquery('mesa_es', ${q}))`;
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const typed = or(ilike(proposalSearch.title, like), ilike(proposalSearch.summary, like), ilike(proposalSearch.number, like))!;
-  return { matches: or(sql`${document} @@ ${query}`, typed)!, rank: sql<number>`ts_rank(${document}, ${query})` };
+  return {
+    words: sql`${document} @@ ${query}`,
+    letters: or(ilike(proposalSearch.title, like), ilike(proposalSearch.summary, like), ilike(proposalSearch.number, like))!,
+    rank: sql<number>`ts_rank(${document}, ${query})`,
+  };
 }
 
 export async function listProposals(db: Db, f: ProposalFilters, reader?: Reader) {
   const rows = await proposalListQuery(db, f);
-  return page(rows.map((r) => (reader ? summaryForReader(reader, toSummary(r)) : toSummary(r))), f.limit);
+  // The typed letters are looked for only when the words leave the page short: they rank after
+  // every match by words, and matching them means reading every title and summary (ILIKE), three
+  // times the cost of the rest of a search when a common word already fills the page.
+  if (f.q && rows.length < f.limit) rows.push(...await proposalListQuery(db, { ...f, limit: f.limit - rows.length }, 'letters'));
+  return page(rows.map((r) => {
+    const summary = reader ? summaryForReader(reader, toSummary(r)) : toSummary(r);
+    // While its process is stopped a proposal says so (api/routes/recovery.ts).
+    return r.stopped ? { ...summary, stopped: true as const } : summary;
+  }), f.limit);
 }
 
 export async function getInput(db: Db, proposalId: string, id: string) {

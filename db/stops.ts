@@ -1,7 +1,7 @@
 // Processes that are open in the projection but whose workflow no longer runs: a proposal or task
 // shown as «detenida». Written by the periodic check and by actions that found no workflow;
-// read by single pages, the secretariat's list, and other lists with one query per page.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+// read by single pages, the secretariat's list, and other lists in the statement of their page.
+import { and, asc, eq, inArray, sql, type AnyColumn } from 'drizzle-orm';
 import { openTaskStatuses } from '../domain/tasks';
 import { openProposalStatuses } from '../domain/vocabulary';
 import type { AuditKey } from './audit';
@@ -58,13 +58,9 @@ export async function listStopped(db: Db) {
   }));
 }
 
-/** Of these ids, the stopped ones: one query for a whole list. */
-export async function stoppedAmong(db: Db, kind: ProcessKind, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.select({ id: stoppedProcesses.id }).from(stoppedProcesses)
-    .where(and(eq(stoppedProcesses.kind, kind), inArray(stoppedProcesses.id, ids)));
-  return new Set(rows.map((r) => r.id));
-}
+/** A list's column: whether the process whose id is in `id` is stopped, read with the page itself. */
+export const isStoppedSql = (kind: ProcessKind, id: AnyColumn) =>
+  sql<boolean>`exists (select 1 from ${stoppedProcesses} where ${stoppedProcesses.kind} = ${kind} and ${stoppedProcesses.id} = ${id})`;
 
 /**
  * Closes a stopped proposal for the secretariat: the next event of its trail (`cerrada_tras_detencion`,

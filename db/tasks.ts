@@ -10,6 +10,7 @@ import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliverie
 import { failureCode, isPermanentFailure, refusedAction, type Rejection } from './errors';
 import { after, page, type Cursor } from './paging';
 import { agreements, taskAudit, taskLines, taskProgress, tasks } from './schema';
+import { isStoppedSql } from './stops';
 import { taskWithRows } from './whole';
 
 /** ACUERDO-<year>-<nnn>: the next number of the year, or the one this proposal already has. */
@@ -202,6 +203,8 @@ export async function listTasks(db: Db, f: TaskFilters) {
     where.push(f.overdue ? late : sql`not (${late})`);
   }
   if (f.cursor) where.push(after(tasks.createdAt, tasks.id, f.cursor));
-  const rows = await db.select().from(tasks).where(and(...where)).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit + 1);
-  return page(rows.map(summary), f.limit);
+  const rows = await db.select({ task: tasks, stopped: isStoppedSql('tarea', tasks.id) }).from(tasks).where(and(...where))
+    .orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit + 1);
+  // While its process is stopped a task says so (api/routes/recovery.ts).
+  return page(rows.map((r) => (r.stopped ? { ...summary(r.task), stopped: true as const } : summary(r.task))), f.limit);
 }

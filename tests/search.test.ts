@@ -24,6 +24,10 @@ const seeds: Seed[] = [
     id: 'prop_educacion', title: 'Convalidación de estudios', at: '2026-03-03T15:00:00Z',
     summary: 'Trámite de convalidación para escolares retornados; salud mental en la escuela.', text: '1. El MINEDU convalida.',
   },
+  {
+    id: 'prop_acogida', title: 'Acogida en albergues temporales', at: '2026-02-27T15:00:00Z',
+    summary: 'Turnos del personal de los albergues.', text: '1. Las labores de acogida se reparten por turnos.',
+  },
 ];
 
 async function seed(db: Database['db']) {
@@ -92,6 +96,12 @@ describe.each(targets)('search on %s', (_name, open) => {
     expect(await found('Orientaci')).toEqual(['prop_empleo']);
     expect((await listProposals(database.db, { q: 'salud', stage: 'consulta', limit: 50 })).items.map((p) => p.id)).toEqual(['prop_educacion']);
     expect((await listProposals(database.db, { q: 'salud', limit: 1 })).items.map((p) => p.id)).toEqual(['prop_salud']);
+  });
+
+  it('lists the matches by words before the newer ones that only contain the typed letters', async () => {
+    // "labor" is a word of the oldest proposal's text ("labores") and only letters of "laboral".
+    expect(await found('labor')).toEqual(['prop_acogida', 'prop_empleo']);
+    expect((await listProposals(database.db, { q: 'labor', limit: 1 })).items.map((p) => p.id)).toEqual(['prop_acogida']);
   });
 
   it('follows a corrected title once it is stored again, and forgets the old one', async () => {

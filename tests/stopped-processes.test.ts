@@ -136,6 +136,9 @@ describe('a task whose workflow was terminated', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/La tarea está detenida/);
     expect((await mesa.call('MIGRACIONES', 'GET', `/api/v1/tasks/${taskId}`)).body.stopped).toMatchObject({ engineStatus: 'TERMINATED' });
+    // The list of tasks says so too, of this task alone.
+    const listed = (await mesa.call('MIGRACIONES', 'GET', '/api/v1/tasks?institution=MIGRACIONES')).body.items as Array<{ id: string; stopped?: boolean }>;
+    expect(listed.filter((t) => t.stopped).map((t) => t.id)).toEqual([taskId]);
     expect(await pendingIn('MIGRACIONES', taskId!)).toBe(false);
     const closing = await mesa.call('SECRETARIA', 'POST', `/api/v1/tasks/${taskId}/recovery`, { action: 'cerrar', reason: 'No.' });
     expect(closing.status).toBe(422);

@@ -17,7 +17,7 @@ import { errorResponses, IdParams, ProposalBody, ProposalLaunchBody, ProposalLis
 import { readerOf } from '../reader';
 import { problemSentence } from '../validation';
 import { mayFilterPendingFor, readsDeliberation } from '../../domain/visibility';
-import { markStopped, withStop } from './recovery';
+import { withStop } from './recovery';
 import { proposalSearchAttributes } from '../../workflows/search-attributes';
 
 /**
@@ -81,7 +81,7 @@ export const proposalRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     const page = await listProposals(deps.db, {
       ...filters, publicOnly: !readsDeliberation(reader), cursor: cursor ? decodeCursor(cursor) : undefined,
     }, reader);
-    return { items: await markStopped(deps, 'propuesta', page.items), nextCursor: page.next ? encodeCursor(page.next) : null };
+    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
   app.get('/proposals/:id', userRoute({

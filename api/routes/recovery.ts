@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkProcess, resumeWorkflow, workflowIdOf } from '../../engine/supervision';
 import { getProposal } from '../../db/proposals';
-import { clearStopped, closeStoppedProposal, getStop, listStopped, stoppedAmong, type ProcessKind } from '../../db/stops';
+import { clearStopped, closeStoppedProposal, getStop, listStopped, type ProcessKind } from '../../db/stops';
 import { getTask } from '../../db/tasks';
 import type { AppDeps } from '../deps';
 import { actionRoute } from '../action-route';
@@ -79,8 +79,3 @@ export async function withStop<T extends object>(deps: AppDeps, kind: ProcessKin
   return stopped ? { ...value, stopped } : value;
 }
 
-/** A page of a list: the stopped items say so (`"stopped": true`), found with one query for the page, never Temporal. */
-export async function markStopped<T extends { id: string }>(deps: AppDeps, kind: ProcessKind, items: T[]) {
-  const stopped = await stoppedAmong(deps.db, kind, items.map((i) => i.id));
-  return items.map((i) => (stopped.has(i.id) ? { ...i, stopped: true } : i));
-}

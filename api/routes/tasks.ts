@@ -24,7 +24,7 @@ import { decodeCursor, encodeCursor } from '../cursor';
 import { auditForReader, taskForReader } from '../../domain/visibility';
 import { readerOf } from '../reader';
 import { checkProcess } from '../../engine/supervision';
-import { markStopped, stoppedConflict, withStop } from './recovery';
+import { stoppedConflict, withStop } from './recovery';
 
 export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   const { db, temporal } = deps;
@@ -56,7 +56,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
   }, [400, 401, 503]), async (request) => {
     const { cursor, ...filters } = request.query;
     const page = await listTasks(db, { ...filters, cursor: cursor ? decodeCursor(cursor) : undefined });
-    return { items: await markStopped(deps, 'tarea', page.items), nextCursor: page.next ? encodeCursor(page.next) : null };
+    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
   app.get('/tasks/:id', userRoute({
