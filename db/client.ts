@@ -19,6 +19,13 @@ export interface Database {
   db: Db;
   /** Applies the committed drizzle-kit migrations that are not applied yet. */
   migrate(): Promise<void>;
+  /**
+   * Opens every connection of the pool and has each load what a search needs, before the first
+   * request: a new PostgreSQL connection costs a process, and its first search reads the Spanish
+   * stemmer and the accent rules (some 30 ms). Left to the first requests, a burst right after a
+   * start pays them all at once, queued behind each other. Nothing to do on PGlite.
+   */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,7 +38,13 @@ export type DatabaseTarget = { url: string } | { pgliteDir: string | null };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if ('url' in target) {
-    const sql = postgres(target.url, { max: 10, onnotice: () => {} });
+    const connections = 10;
+    // Every statement planned for its own values. postgres.js prepares each statement once per
+    // connection, and after five runs PostgreSQL may keep one generic plan for all values: for a
+    // search that plan parses the words again for every proposal it ranks and reads every match
+    // from proposals before taking one page, 20 ms instead of 4 with 10,000 proposals. Planning a
+    // list costs some 0.3 ms.
+    const sql = postgres(target.url, { max: connections, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
     const db = drizzlePostgres(sql, { schema });
     return {
       db: db as unknown as Db,
@@ -46,6 +59,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         } finally {
           await session.end({ timeout: 5 });
         }
+      },
+      // As many queries at once as the pool holds: each takes a connection of its own.
+      warm: async () => {
+        await Promise.all(Array.from({ length: connections }, () => sql`select (websearch_to_tsquery('spanish', 'acuerdo') || websearch_to_tsquery('mesa_es', 'acuerdo'))::text, pg_sleep(0.01)`));
       },
       close: () => sql.end({ timeout: 5 }),
     };
@@ -63,6 +80,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return {
     db: db as unknown as Db,
     migrate: () => migratePglite(db, { migrationsFolder }),
+    warm: async () => {},
     close: () => client.close(),
   };
 }

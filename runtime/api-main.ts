@@ -11,6 +11,7 @@ await runUntilSignal('API', async () => {
   const { privateKey } = requireActorSigningKey(config);
   const tracing = startTracing('mesa-api');
   const database = await openMesaDatabase({ url: config.databaseUrl! }, 'lock');
+  await database.warm();
   const temporal = await connectTemporal(config.temporal, config.temporal.address!, privateKey, tracing);
   const app = await buildApp({
     db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
