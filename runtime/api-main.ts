@@ -1,6 +1,7 @@
 // `npm run api`: the HTTP API alone, against an existing Temporal service and PostgreSQL
 // (production mode). Run as many as needed behind a load balancer.
 import { buildApp } from '../api/app';
+import { warmReads } from '../api/warm-reads';
 import { connectTemporal, documentSettingsFor, openMesaDatabase } from './boot';
 import { loadConfig, requireActorSigningKey } from './config';
 import { runUntilSignal } from './process';
@@ -11,7 +12,7 @@ await runUntilSignal('API', async () => {
   const { privateKey } = requireActorSigningKey(config);
   const tracing = startTracing('mesa-api');
   const database = await openMesaDatabase({ url: config.databaseUrl! }, 'lock');
-  await database.warm();
+  await database.warm(warmReads);
   const temporal = await connectTemporal(config.temporal, config.temporal.address!, privateKey, tracing);
   const app = await buildApp({
     db: database.db, temporal: temporal.client, taskQueue: config.temporal.taskQueue,
