@@ -262,7 +262,7 @@ const summaryColumns = {
 };
 
 /** A list's columns: the summary, and whether the proposal's process is stopped (db/stops.ts). */
-const listColumns = () => ({ ...summaryColumns, stopped: isStoppedSql('propuesta', proposals.id) });
+const listColumns = () => ({ ...summaryColumns, stopped: isStoppedSql('propuesta', proposals) });
 
 function toSummary(row: Pick<ProposalRow, keyof typeof summaryColumns>): ProposalSummary {
   return {

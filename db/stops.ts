@@ -1,7 +1,7 @@
 // Processes that are open in the projection but whose workflow no longer runs: a proposal or task
 // shown as «detenida». Written by the periodic check and by actions that found no workflow;
 // read by single pages, the secretariat's list, and other lists in the statement of their page.
-import { and, asc, eq, inArray, sql, type AnyColumn } from 'drizzle-orm';
+import { and, asc, eq, getTableName, inArray, sql } from 'drizzle-orm';
 import { openTaskStatuses } from '../domain/tasks';
 import { openProposalStatuses } from '../domain/vocabulary';
 import type { AuditKey } from './audit';
@@ -58,9 +58,13 @@ export async function listStopped(db: Db) {
   }));
 }
 
-/** A list's column: whether the process whose id is in `id` is stopped, read with the page itself. */
-export const isStoppedSql = (kind: ProcessKind, id: AnyColumn) =>
-  sql<boolean>`exists (select 1 from ${stoppedProcesses} where ${stoppedProcesses.kind} = ${kind} and ${stoppedProcesses.id} = ${id})`;
+/**
+ * A list's column: whether the row's process is stopped, read with the page itself. The row's id
+ * is named with its table: drizzle writes a one-table select's columns bare, and a bare "id" in
+ * the subquery would be the stopped process's own.
+ */
+export const isStoppedSql = (kind: ProcessKind, table: typeof proposals | typeof tasks) =>
+  sql<boolean>`exists (select 1 from stopped_processes s where s.kind = ${kind} and s.id = ${sql.identifier(getTableName(table))}.id)`;
 
 /**
  * Closes a stopped proposal for the secretariat: the next event of its trail (`cerrada_tras_detencion`,

@@ -203,7 +203,7 @@ export async function listTasks(db: Db, f: TaskFilters) {
     where.push(f.overdue ? late : sql`not (${late})`);
   }
   if (f.cursor) where.push(after(tasks.createdAt, tasks.id, f.cursor));
-  const rows = await db.select({ task: tasks, stopped: isStoppedSql('tarea', tasks.id) }).from(tasks).where(and(...where))
+  const rows = await db.select({ task: tasks, stopped: isStoppedSql('tarea', tasks) }).from(tasks).where(and(...where))
     .orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit + 1);
   // While its process is stopped a task says so (api/routes/recovery.ts).
   return page(rows.map((r) => (r.stopped ? { ...summary(r.task), stopped: true as const } : summary(r.task))), f.limit);

@@ -60,9 +60,11 @@ describe('a proposal whose workflow was terminated', () => {
     const home = await secretaria.get('/');
     expect(home).toContain('Procesos detenidos');
     expect(home).toContain(`href="/propuestas/${id}"`);
-    // Lists mark it too, from the database alone.
+    // Lists mark it too, from the database alone, and not the proposal beside it that runs.
+    const running = await launchRound('Protocolo de retornantes: en curso al lado');
     const listed = (await mesa.call('SECRETARIA', 'GET', '/api/v1/proposals?limit=100')).body.items;
     expect(listed.find((p: { id: string }) => p.id === id)).toMatchObject({ stopped: true });
+    expect(listed.find((p: { id: string }) => p.id === running)).not.toHaveProperty('stopped');
     expect(listed.filter((p: { stopped?: boolean }) => p.stopped)).toHaveLength(1);
     await secretaria.get(`/propuestas/${id}`);
 
@@ -136,9 +138,12 @@ describe('a task whose workflow was terminated', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/La tarea está detenida/);
     expect((await mesa.call('MIGRACIONES', 'GET', `/api/v1/tasks/${taskId}`)).body.stopped).toMatchObject({ engineStatus: 'TERMINATED' });
-    // The list of tasks says so too, of this task alone.
+    // The list of tasks says so too, and of each task what its own page says.
     const listed = (await mesa.call('MIGRACIONES', 'GET', '/api/v1/tasks?institution=MIGRACIONES')).body.items as Array<{ id: string; stopped?: boolean }>;
-    expect(listed.filter((t) => t.stopped).map((t) => t.id)).toEqual([taskId]);
+    expect(listed.find((t) => t.id === taskId)).toMatchObject({ stopped: true });
+    for (const t of listed) {
+      expect(Boolean(t.stopped), t.id).toBe(Boolean((await mesa.call('MIGRACIONES', 'GET', `/api/v1/tasks/${t.id}`)).body.stopped));
+    }
     expect(await pendingIn('MIGRACIONES', taskId!)).toBe(false);
     const closing = await mesa.call('SECRETARIA', 'POST', `/api/v1/tasks/${taskId}/recovery`, { action: 'cerrar', reason: 'No.' });
     expect(closing.status).toBe(422);
