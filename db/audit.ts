@@ -20,6 +20,7 @@ import { and, asc, desc, eq, getTableName, sql } from 'drizzle-orm';
 import { canonicalJson } from '../domain/canonical-json';
 import type { Db } from './client';
 import { proposalAudit, proposals, sessionAudit, sessions, taskAudit, tasks } from './schema';
+import { together } from './errors';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -98,7 +99,7 @@ const ofSubject = (trail: Trail, subjectId: string) => eq(trail.subject, subject
  * before.
  */
 export async function lockTrail(tx: Tx, trail: Trail, subjectId: string, eventSeq: number): Promise<TrailPosition> {
-  const [, recorded, [last]] = await Promise.all([
+  const [, recorded, [last]] = await together([
     tx.select({ one: sql`1` }).from(trail.owner).where(eq(trail.owner.id, subjectId)).for('update'),
     entryOfEvent(tx, trail, subjectId, eventSeq),
     tx.select({ seq: trail.table.seq, hash: trail.table.hash }).from(trail.table)

@@ -14,6 +14,7 @@ import { awaitingEach, deliverToInbox, type Awaiting } from './inbox';
 import { after, page, type Cursor } from './paging';
 import { reachedConsultationSql } from './visibility';
 import { contacts, deliveries, inboxItems, institutions, proposals, sessionItems, sessions, tasks, users } from './schema';
+import { together } from './errors';
 
 export interface PlanOptions {
   /** Where the pages live, for the links in each message. */
@@ -287,8 +288,8 @@ export function deliveryView(r: DeliveryRow) {
  */
 export async function recordNotices(db: Db, all: Notification[], at: Date, o: PlanOptions): Promise<string[]> {
   const notices = await withReadableRecipients(db, all);
-  await Promise.all(notices.map((n) => deliverToInbox(db, n, at)));
-  const planned = await Promise.all(notices.map((n) => planDeliveries(db, n, o)));
+  await together(notices.map((n) => deliverToInbox(db, n, at)));
+  const planned = await together(notices.map((n) => planDeliveries(db, n, o)));
   return notices.filter((_, i) => planned[i]! > 0).map((n) => n.key);
 }
 

@@ -22,6 +22,20 @@ export function isPermanentFailure(error: unknown): boolean {
   return error instanceof RangeError;
 }
 
+/**
+ * Promise.all for the statements of one transaction that go to the server together. When one
+ * fails, PostgreSQL refuses each one after it with 25P02 (the transaction is aborted), and which
+ * failure reaches the caller first depends on how many awaits lie between each statement and the
+ * caller, not on the order the server ran them. What counts is the cause: every statement is
+ * awaited, and the first failure other than 25P02 is thrown.
+ */
+export async function together<T extends readonly unknown[] | []>(statements: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(statements);
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  if (failures.length) throw failures.find((e) => sqlStateOf(e) !== '25P02') ?? failures[0];
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
 /** What an audit entry and a refusal say of a failure: its SQLSTATE, never the offending text. */
 export const failureCode = (error: unknown) => sqlStateOf(error) ?? 'dato_invalido';
 

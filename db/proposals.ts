@@ -11,7 +11,7 @@ import { appendAudit, entryOfEvent, lockTrail, proposalTrail, verifyTrail, type 
 import { checkProposalProjection, proposalProjection } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
-import { failureCode, isPermanentFailure, refusedAction, type Rejection } from './errors';
+import { failureCode, isPermanentFailure, refusedAction, together, type Rejection } from './errors';
 import { after, page, type Cursor } from './paging';
 import { publicProposalSql, reachedConsultationSql } from './visibility';
 import { proposalWithRows } from './whole';
@@ -100,7 +100,7 @@ async function appendEvents(tx: Tx, key: AuditKey, o: PlanOptions, events: Propo
   if (!first || !newest) return { keys: [], rejected: [], head: null };
   const trail = await lockTrail(tx, proposalTrail, first.proposalId, first.seq);
   if (trail.recorded) {
-    const [keys, rejected, head] = await Promise.all([
+    const [keys, rejected, head] = await together([
       keysWithDeliveries(tx, events.flatMap((e) => e.notices ?? []).map((n) => n.key)),
       refusedEarlier(tx, first.proposalId, events.map((e) => e.seq)),
       entryOfEvent(tx, proposalTrail, first.proposalId, newest.seq),
@@ -146,7 +146,7 @@ async function refusedEarlier(tx: Tx, proposalId: string, seqs: number[]): Promi
 async function writeEvents(tx: Tx, key: AuditKey, o: PlanOptions, events: ProposalEventRecord[], last: TrailPosition['last']): Promise<{ keys: string[]; head: AuditHead | null }> {
   const first = events[0]!;
   const newest = events.at(-1)!;
-  const [head] = await Promise.all([
+  const [head] = await together([
     appendAudit(tx, key, proposalTrail, first.proposalId, last, events.map((e) => ({
       eventSeq: e.seq,
       entry: {
@@ -161,7 +161,7 @@ async function writeEvents(tx: Tx, key: AuditKey, o: PlanOptions, events: Propos
   ]);
   // After the effects, which it reads; a sign-off changes nothing a search reads, and skips it.
   if (events.some(changesSearch)) await storeSearchDocuments(tx, newest.proposalId);
-  const keys = await Promise.all(events.map((e) => recordNotices(tx, e.notices ?? [], new Date(e.at), o)));
+  const keys = await together(events.map((e) => recordNotices(tx, e.notices ?? [], new Date(e.at), o)));
   return { keys: keys.flat(), head };
 }
 

@@ -9,6 +9,7 @@ import { appendAudit, digest, entryOfEvent, lockTrail, sessionTrail, verifyTrail
 import { compareSnapshot } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
+import { together } from './errors';
 import {
   agreements, proposals, sessionActaFiles, sessionActas, sessionAttendance, sessionConfirmations, sessionItems, sessionObservations, sessionPositions, sessions,
 } from './schema';
@@ -97,7 +98,7 @@ async function writeSessionEvent(tx: Tx, key: AuditKey, e: SessionEventRecord, l
         await tx.insert(sessionObservations).values({ sessionId: e.sessionId, eventSeq: e.seq, institution: f.institution, text: f.text, at });
     }
   }
-  const [, head] = await Promise.all([
+  const [, head] = await together([
     tx.update(sessions).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at, ...(e.action === 'acta_aprobada' ? { actaApprovedAt: at } : {}) }).where(and(eq(sessions.id, e.sessionId), lt(sessions.stateSeq, e.seq))),
     appendAudit(tx, key, sessionTrail, e.sessionId, last, [{
       eventSeq: e.seq, entry: { at: at.toISOString(), actor: e.actor.userId, institution: e.actor.institution, action: e.action, data: e.data },

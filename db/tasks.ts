@@ -7,7 +7,7 @@ import { appendAudit, entryOfEvent, lockTrail, taskTrail, verifyTrail, type Anch
 import { checkTaskProjection, taskProjection } from './audit-projection';
 import type { Db } from './client';
 import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliveries';
-import { failureCode, isPermanentFailure, refusedAction, type Rejection } from './errors';
+import { failureCode, isPermanentFailure, refusedAction, together, type Rejection } from './errors';
 import { after, page, type Cursor } from './paging';
 import { agreements, taskAudit, taskLines, taskProgress, tasks } from './schema';
 import { isStoppedSql } from './stops';
@@ -53,7 +53,7 @@ export async function recordTaskAssigned(db: Db, key: AuditKey, r: TaskAssignedR
     }).onConflictDoNothing();
     const trail = await lockTrail(tx, taskTrail, r.taskId, 1);
     if (trail.recorded) return { keys: await keysWithDeliveries(tx, notices.map((n) => n.key)), head: await entryOfEvent(tx, taskTrail, r.taskId, 1) };
-    const [, head] = await Promise.all([
+    const [, head] = await together([
       tx.insert(taskLines).values(r.action.responsible.map((institution) => ({ taskId: r.taskId, institution }))).onConflictDoNothing(),
       appendAudit(tx, key, taskTrail, r.taskId, trail.last, [{
         eventSeq: 1,
@@ -83,7 +83,7 @@ export async function recordTaskEvent(db: Db, key: AuditKey, e: TaskEventRecord,
   return db.transaction(async (tx) => {
     const trail = await lockTrail(tx, taskTrail, e.taskId, e.seq);
     if (trail.recorded) {
-      const [[refused], keys, head] = await Promise.all([
+      const [[refused], keys, head] = await together([
         tx.select({ data: taskAudit.data }).from(taskAudit)
           .where(and(eq(taskAudit.taskId, e.taskId), eq(taskAudit.eventSeq, e.seq), eq(taskAudit.action, refusedAction))),
         keysWithDeliveries(tx, notices.map((n) => n.key)),
@@ -113,7 +113,7 @@ async function writeTaskEvent(tx: Tx, key: AuditKey, e: TaskEventRecord, last: T
   const at = new Date(e.at);
   // Effects in order: a line's later change must not overtake an earlier one of the same event.
   for (const effect of e.effects) await applyEffect(tx, e, effect, at);
-  const [, head] = await Promise.all([
+  const [, head] = await together([
     tx.update(tasks).set({ ...snapshotColumns(e.snapshot), stateSeq: e.seq, updatedAt: at })
       .where(and(eq(tasks.id, e.taskId), lt(tasks.stateSeq, e.seq))),
     appendAudit(tx, key, taskTrail, e.taskId, last, [{
