@@ -1,15 +1,12 @@
 // One way to open the database: PostgreSQL when a URL is given, PGlite (embedded, in a data
-// folder or in memory) otherwise. Both speak the same drizzle API, so nothing above this file
-// knows which one it has.
+// folder or in memory) otherwise. PGlite runs in a thread of its own and speaks PostgreSQL's wire
+// protocol (db/pglite-server.mjs), so both are read and written through the same driver and the
+// same code, and nothing above this file knows which one it has.
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Worker } from 'node:worker_threads';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate as migrateDrizzle } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema';
 
@@ -24,7 +21,7 @@ export interface Database {
    * PostgreSQL connection costs a process, and the first time it runs a statement it reads the
    * tables' descriptions and plans it from nothing (a search also loads the Spanish stemmer and the
    * accent rules): some 40 ms for a list's first statements, 4 ms after. Left to the first requests,
-   * a burst right after a start pays it for every connection at once. Nothing to do on PGlite.
+   * a burst right after a start pays it for every connection at once.
    */
   warm(reads: (db: Db) => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -38,61 +35,109 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 export type DatabaseTarget = { url: string } | { pgliteDir: string | null };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  if ('url' in target) {
-    const connections = 10;
-    // Every statement planned for its own values. postgres.js prepares each statement once per
-    // connection, and after five runs PostgreSQL may keep one generic plan for all values: for a
-    // search that plan parses the words again for every proposal it ranks and reads every match
-    // from proposals before taking one page, 20 ms instead of 4 with 10,000 proposals. Planning a
-    // list costs some 0.3 ms.
-    const sql = postgres(target.url, { max: connections, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
-    const db = drizzlePostgres(sql, { schema });
-    return {
-      db: db as unknown as Db,
-      // Several API and worker processes may start together: an advisory lock lets one of them
-      // migrate while the others wait, instead of racing to create the same tables.
-      migrate: async () => {
-        // One connection, so the lock and the migration share a session.
-        const session = postgres(target.url, { max: 1, onnotice: () => {} });
-        try {
-          await session`select pg_advisory_lock(${migrationLock})`;
-          await migratePostgres(drizzlePostgres(session), { migrationsFolder });
-        } finally {
-          await session.end({ timeout: 5 });
-        }
-      },
-      warm: async (reads) => {
-        const reserved = await Promise.all(Array.from({ length: connections }, () => sql.reserve()));
-        try {
-          // drizzle reads the driver's options from its client, which a reserved connection does
-          // not carry: they are its pool's.
-          await Promise.all(reserved.map((connection) => reads(drizzlePostgres(Object.assign(connection, { options: sql.options }), { schema }) as unknown as Db)));
-        } finally {
-          for (const connection of reserved) connection.release();
-        }
-      },
-      close: () => sql.end({ timeout: 5 }),
-    };
-  }
-  // unaccent: the Spanish full-text search ignores accents (db/migrations/0009), as on PostgreSQL;
-  // pg_trgm: the typed letters of a search are found by an index (db/migrations/0020).
-  // shared_buffers: PostgreSQL's default of 128 MB is touched when PGlite starts and stays resident
-  // in the engine's process; 32 MB holds the embedded Mesa's working set (README «Performance»).
-  const client = new PGlite({
-    ...(target.pgliteDir ? { dataDir: target.pgliteDir } : {}), extensions: { unaccent, pg_trgm },
-    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
-  });
-  await client.waitReady;
-  const db = drizzlePglite(client, { schema });
+  if ('url' in target) return overConnections(target.url, 10);
+  const pglite = await startPglite(target.pgliteDir);
+  // PGlite is one PostgreSQL session: one connection, which its thread serves in turn.
+  const database = overConnections(pglite.url, 1);
+  return { ...database, close: async () => { await database.close(); await pglite.close(); } };
+}
+
+function overConnections(url: string, connections: number): Database {
+  // Every statement planned for its own values. postgres.js prepares each statement once per
+  // connection, and after five runs PostgreSQL may keep one generic plan for all values: for a
+  // search that plan parses the words again for every proposal it ranks and reads every match
+  // from proposals before taking one page, 20 ms instead of 4 with 10,000 proposals. Planning a
+  // list costs some 0.3 ms.
+  const sql = postgres(url, { max: connections, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
+  const db = drizzle(preparing(sql), { schema });
   return {
     db: db as unknown as Db,
-    migrate: () => migratePglite(db, { migrationsFolder }),
-    warm: async () => {},
-    close: () => client.close(),
+    // Several API and worker processes may start together: an advisory lock lets one of them
+    // migrate while the others wait, instead of racing to create the same tables.
+    migrate: async () => {
+      // One session, so that the lock and the migration share it: the pool itself when it is one
+      // connection.
+      const session = connections === 1 ? sql : postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await session`select pg_advisory_lock(${migrationLock})`;
+        await migrateDrizzle(drizzle(session), { migrationsFolder });
+      } finally {
+        if (session === sql) await session`select pg_advisory_unlock(${migrationLock})`;
+        else await session.end({ timeout: 5 });
+      }
+    },
+    warm: async (reads) => {
+      const reserved = await Promise.all(Array.from({ length: connections }, () => sql.reserve()));
+      try {
+        // drizzle reads the driver's options from its client, which a reserved connection does
+        // not carry: they are its pool's.
+        await Promise.all(reserved.map((connection) => reads(drizzle(preparing(Object.assign(connection, { options: sql.options })), { schema }) as unknown as Db)));
+      } finally {
+        for (const connection of reserved) connection.release();
+      }
+    },
+    close: () => sql.end({ timeout: 5 }),
   };
 }
 
-/** Rows of a raw `db.execute`: postgres.js returns them as the result itself, PGlite under `.rows`. */
+/**
+ * The client given to drizzle, with every statement prepared. drizzle asks postgres.js not to
+ * prepare a statement unless the query is given a name, and an unprepared statement with
+ * parameters costs two round trips: postgres.js first has it parsed and described to learn its
+ * parameters' types, then binds and runs it, and the database parses it again the next time.
+ * Prepared, each connection parses a statement once and runs it after in one round trip.
+ * Transactions and savepoints hand drizzle a client of their own, prepared the same way.
+ */
+type Client = postgres.Sql | postgres.TransactionSql | postgres.ReservedSql;
+function preparing<C extends Client>(client: C): C {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === 'unsafe') {
+        return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, parameters, { ...options, prepare: true });
+      }
+      if (key === 'begin' || key === 'savepoint') {
+        return (...args: unknown[]) => {
+          const inside = args.pop() as (client: Client) => unknown;
+          return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[key]!(...args, (client: Client) => inside(preparing(client)));
+        };
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
+/** Starts PGlite in a thread of its own, on its data folder (in memory when null). */
+export async function startPglite(dataDir: string | null): Promise<{ url: string; close(): Promise<void> }> {
+  // execArgv: the thread is plain JavaScript and needs none of the engine's loaders.
+  const thread = new Worker(new URL('./pglite-server.mjs', import.meta.url), { workerData: { dataDir }, execArgv: [] });
+  let closing = false;
+  let failure: Error | null = null;
+  thread.on('error', (e) => { failure = e; });
+  const port = await new Promise<number>((resolve, reject) => {
+    thread.once('message', (message: { port: number }) => resolve(message.port));
+    thread.once('exit', () => reject(new Error(`no se pudo abrir la base de datos embebida${dataDir ? ` en ${dataDir}` : ''}: ${failure?.message ?? 'su hilo terminó'}`)));
+  });
+  // Without its database the engine cannot go on: it stops rather than answer every request with
+  // an error.
+  thread.on('exit', (code) => {
+    if (closing) return;
+    console.error(`La base de datos embebida se detuvo (${failure?.message ?? `código ${code}`}); Mesa se detiene.`);
+    process.exit(1);
+  });
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    close: async () => {
+      closing = true;
+      const closed = new Promise((resolve) => thread.once('message', resolve));
+      thread.postMessage('close');
+      await closed;
+      await thread.terminate();
+    },
+  };
+}
+
+/** The rows of a raw `db.execute`, typed: postgres.js returns them as the result itself. */
 export function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+  return result as T[];
 }

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { buildApp } from '../api/app';
+import { warmReads } from '../api/warm-reads';
 import { actorKeyInDataDir } from './actor-key';
 import { connectTemporal, documentSettingsFor, openMesaDatabase } from './boot';
 import { embeddedAuditKey } from './audit-key';
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
       config.demoUsers ? { password: config.demoPassword } : 'lock',
     );
     running.database = () => database.close();
+    await database.warm(warmReads);
 
     const temporal = await connectTemporal(config.temporal, address, actorKeys.privateKey, tracing);
     running.connections = () => temporal.close();
