@@ -18,7 +18,7 @@ import { proposalWithRows } from './whole';
 import {
   proposalAudit, proposalComments, proposalInputs, proposalRounds, proposals, proposalSearch, proposalSignoffs, proposalTimeline, proposalVersions,
 } from './schema';
-import { isStoppedSql } from './stops';
+import { isStoppedSql, withStoppedMark } from './stops';
 
 
 export interface ProposalLaunchedRecord {
@@ -452,7 +452,7 @@ export async function listProposals(db: Db, f: ProposalFilters, reader?: Reader)
   return page(rows.map((r) => {
     const summary = reader ? summaryForReader(reader, toSummary(r)) : toSummary(r);
     // While its process is stopped a proposal says so (api/routes/recovery.ts).
-    return r.stopped ? { ...summary, stopped: true as const } : summary;
+    return withStoppedMark(summary, r.stopped);
   }), f.limit);
 }
 

@@ -66,6 +66,9 @@ export async function listStopped(db: Db) {
 export const isStoppedSql = (kind: ProcessKind, table: typeof proposals | typeof tasks) =>
   sql<boolean>`exists (select 1 from stopped_processes s where s.kind = ${kind} and s.id = ${sql.identifier(getTableName(table))}.id)`;
 
+/** A list's row with its mark: only a stopped process carries `stopped`. */
+export const withStoppedMark = <T extends object>(row: T, stopped: boolean): T | (T & { stopped: true }) => (stopped ? { ...row, stopped: true as const } : row);
+
 /**
  * Closes a stopped proposal for the secretariat: the next event of its trail (`cerrada_tras_detencion`,
  * with the reason), the proposal withdrawn and waiting for nobody. Written here because no workflow

@@ -10,7 +10,7 @@ import { keysWithDeliveries, recordNotices, type PlanOptions } from './deliverie
 import { failureCode, isPermanentFailure, refusedAction, together, type Rejection } from './errors';
 import { after, page, type Cursor } from './paging';
 import { agreements, taskAudit, taskLines, taskProgress, tasks } from './schema';
-import { isStoppedSql } from './stops';
+import { isStoppedSql, withStoppedMark } from './stops';
 import { taskWithRows } from './whole';
 
 /** ACUERDO-<year>-<nnn>: the next number of the year, or the one this proposal already has. */
@@ -206,5 +206,5 @@ export async function listTasks(db: Db, f: TaskFilters) {
   const rows = await db.select({ task: tasks, stopped: isStoppedSql('tarea', tasks) }).from(tasks).where(and(...where))
     .orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit + 1);
   // While its process is stopped a task says so (api/routes/recovery.ts).
-  return page(rows.map((r) => (r.stopped ? { ...summary(r.task), stopped: true as const } : summary(r.task))), f.limit);
+  return page(rows.map((r) => withStoppedMark(summary(r.task), r.stopped)), f.limit);
 }
