@@ -2,6 +2,9 @@
 // folder or in memory) otherwise. PGlite runs in a thread of its own and speaks PostgreSQL's wire
 // protocol (db/pglite-server.mjs), so both are read and written through the same driver and the
 // same code, and nothing above this file knows which one it has.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -38,17 +41,21 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if ('url' in target) return overConnections(target.url, 10);
   const pglite = await startPglite(target.pgliteDir);
   // PGlite is one PostgreSQL session: one connection, which its thread serves in turn.
-  const database = overConnections(pglite.url, 1);
+  const database = overConnections(pglite.address, 1);
   return { ...database, close: async () => { await database.close(); await pglite.close(); } };
 }
 
-function overConnections(url: string, connections: number): Database {
+/** A PostgreSQL URL, or where PGlite's thread listens. */
+type Address = string | { host: string; port: number };
+
+function overConnections(address: Address, connections: number): Database {
+  const open = (options: postgres.Options<Record<string, never>>) => (typeof address === 'string' ? postgres(address, options) : postgres({ ...address, ...options }));
   // Every statement planned for its own values. postgres.js prepares each statement once per
   // connection, and after five runs PostgreSQL may keep one generic plan for all values: for a
   // search that plan parses the words again for every proposal it ranks and reads every match
   // from proposals before taking one page, 20 ms instead of 4 with 10,000 proposals. Planning a
   // list costs some 0.3 ms.
-  const sql = postgres(url, { max: connections, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
+  const sql = open({ max: connections, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
   const db = drizzle(preparing(sql), { schema });
   return {
     db: db as unknown as Db,
@@ -57,7 +64,7 @@ function overConnections(url: string, connections: number): Database {
     migrate: async () => {
       // One session, so that the lock and the migration share it: the pool itself when it is one
       // connection.
-      const session = connections === 1 ? sql : postgres(url, { max: 1, onnotice: () => {} });
+      const session = connections === 1 ? sql : open({ max: 1, onnotice: () => {} });
       try {
         await session`select pg_advisory_lock(${migrationLock})`;
         await migrateDrizzle(drizzle(session), { migrationsFolder });
@@ -107,26 +114,37 @@ function preparing<C extends Client>(client: C): C {
   });
 }
 
-/** Starts PGlite in a thread of its own, on its data folder (in memory when null). */
-export async function startPglite(dataDir: string | null): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Starts PGlite in a thread of its own, on its data folder (in memory when null). It listens on a
+ * Unix socket in a folder of its own that only this user can enter (mode 0700), removed on close.
+ */
+export async function startPglite(dataDir: string | null): Promise<{ address: { host: string; port: number }; close(): Promise<void> }> {
+  const folder = mkdtempSync(join(tmpdir(), 'mesa-pglite-'));
+  // postgres.js finds a server's socket as PostgreSQL names it: <folder>/.s.PGSQL.<port>.
+  const address = { host: folder, port: 5432 };
+  const removeFolder = () => rmSync(folder, { recursive: true, force: true });
   // execArgv: the thread is plain JavaScript and needs none of the engine's loaders.
-  const thread = new Worker(new URL('./pglite-server.mjs', import.meta.url), { workerData: { dataDir }, execArgv: [] });
+  const thread = new Worker(new URL('./pglite-server.mjs', import.meta.url), { workerData: { dataDir, socket: join(folder, `.s.PGSQL.${address.port}`) }, execArgv: [] });
   let closing = false;
   let failure: Error | null = null;
   thread.on('error', (e) => { failure = e; });
-  const port = await new Promise<number>((resolve, reject) => {
-    thread.once('message', (message: { port: number }) => resolve(message.port));
-    thread.once('exit', () => reject(new Error(`no se pudo abrir la base de datos embebida${dataDir ? ` en ${dataDir}` : ''}: ${failure?.message ?? 'su hilo terminó'}`)));
+  await new Promise<void>((resolve, reject) => {
+    thread.once('message', () => resolve());
+    thread.once('exit', () => {
+      removeFolder();
+      reject(new Error(`no se pudo abrir la base de datos embebida${dataDir ? ` en ${dataDir}` : ''}: ${failure?.message ?? 'su hilo terminó'}`));
+    });
   });
   // Without its database the engine cannot go on: it stops rather than answer every request with
   // an error.
   thread.on('exit', (code) => {
+    removeFolder();
     if (closing) return;
     console.error(`La base de datos embebida se detuvo (${failure?.message ?? `código ${code}`}); Mesa se detiene.`);
     process.exit(1);
   });
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    address,
     close: async () => {
       closing = true;
       const closed = new Promise((resolve) => thread.once('message', resolve));

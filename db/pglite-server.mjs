@@ -1,8 +1,10 @@
-// The embedded database in a thread of its own: PGlite, served over PostgreSQL's wire protocol on
-// loopback, so that the engine reads and writes it with the same driver and the same code as a
-// PostgreSQL server (db/client.ts), and its queries do not take the thread that answers requests.
-// Plain JavaScript, as a worker thread is started by Node itself, without the engine's TypeScript
-// loader.
+// The embedded database in a thread of its own: PGlite, served over PostgreSQL's wire protocol,
+// so that the engine reads and writes it with the same driver and the same code as a PostgreSQL
+// server (db/client.ts), and its queries do not take the thread that answers requests. Plain
+// JavaScript, as a worker thread is started by Node itself, without the engine's TypeScript loader.
+//
+// It listens on a Unix socket in a folder only the engine's user can enter (workerData.socket), as
+// PostgreSQL does: PGlite asks no password, and on loopback any local user could connect.
 //
 // PGlite is one PostgreSQL session: it serves one connection at a time, and the engine opens one.
 // When that connection closes, whatever it left (an open transaction, prepared statements,
@@ -106,7 +108,7 @@ function session(socket) {
 
 await pglite.waitReady;
 const server = createServer(serve);
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+server.listen(workerData.socket, () => parentPort.postMessage('listening'));
 parentPort.on('message', async (message) => {
   if (message !== 'close') return;
   server.close();

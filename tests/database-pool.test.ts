@@ -2,6 +2,8 @@
 // (db/client.ts): every statement prepared once per connection and planned for its own values,
 // and PostgreSQL's pool opened whole before the first request. PGlite is served from a thread of
 // its own over PostgreSQL's protocol (db/pglite-server.mjs), one session at a time.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,16 +66,23 @@ describe('the embedded PGlite served over PostgreSQL\'s protocol', () => {
   let pglite: Awaited<ReturnType<typeof startPglite>>;
   beforeAll(async () => {
     pglite = await startPglite(null);
-    const setup = postgres(pglite.url, { max: 1, onnotice: () => {} });
+    const setup = postgres({ ...pglite.address, max: 1, onnotice: () => {} });
     await setup`create table entries (id int primary key)`;
     await setup.end();
   });
   afterAll(async () => {
     await pglite?.close();
+    // Closed, it leaves no socket behind.
+    expect(existsSync(pglite.address.host)).toBe(false);
+  });
+
+  it('listens only on a Unix socket in a folder that only its user can enter', () => {
+    expect(statSync(pglite.address.host).mode & 0o777).toBe(0o700);
+    expect(statSync(join(pglite.address.host, `.s.PGSQL.${pglite.address.port}`)).isSocket()).toBe(true);
   });
 
   it('discards what a closed connection left: its open transaction and its prepared statements', async () => {
-    const first = postgres(pglite.url, { max: 1, onnotice: () => {} });
+    const first = postgres({ ...pglite.address, max: 1, onnotice: () => {} });
     const session = await first.reserve();
     await session`begin`;
     await session`insert into entries values (${1})`;
@@ -81,16 +90,16 @@ describe('the embedded PGlite served over PostgreSQL\'s protocol', () => {
     session.release();
     await first.end({ timeout: 0 });
 
-    const second = postgres(pglite.url, { max: 1, onnotice: () => {} });
+    const second = postgres({ ...pglite.address, max: 1, onnotice: () => {} });
     const [state] = await second`select (select count(*)::int from entries) as entries, (select count(*)::int from pg_prepared_statements where statement like 'insert into entries%') as prepared`;
     await second.end();
     expect(state).toEqual({ entries: 0, prepared: 0 });
   });
 
   it('serves one connection at a time: a second one waits for the first to close, then is served', async () => {
-    const first = postgres(pglite.url, { max: 1, onnotice: () => {} });
+    const first = postgres({ ...pglite.address, max: 1, onnotice: () => {} });
     await first`insert into entries values (${2})`;
-    const second = postgres(pglite.url, { max: 1, onnotice: () => {} });
+    const second = postgres({ ...pglite.address, max: 1, onnotice: () => {} });
     let answered = false;
     const waiting = second`select count(*)::int as n from entries`.then((rows) => { answered = true; return rows; });
     await new Promise((r) => setTimeout(r, 300));
