@@ -71,23 +71,21 @@ function session(socket) {
     for (let length = firstMessageLength(pending, started); length > 0; length = firstMessageLength(pending, started)) {
       const message = pending.subarray(0, length);
       pending = pending.subarray(length);
-      if (!started) {
-        const code = message.readInt32BE(4);
-        if (code === sslRequest) { socket.write('N'); continue; }
-        if (code === cancelRequest) continue;
-        started = code === protocolVersion3;
-        if (started) {
-          await pglite.execProtocolRawStream(new Uint8Array(message), { onRawData: (data) => socket.write(Buffer.from(data)) });
-          await applySettings(message);
-          continue;
-        }
-      } else if (message[0] === terminate) {
+      // Before the startup message a message has no type byte: its code follows its length.
+      const code = started ? null : message.readInt32BE(4);
+      if (code === sslRequest) { socket.write('N'); continue; }
+      if (code === cancelRequest) continue;
+      if (started && message[0] === terminate) {
         socket.end();
         return;
       }
       await pglite.execProtocolRawStream(new Uint8Array(message), {
         onRawData: (data) => { if (socket.writable) socket.write(Buffer.from(data)); },
       });
+      if (code === protocolVersion3) {
+        started = true;
+        await applySettings(message);
+      }
     }
   };
   socket.on('data', (chunk) => {
