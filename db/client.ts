@@ -2,7 +2,7 @@
 // folder or in memory) otherwise. PGlite runs in a thread of its own and speaks PostgreSQL's wire
 // protocol (db/pglite-server.mjs), so both are read and written through the same driver and the
 // same code, and nothing above this file knows which one it has.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,28 +119,28 @@ function preparing<C extends Client>(client: C): C {
  * Unix socket in a folder of its own that only this user can enter (mode 0700), removed on close.
  */
 export async function startPglite(dataDir: string | null): Promise<{ address: { host: string; port: number }; close(): Promise<void> }> {
+  // A new data folder is created by a thread that then ends: creating the database from PGlite's
+  // image leaves some 400 MiB of garbage that the serving thread, idle afterwards, kept for a
+  // minute or more (README «Performance»).
+  if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) {
+    const creating = await pgliteThread(dataDir, { dataDir, createOnly: true });
+    await creating.terminate();
+  }
   const folder = mkdtempSync(join(tmpdir(), 'mesa-pglite-'));
   // postgres.js finds a server's socket as PostgreSQL names it: <folder>/.s.PGSQL.<port>.
   const address = { host: folder, port: 5432 };
   const removeFolder = () => rmSync(folder, { recursive: true, force: true });
-  // execArgv: the thread is plain JavaScript and needs none of the engine's loaders.
-  const thread = new Worker(new URL('./pglite-server.mjs', import.meta.url), { workerData: { dataDir, socket: join(folder, `.s.PGSQL.${address.port}`) }, execArgv: [] });
   let closing = false;
-  let failure: Error | null = null;
-  thread.on('error', (e) => { failure = e; });
-  await new Promise<void>((resolve, reject) => {
-    thread.once('message', () => resolve());
-    thread.once('exit', () => {
-      removeFolder();
-      reject(new Error(`no se pudo abrir la base de datos embebida${dataDir ? ` en ${dataDir}` : ''}: ${failure?.message ?? 'su hilo terminó'}`));
-    });
+  const thread = await pgliteThread(dataDir, { dataDir, socket: join(folder, `.s.PGSQL.${address.port}`) }).catch((e: unknown) => {
+    removeFolder();
+    throw e;
   });
   // Without its database the engine cannot go on: it stops rather than answer every request with
   // an error.
   thread.on('exit', (code) => {
     removeFolder();
     if (closing) return;
-    console.error(`La base de datos embebida se detuvo (${failure?.message ?? `código ${code}`}); Mesa se detiene.`);
+    console.error(`La base de datos embebida se detuvo (${thread.failure?.message ?? `código ${code}`}); Mesa se detiene.`);
     process.exit(1);
   });
   return {
@@ -153,6 +153,18 @@ export async function startPglite(dataDir: string | null): Promise<{ address: { 
       await thread.terminate();
     },
   };
+}
+
+/** PGlite's thread (db/pglite-server.mjs), once it has said it is ready. */
+async function pgliteThread(dataDir: string | null, workerData: Record<string, unknown>): Promise<Worker & { failure: Error | null }> {
+  // execArgv: the thread is plain JavaScript and needs none of the engine's loaders.
+  const thread = Object.assign(new Worker(new URL('./pglite-server.mjs', import.meta.url), { workerData, execArgv: [] }), { failure: null as Error | null });
+  thread.on('error', (e) => { thread.failure = e; });
+  await new Promise<void>((resolve, reject) => {
+    thread.once('message', () => resolve());
+    thread.once('exit', () => reject(new Error(`no se pudo abrir la base de datos embebida${dataDir ? ` en ${dataDir}` : ''}: ${thread.failure?.message ?? 'su hilo terminó'}`)));
+  });
+  return thread;
 }
 
 /** The rows of a raw `db.execute`, typed: postgres.js returns them as the result itself. */

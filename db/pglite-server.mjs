@@ -105,13 +105,21 @@ function session(socket) {
 }
 
 await pglite.waitReady;
-const server = createServer(serve);
-server.listen(workerData.socket, () => parentPort.postMessage('listening'));
-parentPort.on('message', async (message) => {
-  if (message !== 'close') return;
-  server.close();
-  for (const socket of sockets) socket.destroy();
-  await turn;
+if (workerData.createOnly) {
+  // The first start creates the database from PGlite's image in a thread of its own that ends
+  // here: the garbage of creating it goes with the thread instead of staying in the one that serves
+  // (db/client.ts, startPglite).
   await pglite.close();
-  parentPort.postMessage('closed');
-});
+  parentPort.postMessage('created');
+} else {
+  const server = createServer(serve);
+  server.listen(workerData.socket, () => parentPort.postMessage('listening'));
+  parentPort.on('message', async (message) => {
+    if (message !== 'close') return;
+    server.close();
+    for (const socket of sockets) socket.destroy();
+    await turn;
+    await pglite.close();
+    parentPort.postMessage('closed');
+  });
+}

@@ -2,7 +2,8 @@
 // (db/client.ts): every statement prepared once per connection and planned for its own values,
 // and PostgreSQL's pool opened whole before the first request. PGlite is served from a thread of
 // its own over PostgreSQL's protocol (db/pglite-server.mjs), one session at a time.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -107,5 +108,29 @@ describe('the embedded PGlite served over PostgreSQL\'s protocol', () => {
     await first.end();
     expect((await waiting)[0]!.n).toBe(1);
     await second.end();
+  });
+});
+
+describe('the embedded PGlite in a data folder', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'mesa-datos-'));
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+  it('creates a new folder on the first start (in a thread that then ends) and finds what was written there on the next', async () => {
+    const dataDir = join(parent, 'datos');
+    for (const [write, expected] of [[true, [{ n: 1 }]], [false, [{ n: 1 }]]] as const) {
+      const pglite = await startPglite(dataDir);
+      const client = postgres({ ...pglite.address, max: 1, onnotice: () => {} });
+      if (write) await client`create table entries as select 1 as n`;
+      expect(await client`select n from entries`).toEqual(expected);
+      await client.end();
+      await pglite.close();
+    }
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+  });
+
+  it('says in Spanish which folder it could not open, and why', async () => {
+    const notAFolder = join(parent, 'un-archivo');
+    writeFileSync(notAFolder, '');
+    await expect(startPglite(join(notAFolder, 'datos'))).rejects.toThrow(`no se pudo abrir la base de datos embebida en ${join(notAFolder, 'datos')}`);
   });
 });
