@@ -117,11 +117,11 @@ describe('the embedded PGlite in a data folder', () => {
 
   it('creates a new folder on the first start (in a thread that then ends) and finds what was written there on the next', async () => {
     const dataDir = join(parent, 'datos');
-    for (const [write, expected] of [[true, [{ n: 1 }]], [false, [{ n: 1 }]]] as const) {
+    for (const firstStart of [true, false]) {
       const pglite = await startPglite(dataDir);
       const client = postgres({ ...pglite.address, max: 1, onnotice: () => {} });
-      if (write) await client`create table entries as select 1 as n`;
-      expect(await client`select n from entries`).toEqual(expected);
+      if (firstStart) await client`create table entries as select 1 as n`;
+      expect(await client`select n from entries`).toEqual([{ n: 1 }]);
       await client.end();
       await pglite.close();
     }
