@@ -353,10 +353,9 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         }, 180_000);
       }));
   }
-  const tsx = import.meta.resolve('tsx');
   const mesaProcess = (name: string, entry: string, extra: Record<string, string>, ready: Parameters<typeof processOf>[3]) =>
     processes.set(name, processOf(name, join(logs, `${name}.log`),
-      () => spawn(process.execPath, ['--import', tsx, join(root, 'runtime', entry)], { ...detached, cwd: root, env: { ...mesaEnv, ...extra } }), ready));
+      () => spawn(process.execPath, [join(root, 'runtime', 'launch.mjs'), join(root, 'runtime', entry)], { ...detached, cwd: root, env: { ...mesaEnv, ...extra } }), ready));
   for (let i = 1; i <= c.workers; i++) {
     mesaProcess(`mesa-worker-${i}`, 'worker-main.ts', { MESA_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort(c, i)}` }, (p) => until('conectarse a Temporal', p, async () => /Worker de Mesa en/.test(p.output()), 180_000));
   }

@@ -18,7 +18,7 @@ afterAll(() => { for (const c of running) c.kill('SIGKILL'); });
 function run(dataDir: string, port: number): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), MESA_DATA_DIR: dataDir, TEMPORAL_CLI_PATH: inject('temporalCliPath'), MESA_DEMO_PASSWORD: 'demo-de-prueba' };
   for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEST_DATABASE_URL']) delete env[k];
-  const child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['runtime/embedded.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['runtime/launch.mjs', 'runtime/embedded.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => { out += c; });

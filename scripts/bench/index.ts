@@ -11,7 +11,7 @@
 //                                      (MESA_CLUSTER_WORKERS=1 for one worker)
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -426,7 +426,7 @@ async function memory() {
   let child: ChildProcess | null = null;
   if (!onCluster && config.databaseUrl) {
     await stack.stopLocalWorker();
-    child = spawn(process.execPath, ['--import', 'tsx', 'runtime/worker-main.ts'], {
+    child = spawn(process.execPath, ['runtime/launch.mjs', 'runtime/worker-main.ts'], {
       env: { ...process.env, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
@@ -528,10 +528,14 @@ async function notifications() {
 
 // ---- 6. the embedded default at rest ------------------------------------------------------------
 
-/** Every process of a tree, its root first (children as /proc lists them). */
+/**
+ * Every process of a tree, its root first. /proc lists a process's children by the thread that
+ * started them, so every thread's list is read (a child started by a worker thread counts too).
+ */
 async function processTree(pid: number): Promise<number[]> {
-  const tasks = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  const children = tasks.split(' ').filter(Boolean).map(Number);
+  const threads = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const lists = await Promise.all(threads.map((t) => readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')));
+  const children = lists.join(' ').split(' ').filter(Boolean).map(Number);
   return [pid, ...(await Promise.all(children.map(processTree))).flat()];
 }
 
