@@ -10,7 +10,7 @@ import { startTracing } from './tracing';
 await runUntilSignal('API', async () => {
   const config = loadConfig('production');
   const { privateKey } = requireActorSigningKey(config);
-  const tracing = startTracing('mesa-api');
+  const tracing = await startTracing('mesa-api');
   const database = await openMesaDatabase({ url: config.databaseUrl! }, 'lock');
   await database.warm(warmReads);
   const temporal = await connectTemporal(config.temporal, config.temporal.address!, privateKey, tracing);

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
 
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
-    const tracing = startTracing('mesa');
+    const tracing = await startTracing('mesa');
     if (tracing) running.tracing = () => tracing.shutdown();
     // MESA_ACTOR_KEY when given; otherwise one kept in the data folder.
     const actorKeys = config.actorKeys?.privateKey ? config.actorKeys : actorKeyInDataDir(dataDir);

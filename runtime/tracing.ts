@@ -3,23 +3,23 @@
 // through the workflow update it sends and into the activity that records it: the Temporal client
 // and activity interceptors of @temporalio/interceptors-opentelemetry, and the workflows' own
 // (workflows/tracing.ts), carry the context in Temporal's headers from one process to the next.
+// The SDK, its exporters and the interceptors are loaded only when traces are on, so that a process
+// with traces off (the default) does not hold them in memory.
 import type { Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { envDetectorSync, Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { Resource } from '@opentelemetry/resources';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
+import type * as TemporalOpenTelemetry from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
 import type { WorkflowInfo } from '@temporalio/workflow';
-import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { ConfigError } from './config';
 
 export interface Tracing {
   tracer: Tracer;
   processor: SpanProcessor;
   resource: Resource;
+  /** Temporal's interceptors and workflow exporter for OpenTelemetry. */
+  temporal: typeof TemporalOpenTelemetry;
   /** Sends the spans still buffered and stops exporting. */
   shutdown(): Promise<void>;
 }
@@ -55,23 +55,27 @@ export function tracesExport(env: NodeJS.ProcessEnv): 'none' | 'http/protobuf' |
  * exporter and the batching read the rest of the standard variables (headers, timeout,
  * compression, OTEL_BSP_*) from the environment themselves.
  */
-export function startTracing(service: string): Tracing | null {
+export async function startTracing(service: string): Promise<Tracing | null> {
   const encoding = tracesExport(process.env);
   if (encoding === 'none') return null;
+  const [{ envDetectorSync, Resource }, { BatchSpanProcessor }, { NodeTracerProvider }, temporal, { OTLPTraceExporter }] = await Promise.all([
+    import('@opentelemetry/resources'), import('@opentelemetry/sdk-trace-base'), import('@opentelemetry/sdk-trace-node'), import('@temporalio/interceptors-opentelemetry'),
+    encoding === 'http/json' ? import('@opentelemetry/exporter-trace-otlp-http') : import('@opentelemetry/exporter-trace-otlp-proto'),
+  ]);
   const resource = Resource.default().merge(new Resource({ 'service.name': service })).merge(envDetectorSync.detect());
-  const processor = new BatchSpanProcessor(encoding === 'http/json' ? new JsonExporter() : new ProtobufExporter());
+  const processor = new BatchSpanProcessor(new OTLPTraceExporter());
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register();
-  return { tracer: provider.getTracer('mesa'), processor, resource, shutdown: () => provider.shutdown() };
+  return { tracer: provider.getTracer('mesa'), processor, resource, temporal, shutdown: () => provider.shutdown() };
 }
 
 /** The Temporal client's interceptor: every start, update and query gets its span, its context in the headers. */
 export const tracingClientInterceptors = (tracing: Tracing | null): WorkflowClientInterceptor[] =>
-  tracing ? [new OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer })] : [];
+  tracing ? [new tracing.temporal.OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer })] : [];
 
 /** Each activity runs in a span whose parent is the workflow's, from the activity's headers. */
 export const tracingActivityInterceptors = (tracing: Tracing | null): ActivityInterceptorsFactory[] =>
-  tracing ? [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer: tracing.tracer }), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] : [];
+  tracing ? [(ctx) => ({ inbound: new tracing.temporal.OpenTelemetryActivityInboundInterceptor(ctx, { tracer: tracing.tracer }), outbound: new tracing.temporal.OpenTelemetryActivityOutboundInterceptor(ctx) })] : [];
 
 /**
  * Where the workflows' spans leave the sandbox: to this process's exporter, or nowhere when
@@ -79,9 +83,9 @@ export const tracingActivityInterceptors = (tracing: Tracing | null): ActivityIn
  * its workflow, run and type; not the rest of the workflow's info (search attributes, memo),
  * which the stock exporter would copy into every span.
  */
-export function tracingSinks(tracing: Tracing | null): InjectedSinks<{ exporter: OpenTelemetryWorkflowExporter }> {
+export function tracingSinks(tracing: Tracing | null): InjectedSinks<{ exporter: TemporalOpenTelemetry.OpenTelemetryWorkflowExporter }> {
   if (!tracing) return { exporter: { export: { fn: () => {} } } };
-  const stock = makeWorkflowExporter(tracing.processor, tracing.resource).export;
+  const stock = tracing.temporal.makeWorkflowExporter(tracing.processor, tracing.resource).export;
   return {
     exporter: {
       export: { fn: ({ workflowId, runId, workflowType }, spans) => stock.fn({ workflowId, runId, workflowType } as WorkflowInfo, spans) },

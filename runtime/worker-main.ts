@@ -23,7 +23,7 @@ await runUntilSignal('worker', async () => {
     // temporal_activity_execution_failed…) and the Mesa's, on one Prometheus endpoint.
     ...(config.metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } } : {}),
   });
-  const tracing = startTracing('mesa-worker');
+  const tracing = await startTracing('mesa-worker');
   const database = await openMesaDatabase({ url: config.databaseUrl! }, 'lock');
   const temporal = await connectTemporal(config.temporal, config.temporal.address!, null, tracing);
   const channels = channelsFor(config);

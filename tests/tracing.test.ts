@@ -15,7 +15,7 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
   // As an operator sets them; the batch goes out every 100 ms instead of every 5 s.
   Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' });
-  tracing = startTracing('mesa-pruebas')!;
+  tracing = (await startTracing('mesa-pruebas'))!;
   mesa = await startMesa({ tracing });
 });
 
