@@ -123,7 +123,7 @@ export async function startPglite(dataDir: string | null): Promise<{ address: { 
   // image leaves some 400 MiB of garbage that the serving thread, idle afterwards, kept for a
   // minute or more (README «Performance»).
   if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) {
-    const creating = await pgliteThread(dataDir, { dataDir, createOnly: true });
+    const creating = await pgliteThread({ dataDir, createOnly: true });
     await creating.terminate();
   }
   const folder = mkdtempSync(join(tmpdir(), 'mesa-pglite-'));
@@ -131,7 +131,7 @@ export async function startPglite(dataDir: string | null): Promise<{ address: { 
   const address = { host: folder, port: 5432 };
   const removeFolder = () => rmSync(folder, { recursive: true, force: true });
   let closing = false;
-  const thread = await pgliteThread(dataDir, { dataDir, socket: join(folder, `.s.PGSQL.${address.port}`) }).catch((e: unknown) => {
+  const thread = await pgliteThread({ dataDir, socket: join(folder, `.s.PGSQL.${address.port}`) }).catch((e: unknown) => {
     removeFolder();
     throw e;
   });
@@ -155,8 +155,9 @@ export async function startPglite(dataDir: string | null): Promise<{ address: { 
   };
 }
 
-/** PGlite's thread (db/pglite-server.mjs), once it has said it is ready. */
-async function pgliteThread(dataDir: string | null, workerData: Record<string, unknown>): Promise<Worker & { failure: Error | null }> {
+/** PGlite's thread (db/pglite-server.mjs), once it has said it is ready; its data folder, or null in memory. */
+async function pgliteThread(workerData: { dataDir: string | null; createOnly?: true; socket?: string }): Promise<Worker & { failure: Error | null }> {
+  const { dataDir } = workerData;
   // execArgv: the thread is plain JavaScript and needs none of the engine's loaders.
   const thread = Object.assign(new Worker(new URL('./pglite-server.mjs', import.meta.url), { workerData, execArgv: [] }), { failure: null as Error | null });
   thread.on('error', (e) => { thread.failure = e; });
