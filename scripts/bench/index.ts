@@ -10,7 +10,7 @@
 //                                      APIs behind haproxy and the workers in their own processes
 //                                      (MESA_CLUSTER_WORKERS=1 for one worker)
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +89,68 @@ function limiter(n: number) {
 
 const ratio = (ours: number, floor: number) => Number((ours / floor).toFixed(2));
 
+// CPU: what a measure cost each kind of process, read from /proc before and after it. The sum over
+// the stack per action is what sizes a deployment (how many actions a second a core takes), and
+// beside the floor's it shows how much of a figure is work the floor does not do.
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU time (ms, user and system) of a process, with its children that ended and were waited for. */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // The fields after the command's name, from the state (proc(5)'s field 3): utime, stime, cutime
+  // and cstime are fields 14 to 17. A PostgreSQL connection that closes adds its time to the
+  // postmaster's cutime, so the group's sum keeps it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0) * 1000 / clockTicks;
+}
+
+async function postgresPids(): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((d) => /^\d+$/.test(d));
+  const named = await Promise.all(pids.map(async (d) => ((await readFile(`/proc/${d}/comm`, 'utf8').catch(() => '')).trim() === 'postgres' ? Number(d) : null)));
+  return named.filter((pid): pid is number => pid !== null);
+}
+
+interface CpuCost {
+  /** CPU ms per action, by group of processes, and in all. */
+  perAction: Record<string, number>;
+  totalPerAction: number;
+  /** Cores kept busy on average while it ran. */
+  cores: number;
+}
+
+/** What `work` cost in CPU, over `actions` actions. */
+async function cpuOf<T>(actions: number, work: () => Promise<T>): Promise<{ result: T; cpu: CpuCost }> {
+  const byGroup = async () => {
+    const groups = await stack.processGroups();
+    if (onCluster || config.databaseUrl) groups.PostgreSQL = await postgresPids();
+    const sums: Record<string, number> = {};
+    for (const [name, pids] of Object.entries(groups)) sums[name] = (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
+    return sums;
+  };
+  const before = await byGroup();
+  const t0 = performance.now();
+  const result = await work();
+  const wall = performance.now() - t0;
+  const after = await byGroup();
+  const perAction: Record<string, number> = {};
+  let total = 0;
+  for (const [name, ms] of Object.entries(after)) {
+    const spent = ms - (before[name] ?? 0);
+    total += spent;
+    perAction[name] = Number((spent / actions).toFixed(2));
+  }
+  return { result, cpu: { perAction, totalPerAction: Number((total / actions).toFixed(1)), cores: Number((total / wall).toFixed(2)) } };
+}
+
+/** Shows where each side's CPU went, and adds the row that compares them. */
+function recordCpu(what: string, ours: CpuCost, floor: CpuCost) {
+  for (const [side, cost] of [['Mesa', ours], ['piso', floor]] as const) {
+    const parts = Object.entries(cost.perAction).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${ms}`);
+    say(`    CPU por ${what}, ${side} (ms): ${parts.join(', ')}; ${cost.cores} núcleos ocupados de ${cpus().length}`);
+  }
+  record([`CPU por ${what}, todos los procesos (ms)`, String(ours.totalPerAction), String(floor.totalPerAction), `${ratio(ours.totalPerAction, floor.totalPerAction)}×`, '']);
+}
+
 /** A process's resident memory, as the kernel counts it. */
 const residentBytes = async (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
@@ -119,6 +181,8 @@ interface Stack {
   workerPids: () => number[];
   /** Stops the Mesa's worker that runs in this process, if any (the memory measure runs it alone). */
   stopLocalWorker: () => Promise<void>;
+  /** The stack's processes by what they do, for the CPU each measure costs (PostgreSQL's are added to them). */
+  processGroups: () => Promise<Record<string, number[]>>;
   close: () => Promise<void>;
 }
 
@@ -146,6 +210,15 @@ async function embeddedStack(): Promise<Stack> {
     base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, db: database.db, temporal, namespace: config.temporal.namespace,
     temporalAddress: address, taskQueue, actorPublicKey: actorKeys.publicKey,
     workerPids: () => [], stopLocalWorker: stopWorker,
+    processGroups: async () => {
+      const groups: Record<string, number[]> = { 'este proceso: API, worker, base embebida, carga y piso': [process.pid] };
+      // The Temporal dev server, and whatever else this process started, by command name.
+      for (const pid of (await processTree(process.pid)).slice(1)) {
+        const name = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '?')).trim();
+        (groups[name] ??= []).push(pid);
+      }
+      return groups;
+    },
     close: async () => {
       await app.close();
       await stopWorker();
@@ -173,6 +246,15 @@ async function clusterStack(): Promise<Stack> {
     temporalAddress: cluster.temporalAddress, taskQueue: mesaConfig.temporal.taskQueue, actorPublicKey: parseActorPrivateKey(cluster.mesaEnv.MESA_ACTOR_KEY!).publicKey,
     workerPids: () => workers.map((name) => cluster.processes.get(name)!.pid()!),
     stopLocalWorker: async () => {},
+    processGroups: async () => {
+      // The two APIs as one group, the workers as another: what a measure costs each kind of process.
+      const groups: Record<string, number[]> = { 'banco: carga y worker del piso': [process.pid] };
+      for (const [name, p] of cluster.processes) {
+        const pid = p.pid();
+        if (pid !== undefined) (groups[name.replace(/-\d+$/, '')] ??= []).push(pid);
+      }
+      return groups;
+    },
     close: async () => {
       await temporal.close();
       await database.close();
@@ -261,25 +343,26 @@ async function signoffLatency() {
   for (let i = 0; i < n; i++) ids.push(await launch(`Conformidad ${i + 1}`, { stages: ['conformidad'], deadlines: { conformidad: 'P10D' } }));
   const ours: number[] = [];
   // One client per proposal, its 22 members one after another: all rounds at once.
-  await Promise.all(ids.map(async (id) => {
+  const { cpu: oursCpu } = await cpuOf(n * 22, () => Promise.all(ids.map(async (id) => {
     for (const code of members) ours.push((await http('POST', await token(code), `/api/v1/proposals/${id}/signoffs`, { position: 'aprueba' })).ms);
-  }));
+  })));
   say(`[${elapsed()}]    piso: ${n * 22} executeUpdate sobre un workflow mínimo…`);
   const handles = await Promise.all(Array.from({ length: n }, (_, i) => client.workflow.start('floorRecorder', {
     taskQueue: floorQueue, workflowId: `piso-conformidad-${run}-${i}`, args: [{ updates: 22 }],
   })));
   const floor: number[] = [];
-  await Promise.all(handles.map(async (h) => {
+  const { cpu: floorCpu } = await cpuOf(n * 22, () => Promise.all(handles.map(async (h) => {
     for (const code of members) {
       const t0 = performance.now();
       await h.executeUpdate(recordUpdate, { args: [code] });
       floor.push(performance.now() - t0);
     }
-  }));
+  })));
   const o = percentiles(ours);
   const f = percentiles(floor);
-  results.signoffs = { proposals: n, ours: o, floor: f, p99Ratio: ratio(o.p99, f.p99) };
+  results.signoffs = { proposals: n, ours: o, floor: f, p99Ratio: ratio(o.p99, f.p99), cpu: { ours: oursCpu, floor: floorCpu } };
   record(['Conformidad, p50 / p95 / p99 (ms)', `${o.p50} / ${o.p95} / ${o.p99}`, `${f.p50} / ${f.p95} / ${f.p99}`, `${ratio(o.p99, f.p99)}× (p99)`, '≤ 1.5×']);
+  recordCpu('conformidad', oursCpu, floorCpu);
 }
 
 // ---- 2. whole proposals ----------------------------------------------------------------------
@@ -317,15 +400,19 @@ async function wholeProposals() {
     say(`[${elapsed()}] 2. Propuestas completas: ${n} a la vez (${n * updatesPerProposal} acciones por HTTP)…`);
     const gate = limiter(200);
     let t0 = performance.now();
-    await Promise.all(Array.from({ length: n }, (_, i) => wholeProposal(i, gate)));
+    const { cpu: oursCpu } = await cpuOf(n, () => Promise.all(Array.from({ length: n }, (_, i) => wholeProposal(i, gate))));
     const oursMin = (performance.now() - t0) / 60_000;
     say(`[${elapsed()}]    piso: ${n} workflows mínimos con ${updatesPerProposal} updates y actividades vacías…`);
     t0 = performance.now();
-    await Promise.all(Array.from({ length: n }, (_, i) => floorProposal(i, gate, n)));
+    const { cpu: floorCpu } = await cpuOf(n, () => Promise.all(Array.from({ length: n }, (_, i) => floorProposal(i, gate, n))));
     const floorMin = (performance.now() - t0) / 60_000;
-    const point = { proposals: n, oursPerMinute: Number((n / oursMin).toFixed(1)), floorPerMinute: Number((n / floorMin).toFixed(1)), ratio: ratio(oursMin === 0 ? 0 : n / oursMin, n / floorMin) };
+    const point = {
+      proposals: n, oursPerMinute: Number((n / oursMin).toFixed(1)), floorPerMinute: Number((n / floorMin).toFixed(1)), ratio: ratio(oursMin === 0 ? 0 : n / oursMin, n / floorMin),
+      cpu: { ours: oursCpu, floor: floorCpu },
+    };
     curve.push(point);
     record([`Propuestas completas, N = ${n} (por minuto)`, String(point.oursPerMinute), String(point.floorPerMinute), `${point.ratio}×`, '≥ 0.8×']);
+    recordCpu(`propuesta completa (N = ${n})`, oursCpu, floorCpu);
   }
   results.wholeProposals = curve;
 }
@@ -377,13 +464,17 @@ async function reads() {
   /**
    * A fixed rate, timed from when each request was due (a slow answer cannot hide the ones behind
    * it), sent from a thread of its own so the load generator does not compete with the server's
-   * event loop, as autocannon in another process would not.
+   * event loop, as autocannon in another process would not. Before the clock starts, the thread
+   * loads its HTTP client and opens its connections with a few `/health` requests: without that,
+   * the first second measured the load generator's own start (the floor's first second had a p99
+   * of 66 ms against 4–12 ms in every later one).
    */
-  const atRate = (paths: string[], rate: number, seconds: number) => new Promise<ReturnType<typeof percentiles>>((resolve, reject) => {
+  const atRate = (paths: string[], rate: number, seconds: number) => new Promise<ReturnType<typeof percentiles> & { bySecond: Array<{ p50: number; p99: number; max: number }> }>((resolve, reject) => {
     const load = new Thread(`
       const { parentPort, workerData: w } = require('node:worker_threads');
       (async () => {
-        const total = w.rate * w.seconds, latencies = [], t0 = performance.now();
+        for (let k = 0; k < 3; k++) await Promise.all(Array.from({ length: 16 }, () => fetch(w.base + '/health').then((r) => r.arrayBuffer())));
+        const total = w.rate * w.seconds, latencies = new Array(total), t0 = performance.now();
         await Promise.all(Array.from({ length: total }, async (_, i) => {
           const due = t0 + (i * 1000) / w.rate;
           const wait = due - performance.now();
@@ -391,12 +482,17 @@ async function reads() {
           const res = await fetch(w.base + w.paths[i % w.paths.length], { headers: { authorization: 'Bearer ' + w.token } });
           await res.arrayBuffer();
           if (res.status !== 200) throw new Error(w.paths[i % w.paths.length] + ': ' + res.status);
-          latencies.push(performance.now() - due);
+          latencies[i] = performance.now() - due;
         }));
         parentPort.postMessage(latencies);
       })().catch((e) => { throw e; });
     `, { eval: true, workerData: { base, paths, rate, seconds, token: minsa } });
-    load.once('message', (latencies: number[]) => resolve(percentiles(latencies)));
+    // By the second each request was due, too: a tail from the run's first seconds (connections
+    // opening) reads differently from one spread over the run (a queue).
+    load.once('message', (latencies: number[]) => resolve({
+      ...percentiles(latencies),
+      bySecond: Array.from({ length: seconds }, (_, k) => percentiles(latencies.slice(k * rate, (k + 1) * rate))).map(({ p50, p99, max }) => ({ p50, p99, max })),
+    }));
     load.once('error', reject);
   });
   // One at a time first: the cost of a request without any queue in front of it.
@@ -404,17 +500,20 @@ async function reads() {
   for (let i = 0; i < 150; i++) alone.push((await http('GET', minsa, queries[i % queries.length]!)).ms);
   const unloaded = percentiles(alone.slice(30));
   say(`[${elapsed()}]    ${sizes.readRate} peticiones/s durante ${sizes.readSeconds} s con filtros pendingFor, stage y q…`);
-  const ours = await atRate(queries, sizes.readRate, sizes.readSeconds);
+  const { result: ours, cpu: oursCpu } = await cpuOf(sizes.readRate * sizes.readSeconds, () => atRate(queries, sizes.readRate, sizes.readSeconds));
   say(`[${elapsed()}]    piso: GET /health al mismo ritmo…`);
-  const floor = await atRate(['/health'], sizes.readRate, Math.min(10, sizes.readSeconds));
+  const floorSeconds = Math.min(10, sizes.readSeconds);
+  const { result: floor, cpu: floorCpu } = await cpuOf(sizes.readRate * floorSeconds, () => atRate(['/health'], sizes.readRate, floorSeconds));
   const plans: Record<string, string[]> = {};
   for (const [name, filters] of Object.entries({ pendingFor: { pendingFor: 'MINSA' }, stage: { stage: 'conformidad' as const }, q: { q: 'frontera' } })) {
     const explained = await db.execute(sql`explain analyze ${proposalListQuery(db, { ...filters, limit: 50 })}`);
     plans[name] = rowsOf<Record<string, string>>(explained).map((r) => Object.values(r)[0]!);
   }
-  results.reads = { proposals: count, rate: sizes.readRate, seconds: sizes.readSeconds, unloaded, ours, floor, plans };
+  results.reads = { proposals: count, rate: sizes.readRate, seconds: sizes.readSeconds, unloaded, ours, floor, plans, cpu: { ours: oursCpu, floor: floorCpu } };
   say(`[${elapsed()}]    una a la vez: p50 ${unloaded.p50} ms, p99 ${unloaded.p99} ms`);
+  say(`    p99 de cada segundo (ms): ${ours.bySecond.map((s) => s.p99).join(', ')}`);
   record([`Lecturas filtradas, ${count} propuestas, p50 / p99 (ms)`, `${ours.p50} / ${ours.p99}`, `${floor.p50} / ${floor.p99}`, '', 'p99 < 20 ms']);
+  recordCpu('lectura', oursCpu, floorCpu);
 }
 
 // ---- 4. worker memory ------------------------------------------------------------------------
