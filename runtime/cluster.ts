@@ -38,6 +38,20 @@ export function temporalPorts(base: number): Record<TemporalService, { grpc: num
 /** Where worker `n` serves its Prometheus metrics: PORT+10+n. */
 export const workerMetricsPort = (c: ClusterConfig, n: number) => c.balancerPort + 10 + n;
 
+/**
+ * The connections each Temporal service may open to its store and to visibility
+ * (deploy/temporal/mesa.yaml, TEMPORAL_PG_MAX_CONNS and TEMPORAL_PG_VISIBILITY_MAX_CONNS), by what
+ * it does: history writes every transition and feeds visibility, matching and frontend read and
+ * write a little, the worker service runs Temporal's own system workflows. With the same pools in
+ * every service, as the configuration's defaults give, the four could open 120 under load, more
+ * than PostgreSQL's default of 100 alone.
+ */
+export const temporalPools: Record<TemporalService, { store: number; visibility: number }> = {
+  history: { store: 12, visibility: 3 }, matching: { store: 5, visibility: 1 }, frontend: { store: 5, visibility: 3 }, worker: { store: 2, visibility: 1 },
+};
+/** A Mesa process's pool (db/client.ts), and the connection its start takes to migrate. */
+const mesaConnections = 10 + 1;
+
 export interface ClusterProcess {
   readonly name: string;
   readonly log: string;
@@ -124,12 +138,22 @@ async function preflight(o: ClusterOptions, mesaEnv: Record<string, string>): Pr
   // The Mesa's own settings, checked as its processes will check them.
   loadConfig('production', mesaEnv);
   const admin = postgres(c.adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  let limits: { max: number; reserved: number };
   try {
-    await admin`select 1`;
+    const [row] = await admin<Array<{ max: string; reserved: string }>>`select current_setting('max_connections') as max, current_setting('superuser_reserved_connections') as reserved`;
+    limits = { max: Number(row!.max), reserved: Number(row!.reserved) };
   } catch (e) {
     throw new ConfigError(`Configuración inválida: no se pudo conectar a PostgreSQL con «MESA_CLUSTER_DATABASE_URL» (${(e as Error).message}).`);
   } finally {
     await admin.end({ timeout: 1 });
+  }
+  // A server that cannot hold every pool refuses connections only under load ("too many
+  // clients"), which the processes would take for an outage: it is refused here instead. Ten are
+  // left for whoever else connects (psql, a backup, the bench).
+  const temporal = Object.values(temporalPools).reduce((sum, p) => sum + p.store + p.visibility, 0);
+  const needed = temporal + (c.apis + c.workers) * mesaConnections + 10;
+  if (needed > limits.max - limits.reserved) {
+    throw new ConfigError(`Configuración inválida: PostgreSQL admite ${limits.max} conexiones («max_connections», ${limits.reserved} de ellas reservadas), y el clúster necesita ${needed}: ${temporal} para los cuatro servicios de Temporal, ${mesaConnections} por cada una de las ${c.apis} API y los ${c.workers} workers de Mesa, y 10 para herramientas. Suba «max_connections» en postgresql.conf (y reinicie PostgreSQL) o inicie menos procesos («MESA_CLUSTER_APIS», «MESA_CLUSTER_WORKERS»).`);
   }
 }
 
@@ -335,7 +359,11 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     const name = `temporal-${service}`;
     processes.set(name, processOf(name, join(logs, `${name}.log`),
       () => spawn(o.binaries.server, ['--root', deployDir, '--config', 'temporal', '--env', 'mesa', '--allow-no-auth', 'start', '--service', service], {
-        ...detached, env: { ...temporalEnv, TEMPORAL_METRICS_PORT: String(ports[service].metrics) },
+        ...detached,
+        env: {
+          ...temporalEnv, TEMPORAL_METRICS_PORT: String(ports[service].metrics),
+          TEMPORAL_PG_MAX_CONNS: String(temporalPools[service].store), TEMPORAL_PG_VISIBILITY_MAX_CONNS: String(temporalPools[service].visibility),
+        },
       }),
       async (p) => {
         // Every service joins the membership ring on its membership port (the worker service

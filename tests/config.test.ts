@@ -96,4 +96,25 @@ describe('configuration', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('refuses a cluster whose connections PostgreSQL could not hold, naming max_connections, and starts nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mesa-cluster-conexiones-'));
+    try {
+      const temporalBase = await freeBase(Object.values(temporalPorts(0)).flatMap((p) => [p.grpc, p.membership, p.metrics]), 20_000, 30_000);
+      // The balancer, eight APIs after it and eight workers' metrics from PORT+11.
+      const balancer = await freeBase([...Array.from({ length: 9 }, (_, i) => i), ...Array.from({ length: 8 }, (_, i) => 11 + i)], 10_000, 19_000);
+      const config = loadClusterConfig({
+        MESA_CLUSTER_DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', MESA_CLUSTER_DIR: dir,
+        PORT: String(balancer), TEMPORAL_PORT_BASE: String(temporalBase), MESA_CLUSTER_APIS: '8', MESA_CLUSTER_WORKERS: '8',
+      });
+      // 32 for Temporal, 11 for each of the 16 Mesa processes and 10 for tools: 218, against the
+      // 100 of PostgreSQL's default (the test server's).
+      const start = startCluster({ config, binaries: { server: '/no/existe', sqlTool: '/no/existe', schemaDir: '/no/existe' }, env: {} });
+      await expect(start).rejects.toThrow(ConfigError);
+      await expect(start).rejects.toThrow(/el clúster necesita 218: 32 para los cuatro servicios de Temporal.*Suba «max_connections»/);
+      expect(await readdir(join(dir, 'registros'))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
