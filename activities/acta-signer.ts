@@ -13,9 +13,7 @@
 // uploads back. README.md ("Firma de actas") describes it.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
-import { SignPdf } from '@signpdf/signpdf';
-import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import type { Signer } from '@signpdf/utils';
 import forge from 'node-forge';
 import type { PDFDocument } from 'pdf-lib';
 import { textPdf, winAnsi } from '../engine/text-pdf';
@@ -49,38 +47,54 @@ const signingCertificateV2 = '1.2.840.113549.1.9.16.2.47';
  * A CAdES signer for PAdES: the CMS SignedData of the PDF's byte range, with the signed
  * attributes content-type, message-digest, signing-time and signing-certificate-v2 (the SHA-256
  * of the signer's certificate), which binds the signature to that certificate.
+ * SignPdf takes only subclasses of its own `Signer`, so the class is made once that module is loaded.
  */
-class CadesSigner extends Signer {
-  constructor(private readonly key: forge.pki.PrivateKey, private readonly certificate: forge.pki.Certificate, private readonly chain: forge.pki.Certificate[]) {
-    super();
-  }
+function cadesSigner(base: typeof Signer) {
+  return class CadesSigner extends base {
+    constructor(private readonly key: forge.pki.PrivateKey, private readonly certificate: forge.pki.Certificate, private readonly chain: forge.pki.Certificate[]) {
+      super();
+    }
 
-  override async sign(pdfBuffer: Buffer, signingTime?: Date): Promise<Buffer> {
-    const { asn1 } = forge;
-    const der = asn1.toDer(forge.pki.certificateToAsn1(this.certificate)).getBytes();
-    const certHash = forge.md.sha256.create().update(der).digest().getBytes();
-    // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }, ESSCertIDv2 with the
-    // default hash algorithm (SHA-256) and no issuer serial.
-    const essCertificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, certHash)]),
-      ]),
-    ]);
-    const p7 = forge.pkcs7.createSignedData();
-    p7.content = forge.util.createBuffer(pdfBuffer.toString('binary'));
-    for (const c of [this.certificate, ...this.chain]) p7.addCertificate(c);
-    p7.addSigner({
-      key: this.key as forge.pki.rsa.PrivateKey, certificate: this.certificate, digestAlgorithm: forge.pki.oids.sha256!,
-      authenticatedAttributes: [
-        { type: forge.pki.oids.contentType!, value: forge.pki.oids.data },
-        { type: forge.pki.oids.messageDigest! },
-        { type: forge.pki.oids.signingTime!, value: (signingTime ?? new Date()) as unknown as string },
-        { type: signingCertificateV2, value: essCertificate as unknown as string },
-      ],
-    });
-    p7.sign({ detached: true });
-    return Buffer.from(asn1.toDer(p7.toAsn1()).getBytes(), 'binary');
-  }
+    override async sign(pdfBuffer: Buffer, signingTime?: Date): Promise<Buffer> {
+      const { asn1 } = forge;
+      const der = asn1.toDer(forge.pki.certificateToAsn1(this.certificate)).getBytes();
+      const certHash = forge.md.sha256.create().update(der).digest().getBytes();
+      // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }, ESSCertIDv2 with the
+      // default hash algorithm (SHA-256) and no issuer serial.
+      const essCertificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, certHash)]),
+        ]),
+      ]);
+      const p7 = forge.pkcs7.createSignedData();
+      p7.content = forge.util.createBuffer(pdfBuffer.toString('binary'));
+      for (const c of [this.certificate, ...this.chain]) p7.addCertificate(c);
+      p7.addSigner({
+        key: this.key as forge.pki.rsa.PrivateKey, certificate: this.certificate, digestAlgorithm: forge.pki.oids.sha256!,
+        authenticatedAttributes: [
+          { type: forge.pki.oids.contentType!, value: forge.pki.oids.data },
+          { type: forge.pki.oids.messageDigest! },
+          { type: forge.pki.oids.signingTime!, value: (signingTime ?? new Date()) as unknown as string },
+          { type: signingCertificateV2, value: essCertificate as unknown as string },
+        ],
+      });
+      p7.sign({ detached: true });
+      return Buffer.from(asn1.toDer(p7.toAsn1()).getBytes(), 'binary');
+    }
+  };
+}
+
+/**
+ * PDF signing's modules, loaded with the first acta signed: most of the engine's starts sign none,
+ * and they hold some megabytes of code (pdf-lib, @signpdf). The key is read at start, so a wrong
+ * PKCS#12 stops the start, not the first signature.
+ */
+let signingModules: ReturnType<typeof loadSigning> | null = null;
+async function loadSigning() {
+  const [{ pdflibAddPlaceholder }, { SignPdf }, { Signer, SUBFILTER_ETSI_CADES_DETACHED }] = await Promise.all([
+    import('@signpdf/placeholder-pdf-lib'), import('@signpdf/signpdf'), import('@signpdf/utils'),
+  ]);
+  return { pdflibAddPlaceholder, SignPdf, CadesSigner: cadesSigner(Signer), SUBFILTER_ETSI_CADES_DETACHED };
 }
 
 /** The built-in signer, from a PKCS#12 file's bytes and its passphrase. */
@@ -92,19 +106,19 @@ export function p12Signer(p12: Uint8Array, passphrase: string): ActaSigner {
   // The signer's certificate is the one whose public key matches the private key.
   const publicKey = forge.pki.setRsaPublicKey((key as forge.pki.rsa.PrivateKey).n, (key as forge.pki.rsa.PrivateKey).e);
   const own = certs.find((c) => forge.pki.publicKeyToPem(c.publicKey) === forge.pki.publicKeyToPem(publicKey)) ?? certs[0]!;
-  const signer = new CadesSigner(key, own, certs.filter((c) => c !== own));
   const cn = own.subject.getField('CN') as { value?: string; valueTagClass?: number } | null;
   const signerName = cn?.value ? (cn.valueTagClass === forge.asn1.Type.UTF8 ? forge.util.decodeUtf8(cn.value) : cn.value) : 'Secretaría Técnica de la MTIGM';
   return {
     signerName,
     async sign(acta) {
+      const { pdflibAddPlaceholder, SignPdf, CadesSigner, SUBFILTER_ETSI_CADES_DETACHED } = await (signingModules ??= loadSigning());
       const pdf = await actaPdf(acta);
       pdflibAddPlaceholder({
         pdfDoc: pdf, reason: winAnsi(acta.reason), location: winAnsi(acta.location), name: winAnsi(signerName), contactInfo: '',
         signingTime: acta.signingTime, subFilter: SUBFILTER_ETSI_CADES_DETACHED, signatureLength: 16_384,
       });
       const unsigned = Buffer.from(await pdf.save({ useObjectStreams: false }));
-      return new SignPdf().sign(unsigned, signer, acta.signingTime);
+      return new SignPdf().sign(unsigned, new CadesSigner(key, own, certs.filter((c) => c !== own)), acta.signingTime);
     },
   };
 }

@@ -1,7 +1,7 @@
 // A document of the Mesa as an A4 PDF of plain paragraphs: the signed acta of a session and the
 // agreement of an adopted proposal. The standard Helvetica fonts (nothing embedded beyond them),
 // so the text is the PDF's own text, which any reader can search and copy.
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
 
 /** The characters the standard PDF fonts can write (WinAnsi); anything else becomes "?". */
 export const winAnsi = (text: string) => text.replace(/[^\u0009\u000a\u0020-\u007e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac]/g, '?');
@@ -17,6 +17,8 @@ export interface TextDocument {
 }
 
 export async function textPdf(doc: TextDocument): Promise<PDFDocument> {
+  // Loaded with the first document: most of the engine's starts write none.
+  const { PDFDocument, StandardFonts, rgb } = await import('pdf-lib');
   const pdf = await PDFDocument.create();
   pdf.setTitle(winAnsi(doc.title));
   pdf.setLanguage(doc.lang ?? 'es-PE');
