@@ -526,7 +526,12 @@ async function memory() {
   if (!onCluster && config.databaseUrl) {
     await stack.stopLocalWorker();
     child = spawn(process.execPath, ['runtime/launch.mjs', 'runtime/worker-main.ts'], {
-      env: { ...process.env, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn',
+        // What production requires of a worker: the audit trail's key and folder, the API's public key.
+        MESA_AUDIT_KEY: audit.key, MESA_AUDIT_CHECKPOINT_DIR: audit.checkpointDir, MESA_ACTOR_PUBLIC_KEY: stack.actorPublicKey,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
       child!.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('Worker de Mesa')) resolve(); });
