@@ -19,6 +19,21 @@ export const workflowInterceptorModules = [
   fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url)),
 ];
 
+/**
+ * Loaded once for all the workflows of a worker, not once for each: the SDK's reusable context
+ * gives each workflow its own copy of every other module. The check of who acts uses
+ * @noble/ed25519, whose table of multiples of the base point (about 3 MiB, some 50 ms to build)
+ * each workflow otherwise built again on its first update and kept for as long as it was cached.
+ * These modules hold nothing of any workflow, and the SDK freezes their exports once loaded.
+ */
+const preloadModules = [fileURLToPath(new URL('../workflows/actor-proof.ts', import.meta.url))];
+
+/** How the workflow code is bundled: by the workers, and once for a test run. */
+export const bundleOptions = {
+  workflowsPath, workflowInterceptorModules, preloadModules,
+  logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+};
+
 /** Writes the bundle to a new temporary file, from a child process, and returns its path. */
 export async function bundleInChild(): Promise<string> {
   const out = join(await mkdtemp(join(tmpdir(), 'mesa-workflows-')), 'workflows.js');
@@ -27,6 +42,6 @@ export async function bundleInChild(): Promise<string> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } });
+  const { code } = await bundleWorkflowCode(bundleOptions);
   await writeFile(process.argv[2]!, code);
 }

@@ -7,7 +7,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { resolveTemporalCli } from '../runtime/temporal-cli';
 import { startDevServer } from '../runtime/temporal-server';
-import { workflowInterceptorModules, workflowsPath } from '../runtime/workflow-bundle';
+import { bundleOptions } from '../runtime/workflow-bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,7 +21,7 @@ export default async function setup(project: TestProject) {
   const cliPath = await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH);
   const [server, bundle] = await Promise.all([
     startDevServer({ cliPath }),
-    bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } }),
+    bundleWorkflowCode(bundleOptions),
   ]);
   const dir = await mkdtemp(join(tmpdir(), 'mesa-tests-'));
   const workflowBundlePath = join(dir, 'workflows.js');
