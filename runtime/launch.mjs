@@ -38,22 +38,28 @@ const out = join(folder, `${basename(entry, '.ts')}.mjs`);
 const ownModules = {
   name: 'mesa-own-modules',
   setup(b) {
-    // A package, imported by its absolute path as Node itself would find it (the build's options
-    // below keep esbuild to Node's rules: `exports` with the conditions `node`, `import` or
-    // `require` and `default`, otherwise `main`).
+    /**
+     * Where `specifier` is, as Node itself would find it from `resolveDir` (the build's options
+     * below keep esbuild to Node's rules: `exports` with the conditions `node`, `import` or
+     * `require` and `default`, otherwise `main`): its file URL, or esbuild's errors.
+     */
+    const fileUrl = async (specifier, kind, resolveDir) => {
+      const found = await b.resolve(specifier, { kind, resolveDir, pluginData: 'inner' });
+      return found.errors.length > 0 ? { errors: found.errors } : { url: pathToFileURL(found.path).href };
+    };
+    // A package, imported by its absolute path.
     b.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === 'inner' || isBuiltin(args.path)) return undefined;
-      const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
-      if (found.errors.length > 0) return { errors: found.errors };
-      return { path: pathToFileURL(found.path).href, external: true };
+      const found = await fileUrl(args.path, args.kind, args.resolveDir);
+      return found.errors ? found : { path: found.url, external: true };
     });
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
       let text = await readFile(args.path, 'utf8');
       const specifiers = [...text.matchAll(/import\.meta\.resolve\((['"])([^'"]+)\1\)/g)];
       for (const [call, , specifier] of specifiers) {
-        const found = await b.resolve(specifier, { kind: 'import-statement', resolveDir: dirname(args.path), pluginData: 'inner' });
-        if (found.errors.length > 0) return { errors: found.errors };
-        text = text.replace(call, JSON.stringify(pathToFileURL(found.path).href));
+        const found = await fileUrl(specifier, 'import-statement', dirname(args.path));
+        if (found.errors) return found;
+        text = text.replace(call, JSON.stringify(found.url));
       }
       return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
     });
