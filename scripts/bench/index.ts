@@ -118,8 +118,8 @@ interface CpuCost {
   cores: number;
 }
 
-/** What `work` cost in CPU, over `actions` actions. */
-async function cpuOf<T>(actions: number, work: () => Promise<T>): Promise<{ result: T; cpu: CpuCost }> {
+/** What `work` cost in CPU, over `actions` actions, and how long it took (ms). */
+async function cpuOf<T>(actions: number, work: () => Promise<T>): Promise<{ result: T; cpu: CpuCost; wall: number }> {
   const byGroup = async () => {
     const groups = await stack.processGroups();
     if (onCluster || config.databaseUrl) groups.PostgreSQL = await postgresPids();
@@ -139,7 +139,7 @@ async function cpuOf<T>(actions: number, work: () => Promise<T>): Promise<{ resu
     total += spent;
     perAction[name] = Number((spent / actions).toFixed(2));
   }
-  return { result, cpu: { perAction, totalPerAction: Number((total / actions).toFixed(1)), cores: Number((total / wall).toFixed(2)) } };
+  return { result, cpu: { perAction, totalPerAction: Number((total / actions).toFixed(1)), cores: Number((total / wall).toFixed(2)) }, wall };
 }
 
 /** Shows where each side's CPU went, and adds the row that compares them. */
@@ -399,13 +399,11 @@ async function wholeProposals() {
   for (const n of sizes.wholeProposals) {
     say(`[${elapsed()}] 2. Propuestas completas: ${n} a la vez (${n * updatesPerProposal} acciones por HTTP)…`);
     const gate = limiter(200);
-    let t0 = performance.now();
-    const { cpu: oursCpu } = await cpuOf(n, () => Promise.all(Array.from({ length: n }, (_, i) => wholeProposal(i, gate))));
-    const oursMin = (performance.now() - t0) / 60_000;
+    const { cpu: oursCpu, wall: oursMs } = await cpuOf(n, () => Promise.all(Array.from({ length: n }, (_, i) => wholeProposal(i, gate))));
+    const oursMin = oursMs / 60_000;
     say(`[${elapsed()}]    piso: ${n} workflows mínimos con ${updatesPerProposal} updates y actividades vacías…`);
-    t0 = performance.now();
-    const { cpu: floorCpu } = await cpuOf(n, () => Promise.all(Array.from({ length: n }, (_, i) => floorProposal(i, gate, n))));
-    const floorMin = (performance.now() - t0) / 60_000;
+    const { cpu: floorCpu, wall: floorMs } = await cpuOf(n, () => Promise.all(Array.from({ length: n }, (_, i) => floorProposal(i, gate, n))));
+    const floorMin = floorMs / 60_000;
     const point = {
       proposals: n, oursPerMinute: Number((n / oursMin).toFixed(1)), floorPerMinute: Number((n / floorMin).toFixed(1)), ratio: ratio(oursMin === 0 ? 0 : n / oursMin, n / floorMin),
       cpu: { ours: oursCpu, floor: floorCpu },
