@@ -106,6 +106,7 @@ export function p12Signer(p12: Uint8Array, passphrase: string): ActaSigner {
   // The signer's certificate is the one whose public key matches the private key.
   const publicKey = forge.pki.setRsaPublicKey((key as forge.pki.rsa.PrivateKey).n, (key as forge.pki.rsa.PrivateKey).e);
   const own = certs.find((c) => forge.pki.publicKeyToPem(c.publicKey) === forge.pki.publicKeyToPem(publicKey)) ?? certs[0]!;
+  const chain = certs.filter((c) => c !== own);
   const cn = own.subject.getField('CN') as { value?: string; valueTagClass?: number } | null;
   const signerName = cn?.value ? (cn.valueTagClass === forge.asn1.Type.UTF8 ? forge.util.decodeUtf8(cn.value) : cn.value) : 'Secretaría Técnica de la MTIGM';
   return {
@@ -118,7 +119,7 @@ export function p12Signer(p12: Uint8Array, passphrase: string): ActaSigner {
         signingTime: acta.signingTime, subFilter: SUBFILTER_ETSI_CADES_DETACHED, signatureLength: 16_384,
       });
       const unsigned = Buffer.from(await pdf.save({ useObjectStreams: false }));
-      return new SignPdf().sign(unsigned, new CadesSigner(key, own, certs.filter((c) => c !== own)), acta.signingTime);
+      return new SignPdf().sign(unsigned, new CadesSigner(key, own, chain), acta.signingTime);
     },
   };
 }
