@@ -8,13 +8,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /**
  * Run around every workflow: the spans of its updates and activities (workflows/tracing.ts), then
  * the check of who acts, before any update's validator. The tracing interceptors are in every
  * bundle, traces on or off, so that all workers run the same workflow code.
  */
-export const workflowInterceptorModules = [
+const workflowInterceptorModules = [
   fileURLToPath(new URL('../workflows/tracing.ts', import.meta.url)),
   fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url)),
 ];
